@@ -1,0 +1,33 @@
+//! The JSON API under `/api/v1`: one small handler per endpoint.
+
+mod attempts;
+mod auth;
+mod certificates;
+mod courses;
+mod me;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/auth/login", web::post().to(auth::login))
+            .route("/auth/logout", web::post().to(auth::logout))
+            .route("/me", web::get().to(me::me))
+            .route("/me/password", web::put().to(auth::change_password))
+            .route("/me/progress", web::get().to(me::progress))
+            .route("/me/certificates", web::get().to(me::certificates))
+            .route("/courses", web::get().to(courses::list))
+            .route("/courses/{slug}", web::get().to(courses::outline))
+            .route("/courses/{slug}/enrollment", web::post().to(courses::enroll))
+            .route("/courses/{slug}/lessons/{lesson}", web::get().to(courses::lesson))
+            .route("/courses/{slug}/lessons/{lesson}/complete", web::post().to(courses::complete_lesson))
+            .route("/courses/{slug}/quizzes/{quiz}/attempts", web::post().to(attempts::start))
+            .route("/courses/{slug}/quizzes/{quiz}/key", web::get().to(attempts::key))
+            .route("/attempts/{id}", web::get().to(attempts::show))
+            .route("/attempts/{id}/responses", web::put().to(attempts::save))
+            .route("/attempts/{id}/submit", web::post().to(attempts::submit))
+            .route("/certificates/keys", web::get().to(certificates::keys))
+            .route("/certificates/{code}", web::get().to(certificates::lookup)),
+    );
+}

@@ -1,0 +1,238 @@
+//! Who is asking: passwords (argon2id), JWTs naming a server-side session, and the
+//! extractors that give handlers the signed-in user.
+
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use chrono::{Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use lentera_store::people::{self, User};
+
+/// The cookie that carries the JWT for pages (HttpOnly, SameSite=Lax).
+pub const SESSION_COOKIE: &str = "lentera_session";
+
+/// The roles of Lentera.
+pub const ROLES: [&str; 4] = ["learner", "instructor", "manager", "admin"];
+
+/// Secrets of this instance.
+pub struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    /// Salt for the opaque option ids of quizzes, derived from the secret so that every
+    /// replica sharing the secret shows the same ids.
+    pub quiz_salt: Vec<u8>,
+}
+
+impl Keys {
+    /// From `LENTERA_JWT_SECRET` when set (replicas must share one), else from
+    /// `DATA_DIR/jwt-secret`, created with 32 random bytes on first start.
+    pub fn load(secret: Option<&str>, data_dir: &Path) -> anyhow::Result<Keys> {
+        let secret = match secret {
+            Some(s) => s.as_bytes().to_vec(),
+            None => {
+                let path = data_dir.join("jwt-secret");
+                match std::fs::read_to_string(&path) {
+                    Ok(s) if !s.trim().is_empty() => s.trim().as_bytes().to_vec(),
+                    _ => {
+                        std::fs::create_dir_all(data_dir)?;
+                        let fresh = hex::encode(random_bytes::<32>()?);
+                        write_private(&path, &fresh)?;
+                        fresh.into_bytes()
+                    }
+                }
+            }
+        };
+        let mut salt = Sha256::new();
+        salt.update(b"lentera quiz option ids\0");
+        salt.update(&secret);
+        Ok(Keys {
+            encoding: EncodingKey::from_secret(&secret),
+            decoding: DecodingKey::from_secret(&secret),
+            quiz_salt: salt.finalize().to_vec(),
+        })
+    }
+}
+
+/// Writes a secret file readable by its owner only.
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+        file.write_all(contents.as_bytes())?;
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::write(path, contents)?;
+        Ok(())
+    }
+}
+
+pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(buf)
+}
+
+/// Hashes a password with argon2id on a blocking thread: a hash takes tens of
+/// milliseconds of CPU, which must not stall the async workers.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    web::block(move || Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)
+}
+
+/// Hashing for the CLI (no actix runtime needed).
+pub fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash password: {e}"))
+}
+
+/// A valid hash of a random password: checking against it when the user does not exist
+/// costs the same time as a real check, so response times do not reveal usernames.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bGVudGVyYWR1bW15c2FsdA$RgTRrPmygZ4i6phpJC9FiwGNOYQu1a5m1Tu0lyE84ho";
+
+pub async fn verify_password(password: String, hash: Option<String>) -> AppResult<bool> {
+    web::block(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let ok = PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false);
+        known && ok
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    sid: String,
+    iat: i64,
+    exp: i64,
+    iss: String,
+}
+
+/// Starts a session for `user` and returns its JWT.
+pub async fn start_session(state: &AppState, user: &User) -> AppResult<String> {
+    let sid = hex::encode(random_bytes::<18>().map_err(AppError::internal)?);
+    let now = Utc::now();
+    let expires = now + Duration::hours(state.config.session_hours);
+    people::create_session(&state.db, &sid, user.id, expires).await?;
+    let claims = Claims {
+        sub: user.id.to_string(),
+        sid,
+        iat: now.timestamp(),
+        exp: expires.timestamp(),
+        iss: "lentera".into(),
+    };
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &state.keys.encoding).map_err(AppError::internal)
+}
+
+/// The session id inside a token whose signature and expiry are valid.
+fn session_of(state: &AppState, token: &str) -> Option<String> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_issuer(&["lentera"]);
+    validation.leeway = 5;
+    jsonwebtoken::decode::<Claims>(token, &state.keys.decoding, &validation)
+        .ok()
+        .map(|data| data.claims.sid)
+}
+
+/// The signed-in user and the session they are using.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub session_id: String,
+}
+
+impl CurrentUser {
+    pub fn has_role(&self, role: &str) -> bool {
+        self.user.roles.iter().any(|r| r == role)
+    }
+    /// Fails with 403 unless the user has one of `roles`.
+    pub fn require_any(&self, roles: &[&str]) -> AppResult<()> {
+        if roles.iter().any(|r| self.has_role(r)) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden("forbidden", "You do not have the role needed for this"))
+        }
+    }
+}
+
+async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<CurrentUser>> {
+    let Some(sid) = session_of(state, token) else { return Ok(None) };
+    Ok(people::session_user(&state.db, &sid)
+        .await?
+        .map(|user| CurrentUser { user, session_id: sid }))
+}
+
+fn app_state(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("AppState missing"))
+}
+
+/// An API caller authenticated with `Authorization: Bearer TOKEN`. Cookies are not
+/// accepted here, so the JSON API needs no CSRF protection.
+pub struct ApiUser(pub CurrentUser);
+
+impl FromRequest for ApiUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            let header = req
+                .headers()
+                .get(actix_web::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let Some(token) = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
+                return Err(AppError::unauthorized("unauthenticated", "Sign in first: send Authorization: Bearer TOKEN"));
+            };
+            match user_for_token(&state, token).await? {
+                Some(user) => {
+                    req.extensions_mut().insert(user.user.id);
+                    Ok(ApiUser(user))
+                }
+                None => Err(AppError::unauthorized("invalid_token", "The token is invalid, expired or signed out")),
+            }
+        })
+    }
+}
+
+/// A page visitor, signed in through the session cookie or not.
+pub struct PageUser(pub Option<CurrentUser>);
+
+impl FromRequest for PageUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            let Some(cookie) = req.cookie(SESSION_COOKIE) else { return Ok(PageUser(None)) };
+            Ok(PageUser(user_for_token(&state, cookie.value()).await?))
+        })
+    }
+}

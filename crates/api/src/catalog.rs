@@ -1,0 +1,75 @@
+//! Published courses as the server uses them: parsed once, cached per version.
+//!
+//! A version is immutable, so the cache is keyed by version id and never invalidated; a
+//! new version simply has a new key. Replicas each keep their own cache.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use lentera_assessment::Quiz;
+use lentera_content::Course;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, AppResult};
+use lentera_store::Db;
+use lentera_store::courses::{self, CourseHead};
+
+/// What a course version stores in the database: the rendered course (without asset
+/// bytes, which live in their own table) and its quizzes with texts already rendered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredCourse {
+    pub course: Course,
+    pub quizzes: Vec<Quiz>,
+}
+
+/// A course version ready to serve.
+#[derive(Debug)]
+pub struct CompiledCourse {
+    pub version_id: i32,
+    pub course: Course,
+    pub quizzes: HashMap<String, Arc<Quiz>>,
+}
+
+impl CompiledCourse {
+    pub fn quiz(&self, slug: &str) -> Option<&Arc<Quiz>> {
+        self.quizzes.get(slug)
+    }
+
+    /// Titles of outline items: lessons carry theirs, quizzes take theirs from the quiz file.
+    pub fn quiz_title(&self, slug: &str) -> String {
+        self.quiz(slug).map_or_else(|| slug.to_owned(), |q| q.title.clone())
+    }
+}
+
+#[derive(Default)]
+pub struct CourseCache {
+    versions: RwLock<HashMap<i32, Arc<CompiledCourse>>>,
+}
+
+impl CourseCache {
+    /// The compiled course of `head`'s current version, from the cache or the database.
+    pub async fn get(&self, db: &Db, head: &CourseHead) -> AppResult<Arc<CompiledCourse>> {
+        self.version(db, head.version_id).await
+    }
+
+    pub async fn version(&self, db: &Db, version_id: i32) -> AppResult<Arc<CompiledCourse>> {
+        if let Ok(map) = self.versions.read()
+            && let Some(found) = map.get(&version_id)
+        {
+            return Ok(found.clone());
+        }
+        let data = courses::version_data(db, version_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("course_not_found", "Course version not found"))?;
+        let stored: StoredCourse = serde_json::from_str(&data).map_err(AppError::internal)?;
+        let compiled = Arc::new(CompiledCourse {
+            version_id,
+            quizzes: stored.quizzes.into_iter().map(|q| (q.slug.clone(), Arc::new(q))).collect(),
+            course: stored.course,
+        });
+        if let Ok(mut map) = self.versions.write() {
+            map.insert(version_id, compiled.clone());
+        }
+        Ok(compiled)
+    }
+}

@@ -1,0 +1,149 @@
+//! Course folders -> published versions: load and render with lentera-content, parse
+//! quizzes with lentera-assessment, then publish through the store.
+
+use std::path::{Path, PathBuf};
+
+use lentera_content::{Course, Problem};
+use serde::Serialize;
+
+use crate::catalog::StoredCourse;
+use lentera_store::Db;
+use lentera_store::courses::{self, Imported, NewVersion};
+
+/// A course that passed every check, ready to publish.
+pub struct Checked {
+    pub stored: StoredCourse,
+    pub assets: Vec<(String, String, Vec<u8>)>,
+}
+
+/// Summary of one course for `content check`.
+#[derive(Debug, Serialize)]
+pub struct CourseSummary {
+    pub slug: String,
+    pub title: String,
+    pub jp: u32,
+    pub lessons: usize,
+    pub quizzes: Vec<QuizSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuizSummary {
+    pub slug: String,
+    pub questions: usize,
+}
+
+impl Checked {
+    pub fn summary(&self) -> CourseSummary {
+        let course = &self.stored.course;
+        CourseSummary {
+            slug: course.slug.clone(),
+            title: course.title.clone(),
+            jp: course.jp,
+            lessons: course.lessons.len(),
+            quizzes: self
+                .stored
+                .quizzes
+                .iter()
+                .map(|q| QuizSummary { slug: q.slug.clone(), questions: q.questions.len() })
+                .collect(),
+        }
+    }
+}
+
+/// Loads one course folder and every quiz in it; all problems at once, paths relative to
+/// `root` so the CLI can print `content/x/lessons/y.md:3:7`.
+pub fn check_course(dir: &Path, root: &Path) -> Result<Checked, Vec<Problem>> {
+    let prefix = dir.strip_prefix(root).unwrap_or(dir).to_path_buf();
+    let relative = |file: &str| prefix.join(file).display().to_string();
+    let mut course: Course = match lentera_content::load_course(dir) {
+        Ok(c) => c,
+        Err(problems) => {
+            return Err(problems
+                .into_iter()
+                .map(|p| Problem { file: relative(&p.file), ..p })
+                .collect());
+        }
+    };
+    let mut problems = Vec::new();
+    let mut quizzes = Vec::new();
+    for source in &course.quizzes {
+        match lentera_assessment::parse_quiz_toml(&source.source) {
+            Ok(mut quiz) => {
+                if quiz.slug != source.slug {
+                    problems.push(Problem {
+                        file: relative(&source.file),
+                        line: 1,
+                        column: 1,
+                        message: format!("quiz slug '{}' does not match the outline entry '{}'", quiz.slug, source.slug),
+                    });
+                }
+                quiz.map_text(&mut |text| lentera_content::render_markdown(text));
+                quizzes.push(quiz);
+            }
+            Err(errors) => problems.extend(errors.into_iter().map(|e| Problem {
+                file: relative(&source.file),
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    // Asset bytes live in their own table; the course JSON stays small.
+    let assets = course
+        .assets
+        .iter_mut()
+        .map(|a| (a.path.clone(), a.content_type.clone(), std::mem::take(&mut a.bytes)))
+        .collect();
+    Ok(Checked { stored: StoredCourse { course, quizzes }, assets })
+}
+
+/// Course folders under `dir`: `dir` itself when it holds a course.toml, else its
+/// subfolders that do, sorted by name.
+pub fn course_dirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if dir.join("course.toml").is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("course.toml").is_file())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Publishes a checked course as a new version (or reports it unchanged).
+pub async fn publish(db: &Db, checked: Checked, actor: Option<i32>) -> anyhow::Result<(String, Imported)> {
+    let course = &checked.stored.course;
+    let slug = course.slug.clone();
+    let version = NewVersion {
+        slug: slug.clone(),
+        content_hash: course.content_hash.clone(),
+        title: course.title.clone(),
+        summary: course.summary.clone(),
+        category: course.category.clone(),
+        jp: i32::try_from(course.jp)?,
+        data: serde_json::to_string(&checked.stored)?,
+        assets: checked.assets,
+    };
+    let imported = courses::publish_version(db, version, actor).await?;
+    Ok((slug, imported))
+}
+
+/// Checks and publishes every course under `dir`. Returns the problems of the courses
+/// that failed (those are not published; the others are).
+pub async fn import_dir(db: &Db, dir: &Path, actor: Option<i32>) -> anyhow::Result<(Vec<(String, Imported)>, Vec<Problem>)> {
+    let root = dir.parent().unwrap_or(dir);
+    let mut published = Vec::new();
+    let mut problems = Vec::new();
+    for course_dir in course_dirs(dir)? {
+        match check_course(&course_dir, root) {
+            Ok(checked) => published.push(publish(db, checked, actor).await?),
+            Err(errors) => problems.extend(errors),
+        }
+    }
+    Ok((published, problems))
+}

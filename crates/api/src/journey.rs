@@ -1,0 +1,392 @@
+//! The learner's journey as domain operations, shared by the JSON API and the pages:
+//! one place decides what a learner may do and what it records.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Utc};
+use lentera_assessment::{self as assessment, Quiz, ResponseEntry};
+use lentera_content::ItemKind;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::catalog::CompiledCourse;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use lentera_store::courses::{self, CourseHead};
+use lentera_store::learning::{self, Attempt, Certificate, NewAttempt, NewCompletion, Outcome};
+use lentera_store::people::User;
+
+/// The yearly competency-development target, in JP (PP 11/2017).
+pub const JP_TARGET: i64 = 20;
+
+/// A published course and its compiled current version; 404 for unknown or unpublished.
+pub async fn course(state: &AppState, slug: &str) -> AppResult<(CourseHead, Arc<CompiledCourse>)> {
+    let head = courses::by_slug(&state.db, slug)
+        .await?
+        .filter(|c| c.published)
+        .ok_or_else(|| AppError::not_found("course_not_found", format!("No course '{slug}'")))?;
+    let compiled = state.courses.get(&state.db, &head).await?;
+    Ok((head, compiled))
+}
+
+pub async fn require_enrolled(state: &AppState, user: &User, head: &CourseHead) -> AppResult<()> {
+    if learning::is_enrolled(&state.db, user.id, head.id).await? {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("not_enrolled", "Enrol in the course first"))
+    }
+}
+
+/// Where a learner stands in one course.
+#[derive(Debug, Clone, Serialize)]
+pub struct CourseProgress {
+    pub slug: String,
+    pub title: String,
+    pub jp: i32,
+    pub completed_lessons: usize,
+    pub total_lessons: usize,
+    pub passed_quizzes: usize,
+    pub total_quizzes: usize,
+    pub percent: u32,
+    pub completed_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub done_lessons: HashSet<String>,
+    #[serde(skip)]
+    pub passed: HashSet<String>,
+}
+
+pub async fn progress_in(state: &AppState, user: &User, head: &CourseHead, compiled: &CompiledCourse) -> AppResult<CourseProgress> {
+    let done: HashSet<String> = learning::completed_lessons(&state.db, user.id, head.id).await?.into_iter().collect();
+    let passed: HashSet<String> = learning::passed_quizzes(&state.db, user.id, head.id).await?.into_iter().collect();
+    let completion = learning::completion_of(&state.db, user.id, head.id).await?;
+    let course = &compiled.course;
+    let completed_lessons = course.lessons.iter().filter(|l| done.contains(&l.slug)).count();
+    let passed_quizzes = course.quizzes.iter().filter(|q| passed.contains(&q.slug)).count();
+    // Percent of the required work: what completion depends on.
+    let required: Vec<(bool, bool)> = course
+        .lessons
+        .iter()
+        .filter(|l| l.required)
+        .map(|l| (true, done.contains(&l.slug)))
+        .chain(course.quizzes.iter().filter(|q| q.required).map(|q| (true, passed.contains(&q.slug))))
+        .collect();
+    let percent = if completion.is_some() {
+        100
+    } else if required.is_empty() {
+        0
+    } else {
+        let finished = required.iter().filter(|(_, d)| *d).count();
+        u32::try_from(finished * 100 / required.len()).unwrap_or(100)
+    };
+    Ok(CourseProgress {
+        slug: head.slug.clone(),
+        title: head.title.clone(),
+        jp: head.jp,
+        completed_lessons,
+        total_lessons: course.lessons.len(),
+        passed_quizzes,
+        total_quizzes: course.quizzes.len(),
+        percent,
+        completed_at: completion.map(|(at, _)| at),
+        done_lessons: done,
+        passed,
+    })
+}
+
+/// Progress in every course the user is enrolled in.
+pub async fn my_progress(state: &AppState, user: &User) -> AppResult<Vec<CourseProgress>> {
+    let ids = learning::enrolled_course_ids(&state.db, user.id).await?;
+    let heads = courses::by_ids(&state.db, &ids).await?;
+    let mut out = Vec::with_capacity(heads.len());
+    for head in heads {
+        let compiled = state.courses.get(&state.db, &head).await?;
+        out.push(progress_in(state, user, &head, &compiled).await?);
+    }
+    Ok(out)
+}
+
+/// JP earned this calendar year.
+pub async fn jp_this_year(state: &AppState, user: &User) -> AppResult<(i32, i64)> {
+    let year = Utc::now().year();
+    Ok((year, learning::jp_in_year(&state.db, user.id, year).await?))
+}
+
+/// Records the completion and issues the certificate once every required lesson is
+/// done and every required quiz passed. `None` when not complete, or already completed.
+pub async fn check_completion(state: &AppState, user: &User, head: &CourseHead, compiled: &CompiledCourse) -> AppResult<Option<Certificate>> {
+    let p = progress_in(state, user, head, compiled).await?;
+    if p.completed_at.is_some() {
+        return Ok(None);
+    }
+    let course = &compiled.course;
+    let lessons_done = course.lessons.iter().filter(|l| l.required).all(|l| p.done_lessons.contains(&l.slug));
+    let quizzes_passed = course.quizzes.iter().filter(|q| q.required).all(|q| p.passed.contains(&q.slug));
+    if !(lessons_done && quizzes_passed) {
+        return Ok(None);
+    }
+    let random = crate::auth::random_bytes::<15>().map_err(AppError::internal)?;
+    let cert = learning::complete_course(
+        &state.db,
+        NewCompletion {
+            user_id: user.id,
+            course_id: head.id,
+            course_version_id: head.version_id,
+            version: head.version,
+            jp: head.jp,
+            holder_name: user.name.clone(),
+            holder_nip: user.nip.clone(),
+            course_slug: head.slug.clone(),
+            course_title: head.title.clone(),
+            issuer: state.config.issuer.clone(),
+            code: lentera_certificate::verification_code(&random),
+            number: lentera_certificate::certificate_number,
+        },
+    )
+    .await?;
+    if let Some(c) = &cert {
+        tracing::info!(user = user.id, course = %head.slug, certificate = %c.number, "course completed");
+    }
+    Ok(cert)
+}
+
+/// Marks a lesson done; returns whether it was new and a certificate if this finished the course.
+pub async fn complete_lesson(state: &AppState, user: &User, head: &CourseHead, compiled: &CompiledCourse, lesson: &str) -> AppResult<(bool, Option<Certificate>)> {
+    if compiled.course.lesson(lesson).is_none() {
+        return Err(AppError::not_found("lesson_not_found", format!("No lesson '{lesson}' in this course")));
+    }
+    require_enrolled(state, user, head).await?;
+    let new = learning::complete_lesson(&state.db, user.id, head.id, lesson).await?;
+    let cert = check_completion(state, user, head, compiled).await?;
+    Ok((new, cert))
+}
+
+/// Starts an attempt, or returns the open one (a reload must not burn an attempt).
+pub async fn start_attempt(state: &AppState, user: &User, head: &CourseHead, compiled: &CompiledCourse, quiz_slug: &str) -> AppResult<(Attempt, bool)> {
+    let quiz = compiled
+        .quiz(quiz_slug)
+        .ok_or_else(|| AppError::not_found("quiz_not_found", format!("No quiz '{quiz_slug}' in this course")))?;
+    require_enrolled(state, user, head).await?;
+    let mut previous = learning::attempts(&state.db, user.id, head.id, quiz_slug).await?;
+    for attempt in previous.iter_mut() {
+        if attempt.state == learning::OPEN {
+            close_if_expired(state, user, attempt).await?;
+        }
+    }
+    if let Some(open) = previous.iter().find(|a| a.state == learning::OPEN) {
+        return Ok((open.clone(), false));
+    }
+    if quiz.max_attempts > 0 && previous.len() >= quiz.max_attempts as usize {
+        return Err(AppError::conflict("no_attempts_left", format!("All {} attempts at this quiz are used", quiz.max_attempts)));
+    }
+    let seed = u64::from_le_bytes(crate::auth::random_bytes::<8>().map_err(AppError::internal)?);
+    let layout = assessment::new_layout(quiz, seed);
+    let deadline = quiz.time_limit_minutes.map(|m| Utc::now() + chrono::Duration::minutes(i64::from(m)));
+    let number = previous.last().map_or(1, |a| a.number + 1);
+    let attempt = learning::start_attempt(
+        &state.db,
+        NewAttempt {
+            user_id: user.id,
+            course_id: head.id,
+            course_version_id: compiled.version_id,
+            quiz_slug: quiz_slug.to_owned(),
+            number,
+            seed,
+            layout: serde_json::to_string(&layout).map_err(AppError::internal)?,
+            deadline,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        lentera_store::StoreError::Conflict(_) => AppError::conflict("attempt_in_progress", "Another attempt was just started; reload"),
+        other => other.into(),
+    })?;
+    Ok((attempt, true))
+}
+
+/// An attempt of `user`, with its course version and quiz. Another user's attempt is
+/// "not found": its existence is nobody else's business.
+pub async fn load_attempt(state: &AppState, user: &User, id: i32) -> AppResult<(Attempt, Arc<CompiledCourse>, Arc<Quiz>)> {
+    let mut attempt = learning::attempt(&state.db, id)
+        .await?
+        .filter(|a| a.user_id == user.id)
+        .ok_or_else(|| AppError::not_found("attempt_not_found", "No such attempt"))?;
+    let compiled = state.courses.version(&state.db, attempt.course_version_id).await?;
+    let quiz = compiled
+        .quiz(&attempt.quiz_slug)
+        .cloned()
+        .ok_or_else(|| AppError::internal(format!("attempt {id} names a quiz its version lacks")))?;
+    if attempt.state == learning::OPEN {
+        close_if_expired(state, user, &mut attempt).await?;
+    }
+    Ok((attempt, compiled, quiz))
+}
+
+fn past_deadline(attempt: &Attempt, now: DateTime<Utc>) -> bool {
+    attempt.deadline.is_some_and(|d| now > d)
+}
+
+/// An open attempt whose deadline has passed is graded with what was saved by then.
+async fn close_if_expired(state: &AppState, user: &User, attempt: &mut Attempt) -> AppResult<()> {
+    if past_deadline(attempt, Utc::now()) {
+        grade_and_close(state, user, attempt).await?;
+        if let Some(fresh) = learning::attempt(&state.db, attempt.id).await? {
+            *attempt = fresh;
+        }
+    }
+    Ok(())
+}
+
+pub fn layout_of(attempt: &Attempt) -> AppResult<assessment::AttemptLayout> {
+    serde_json::from_str(&attempt.layout).map_err(AppError::internal)
+}
+
+/// The attempt as the learner sees it: questions in the attempt's order, no answers.
+pub fn attempt_view(state: &AppState, attempt: &Attempt, quiz: &Quiz) -> AppResult<serde_json::Value> {
+    let layout = layout_of(attempt)?;
+    let questions = assessment::public_questions(quiz, &layout, &state.keys.quiz_salt);
+    Ok(json!({
+        "id": attempt.id,
+        "quiz": attempt.quiz_slug,
+        "title": quiz.title,
+        "number": attempt.number,
+        "state": attempt.state,
+        "started_at": attempt.started_at.to_rfc3339(),
+        "deadline": attempt.deadline.map(|d| d.to_rfc3339()),
+        "questions": questions,
+    }))
+}
+
+/// Saved responses of an attempt, parsed.
+pub async fn saved_responses(state: &AppState, attempt: &Attempt) -> AppResult<Vec<ResponseEntry>> {
+    let rows = learning::responses(&state.db, attempt.id).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (_, json, saved_at) in rows {
+        // A response saved after the deadline does not count (the server's clock decides).
+        if attempt.deadline.is_some_and(|d| saved_at > d) {
+            continue;
+        }
+        out.push(serde_json::from_str(&json).map_err(AppError::internal)?);
+    }
+    Ok(out)
+}
+
+/// Validates and saves responses without submitting.
+pub async fn save_responses(state: &AppState, attempt: &Attempt, quiz: &Quiz, entries: &[ResponseEntry]) -> AppResult<()> {
+    if attempt.state != learning::OPEN {
+        return Err(AppError::conflict("attempt_closed", "This attempt is already submitted"));
+    }
+    if past_deadline(attempt, Utc::now()) {
+        return Err(AppError::conflict("deadline_passed", "The time for this attempt is over"));
+    }
+    let mut rows = Vec::with_capacity(entries.len());
+    for entry in entries {
+        assessment::validate_response(quiz, &state.keys.quiz_salt, entry)
+            .map_err(|m| AppError::unprocessable("invalid_response", format!("Question '{}': {m}", entry.question)))?;
+        rows.push((entry.question.clone(), serde_json::to_string(entry).map_err(AppError::internal)?));
+    }
+    if !learning::save_responses(&state.db, attempt.id, &rows).await? {
+        return Err(AppError::conflict("attempt_closed", "This attempt is already submitted"));
+    }
+    Ok(())
+}
+
+/// The graded result of an attempt, as the API returns it.
+pub fn result_json(attempt: &Attempt, certificate: Option<&Certificate>, state: &AppState) -> serde_json::Value {
+    json!({
+        "attempt": attempt.id,
+        "state": attempt.state,
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "percent": attempt.percent,
+        "passed": attempt.passed.unwrap_or(false),
+        "submitted_at": attempt.submitted_at.map(|d| d.to_rfc3339()),
+        "certificate": certificate.map(|c| certificate_json(state, c)),
+    })
+}
+
+pub fn certificate_json(state: &AppState, c: &Certificate) -> serde_json::Value {
+    json!({
+        "code": c.code,
+        "number": c.number,
+        "course": c.course_slug,
+        "course_title": c.course_title,
+        "jp": c.jp,
+        "issued_at": c.issued_at.to_rfc3339(),
+        "revoked": c.revoked_at.is_some(),
+        "verify_url": format!("{}/verifikasi/{}", state.config.public_url, c.code),
+        // The PDF comes with the certificate issue; until then there is none to link.
+        "pdf_url": serde_json::Value::Null,
+    })
+}
+
+/// Grades an open attempt and closes it. `false` when another request closed it first.
+async fn grade_and_close(state: &AppState, user: &User, attempt: &Attempt) -> AppResult<(bool, Option<Certificate>)> {
+    let compiled = state.courses.version(&state.db, attempt.course_version_id).await?;
+    let quiz = compiled
+        .quiz(&attempt.quiz_slug)
+        .ok_or_else(|| AppError::internal("attempt's quiz missing from its version"))?;
+    let responses = saved_responses(state, attempt).await?;
+    let grade = assessment::grade(quiz, &state.keys.quiz_salt, &responses);
+    let passed = assessment::passed(quiz, &grade);
+    let outcome = Outcome {
+        state: if grade.pending_review { learning::PENDING_REVIEW } else { learning::GRADED },
+        score: grade.score,
+        max_score: grade.max_score,
+        percent: grade.percent,
+        passed,
+        submitted_at: Utc::now(),
+    };
+    if !learning::finish_attempt(&state.db, attempt.id, &outcome).await? {
+        return Ok((false, None));
+    }
+    if passed {
+        // Completion is judged on the course's current version (progress is keyed by slug).
+        if let Some(head) = courses::by_slug(&state.db, &compiled.course.slug).await? {
+            let current = state.courses.get(&state.db, &head).await?;
+            return Ok((true, check_completion(state, user, &head, &current).await?));
+        }
+    }
+    Ok((true, None))
+}
+
+/// Submits an attempt, optionally with final responses. Grades exactly once: a second
+/// submission gets 409 with the result of the first.
+pub async fn submit(state: &AppState, user: &User, attempt: &Attempt, quiz: &Quiz, final_entries: &[ResponseEntry]) -> AppResult<serde_json::Value> {
+    if attempt.state != learning::OPEN {
+        return Err(already_submitted(state, attempt));
+    }
+    if !final_entries.is_empty() && !past_deadline(attempt, Utc::now()) {
+        save_responses(state, attempt, quiz, final_entries).await?;
+    }
+    let (won, certificate) = grade_and_close(state, user, attempt).await?;
+    let fresh = learning::attempt(&state.db, attempt.id)
+        .await?
+        .ok_or_else(|| AppError::internal("attempt vanished"))?;
+    if !won {
+        // Another tab submitted at the same moment: it graded; this one reports that.
+        return Err(already_submitted(state, &fresh));
+    }
+    Ok(result_json(&fresh, certificate.as_ref(), state))
+}
+
+fn already_submitted(state: &AppState, attempt: &Attempt) -> AppError {
+    AppError::conflict("attempt_already_submitted", "This attempt was already submitted; here is its result")
+        .with_extra(json!({"result": result_json(attempt, None, state)}))
+}
+
+/// Outline items in order with titles, for the course page and the API.
+pub fn outline(compiled: &CompiledCourse) -> Vec<(ItemKind, String, String, bool, String)> {
+    let course = &compiled.course;
+    let mut out = Vec::new();
+    for module in &course.modules {
+        for item in &module.items {
+            let title = match item.kind {
+                ItemKind::Lesson => course.lesson(&item.slug).map_or_else(|| item.slug.clone(), |l| l.title.clone()),
+                ItemKind::Quiz => compiled.quiz_title(&item.slug),
+            };
+            out.push((item.kind.clone(), item.slug.clone(), title, item.required, module.title.clone()));
+        }
+    }
+    out
+}

@@ -1,0 +1,27 @@
+//! lentera-api: the Lentera server (JSON API and pages), its configuration, and the
+//! `lentera` command line.
+//!
+//! A request flows: actix route -> extractor (auth, JSON/form parsing) -> handler in
+//! `api/` or `pages/` -> domain operation in `journey` -> queries in `lentera-store`.
+
+pub mod api;
+pub mod auth;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod i18n;
+pub mod importer;
+pub mod journey;
+pub mod login;
+pub mod metrics;
+pub mod nip;
+pub mod pages;
+pub mod startup;
+pub mod state;
+pub mod templates;
+pub mod verify;
+pub mod web_ops;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,217 @@
+//! Server-rendered pages: the learner's journey without JavaScript, in Bahasa Indonesia
+//! by default and English on request.
+//!
+//! Every form carries a CSRF token (double-submit: a random cookie and the same value in
+//! a hidden field, compared in constant time), and state changes happen only on POST.
+
+mod learn;
+mod quiz;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use serde_json::{Value, json};
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Locales};
+use crate::state::AppState;
+
+pub const CSRF_COOKIE: &str = "lentera_csrf";
+pub const LANG_COOKIE: &str = "lentera_lang";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(learn::home))
+        .route("/masuk", web::get().to(learn::login_form))
+        .route("/masuk", web::post().to(learn::login_submit))
+        .route("/keluar", web::post().to(learn::logout))
+        .route("/bahasa/{lang}", web::get().to(learn::switch_language))
+        .route("/katalog", web::get().to(learn::catalog))
+        .route("/sertifikat", web::get().to(learn::certificates))
+        .route("/verifikasi", web::get().to(learn::verify_form))
+        .route("/verifikasi/{code}", web::get().to(learn::verify))
+        .route("/kursus/{slug}", web::get().to(learn::course))
+        .route("/kursus/{slug}/daftar", web::post().to(learn::enroll))
+        .route("/kursus/{slug}/materi/{lesson}", web::get().to(learn::lesson))
+        .route("/kursus/{slug}/materi/{lesson}/selesai", web::post().to(learn::complete_lesson))
+        .route("/kursus/{slug}/aset/{file:.+}", web::get().to(learn::asset))
+        .route("/kursus/{slug}/kuis/{quiz}", web::get().to(quiz::intro))
+        .route("/kursus/{slug}/kuis/{quiz}/mulai", web::post().to(quiz::start))
+        .route("/percobaan/{id}", web::get().to(quiz::show))
+        .route("/percobaan/{id}", web::post().to(quiz::answer))
+        .route("/percobaan/{id}/hasil", web::get().to(quiz::result));
+}
+
+/// What every page knows about its request: language, visitor, CSRF token.
+pub struct Page {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    csrf: String,
+    new_csrf: bool,
+    path: String,
+}
+
+impl Page {
+    pub fn new(req: &HttpRequest, user: Option<CurrentUser>) -> AppResult<Page> {
+        let lang = language(req, user.as_ref());
+        let existing = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() == 32);
+        let (csrf, new_csrf) = match existing {
+            Some(v) => (v, false),
+            None => (hex::encode(crate::auth::random_bytes::<16>().map_err(AppError::internal)?), true),
+        };
+        Ok(Page { lang, user, csrf, new_csrf, path: req.path().to_owned() })
+    }
+
+    /// The signed-in user, or a redirect to the sign-in page that comes back here.
+    pub fn require_user(&self) -> Result<&CurrentUser, HttpResponse> {
+        self.user.as_ref().ok_or_else(|| redirect(&format!("/masuk?next={}", encode_next(&self.path))))
+    }
+
+    pub fn t<'a>(&self, locales: &'a Locales, key: &'a str) -> &'a str {
+        locales.get(self.lang, key)
+    }
+
+    /// Renders a template with the base context (language, user, CSRF token) merged in.
+    pub fn render(&self, state: &AppState, template: &str, status: StatusCode, ctx: Value) -> AppResult<HttpResponse> {
+        let mut base = json!({
+            "lang": self.lang.code(),
+            "other_lang": if self.lang == Lang::Id { "en" } else { "id" },
+            "csrf": self.csrf,
+            "path": self.path,
+            "user": self.user.as_ref().map(|u| json!({
+                "name": u.user.name, "username": u.user.username, "roles": u.user.roles,
+            })),
+        });
+        if let (Some(base_map), Value::Object(extra)) = (base.as_object_mut(), ctx) {
+            base_map.extend(extra);
+        }
+        let html = state.templates.render(template, base)?;
+        let mut res = HttpResponse::build(status);
+        res.content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"));
+        if self.new_csrf {
+            res.cookie(
+                Cookie::build(CSRF_COOKIE, self.csrf.clone())
+                    .path("/")
+                    .http_only(true)
+                    .same_site(SameSite::Strict)
+                    .secure(secure_cookies(state))
+                    .finish(),
+            );
+        }
+        Ok(res.body(html))
+    }
+}
+
+/// Cookies are marked Secure when Lentera is served over HTTPS.
+pub fn secure_cookies(state: &AppState) -> bool {
+    state.config.public_url.starts_with("https://")
+}
+
+fn language(req: &HttpRequest, user: Option<&CurrentUser>) -> Lang {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .or_else(|| user.and_then(|u| Lang::parse(&u.user.language)))
+        .unwrap_or(Lang::Id)
+}
+
+/// Checks the form's CSRF token against the cookie, in constant time.
+pub fn check_csrf(req: &HttpRequest, submitted: &str) -> AppResult<()> {
+    let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let a = cookie.as_bytes();
+    let b = submitted.as_bytes();
+    let same = a.len() == b.len() && !a.is_empty() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+    if same {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("csrf_failed", "The form expired; reload the page and try again"))
+    }
+}
+
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_owned())).finish()
+}
+
+/// Only local paths are allowed as a place to return to (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+fn encode_next(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// An error on a page: the same codes as the API, shown as a page in the visitor's language.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    title: String,
+    message: String,
+    lang: Lang,
+}
+
+impl PageError {
+    pub fn from_app(err: AppError, req: &HttpRequest) -> PageError {
+        let lang = language(req, None);
+        let locales = req.app_data::<web::Data<AppState>>().map(|s| s.locales.clone());
+        let key = format!("error.{}", err.code);
+        let (title, message) = match &locales {
+            Some(l) => {
+                let text = l.get(lang, &key);
+                let message = if text == key { err.message.clone() } else { text.to_owned() };
+                (l.get(lang, "error.title").to_owned(), message)
+            }
+            None => ("Error".to_owned(), err.message.clone()),
+        };
+        PageError { status: err.status, title, message, lang }
+    }
+
+    pub fn not_found(req: &HttpRequest) -> PageError {
+        Self::from_app(AppError::not_found("page_not_found", "Page not found"), req)
+    }
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+    fn error_response(&self) -> HttpResponse {
+        // A minimal page that needs no template, so it renders even when rendering broke.
+        let home = if self.lang == Lang::Id { "Kembali ke beranda" } else { "Back to home" };
+        let html = format!(
+            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main class=\"wrap\"><h1>{}</h1><p class=\"error-message\">{}</p><p><a href=\"/\">{}</a></p></main></body></html>",
+            self.lang.code(),
+            escape(&self.title),
+            escape(&self.title),
+            escape(&self.message),
+            home
+        );
+        HttpResponse::build(self.status).content_type("text/html; charset=utf-8").body(html)
+    }
+}
+
+pub type PageResult = Result<HttpResponse, PageError>;
+
+/// Converts domain errors to page errors in handlers: `.map_err(page_err(&req))?`.
+pub fn page_err(req: &HttpRequest) -> impl Fn(AppError) -> PageError + '_ {
+    move |e| PageError::from_app(e, req)
+}

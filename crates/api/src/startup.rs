@@ -1,0 +1,139 @@
+//! Building and running the server: `Application::build` binds the listener first and
+//! reports the real port, so tests start the real app on port 0.
+
+use std::net::TcpListener;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{Compress, Next, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, error, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::Keys;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::{api, pages, web_ops};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to and migrates the database, loads the instance keys, binds the listener.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = lentera_store::connect(&config.database_url).await?;
+        lentera_store::migrate(&db).await?;
+        Self::build_with(config, db)
+    }
+
+    /// As `build`, with a database that is already connected and migrated.
+    pub fn build_with(config: Config, db: lentera_store::Db) -> anyhow::Result<Application> {
+        let keys = Keys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        let workers = config.workers;
+        let state = web::Data::new(AppState::new(db, config, keys)?);
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(json_config())
+                .app_data(web::PathConfig::default().error_handler(|err, _| bad_input("invalid_path", err)))
+                .app_data(web::QueryConfig::default().error_handler(|err, _| bad_input("invalid_query", err)))
+                .app_data(web::FormConfig::default().limit(256 * 1024).error_handler(|err, _| bad_input("invalid_form", err)))
+                .wrap(Compress::default())
+                .wrap(from_fn(security_headers))
+                .wrap(from_fn(observe))
+                .wrap(TracingLogger::default())
+                .configure(web_ops::routes)
+                .configure(api::routes)
+                .configure(pages::routes)
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)?;
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Application { port, server: server.run() })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn bad_input(code: &'static str, err: impl std::fmt::Display) -> actix_web::Error {
+    AppError::bad_request(code, err.to_string()).into()
+}
+
+/// Malformed or oversized JSON is a 400/413 with our error shape, never actix's text.
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().limit(512 * 1024).error_handler(|err, _req| {
+        let app = match &err {
+            error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
+                AppError::new(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large")
+            }
+            error::JsonPayloadError::ContentType => {
+                AppError::new(actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send JSON with Content-Type: application/json")
+            }
+            other => AppError::bad_request("malformed_json", other.to_string()),
+        };
+        app.into()
+    })
+}
+
+/// Unknown routes: JSON for API clients, a page for browsers.
+async fn not_found(req: HttpRequest) -> actix_web::Result<HttpResponse> {
+    let wants_html = !req.path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    if wants_html {
+        return Err(pages::PageError::not_found(&req).into());
+    }
+    Err(AppError::not_found("not_found", format!("No route for {} {}", req.method(), req.path())).into())
+}
+
+/// Security headers on every response. The CSP allows no inline script and no framing.
+async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody>) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    let set = |h: &mut actix_web::http::header::HeaderMap, name: &'static str, value: &'static str| {
+        h.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
+    };
+    set(
+        headers,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
+    set(headers, "x-content-type-options", "nosniff");
+    set(headers, "x-frame-options", "DENY");
+    set(headers, "referrer-policy", "same-origin");
+    set(headers, "permissions-policy", "camera=(), microphone=(), geolocation=()");
+    Ok(res)
+}
+
+/// Request counts and latencies for `/metrics`.
+async fn observe(req: ServiceRequest, next: Next<impl MessageBody>) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    let started = Instant::now();
+    let path = req.path().to_owned();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let res = next.call(req).await;
+    if let Some(state) = state {
+        let status = match &res {
+            Ok(r) => r.status().as_u16(),
+            Err(e) => e.as_response_error().status_code().as_u16(),
+        };
+        state.metrics.observe(&path, status, started.elapsed().as_secs_f64());
+    }
+    res
+}

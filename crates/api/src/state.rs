@@ -1,0 +1,48 @@
+//! `AppState`: everything a handler may use, built once at start-up.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::auth::Keys;
+use crate::catalog::CourseCache;
+use crate::config::Config;
+use crate::i18n::Locales;
+use crate::metrics::Metrics;
+use crate::templates::Templates;
+use lentera_store::Db;
+
+pub struct AppState {
+    pub db: Db,
+    pub config: Config,
+    pub keys: Keys,
+    pub templates: Templates,
+    pub locales: Arc<Locales>,
+    pub courses: CourseCache,
+    pub metrics: Metrics,
+    /// Login attempts, per account and per client address (in this process).
+    pub login_by_account: DefaultKeyedRateLimiter<String>,
+    pub login_by_address: DefaultKeyedRateLimiter<String>,
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN))
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, keys: Keys) -> anyhow::Result<AppState> {
+        let locales = Arc::new(Locales::load()?);
+        Ok(AppState {
+            templates: Templates::new(locales.clone())?,
+            locales,
+            courses: CourseCache::default(),
+            metrics: Metrics::new()?,
+            login_by_account: RateLimiter::keyed(per_minute(config.login_per_account_per_minute)),
+            login_by_address: RateLimiter::keyed(per_minute(config.login_per_address_per_minute)),
+            db,
+            config,
+            keys,
+        })
+    }
+}

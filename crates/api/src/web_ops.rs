@@ -1,0 +1,44 @@
+//! Operations endpoints and static files: `/healthz`, `/metrics`, `/static/...`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/metrics", web::get().to(metrics))
+        .route("/static/{file}", web::get().to(static_file));
+}
+
+/// Liveness and database reachability.
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    match lentera_store::ping(&state.db).await {
+        Ok(()) => HttpResponse::Ok().json(json!({"status": "ok", "database": lentera_store::backend_name(&state.db)})),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            HttpResponse::ServiceUnavailable().json(json!({"error": {"code": "database_unavailable", "message": "The database is not reachable"}}))
+        }
+    }
+}
+
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
+}
+
+/// The few static files, embedded: the stylesheet and the optional quiz autosave script.
+const FILES: &[(&str, &str, &str)] = &[
+    ("style.css", "text/css; charset=utf-8", include_str!("../../../web/static/style.css")),
+    ("quiz.js", "text/javascript; charset=utf-8", include_str!("../../../web/static/quiz.js")),
+];
+
+async fn static_file(path: web::Path<String>) -> HttpResponse {
+    match FILES.iter().find(|(name, _, _)| *name == path.as_str()) {
+        Some((_, content_type, body)) => HttpResponse::Ok()
+            .content_type(*content_type)
+            .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+            .body(*body),
+        None => HttpResponse::NotFound().json(json!({"error": {"code": "not_found", "message": "No such file"}})),
+    }
+}

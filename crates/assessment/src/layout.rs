@@ -1,0 +1,269 @@
+//! Attempt layouts (display order) and the learner-facing view of a quiz.
+//!
+//! Learners must not be able to tell the right answer from the wire: option ids are salted
+//! hashes of the author's position, and the display order comes from a per-attempt seed.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::{Question, QuestionKind, Quiz};
+
+/// The display order of one attempt, stored so a reload shows the same attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptLayout {
+    pub seed: u64,
+    pub questions: Vec<QuestionLayout>,
+}
+
+/// Author indexes in display order: `options` are the options, ordering items or matching
+/// left-hand items; `right` is the matching right-hand side (pairs, then distractors).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionLayout {
+    pub question: String,
+    pub options: Vec<usize>,
+    pub right: Vec<usize>,
+}
+
+/// What a wire id names inside a question; part of the hash so ids never repeat across roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdRole {
+    Option,
+    Left,
+    Right,
+    Item,
+}
+
+impl IdRole {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Option => "option",
+            Self::Left => "left",
+            Self::Right => "right",
+            Self::Item => "item",
+        }
+    }
+}
+
+/// The opaque wire id of an option: the first 10 hex chars of SHA-256 over the parts. The salt
+/// is a server secret, so learners cannot recompute which id belongs to which author position.
+pub fn opaque_id(
+    salt: &[u8],
+    quiz_slug: &str,
+    question_id: &str,
+    role: IdRole,
+    author_index: usize,
+) -> String {
+    let mut h = Sha256::new();
+    // Slugs, ids and roles never contain NUL, so it separates the parts unambiguously.
+    for part in [
+        salt,
+        quiz_slug.as_bytes(),
+        question_id.as_bytes(),
+        role.as_str().as_bytes(),
+        author_index.to_string().as_bytes(),
+    ] {
+        h.update(part);
+        h.update([0u8]);
+    }
+    let mut id = hex::encode(h.finalize());
+    id.truncate(10);
+    id
+}
+
+/// SplitMix64: tiny, well-mixed and stable forever, which matters because layouts are stored.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform-enough value in `0..n` (multiply-shift; the bias is negligible for small n).
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next()) * n as u128) >> 64) as usize
+    }
+
+    fn shuffle(&mut self, v: &mut [usize]) {
+        for i in (1..v.len()).rev() {
+            let j = self.below(i + 1);
+            v.swap(i, j);
+        }
+    }
+
+    fn permutation(&mut self, n: usize, shuffle: bool) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..n).collect();
+        if shuffle {
+            self.shuffle(&mut v);
+        }
+        v
+    }
+}
+
+/// Question order and per-question option order for an attempt, derived only from `seed`.
+pub fn new_layout(quiz: &Quiz, seed: u64) -> AttemptLayout {
+    let mut rng = SplitMix64(seed);
+    let order = rng.permutation(quiz.questions.len(), quiz.shuffle_questions);
+    let questions = order
+        .into_iter()
+        .filter_map(|i| quiz.questions.get(i))
+        .map(|q| {
+            let (options, right) = match &q.kind {
+                QuestionKind::SingleChoice { options }
+                | QuestionKind::MultipleChoice { options } => (
+                    rng.permutation(options.len(), quiz.shuffle_options),
+                    Vec::new(),
+                ),
+                QuestionKind::TrueFalse { .. } => (vec![0, 1], Vec::new()),
+                QuestionKind::Matching { pairs, distractors } => {
+                    let left = rng.permutation(pairs.len(), quiz.shuffle_options);
+                    let mut right = rng.permutation(pairs.len() + distractors.len(), true);
+                    // Right items lined up with their left partners would give the answer away.
+                    if right.len() >= 2 && left.iter().zip(&right).all(|(l, r)| l == r) {
+                        right.rotate_left(1);
+                    }
+                    (left, right)
+                }
+                QuestionKind::Ordering { items } => {
+                    let mut order = rng.permutation(items.len(), true);
+                    // Showing the correct order would be a free answer; a rotation is never it.
+                    if order.len() >= 2 && order.iter().enumerate().all(|(i, &o)| i == o) {
+                        order.rotate_left(1);
+                    }
+                    (order, Vec::new())
+                }
+                QuestionKind::ShortAnswer { .. }
+                | QuestionKind::Numerical { .. }
+                | QuestionKind::Essay => (Vec::new(), Vec::new()),
+            };
+            QuestionLayout {
+                question: q.id.clone(),
+                options,
+                right,
+            }
+        })
+        .collect();
+    AttemptLayout { seed, questions }
+}
+
+/// A question as sent to the learner: texts and opaque ids only.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicQuestion {
+    pub id: String,
+    pub kind: &'static str,
+    pub prompt_html: String,
+    pub points: f64,
+    /// single/multiple choice, true_false, ordering.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<PublicOption>>,
+    /// matching, left-hand side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<Vec<PublicOption>>,
+    /// matching, right-hand side (pairs and distractors mixed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<Vec<PublicOption>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicOption {
+    pub id: String,
+    pub html: String,
+}
+
+/// The wire ids of a question's options for `role`, indexed by author position.
+pub(crate) fn wire_ids(quiz: &Quiz, salt: &[u8], q: &Question, role: IdRole) -> Vec<String> {
+    let n = match (&q.kind, role) {
+        (QuestionKind::TrueFalse { .. }, IdRole::Option) => {
+            return vec!["true".into(), "false".into()];
+        }
+        (
+            QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options },
+            IdRole::Option,
+        ) => options.len(),
+        (QuestionKind::Matching { pairs, .. }, IdRole::Left) => pairs.len(),
+        (QuestionKind::Matching { pairs, distractors }, IdRole::Right) => {
+            pairs.len() + distractors.len()
+        }
+        (QuestionKind::Ordering { items }, IdRole::Item) => items.len(),
+        _ => 0,
+    };
+    (0..n)
+        .map(|i| opaque_id(salt, &quiz.slug, &q.id, role, i))
+        .collect()
+}
+
+/// The learner's view of an attempt, in the layout's order. Questions the layout names but the
+/// quiz no longer has are skipped.
+pub fn public_questions(quiz: &Quiz, layout: &AttemptLayout, salt: &[u8]) -> Vec<PublicQuestion> {
+    layout
+        .questions
+        .iter()
+        .filter_map(|ql| {
+            let q = quiz.questions.iter().find(|q| q.id == ql.question)?;
+            let list = |order: &[usize], role: IdRole, text: &dyn Fn(usize) -> Option<String>| {
+                let ids = wire_ids(quiz, salt, q, role);
+                let out: Vec<PublicOption> = order
+                    .iter()
+                    .filter_map(|&i| {
+                        Some(PublicOption {
+                            id: ids.get(i)?.clone(),
+                            html: text(i)?,
+                        })
+                    })
+                    .collect();
+                Some(out)
+            };
+            let (options, left, right) = match &q.kind {
+                QuestionKind::SingleChoice { options }
+                | QuestionKind::MultipleChoice { options } => (
+                    list(&ql.options, IdRole::Option, &|i| {
+                        Some(options.get(i)?.text.clone())
+                    }),
+                    None,
+                    None,
+                ),
+                QuestionKind::TrueFalse { .. } => {
+                    let tf =
+                        [("true", "Benar"), ("false", "Salah")].map(|(id, html)| PublicOption {
+                            id: id.into(),
+                            html: html.into(),
+                        });
+                    (Some(tf.to_vec()), None, None)
+                }
+                QuestionKind::Matching { pairs, distractors } => {
+                    let right_text = |i: usize| match pairs.get(i) {
+                        Some(p) => Some(p.right.clone()),
+                        None => distractors.get(i - pairs.len()).cloned(),
+                    };
+                    (
+                        None,
+                        list(&ql.options, IdRole::Left, &|i| {
+                            Some(pairs.get(i)?.left.clone())
+                        }),
+                        list(&ql.right, IdRole::Right, &right_text),
+                    )
+                }
+                QuestionKind::Ordering { items } => (
+                    list(&ql.options, IdRole::Item, &|i| items.get(i).cloned()),
+                    None,
+                    None,
+                ),
+                QuestionKind::ShortAnswer { .. }
+                | QuestionKind::Numerical { .. }
+                | QuestionKind::Essay => (None, None, None),
+            };
+            Some(PublicQuestion {
+                id: q.id.clone(),
+                kind: q.kind.kind_name(),
+                prompt_html: q.prompt.clone(),
+                points: q.points,
+                options,
+                left,
+                right,
+            })
+        })
+        .collect()
+}

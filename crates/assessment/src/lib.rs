@@ -1,0 +1,22 @@
+//! Quizzes for Lentera: the TOML quiz format, attempt layouts, the learner-facing view and grading.
+//!
+//! Everything here is pure and deterministic so the server can store a layout or a grade as
+//! JSON and recompute it later with the same result.
+
+mod grade;
+mod layout;
+mod model;
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub use grade::{
+    Grade, MAX_TEXT_CHARS, QuestionGrade, ResponseEntry, answer_key, grade, passed,
+    validate_response,
+};
+pub use layout::{
+    AttemptLayout, IdRole, PublicOption, PublicQuestion, QuestionLayout, new_layout, opaque_id,
+    public_questions,
+};
+pub use model::{ChoiceOption, MatchPair, NumericAnswer, Question, QuestionKind, Quiz};
+pub use parse::{Problem, parse_quiz_toml};

@@ -1,0 +1,590 @@
+//! Parser for the TOML quiz format of docs/content-format.md that reports every problem at once.
+//!
+//! We walk toml's spanned document tree by hand instead of deriving `Deserialize`, because serde
+//! stops at the first error while authors want the whole list, with line numbers, in one go.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::Serialize;
+use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
+
+use crate::model::{ChoiceOption, MatchPair, NumericAnswer, Question, QuestionKind, Quiz};
+
+/// A problem in a quiz file, 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+const KINDS: &str = "single_choice, multiple_choice, true_false, short_answer, numerical, matching, ordering, essay";
+
+/// Parse our TOML quiz format, reporting every problem found, sorted by position.
+pub fn parse_quiz_toml(src: &str) -> Result<Quiz, Vec<Problem>> {
+    let mut ctx = Ctx {
+        src,
+        problems: Vec::new(),
+    };
+    let (doc, errors) = DeTable::parse_recoverable(src);
+    if !errors.is_empty() {
+        // Checking the meaning of a half-parsed file would only add confusing follow-up errors.
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            ctx.report(span, format!("TOML syntax error: {}", e.message().trim()));
+        }
+        return Err(ctx.finish());
+    }
+    let top = Table {
+        map: doc.get_ref(),
+        span: doc.span(),
+        place: "the quiz".into(),
+    };
+    let quiz = parse_top(&mut ctx, &top);
+    match quiz {
+        Some(quiz) if ctx.problems.is_empty() => Ok(quiz),
+        _ => Err(ctx.finish()),
+    }
+}
+
+struct Ctx<'s> {
+    src: &'s str,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn report(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let (line, column) = line_col(self.src, span.start);
+        self.problems.push(Problem {
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+
+    fn finish(mut self) -> Vec<Problem> {
+        // The toml map is not in file order, so sort to read top to bottom.
+        self.problems.sort_by_key(|p| (p.line, p.column));
+        self.problems
+    }
+}
+
+/// 1-based line and column (counted in characters) of a byte offset.
+fn line_col(src: &str, offset: usize) -> (u32, u32) {
+    let mut end = offset.min(src.len());
+    while !src.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &src[..end];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+/// A TOML table being read, with a human name (`place`) for messages.
+struct Table<'a, 'i> {
+    map: &'a DeTable<'i>,
+    span: Range<usize>,
+    place: String,
+}
+
+impl<'a, 'i> Table<'a, 'i> {
+    fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
+        self.map
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    fn peek_text(&self, key: &str) -> Option<&'a str> {
+        match self.get(key).map(Spanned::get_ref) {
+            Some(DeValue::String(s)) => Some(s.as_ref()),
+            _ => None,
+        }
+    }
+
+    fn check_keys(&self, ctx: &mut Ctx<'_>, allowed: &[&str], hint: &str) {
+        for (k, _) in self.map.iter() {
+            if !allowed.contains(&k.get_ref().as_ref()) {
+                ctx.report(
+                    k.span(),
+                    format!("unknown key `{}` in {}{hint}", k.get_ref(), self.place),
+                );
+            }
+        }
+    }
+
+    fn field<T>(
+        &self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+        required: bool,
+        conv: impl FnOnce(&'a DeValue<'i>) -> Result<T, &'static str>,
+    ) -> Option<(T, Range<usize>)> {
+        let Some(v) = self.get(key) else {
+            if required {
+                ctx.report(
+                    self.span.clone(),
+                    format!("{} is missing `{key}`", self.place),
+                );
+            }
+            return None;
+        };
+        match conv(v.get_ref()) {
+            Ok(x) => Some((x, v.span())),
+            Err(msg) => {
+                ctx.report(v.span(), format!("`{key}` in {} {msg}", self.place));
+                None
+            }
+        }
+    }
+
+    fn text(&self, ctx: &mut Ctx<'_>, key: &str, required: bool) -> Option<(String, Range<usize>)> {
+        let found = self.field(ctx, key, required, as_text);
+        if let Some((s, span)) = &found
+            && required
+            && s.trim().is_empty()
+        {
+            ctx.report(span.clone(), format!("`{key}` in {} is empty", self.place));
+        }
+        found
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// An optional number that must lie in `lo..=hi`.
+    fn number(&self, ctx: &mut Ctx<'_>, key: &str, lo: f64, hi: f64) -> Option<f64> {
+        let (n, span) = self.field(ctx, key, false, as_number)?;
+        if !(lo..=hi).contains(&n) {
+            let range = if hi.is_finite() {
+                format!("between {lo} and {hi}")
+            } else {
+                format!("{lo} or more")
+            };
+            ctx.report(span, format!("`{key}` in {} must be {range}", self.place));
+        }
+        Some(n)
+    }
+
+    fn boolean(&self, ctx: &mut Ctx<'_>, key: &str, required: bool) -> Option<bool> {
+        self.field(ctx, key, required, as_bool).map(|(b, _)| b)
+    }
+
+    /// A list of texts; wrong entries are reported one by one.
+    fn text_list(
+        &self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+        required: bool,
+    ) -> Option<(Vec<String>, Range<usize>)> {
+        let (arr, span) = self.field(ctx, key, required, as_array)?;
+        let mut out = Vec::new();
+        for v in arr.iter() {
+            match v.get_ref() {
+                DeValue::String(s) => out.push(s.to_string()),
+                _ => ctx.report(
+                    v.span(),
+                    format!(
+                        "each entry of `{key}` in {} must be text in quotes",
+                        self.place
+                    ),
+                ),
+            }
+        }
+        Some((out, span))
+    }
+
+    /// The entries of a list of tables, each wrapped as a [`Table`] named by `name(index, entry)`.
+    fn tables(
+        &self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+        example: &str,
+        name: impl Fn(usize, &Table<'a, 'i>) -> String,
+    ) -> Option<(Vec<Table<'a, 'i>>, Range<usize>)> {
+        let (arr, span) = self.field(ctx, key, true, as_array)?;
+        let mut out = Vec::new();
+        for (i, v) in arr.iter().enumerate() {
+            match v.get_ref() {
+                DeValue::Table(map) => {
+                    let mut t = Table {
+                        map,
+                        span: v.span(),
+                        place: String::new(),
+                    };
+                    t.place = name(i, &t);
+                    out.push(t);
+                }
+                _ => ctx.report(
+                    v.span(),
+                    format!(
+                        "each entry of `{key}` in {} must look like {example}",
+                        self.place
+                    ),
+                ),
+            }
+        }
+        Some((out, span))
+    }
+}
+
+fn as_text(v: &DeValue<'_>) -> Result<String, &'static str> {
+    match v {
+        DeValue::String(s) => Ok(s.to_string()),
+        _ => Err("must be text in quotes"),
+    }
+}
+
+fn as_number(v: &DeValue<'_>) -> Result<f64, &'static str> {
+    const MSG: &str = "must be a number";
+    let n = match v {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).map_err(|_| MSG)? as f64,
+        DeValue::Float(f) => f.as_str().parse::<f64>().map_err(|_| MSG)?,
+        _ => return Err(MSG),
+    };
+    if n.is_finite() { Ok(n) } else { Err(MSG) }
+}
+
+fn as_whole(v: &DeValue<'_>) -> Result<u32, &'static str> {
+    const MSG: &str = "must be a whole number, 0 or more";
+    match v {
+        DeValue::Integer(i) => u32::from_str_radix(i.as_str(), i.radix()).map_err(|_| MSG),
+        _ => Err(MSG),
+    }
+}
+
+fn as_bool(v: &DeValue<'_>) -> Result<bool, &'static str> {
+    match v {
+        DeValue::Boolean(b) => Ok(*b),
+        _ => Err("must be true or false (without quotes)"),
+    }
+}
+
+fn as_array<'a, 'i>(v: &'a DeValue<'i>) -> Result<&'a DeArray<'i>, &'static str> {
+    match v {
+        DeValue::Array(a) => Ok(a),
+        _ => Err("must be a list in square brackets [ ... ]"),
+    }
+}
+
+fn is_id(s: &str, allow_underscore: bool) -> bool {
+    !s.is_empty()
+        && s.len() <= 80
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || b == b'-'
+                || (allow_underscore && b == b'_')
+        })
+}
+
+fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
+    const KEYS: &[&str] = &[
+        "slug",
+        "title",
+        "pass_percent",
+        "max_attempts",
+        "time_limit_minutes",
+        "shuffle_questions",
+        "shuffle_options",
+        "questions",
+    ];
+    top.check_keys(ctx, KEYS, "");
+    let slug = top.text(ctx, "slug", true);
+    if let Some((s, span)) = &slug
+        && !is_id(s, false)
+    {
+        ctx.report(
+            span.clone(),
+            "`slug` may only use a-z, 0-9 and '-' (at most 80 characters)",
+        );
+    }
+    let title = top.text(ctx, "title", true);
+    let pass_percent = top.number(ctx, "pass_percent", 0.0, 100.0).unwrap_or(70.0);
+    let max_attempts = top
+        .field(ctx, "max_attempts", false, as_whole)
+        .map_or(0, |m| m.0);
+    let time_limit = top.field(ctx, "time_limit_minutes", false, as_whole);
+    if let Some((0, span)) = &time_limit {
+        let msg = "`time_limit_minutes` must be at least 1 (leave it out for no time limit)";
+        ctx.report(span.clone(), msg);
+    }
+    let shuffle_questions = top.boolean(ctx, "shuffle_questions", false).unwrap_or(true);
+    let shuffle_options = top.boolean(ctx, "shuffle_options", false).unwrap_or(true);
+
+    let example = "a [[questions]] section";
+    let (tables, span) = top.tables(ctx, "questions", example, |i, t| match t.peek_text("id") {
+        Some(id) => format!("question `{id}`"),
+        None => format!("question {}", i + 1),
+    })?;
+    if tables.is_empty() {
+        ctx.report(span, "the quiz has no questions");
+    }
+    let mut questions = Vec::new();
+    let mut first_line: HashMap<&str, u32> = HashMap::new();
+    for t in &tables {
+        questions.extend(parse_question(ctx, t));
+        if let (Some(id), Some(v)) = (t.peek_text("id"), t.get("id")) {
+            let line = line_col(ctx.src, v.span().start).0;
+            match first_line.get(id) {
+                Some(first) => ctx.report(
+                    v.span(),
+                    format!("question id `{id}` is used twice (first on line {first})"),
+                ),
+                None => _ = first_line.insert(id, line),
+            }
+        }
+    }
+    Some(Quiz {
+        slug: slug?.0,
+        title: title?.0,
+        pass_percent,
+        max_attempts,
+        time_limit_minutes: time_limit.map(|t| t.0),
+        shuffle_questions,
+        shuffle_options,
+        questions,
+    })
+}
+
+fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
+    let id = t.text(ctx, "id", true);
+    if let Some((s, span)) = &id
+        && !is_id(s, true)
+    {
+        ctx.report(
+            span.clone(),
+            format!("question id `{s}` may only use a-z, 0-9, '_' and '-'"),
+        );
+    }
+    let kind = t.text(ctx, "kind", true);
+    let points = t.number(ctx, "points", 0.0, f64::INFINITY).unwrap_or(1.0);
+    let prompt = t.text(ctx, "prompt", true);
+    let feedback = t.text(ctx, "feedback", false).map(|f| f.0);
+
+    let (kind, kind_span) = kind?;
+    let extra: &[&str] = match kind.as_str() {
+        "single_choice" | "multiple_choice" => &["options"],
+        "true_false" => &["answer"],
+        "short_answer" => &["answers", "case_sensitive"],
+        "numerical" => &["answers"],
+        "matching" => &["pairs", "distractors"],
+        "ordering" => &["items"],
+        "essay" => &[],
+        other => {
+            // Without a known kind we cannot tell which other keys belong, so stop here.
+            ctx.report(
+                kind_span,
+                format!("unknown kind `{other}` in {}; use one of: {KINDS}", t.place),
+            );
+            return None;
+        }
+    };
+    let allowed: Vec<&str> = ["id", "kind", "points", "prompt", "feedback"]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
+    t.check_keys(ctx, &allowed, &format!(" (kind = \"{kind}\")"));
+
+    let parsed = match kind.as_str() {
+        "single_choice" => parse_choice(ctx, t, true),
+        "multiple_choice" => parse_choice(ctx, t, false),
+        "true_false" => t
+            .boolean(ctx, "answer", true)
+            .map(|answer| QuestionKind::TrueFalse { answer }),
+        "short_answer" => {
+            let case_sensitive = t.boolean(ctx, "case_sensitive", false).unwrap_or(false);
+            let (answers, span) = t.text_list(ctx, "answers", true)?;
+            if answers.is_empty() || answers.iter().any(|a| a.trim().is_empty()) {
+                ctx.report(
+                    span,
+                    format!("the accepted `answers` of {} must not be empty", t.place),
+                );
+            }
+            Some(QuestionKind::ShortAnswer {
+                answers,
+                case_sensitive,
+            })
+        }
+        "numerical" => parse_numerical(ctx, t),
+        "matching" => parse_matching(ctx, t),
+        "ordering" => {
+            let (items, span) = t.text_list(ctx, "items", true)?;
+            if items.len() < 2 {
+                ctx.report(span, format!("{} needs at least 2 items", t.place));
+            }
+            Some(QuestionKind::Ordering { items })
+        }
+        _ => Some(QuestionKind::Essay),
+    };
+    Some(Question {
+        id: id?.0,
+        kind: parsed?,
+        points,
+        prompt: prompt?.0,
+        feedback,
+    })
+}
+
+fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<QuestionKind> {
+    let example = "{ id = \"a\", text = \"...\" }";
+    let (tables, span) = t.tables(ctx, "options", example, |i, o| match o.peek_text("id") {
+        Some(id) => format!("option `{id}` of {}", t.place),
+        None => format!("option {} of {}", i + 1, t.place),
+    })?;
+    let mut options = Vec::new();
+    for o in &tables {
+        let weight_key = if single { "correct" } else { "weight" };
+        o.check_keys(ctx, &["id", "text", "feedback", weight_key], "");
+        let id = o.text(ctx, "id", true);
+        if let Some((s, span)) = &id {
+            if !is_id(s, true) {
+                ctx.report(
+                    span.clone(),
+                    format!("option id `{s}` may only use a-z, 0-9, '_' and '-'"),
+                );
+            } else if options.iter().any(|o: &ChoiceOption| &o.id == s) {
+                ctx.report(
+                    span.clone(),
+                    format!("option id `{s}` is used twice in {}", t.place),
+                );
+            }
+        }
+        let text = o.text(ctx, "text", true);
+        let feedback = o.text(ctx, "feedback", false).map(|f| f.0);
+        let weight = if single {
+            if o.boolean(ctx, "correct", false).unwrap_or(false) {
+                100.0
+            } else {
+                0.0
+            }
+        } else {
+            o.number(ctx, "weight", -100.0, 100.0).unwrap_or(0.0)
+        };
+        if let (Some((id, _)), Some((text, _))) = (id, text) {
+            options.push(ChoiceOption {
+                id,
+                text,
+                weight,
+                feedback,
+            });
+        }
+    }
+    if tables.len() < 2 {
+        let what = if tables.is_empty() {
+            "has no options"
+        } else {
+            "needs at least 2 options"
+        };
+        ctx.report(span.clone(), format!("{} {what}", t.place));
+    }
+    if options.is_empty() {
+        // Already reported above or per option; a count of 0 would only repeat it.
+    } else if single {
+        let correct = options.iter().filter(|o| o.weight > 0.0).count();
+        if correct != 1 {
+            let msg = format!(
+                "{} must have exactly one option with `correct = true` (found {correct})",
+                t.place
+            );
+            ctx.report(span, msg);
+        }
+    } else {
+        let sum: f64 = options.iter().map(|o| o.weight).filter(|w| *w > 0.0).sum();
+        if (sum - 100.0).abs() > 0.01 {
+            let msg = format!(
+                "the positive weights in {} add up to {sum}; they must add up to 100",
+                t.place
+            );
+            ctx.report(span, msg);
+        }
+    }
+    Some(if single {
+        QuestionKind::SingleChoice { options }
+    } else {
+        QuestionKind::MultipleChoice { options }
+    })
+}
+
+fn parse_numerical(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind> {
+    let example = "{ value = 3.0 } or { min = 2.0, max = 4.0 }";
+    let (tables, span) = t.tables(ctx, "answers", example, |i, _| {
+        format!("answer {} of {}", i + 1, t.place)
+    })?;
+    let mut answers = Vec::new();
+    for a in &tables {
+        a.check_keys(ctx, &["value", "tolerance", "min", "max", "weight"], "");
+        let value = a.number(ctx, "value", f64::MIN, f64::MAX);
+        let tolerance = a
+            .number(ctx, "tolerance", 0.0, f64::INFINITY)
+            .unwrap_or(0.0);
+        let (min, max) = (
+            a.number(ctx, "min", f64::MIN, f64::MAX),
+            a.number(ctx, "max", f64::MIN, f64::MAX),
+        );
+        let weight = a.number(ctx, "weight", 0.0, 100.0).unwrap_or(100.0);
+        let problem = match (a.has("value"), a.has("min") || a.has("max")) {
+            (true, true) => Some("must use either `value` or `min`/`max`, not both"),
+            (false, false) => Some("needs a `value` or both `min` and `max`"),
+            (true, false) => None,
+            (false, true) if !(a.has("min") && a.has("max")) => Some("needs both `min` and `max`"),
+            (false, true) if a.has("tolerance") => {
+                Some("uses `tolerance`, which only works with `value`")
+            }
+            (false, true) => min
+                .zip(max)
+                .filter(|(lo, hi)| lo > hi)
+                .map(|_| "has `min` larger than `max`"),
+        };
+        if let Some(problem) = problem {
+            ctx.report(a.span.clone(), format!("{} {problem}", a.place));
+        }
+        let range = value
+            .map(|v| (v - tolerance, v + tolerance))
+            .or(min.zip(max));
+        if let Some((min, max)) = range {
+            answers.push(NumericAnswer { min, max, weight });
+        }
+    }
+    if tables.is_empty() {
+        ctx.report(span, format!("{} has no answers", t.place));
+    } else if !answers.is_empty() && !answers.iter().any(|a| a.weight >= 100.0) {
+        ctx.report(
+            span,
+            format!("{} needs at least one answer with weight 100", t.place),
+        );
+    }
+    Some(QuestionKind::Numerical { answers })
+}
+
+fn parse_matching(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind> {
+    let distractors = t
+        .text_list(ctx, "distractors", false)
+        .map(|d| d.0)
+        .unwrap_or_default();
+    let example = "{ left = \"...\", right = \"...\" }";
+    let (tables, span) = t.tables(ctx, "pairs", example, |i, _| {
+        format!("pair {} of {}", i + 1, t.place)
+    })?;
+    let mut pairs = Vec::new();
+    for p in &tables {
+        p.check_keys(ctx, &["left", "right"], "");
+        if let (Some((left, _)), Some((right, _))) =
+            (p.text(ctx, "left", true), p.text(ctx, "right", true))
+        {
+            pairs.push(MatchPair { left, right });
+        }
+    }
+    if tables.len() < 2 {
+        ctx.report(span, format!("{} needs at least 2 pairs", t.place));
+    }
+    Some(QuestionKind::Matching { pairs, distractors })
+}

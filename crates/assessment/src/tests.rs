@@ -1,0 +1,607 @@
+//! Tests for parsing, layouts, the public view and grading, on one quiz with every kind.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::{
+    AttemptLayout, IdRole, Problem, QuestionKind, Quiz, ResponseEntry, answer_key, grade,
+    new_layout, opaque_id, parse_quiz_toml, passed, public_questions, validate_response,
+};
+
+const SALT: &[u8] = b"instance-secret";
+
+const FULL: &str = r#"
+slug = "evaluasi-pra-bencana"
+title = "Evaluasi Modul Pra-bencana"
+pass_percent = 70
+max_attempts = 3
+time_limit_minutes = 20
+
+[[questions]]
+id = "q1"
+kind = "single_choice"
+prompt = "Siapa koordinator?"
+feedback = "Lihat materi 1"
+options = [
+  { id = "a", text = "BPBD", correct = true, feedback = "Tepat" },
+  { id = "b", text = "BMKG" },
+  { id = "c", text = "PMI" },
+]
+
+[[questions]]
+id = "q2"
+kind = "multiple_choice"
+points = 2
+prompt = "Pilih semua yang benar"
+options = [
+  { id = "a", text = "Mitigasi", weight = 50 },
+  { id = "b", text = "Kesiapsiagaan", weight = 50 },
+  { id = "c", text = "Rekonstruksi", weight = -50 },
+]
+
+[[questions]]
+id = "q3"
+kind = "true_false"
+prompt = "Gempa bisa diprediksi."
+answer = false
+
+[[questions]]
+id = "q4"
+kind = "short_answer"
+prompt = "Singkatan badan daerah?"
+answers = ["BPBD", "Badan Penanggulangan Bencana Daerah"]
+
+[[questions]]
+id = "q5"
+kind = "numerical"
+prompt = "Berapa fase?"
+answers = [
+  { value = 3.0, tolerance = 0.0 },
+  { min = 2.0, max = 4.0, weight = 50 },
+]
+
+[[questions]]
+id = "q6"
+kind = "matching"
+prompt = "Pasangkan"
+pairs = [ { left = "Prabencana", right = "Mitigasi" }, { left = "Pascabencana", right = "Rehabilitasi" } ]
+distractors = ["Evakuasi"]
+
+[[questions]]
+id = "q7"
+kind = "ordering"
+prompt = "Urutkan"
+items = ["first", "second", "third", "fourth"]
+
+[[questions]]
+id = "q8"
+kind = "essay"
+prompt = "Jelaskan"
+"#;
+
+fn quiz() -> Quiz {
+    parse_quiz_toml(FULL).unwrap()
+}
+
+fn entry(question: &str) -> ResponseEntry {
+    ResponseEntry {
+        question: question.into(),
+        ..ResponseEntry::default()
+    }
+}
+
+fn id(q: &str, role: IdRole, i: usize) -> String {
+    opaque_id(SALT, "evaluasi-pra-bencana", q, role, i)
+}
+
+/// Score of one question for one response.
+fn score(r: ResponseEntry) -> f64 {
+    let quiz = quiz();
+    let g = grade(&quiz, SALT, std::slice::from_ref(&r));
+    g.questions
+        .iter()
+        .find(|g| g.question == r.question)
+        .unwrap()
+        .score
+}
+
+fn problems(src: &str) -> Vec<Problem> {
+    parse_quiz_toml(src).unwrap_err()
+}
+
+#[test]
+fn parses_every_kind_with_defaults() {
+    let q = quiz();
+    assert_eq!(q.pass_percent, 70.0);
+    assert_eq!(q.max_attempts, 3);
+    assert_eq!(q.time_limit_minutes, Some(20));
+    assert!(q.shuffle_questions && q.shuffle_options);
+    let kinds: Vec<_> = q.questions.iter().map(|q| q.kind.kind_name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "single_choice",
+            "multiple_choice",
+            "true_false",
+            "short_answer",
+            "numerical",
+            "matching",
+            "ordering",
+            "essay"
+        ]
+    );
+    assert_eq!(q.max_score(), 9.0);
+    // The stored JSON round-trips and names the kind like the TOML does.
+    let json = serde_json::to_string(&q).unwrap();
+    assert!(json.contains(r#""kind":"single_choice""#));
+    assert_eq!(serde_json::from_str::<Quiz>(&json).unwrap(), q);
+}
+
+#[test]
+fn map_text_touches_every_displayed_text() {
+    let mut q = quiz();
+    q.map_text(&mut |s| format!("<p>{s}</p>"));
+    let QuestionKind::Matching { pairs, distractors } = &q.questions[5].kind else {
+        panic!()
+    };
+    assert_eq!(pairs[0].right, "<p>Mitigasi</p>");
+    assert_eq!(distractors[0], "<p>Evakuasi</p>");
+    let QuestionKind::SingleChoice { options } = &q.questions[0].kind else {
+        panic!()
+    };
+    assert_eq!(options[0].feedback.as_deref(), Some("<p>Tepat</p>"));
+    // Accepted short answers are compared, never displayed, so they stay as written.
+    let QuestionKind::ShortAnswer { answers, .. } = &q.questions[3].kind else {
+        panic!()
+    };
+    assert_eq!(answers[0], "BPBD");
+}
+
+#[test]
+fn reports_many_problems_with_lines() {
+    let src = r#"slug = "Bad Slug"
+title = 5
+pass_percent = 150
+colour = "red"
+
+[[questions]]
+id = "q1"
+kind = "single_choice"
+prompt = "x"
+options = [ { id = "a", text = "A" }, { id = "b", text = "B" } ]
+
+[[questions]]
+id = "q1"
+kind = "multiple_choice"
+prompt = "y"
+options = [ { id = "a", text = "A", weight = 60 }, { id = "b", text = "B", weight = 30 } ]
+
+[[questions]]
+id = "q3"
+kind = "riddle"
+prompt = "z"
+
+[[questions]]
+id = "q4"
+kind = "numerical"
+answers = [ { tolerance = 1 } ]
+points = "two"
+"#;
+    let p = problems(src);
+    let at = |line: u32, needle: &str| {
+        assert!(
+            p.iter()
+                .any(|p| p.line == line && p.message.contains(needle)),
+            "no problem with {needle:?} on line {line}: {p:#?}"
+        )
+    };
+    at(1, "slug");
+    at(2, "`title` in the quiz must be text");
+    at(3, "between 0 and 100");
+    at(4, "unknown key `colour`");
+    at(10, "exactly one option with `correct = true` (found 0)");
+    at(13, "question id `q1` is used twice (first on line 7)");
+    at(16, "add up to 90");
+    at(20, "unknown kind `riddle`");
+    at(23, "question `q4` is missing `prompt`");
+    at(26, "needs a `value` or both `min` and `max`");
+    at(27, "`points` in question `q4` must be a number");
+    assert_eq!(p[0].column, 8);
+    assert!(
+        p.windows(2)
+            .all(|w| (w[0].line, w[0].column) <= (w[1].line, w[1].column))
+    );
+}
+
+#[test]
+fn reports_kind_specific_problems() {
+    let src = r#"slug = "k"
+title = "T"
+time_limit_minutes = 0
+
+[[questions]]
+id = "m"
+kind = "matching"
+prompt = "p"
+pairs = [ { left = "a", right = "b" } ]
+
+[[questions]]
+id = "o"
+kind = "ordering"
+prompt = "p"
+items = ["only"]
+answer = true
+
+[[questions]]
+id = "c"
+kind = "multiple_choice"
+prompt = "p"
+options = []
+"#;
+    let p = problems(src);
+    let lines: Vec<_> = p.iter().map(|p| (p.line, p.message.as_str())).collect();
+    assert!(
+        lines.contains(&(
+            3,
+            "`time_limit_minutes` must be at least 1 (leave it out for no time limit)"
+        )),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&(9, "question `m` needs at least 2 pairs")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&(15, "question `o` needs at least 2 items")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&(
+            16,
+            "unknown key `answer` in question `o` (kind = \"ordering\")"
+        )),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&(22, "question `c` has no options")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn syntax_errors_and_missing_questions() {
+    let p = problems("slug = \"a\"\ntitle = \n");
+    assert_eq!(p[0].line, 2);
+    assert!(p[0].message.starts_with("TOML syntax error"));
+    let p = problems("slug = \"a\"\ntitle = \"T\"\n");
+    assert_eq!(
+        p,
+        [Problem {
+            line: 1,
+            column: 1,
+            message: "the quiz is missing `questions`".into()
+        }]
+    );
+}
+
+#[test]
+fn layouts_are_deterministic_permutations() {
+    let q = quiz();
+    assert_eq!(new_layout(&q, 42), new_layout(&q, 42));
+    let differs = (0..20).any(|s| new_layout(&q, s).questions != new_layout(&q, 42).questions);
+    assert!(differs);
+    for seed in 0..200 {
+        let l = new_layout(&q, seed);
+        let mut ids: Vec<_> = l.questions.iter().map(|ql| ql.question.clone()).collect();
+        ids.sort();
+        assert_eq!(ids, ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8"]);
+        for ql in &l.questions {
+            let mut opts = ql.options.clone();
+            opts.sort_unstable();
+            assert!(opts.iter().enumerate().all(|(i, &o)| i == o), "{ql:?}");
+            let mut right = ql.right.clone();
+            right.sort_unstable();
+            assert!(right.iter().enumerate().all(|(i, &o)| i == o), "{ql:?}");
+        }
+        let ordering = l.questions.iter().find(|ql| ql.question == "q7").unwrap();
+        assert_ne!(ordering.options, [0, 1, 2, 3]);
+        assert_eq!(
+            l.questions
+                .iter()
+                .find(|ql| ql.question == "q3")
+                .unwrap()
+                .options,
+            [0, 1]
+        );
+        assert_eq!(
+            l.questions
+                .iter()
+                .find(|ql| ql.question == "q6")
+                .unwrap()
+                .right
+                .len(),
+            3
+        );
+    }
+    let mut fixed = q.clone();
+    fixed.shuffle_questions = false;
+    fixed.shuffle_options = false;
+    let l = new_layout(&fixed, 7);
+    assert_eq!(l.questions[0].question, "q1");
+    assert_eq!(l.questions[0].options, [0, 1, 2]);
+    assert_ne!(l.questions[6].options, [0, 1, 2, 3]);
+    // Stored as JSON by the server.
+    let json = serde_json::to_string(&l).unwrap();
+    assert_eq!(serde_json::from_str::<AttemptLayout>(&json).unwrap(), l);
+}
+
+#[test]
+fn public_view_reveals_nothing() {
+    let q = quiz();
+    for seed in 0..20 {
+        let public = public_questions(&q, &new_layout(&q, seed), SALT);
+        assert_eq!(public.len(), 8);
+        let json = serde_json::to_string(&public).unwrap();
+        // Leading quotes: "short_answer" is a kind name, not a leak.
+        for word in [
+            "\"correct",
+            "\"weight",
+            "\"answer",
+            "\"feedback",
+            "Tepat",
+            "Lihat materi",
+        ] {
+            assert!(!json.contains(word), "{word} in {json}");
+        }
+        let q1 = public.iter().find(|p| p.id == "q1").unwrap();
+        let ids: Vec<_> = q1
+            .options
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect();
+        assert!(!ids.contains(&"a") && ids.contains(&id("q1", IdRole::Option, 0).as_str()));
+        let q6 = public.iter().find(|p| p.id == "q6").unwrap();
+        assert_eq!(q6.left.as_ref().unwrap().len(), 2);
+        assert_eq!(q6.right.as_ref().unwrap().len(), 3);
+        assert!(q6.options.is_none());
+        let q3 = public.iter().find(|p| p.id == "q3").unwrap();
+        let tf: Vec<_> = q3
+            .options
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|o| (o.id.as_str(), o.html.as_str()))
+            .collect();
+        assert_eq!(tf, [("true", "Benar"), ("false", "Salah")]);
+        let q4 = public.iter().find(|p| p.id == "q4").unwrap();
+        assert!(q4.options.is_none() && q4.left.is_none() && q4.right.is_none());
+    }
+    // Another instance (salt) gives different ids, and matching sides never share ids.
+    assert_ne!(
+        opaque_id(b"other", "evaluasi-pra-bencana", "q1", IdRole::Option, 0),
+        id("q1", IdRole::Option, 0)
+    );
+    assert_ne!(id("q6", IdRole::Left, 0), id("q6", IdRole::Right, 0));
+    assert_eq!(id("q1", IdRole::Option, 0).len(), 10);
+}
+
+#[test]
+fn answer_key_gets_full_marks_except_essays() {
+    let q = quiz();
+    let key = answer_key(&q, SALT);
+    assert_eq!(key.len(), 8);
+    for e in &key {
+        validate_response(&q, SALT, e).unwrap();
+    }
+    let g = grade(&q, SALT, &key);
+    assert_eq!(g.score, 8.0);
+    assert_eq!(g.max_score, 9.0);
+    assert_eq!(g.percent, 88.8889);
+    assert!(g.pending_review && !passed(&q, &g));
+    assert!(
+        g.questions
+            .iter()
+            .all(|qg| qg.needs_review || qg.score == qg.max)
+    );
+    let mut no_essay = q.clone();
+    no_essay.questions.pop();
+    let g = grade(&no_essay, SALT, &answer_key(&no_essay, SALT));
+    assert_eq!((g.percent, g.pending_review), (100.0, false));
+    assert!(passed(&no_essay, &g));
+    assert!(!passed(&no_essay, &grade(&no_essay, SALT, &[])));
+}
+
+fn choices(q: &str, ids: &[String]) -> ResponseEntry {
+    ResponseEntry {
+        choices: Some(ids.to_vec()),
+        ..entry(q)
+    }
+}
+
+#[test]
+fn single_choice_and_true_false() {
+    let opt = |i| id("q1", IdRole::Option, i);
+    assert_eq!(score(choices("q1", &[opt(0)])), 1.0);
+    assert_eq!(score(choices("q1", &[opt(1)])), 0.0);
+    assert_eq!(
+        score(choices("q1", &[opt(0), opt(1)])),
+        0.0,
+        "several choices never score"
+    );
+    assert_eq!(
+        score(choices("q1", &["a".into()])),
+        0.0,
+        "author ids are not wire ids"
+    );
+    assert_eq!(score(choices("q3", &["false".into()])), 1.0);
+    assert_eq!(score(choices("q3", &["true".into()])), 0.0);
+    assert_eq!(score(entry("q3")), 0.0);
+}
+
+#[test]
+fn multiple_choice_partial_and_clamped() {
+    let opt = |i| id("q2", IdRole::Option, i);
+    assert_eq!(score(choices("q2", &[opt(0), opt(1)])), 2.0);
+    assert_eq!(score(choices("q2", &[opt(0)])), 1.0);
+    assert_eq!(
+        score(choices("q2", &[opt(0), opt(0)])),
+        1.0,
+        "duplicates count once"
+    );
+    assert_eq!(score(choices("q2", &[opt(0), opt(1), opt(2)])), 1.0);
+    assert_eq!(score(choices("q2", &[opt(2)])), 0.0, "never below zero");
+}
+
+#[test]
+fn short_answer_normalises() {
+    let text = |t: &str| ResponseEntry {
+        text: Some(t.into()),
+        ..entry("q4")
+    };
+    assert_eq!(score(text("  bpbd ")), 1.0);
+    assert_eq!(score(text("badan  penanggulangan\tbencana DAERAH")), 1.0);
+    assert_eq!(score(text("BNPB")), 0.0);
+    assert_eq!(score(text("")), 0.0);
+    let mut q = quiz();
+    if let QuestionKind::ShortAnswer { case_sensitive, .. } = &mut q.questions[3].kind {
+        *case_sensitive = true;
+    }
+    assert_eq!(grade(&q, SALT, &[text("bpbd")]).score, 0.0);
+    assert_eq!(grade(&q, SALT, &[text(" BPBD")]).score, 1.0);
+}
+
+#[test]
+fn numerical_best_weight() {
+    let num = |n: f64| ResponseEntry {
+        number: Some(n),
+        ..entry("q5")
+    };
+    assert_eq!(score(num(3.0)), 1.0);
+    assert_eq!(score(num(2.5)), 0.5);
+    assert_eq!(score(num(4.0)), 0.5);
+    assert_eq!(score(num(4.5)), 0.0);
+    assert_eq!(score(num(f64::NAN)), 0.0);
+}
+
+#[test]
+fn matching_per_pair() {
+    let l = |i| id("q6", IdRole::Left, i);
+    let r = |i| id("q6", IdRole::Right, i);
+    let pairs = |p: Vec<[String; 2]>| ResponseEntry {
+        pairs: Some(p),
+        ..entry("q6")
+    };
+    assert_eq!(score(pairs(vec![[l(0), r(0)], [l(1), r(1)]])), 1.0);
+    assert_eq!(score(pairs(vec![[l(0), r(0)], [l(1), r(2)]])), 0.5);
+    assert_eq!(score(pairs(vec![[l(0), r(1)], [l(1), r(0)]])), 0.0);
+    assert_eq!(
+        score(pairs(vec![[l(0), r(0)], [l(0), r(1)]])),
+        0.0,
+        "later pair for a left item wins"
+    );
+}
+
+#[test]
+fn ordering_absolute_positions() {
+    let it = |i| id("q7", IdRole::Item, i);
+    let order = |o: &[usize]| ResponseEntry {
+        order: Some(o.iter().map(|&i| it(i)).collect()),
+        ..entry("q7")
+    };
+    assert_eq!(score(order(&[0, 1, 2, 3])), 1.0);
+    assert_eq!(score(order(&[0, 1, 3, 2])), 0.5);
+    assert_eq!(score(order(&[1, 2, 3, 0])), 0.0);
+}
+
+#[test]
+fn essay_needs_review_and_later_entries_win() {
+    let q = quiz();
+    let essay = ResponseEntry {
+        text: Some("Panjang".into()),
+        ..entry("q8")
+    };
+    let g = grade(&q, SALT, &[essay]);
+    let qg = g.questions.iter().find(|g| g.question == "q8").unwrap();
+    assert_eq!((qg.score, qg.needs_review), (0.0, true));
+    assert!(g.pending_review);
+    let g = grade(
+        &q,
+        SALT,
+        &[
+            choices("q3", &["false".into()]),
+            choices("q3", &["true".into()]),
+        ],
+    );
+    assert_eq!(g.score, 0.0);
+    assert_eq!(g.percent, 0.0);
+}
+
+#[test]
+fn validate_response_errors() {
+    let q = quiz();
+    let err = |e: ResponseEntry| validate_response(&q, SALT, &e).unwrap_err();
+    assert!(err(entry("nope")).contains("unknown question"));
+    assert!(err(entry("q1")).contains("needs `choices`"));
+    assert!(
+        err(ResponseEntry {
+            text: Some("x".into()),
+            ..entry("q1")
+        })
+        .contains("takes `choices`, not `text`")
+    );
+    assert!(err(choices("q1", &["a".into()])).contains("unknown option"));
+    let two = [id("q1", IdRole::Option, 0), id("q1", IdRole::Option, 1)];
+    assert!(err(choices("q1", &two)).contains("only one"));
+    assert!(err(choices("q3", &["true".into(), "false".into()])).contains("only one"));
+    let dup = [id("q2", IdRole::Option, 0), id("q2", IdRole::Option, 0)];
+    assert!(err(choices("q2", &dup)).contains("twice"));
+    assert!(
+        err(ResponseEntry {
+            text: Some("x".repeat(20_001)),
+            ..entry("q8")
+        })
+        .contains("longer")
+    );
+    assert!(
+        err(ResponseEntry {
+            number: Some(f64::INFINITY),
+            ..entry("q5")
+        })
+        .contains("finite")
+    );
+    let bad_pair = vec![[id("q6", IdRole::Right, 0), id("q6", IdRole::Right, 0)]];
+    assert!(
+        err(ResponseEntry {
+            pairs: Some(bad_pair),
+            ..entry("q6")
+        })
+        .contains("unknown left item")
+    );
+    let short = Some(vec![id("q7", IdRole::Item, 0)]);
+    assert!(
+        err(ResponseEntry {
+            order: short,
+            ..entry("q7")
+        })
+        .contains("all 4 items")
+    );
+    validate_response(
+        &q,
+        SALT,
+        &ResponseEntry {
+            text: Some("x".repeat(20_000)),
+            ..entry("q8")
+        },
+    )
+    .unwrap();
+    validate_response(&q, SALT, &choices("q2", &[])).unwrap();
+    // The wire shape rejects unknown fields.
+    assert!(serde_json::from_str::<ResponseEntry>(r#"{"question":"q1","choice":["a"]}"#).is_err());
+    let parsed: ResponseEntry =
+        serde_json::from_str(r#"{"question":"q3","choices":["true"]}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&parsed).unwrap(),
+        r#"{"question":"q3","choices":["true"]}"#
+    );
+}

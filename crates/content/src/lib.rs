@@ -1,0 +1,183 @@
+//! Lentera course content: loads a course folder (course.toml, lessons, quizzes, assets),
+//! validates it with author-friendly messages, and renders lessons to sanitised HTML once.
+
+mod assets;
+mod fields;
+mod load;
+mod markdown;
+mod position;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use load::load_course;
+pub use markdown::render_markdown;
+
+/// One problem, with the file path relative to the course folder (e.g. "lessons/intro.md"),
+/// 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Course {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub jp: u32,
+    pub level: String,
+    pub language: String,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub estimated_hours: Option<f64>,
+    pub partner: Option<String>,
+    pub modules: Vec<Module>,
+    /// In outline order.
+    pub lessons: Vec<Lesson>,
+    /// In outline order.
+    pub quizzes: Vec<QuizSource>,
+    /// Every allowed file under assets/, sorted by path.
+    pub assets: Vec<Asset>,
+    /// Hex SHA-256 over every file's relative path and bytes, sorted by path.
+    pub content_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Module {
+    pub slug: String,
+    pub title: String,
+    pub items: Vec<OutlineItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutlineItem {
+    pub kind: ItemKind,
+    pub slug: String,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Lesson,
+    Quiz,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Lesson {
+    pub slug: String,
+    pub title: String,
+    pub minutes: u32,
+    pub required: bool,
+    /// Slug of the module the lesson belongs to.
+    pub module: String,
+    /// Sanitised HTML, with image and lesson links already pointing at the server's URLs.
+    pub html: String,
+    pub words: usize,
+}
+
+/// A quiz file handed over unparsed: lentera-assessment owns the quiz format.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuizSource {
+    pub slug: String,
+    pub required: bool,
+    pub module: String,
+    /// Relative path, e.g. "quizzes/evaluasi.toml".
+    pub file: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Asset {
+    /// Relative to assets/, e.g. "siklus.svg".
+    pub path: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Course {
+    pub fn lesson(&self, slug: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.slug == slug)
+    }
+
+    pub fn quiz(&self, slug: &str) -> Option<&QuizSource> {
+        self.quizzes.iter().find(|q| q.slug == slug)
+    }
+
+    pub fn asset(&self, path: &str) -> Option<&Asset> {
+        self.assets.iter().find(|a| a.path == path)
+    }
+}
+
+/// A folder holding either one course (it has course.toml) or course folders: every course's
+/// result, sorted by folder. Course slugs must be unique across the folders.
+pub fn load_courses(dir: &Path) -> Vec<(PathBuf, Result<Course, Vec<Problem>>)> {
+    if dir.join("course.toml").is_file() {
+        return vec![(dir.to_path_buf(), load_course(dir))];
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let problem = position::whole_file(".", format!("the folder could not be read: {e}"));
+            return vec![(dir.to_path_buf(), Err(vec![problem]))];
+        }
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .filter(|p| p.join("course.toml").is_file())
+        .collect();
+    dirs.sort();
+    let mut seen: Vec<(String, PathBuf)> = Vec::new();
+    let mut results = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let mut result = load_course(&dir);
+        if let Ok(course) = &result {
+            if let Some((_, first)) = seen.iter().find(|(slug, _)| *slug == course.slug) {
+                let message = format!(
+                    "the course slug `{}` is already used by the course in {}; every course needs its own slug",
+                    course.slug,
+                    first.display()
+                );
+                result = Err(vec![slug_problem(&dir, message)]);
+            } else {
+                seen.push((course.slug.clone(), dir.clone()));
+            }
+        }
+        results.push((dir, result));
+    }
+    results
+}
+
+/// Points at the `slug =` line of course.toml (already known to be valid TOML).
+fn slug_problem(dir: &Path, message: String) -> Problem {
+    let text = std::fs::read_to_string(dir.join("course.toml")).unwrap_or_default();
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("slug"))
+        .map_or(1, |i| u32::try_from(i + 1).unwrap_or(1));
+    Problem {
+        file: "course.toml".to_owned(),
+        line,
+        column: 1,
+        message,
+    }
+}

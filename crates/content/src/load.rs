@@ -1,0 +1,584 @@
+//! Loading one course folder: reads every file, checks course.toml, the outline, lessons,
+//! quizzes and assets, and collects all problems before giving up.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::assets::{self, MAX_ASSET_BYTES};
+use crate::fields::{Doc, Table};
+use crate::markdown::{self, CourseLinks, ImageSizes};
+use crate::position::{self, whole_file};
+use crate::{Asset, Course, ItemKind, Lesson, Module, OutlineItem, Problem, QuizSource};
+
+/// Lessons and quizzes are text; anything this big is a mistake, and the cap bounds memory.
+const MAX_TEXT_BYTES: u64 = 2 * 1024 * 1024;
+
+const CATEGORIES: &[&str] = &[
+    "kepemimpinan",
+    "teknologi-informasi",
+    "manajemen-bencana",
+    "pelayanan-publik",
+    "manajemen-keuangan",
+    "pengembangan-diri",
+];
+const LEVELS: &[&str] = &["dasar", "menengah", "lanjut"];
+const LANGUAGES: &[&str] = &["id", "en"];
+
+/// Relative path to contents; `None` when the file was too large to read (already reported).
+type Files = BTreeMap<String, Option<Vec<u8>>>;
+
+/// An outline entry plus where it was written, for messages about its file.
+struct Item {
+    kind: ItemKind,
+    slug: String,
+    required: bool,
+    module: String,
+    /// Byte offset of the `lesson`/`quiz` value in course.toml.
+    pos: usize,
+}
+
+impl Item {
+    fn file(&self) -> String {
+        match self.kind {
+            ItemKind::Lesson => format!("lessons/{}.md", self.slug),
+            ItemKind::Quiz => format!("quizzes/{}.toml", self.slug),
+        }
+    }
+}
+
+/// course.toml as read; fields the author got wrong are left empty because the course is
+/// rejected anyway.
+#[derive(Default)]
+struct Spec {
+    slug: String,
+    title: String,
+    summary: String,
+    category: String,
+    jp: u32,
+    level: String,
+    language: String,
+    authors: Vec<String>,
+    tags: Vec<String>,
+    estimated_hours: Option<f64>,
+    partner: Option<String>,
+    modules: Vec<Module>,
+    items: Vec<Item>,
+}
+
+/// Load, validate and render one course folder, reporting every problem at once.
+pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut files = Files::new();
+    walk(dir, "", &mut files, &mut problems);
+    let content_hash = hash(&files);
+
+    let Some(Some(bytes)) = files.get("course.toml") else {
+        if !files.contains_key("course.toml") {
+            problems.push(whole_file(
+                "course.toml",
+                "this folder has no course.toml; every course folder needs one describing the course and its modules",
+            ));
+        }
+        return Err(finish(problems));
+    };
+    let text = match position::utf8("course.toml", bytes) {
+        Ok(text) => text,
+        Err(problem) => {
+            problems.push(problem);
+            return Err(finish(problems));
+        }
+    };
+    let spec = parse_course(text, &mut problems);
+
+    let (assets, sizes) = check_assets(&files, &mut problems);
+
+    let lesson_slugs: HashSet<String> = spec
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Lesson)
+        .map(|i| i.slug.clone())
+        .collect();
+    let links = CourseLinks {
+        course_slug: &spec.slug,
+        lessons: &lesson_slugs,
+        assets: &sizes,
+    };
+    let mut used = HashSet::new();
+    let mut lessons = Vec::new();
+    let mut quizzes = Vec::new();
+    for item in &spec.items {
+        let file = item.file();
+        let bytes = match files.get(&file) {
+            None => {
+                let kind = if item.kind == ItemKind::Lesson {
+                    "lesson"
+                } else {
+                    "quiz"
+                };
+                let message = format!(
+                    "the {kind} `{}` has no file: {file} does not exist",
+                    item.slug
+                );
+                problems.push(position::at("course.toml", text, item.pos, message));
+                continue;
+            }
+            Some(bytes) => bytes,
+        };
+        used.insert(file.clone());
+        let Some(bytes) = bytes else { continue };
+        let source = match position::utf8(&file, bytes) {
+            Ok(source) => source,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        match item.kind {
+            ItemKind::Lesson => {
+                lessons.extend(parse_lesson(item, &file, source, &links, &mut problems))
+            }
+            ItemKind::Quiz => quizzes.push(QuizSource {
+                slug: item.slug.clone(),
+                required: item.required,
+                module: item.module.clone(),
+                file,
+                source: source.to_owned(),
+            }),
+        }
+    }
+
+    for path in files.keys() {
+        for (folder, ext, what) in [("lessons/", ".md", "lesson"), ("quizzes/", ".toml", "quiz")] {
+            let Some(name) = path.strip_prefix(folder) else {
+                continue;
+            };
+            if name.contains('/') || !name.ends_with(ext) {
+                let message = format!(
+                    "only {what} files ending in {ext} belong directly in {folder}; move or delete this file"
+                );
+                problems.push(whole_file(path, message));
+            } else if !used.contains(path) {
+                let slug = name.trim_end_matches(ext);
+                let message = format!(
+                    "this {what} is not used: add `{what} = \"{slug}\"` to a module in course.toml, or delete the file"
+                );
+                problems.push(whole_file(path, message));
+            }
+        }
+    }
+
+    if !problems.is_empty() {
+        return Err(finish(problems));
+    }
+    Ok(Course {
+        slug: spec.slug,
+        title: spec.title,
+        summary: spec.summary,
+        category: spec.category,
+        jp: spec.jp,
+        level: spec.level,
+        language: spec.language,
+        authors: spec.authors,
+        tags: spec.tags,
+        estimated_hours: spec.estimated_hours,
+        partner: spec.partner,
+        modules: spec.modules,
+        lessons,
+        quizzes,
+        assets,
+        content_hash,
+    })
+}
+
+/// Every file under assets/ with an allowed type and readable contents, plus image sizes
+/// by path for the `<img>` width and height.
+fn check_assets(files: &Files, problems: &mut Vec<Problem>) -> (Vec<Asset>, ImageSizes) {
+    let mut assets = Vec::new();
+    let mut sizes = HashMap::new();
+    for (path, bytes) in files {
+        let (Some(rel), Some(bytes)) = (path.strip_prefix("assets/"), bytes) else {
+            continue;
+        };
+        let ext = rel
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        let Some(content_type) = assets::content_type(&ext) else {
+            problems.push(whole_file(
+                path,
+                "this file type is not allowed in assets/; use png, jpg, jpeg, gif, webp or svg images",
+            ));
+            continue;
+        };
+        match assets::check_image(&ext, bytes) {
+            Ok(size) => {
+                sizes.insert(rel.to_owned(), size);
+                assets.push(Asset {
+                    path: rel.to_owned(),
+                    content_type: content_type.to_owned(),
+                    bytes: bytes.clone(),
+                });
+            }
+            Err(message) => problems.push(whole_file(path, message)),
+        }
+    }
+    (assets, sizes)
+}
+
+/// Sorted and without duplicates, so authors fix files top to bottom.
+fn finish(mut problems: Vec<Problem>) -> Vec<Problem> {
+    problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    problems.dedup();
+    problems
+}
+
+fn walk(dir: &Path, prefix: &str, files: &mut Files, problems: &mut Vec<Problem>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let name = if prefix.is_empty() { "." } else { prefix };
+            problems.push(whole_file(
+                name,
+                format!("this folder could not be read: {e}"),
+            ));
+            return;
+        }
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let os_name = entry.file_name();
+        let Some(name) = os_name.to_str() else {
+            let rel = format!("{prefix}{}", os_name.to_string_lossy());
+            problems.push(whole_file(
+                &rel,
+                "this file name contains unusual characters; rename it",
+            ));
+            continue;
+        };
+        // Editor and system clutter (.DS_Store, .git) is not course content.
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = format!("{prefix}{name}");
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if meta.file_type().is_symlink() {
+            // Following links could publish files from outside the course folder.
+            problems.push(whole_file(
+                &rel,
+                "shortcuts (symbolic links) are not allowed; copy the real file here",
+            ));
+        } else if meta.is_dir() {
+            walk(&entry.path(), &format!("{rel}/"), files, problems);
+        } else if meta.is_file() {
+            let limit = if rel.starts_with("assets/") {
+                MAX_ASSET_BYTES
+            } else {
+                MAX_TEXT_BYTES
+            };
+            if meta.len() > limit {
+                let message = format!(
+                    "this file is {} KB, more than the limit of {} KB ({} MiB); make it smaller",
+                    meta.len().div_ceil(1024),
+                    limit / 1024,
+                    limit / 1_048_576
+                );
+                problems.push(whole_file(&rel, message));
+                files.insert(rel, None);
+            } else {
+                match fs::read(entry.path()) {
+                    Ok(bytes) => {
+                        files.insert(rel, Some(bytes));
+                    }
+                    Err(e) => problems.push(whole_file(
+                        &rel,
+                        format!("this file could not be read: {e}"),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+/// Path, a separator and the length go in before each file's bytes so that different
+/// folders can never produce the same byte stream.
+fn hash(files: &Files) -> String {
+    let mut h = Sha256::new();
+    for (path, bytes) in files {
+        h.update(path.as_bytes());
+        h.update([0]);
+        match bytes {
+            Some(bytes) => {
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(bytes);
+            }
+            None => h.update(u64::MAX.to_le_bytes()),
+        }
+    }
+    hex::encode(h.finalize())
+}
+
+fn valid_slug(s: &str, min: usize) -> bool {
+    (min..=80).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn slug_message(s: &str, min: usize) -> String {
+    format!(
+        "`{s}` is not a valid slug: use {min} to 80 characters, only lowercase letters a-z, digits and hyphens (like `konsep-dasar`)"
+    )
+}
+
+fn choice(doc: &mut Doc<'_>, t: Table<'_, '_>, key: &str, allowed: &[&str]) -> String {
+    let Some(v) = doc.string(t, key, true) else {
+        return String::new();
+    };
+    if !allowed.contains(&v.get_ref().as_str()) {
+        let message = format!(
+            "`{key}` must be one of: {} (found \"{}\")",
+            allowed.join(", "),
+            v.get_ref()
+        );
+        doc.report(v.span().start, message);
+    }
+    v.into_inner()
+}
+
+fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
+    let mut doc = Doc::new("course.toml", text, 0);
+    let parsed = doc.parse(text);
+    let root = Table {
+        map: parsed.get_ref(),
+        at: 0,
+    };
+    let keys = [
+        "slug",
+        "title",
+        "summary",
+        "category",
+        "jp",
+        "level",
+        "language",
+        "authors",
+        "tags",
+        "estimated_hours",
+        "partner",
+        "modules",
+    ];
+    doc.check_keys(root, &keys);
+    let mut spec = Spec::default();
+    if let Some(slug) = doc.string(root, "slug", true) {
+        if !valid_slug(slug.get_ref(), 3) {
+            doc.report(slug.span().start, slug_message(slug.get_ref(), 3));
+        }
+        spec.slug = slug.into_inner();
+    }
+    spec.title = doc
+        .string(root, "title", true)
+        .map(|s| s.into_inner())
+        .unwrap_or_default();
+    spec.summary = doc
+        .string(root, "summary", true)
+        .map(|s| s.into_inner())
+        .unwrap_or_default();
+    spec.category = choice(&mut doc, root, "category", CATEGORIES);
+    spec.jp = doc
+        .int(root, "jp", true, 1..=200)
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or_default();
+    spec.level = choice(&mut doc, root, "level", LEVELS);
+    spec.language = choice(&mut doc, root, "language", LANGUAGES);
+    spec.authors = doc.strings(root, "authors", true).unwrap_or_default();
+    if let Some(v) = doc.value(root, "authors", false)
+        && spec.authors.is_empty()
+        && v.get_ref().is_array()
+    {
+        doc.report(v.span().start, "`authors` must name at least one author");
+    }
+    spec.tags = doc.strings(root, "tags", false).unwrap_or_default();
+    spec.estimated_hours = doc.positive_number(root, "estimated_hours");
+    spec.partner = doc.string(root, "partner", false).map(|s| s.into_inner());
+
+    let mut module_seen: HashMap<String, usize> = HashMap::new();
+    let mut item_seen: HashMap<String, usize> = HashMap::new();
+    for m in doc.tables(root, "modules") {
+        doc.check_keys(m, &["slug", "title", "items"]);
+        let mut module = Module {
+            slug: String::new(),
+            title: doc
+                .string(m, "title", true)
+                .map(|s| s.into_inner())
+                .unwrap_or_default(),
+            items: Vec::new(),
+        };
+        if let Some(slug) = doc.string(m, "slug", true) {
+            let at = slug.span().start;
+            if !valid_slug(slug.get_ref(), 1) {
+                doc.report(at, slug_message(slug.get_ref(), 1));
+            } else if let Some(&first) = module_seen.get(slug.get_ref()) {
+                let line = position::line_col(text, first).0;
+                doc.report(
+                    at,
+                    format!(
+                        "the module slug `{}` is already used on line {line}",
+                        slug.get_ref()
+                    ),
+                );
+            } else {
+                module_seen.insert(slug.get_ref().clone(), at);
+            }
+            module.slug = slug.into_inner();
+        }
+        let item_tables = doc.tables(m, "items");
+        if item_tables.is_empty() && doc.value(m, "items", false).is_some() {
+            doc.report(
+                m.at,
+                "this module has no items; add [[modules.items]] with a lesson or quiz",
+            );
+        }
+        for it in item_tables {
+            doc.check_keys(it, &["lesson", "quiz", "required"]);
+            let lesson = doc.string(it, "lesson", false);
+            let quiz = doc.string(it, "quiz", false);
+            let required = doc.bool(it, "required").unwrap_or(true);
+            let (kind, slug) = match (lesson, quiz) {
+                (Some(l), None) => (ItemKind::Lesson, l),
+                (None, Some(q)) => (ItemKind::Quiz, q),
+                (Some(_), Some(q)) => {
+                    doc.report(q.span().start, "an item has either `lesson` or `quiz`, not both; split it into two [[modules.items]]");
+                    continue;
+                }
+                (None, None) => {
+                    if !it
+                        .map
+                        .keys()
+                        .any(|k| k.get_ref() == "lesson" || k.get_ref() == "quiz")
+                    {
+                        doc.report(
+                            it.at,
+                            "this item needs `lesson = \"...\"` or `quiz = \"...\"`",
+                        );
+                    }
+                    continue;
+                }
+            };
+            let at = slug.span().start;
+            if !valid_slug(slug.get_ref(), 1) {
+                doc.report(at, slug_message(slug.get_ref(), 1));
+                continue;
+            }
+            if let Some(&first) = item_seen.get(slug.get_ref()) {
+                let line = position::line_col(text, first).0;
+                let message = format!(
+                    "`{}` is already used on line {line}; every lesson and quiz needs its own slug",
+                    slug.get_ref()
+                );
+                doc.report(at, message);
+                continue;
+            }
+            item_seen.insert(slug.get_ref().clone(), at);
+            module.items.push(OutlineItem {
+                kind,
+                slug: slug.get_ref().clone(),
+                required,
+            });
+            spec.items.push(Item {
+                kind,
+                slug: slug.into_inner(),
+                required,
+                module: module.slug.clone(),
+                pos: at,
+            });
+        }
+        spec.modules.push(module);
+    }
+    problems.append(&mut doc.problems);
+    spec
+}
+
+/// Splits off the `+++` front matter, checks it and renders the body.
+fn parse_lesson(
+    item: &Item,
+    file: &str,
+    text: &str,
+    links: &CourseLinks<'_>,
+    problems: &mut Vec<Problem>,
+) -> Option<Lesson> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let line_end = |from: usize| text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
+    let first_end = line_end(start);
+    if text[start..first_end].trim_end() != "+++" {
+        problems.push(whole_file(
+            file,
+            "a lesson must start with a line containing only +++, then slug, title and minutes, then another +++ line",
+        ));
+        return None;
+    }
+    let mut pos = first_end;
+    let mut close = None;
+    while pos < text.len() {
+        let end = line_end(pos);
+        if text[pos..end].trim_end() == "+++" {
+            close = Some((pos, end));
+            break;
+        }
+        pos = end;
+    }
+    let Some((fm_end, body_start)) = close else {
+        problems.push(whole_file(
+            file,
+            "the front matter is never closed: add a line containing only +++ after it",
+        ));
+        return None;
+    };
+    let mut doc = Doc::new(file, text, first_end);
+    let parsed = doc.parse(&text[first_end..fm_end]);
+    // Missing keys are reported on the closing +++ line: that is where they should be added.
+    let t = Table {
+        map: parsed.get_ref(),
+        at: fm_end - first_end,
+    };
+    doc.check_keys(t, &["slug", "title", "minutes"]);
+    let slug = doc.string(t, "slug", true);
+    if let Some(slug) = &slug
+        && *slug.get_ref() != item.slug
+    {
+        let message = format!(
+            "slug `{}` does not match the file name: in {file} the slug must be `{}`",
+            slug.get_ref(),
+            item.slug
+        );
+        doc.report(slug.span().start, message);
+    }
+    let title = doc.string(t, "title", true);
+    let minutes = doc.int(t, "minutes", true, 1..=1440);
+    problems.append(&mut doc.problems);
+
+    let body = &text[body_start..];
+    if body.trim().is_empty() {
+        problems.push(position::at(
+            file,
+            text,
+            fm_end,
+            "this lesson is empty: write its text after the closing +++",
+        ));
+        return None;
+    }
+    let rendered = markdown::render(body, Some(links));
+    for (offset, message) in rendered.problems {
+        problems.push(position::at(file, text, body_start + offset, message));
+    }
+    Some(Lesson {
+        slug: item.slug.clone(),
+        title: title?.into_inner(),
+        minutes: u32::try_from(minutes?).ok()?,
+        required: item.required,
+        module: item.module.clone(),
+        html: rendered.html,
+        words: rendered.words,
+    })
+}

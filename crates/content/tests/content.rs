@@ -1,0 +1,376 @@
+//! Loading the fixture courses, problem positions, and sanitising hostile Markdown.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use lentera_content::{Course, ItemKind, Problem, load_course, load_courses, render_markdown};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn problems(dir: &Path) -> Vec<Problem> {
+    match load_course(dir) {
+        Ok(_) => panic!("{} should not load", dir.display()),
+        Err(problems) => problems,
+    }
+}
+
+/// Asserts that a problem at exactly `file:line:col` mentions `needle`.
+fn assert_problem(problems: &[Problem], file: &str, line: u32, column: u32, needle: &str) {
+    let found = problems.iter().any(|p| {
+        p.file == file && p.line == line && p.column == column && p.message.contains(needle)
+    });
+    let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        found,
+        "no problem {file}:{line}:{column} containing {needle:?} in:\n{}",
+        all.join("\n")
+    );
+}
+
+/// A scratch copy of the valid course that a test may damage.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lentera-content-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    copy_dir(&fixture("valid-course"), &dir);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn valid_course_loads() {
+    let course = load_course(&fixture("valid-course")).unwrap();
+    assert_eq!(course.slug, "manajemen-bencana-asn-daerah");
+    assert_eq!(course.category, "manajemen-bencana");
+    assert_eq!(course.jp, 6);
+    assert_eq!(course.estimated_hours, Some(4.5));
+    assert_eq!(course.partner, None);
+    assert_eq!(course.authors, ["Tim Lentera"]);
+    assert_eq!(course.modules.len(), 1);
+    let items = &course.modules[0].items;
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[2].kind, ItemKind::Quiz);
+    assert!(!items[1].required);
+
+    let slugs: Vec<&str> = course.lessons.iter().map(|l| l.slug.as_str()).collect();
+    assert_eq!(slugs, ["konsep-dasar", "rencana-kontinjensi"]);
+    let intro = course.lesson("konsep-dasar").unwrap();
+    assert_eq!(intro.title, "Konsep Dasar Penanggulangan Bencana");
+    assert_eq!(intro.minutes, 30);
+    assert_eq!(intro.module, "pra-bencana");
+    assert!(intro.words > 10);
+    assert!(!course.lesson("rencana-kontinjensi").unwrap().required);
+
+    let quiz = course.quiz("evaluasi-pra-bencana").unwrap();
+    assert_eq!(quiz.file, "quizzes/evaluasi-pra-bencana.toml");
+    assert!(quiz.source.contains("[[questions]]"));
+
+    let svg = course.asset("siklus.svg").unwrap();
+    assert_eq!(svg.content_type, "image/svg+xml");
+    assert!(svg.bytes.starts_with(b"<svg"));
+    assert_eq!(course.content_hash.len(), 64);
+
+    // The server stores the course as JSON, asset bytes included.
+    let json = serde_json::to_string(&course).unwrap();
+    assert!(json.contains("\"kind\":\"quiz\""));
+    let back: Course = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.assets[0].bytes, svg.bytes);
+}
+
+#[test]
+fn lesson_html_rewrites_images_links_and_callouts() {
+    let course = load_course(&fixture("valid-course")).unwrap();
+    let html = &course.lesson("konsep-dasar").unwrap().html;
+    assert!(html.contains(
+        r#"<img src="/kursus/manajemen-bencana-asn-daerah/aset/siklus.svg" alt="Diagram siklus" width="320" height="200" loading="lazy">"#
+    ), "{html}");
+    assert!(html.contains(
+        r#"href="/kursus/manajemen-bencana-asn-daerah/materi/rencana-kontinjensi#tahapan""#
+    ));
+    assert!(
+        html.contains(
+            r#"<a href="https://www.youtube.com/watch?v=abc" rel="noopener noreferrer">"#
+        )
+    );
+    assert!(!html.contains("iframe"));
+    assert!(
+        html.contains(r#"<div class="callout callout-info"><p class="callout-title">Info</p>"#)
+    );
+    assert!(!html.contains("[!INFO]"));
+    assert!(html.contains("<table>") && html.contains("<td>Mitigasi</td>"));
+    assert!(html.contains(r##"<a href="#fn-1-uu""##) && html.contains(r#"id="fn-1-uu""#));
+
+    let other = &course.lesson("rencana-kontinjensi").unwrap().html;
+    assert!(other.contains(
+        r#"<div class="callout callout-peringatan"><p class="callout-title">Peringatan</p>"#
+    ));
+    assert!(other.contains("<del>setiap lima tahun</del>"));
+    assert!(other.contains(r#"href="/kursus/manajemen-bencana-asn-daerah/materi/konsep-dasar""#));
+}
+
+#[test]
+fn broken_course_reports_every_problem_with_positions() {
+    let ps = problems(&fixture("broken-course"));
+    assert_problem(&ps, "course.toml", 4, 12, "`category` must be one of");
+    assert_problem(
+        &ps,
+        "course.toml",
+        5,
+        6,
+        "whole number from 1 to 200, but it is the text \"banyak\"",
+    );
+    assert_problem(&ps, "course.toml", 9, 1, "unknown setting `colour`");
+    assert_problem(
+        &ps,
+        "course.toml",
+        19,
+        12,
+        "lessons/hilang.md does not exist",
+    );
+    assert_problem(
+        &ps,
+        "course.toml",
+        22,
+        12,
+        "`pengantar` is already used on line 16",
+    );
+    assert_problem(&ps, "course.toml", 29, 10, "not both");
+    assert_problem(&ps, "course.toml", 31, 3, "needs `lesson");
+    assert_problem(&ps, "lessons/kosong.md", 5, 1, "this lesson is empty");
+    assert_problem(
+        &ps,
+        "lessons/pengantar.md",
+        2,
+        8,
+        "does not match the file name",
+    );
+    assert_problem(
+        &ps,
+        "lessons/pengantar.md",
+        9,
+        6,
+        "`tidak-ada.md` points to a lesson that does not exist",
+    );
+    assert_problem(&ps, "lessons/pengantar.md", 11, 1, "assets/peta.png");
+    assert_problem(&ps, "lessons/pengantar.md", 13, 6, "javascript:");
+    assert_problem(&ps, "lessons/tidak-dipakai.md", 1, 1, "not used");
+    assert_problem(&ps, "assets/video.mp4", 1, 1, "not allowed");
+    assert_eq!(ps.len(), 14, "{ps:#?}");
+    assert_eq!(
+        ps.iter()
+            .find(|p| p.line == 5 && p.file == "course.toml")
+            .unwrap()
+            .to_string(),
+        "course.toml:5:6: `jp` must be a whole number from 1 to 200, but it is the text \"banyak\""
+    );
+}
+
+#[test]
+fn missing_keys_bad_files_and_limits() {
+    let dir = scratch("limits");
+    let course = fs::read_to_string(dir.join("course.toml")).unwrap();
+    fs::write(
+        dir.join("course.toml"),
+        course.replace("title = \"Manajemen Bencana untuk ASN Daerah\"\n", ""),
+    )
+    .unwrap();
+    let lesson = fs::read_to_string(dir.join("lessons/konsep-dasar.md")).unwrap();
+    fs::write(
+        dir.join("lessons/konsep-dasar.md"),
+        lesson.replace("minutes = 30", "minutes = 30\nauthor = \"x\""),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("lessons/rencana-kontinjensi.md"),
+        b"+++\nslug = \"rencana-kontinjensi\"\ntitle = \"R\xe9ncana\"\n",
+    )
+    .unwrap();
+    fs::write(dir.join("assets/besar.png"), vec![0u8; 1024 * 1024 + 1]).unwrap();
+    fs::write(dir.join("assets/rusak.png"), b"not a png").unwrap();
+    fs::write(
+        dir.join("assets/jahat.svg"),
+        br#"<svg onload="alert(1)"></svg>"#,
+    )
+    .unwrap();
+    fs::write(dir.join(".DS_Store"), b"ignored").unwrap();
+
+    let ps = problems(&dir);
+    assert_problem(&ps, "course.toml", 1, 1, "missing required setting `title`");
+    assert_problem(
+        &ps,
+        "lessons/konsep-dasar.md",
+        5,
+        1,
+        "unknown setting `author`",
+    );
+    assert_problem(&ps, "lessons/rencana-kontinjensi.md", 3, 11, "UTF-8");
+    assert_problem(
+        &ps,
+        "assets/besar.png",
+        1,
+        1,
+        "1025 KB, more than the limit of 1024 KB (1 MiB)",
+    );
+    assert_problem(&ps, "assets/rusak.png", 1, 1, "could not be read");
+    assert_problem(&ps, "assets/jahat.svg", 1, 1, "event handler");
+    assert_eq!(ps.len(), 6, "{ps:#?}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn toml_syntax_errors_are_located() {
+    let dir = scratch("syntax");
+    let course = fs::read_to_string(dir.join("course.toml")).unwrap();
+    fs::write(
+        dir.join("course.toml"),
+        course.replace("jp = 6", "jp = 6\nlevel2 = "),
+    )
+    .unwrap();
+    let ps = problems(&dir);
+    assert!(
+        ps.iter().any(|p| p.file == "course.toml"
+            && p.line == 6
+            && p.message.starts_with("TOML syntax error")),
+        "{ps:#?}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn content_hash_follows_the_files() {
+    let dir = scratch("hash");
+    let before = load_course(&dir).unwrap().content_hash;
+    assert_eq!(
+        before,
+        load_course(&fixture("valid-course")).unwrap().content_hash
+    );
+    fs::write(
+        dir.join("quizzes/evaluasi-pra-bencana.toml"),
+        "slug = \"evaluasi-pra-bencana\"\n",
+    )
+    .unwrap();
+    assert_ne!(before, load_course(&dir).unwrap().content_hash);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn load_courses_finds_each_course_and_rejects_reused_slugs() {
+    let root = std::env::temp_dir().join(format!("lentera-content-{}-many", std::process::id()));
+    let _ = fs::remove_dir_all(&root);
+    copy_dir(&fixture("valid-course"), &root.join("a"));
+    copy_dir(&fixture("valid-course"), &root.join("b"));
+    copy_dir(&fixture("broken-course"), &root.join("c"));
+    fs::create_dir_all(root.join("not-a-course")).unwrap();
+    let results = load_courses(&root);
+    assert_eq!(results.len(), 3);
+    assert!(results[0].1.is_ok());
+    let dup = results[1].1.as_ref().unwrap_err();
+    assert_eq!((dup[0].file.as_str(), dup[0].line), ("course.toml", 1));
+    assert!(dup[0].message.contains("already used"));
+    assert!(results[2].1.is_err());
+    assert_eq!(load_courses(&fixture("valid-course")).len(), 1);
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn hostile_markdown_is_neutralised() {
+    let md = r#"<script>alert("s1")</script>
+
+<img src="x.png" onerror="alert('s2')">
+
+[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](data:text/html;base64,PHNjcmlwdD4=)
+[d](vbscript:msgbox)
+
+<iframe src="https://evil.example/"></iframe>
+
+<svg><script>alert("s3")</script><circle onload="alert(1)"/></svg>
+
+<a href="https://ok.example/" style="position:fixed" onclick="steal()" target="_top">ok</a>
+
+<form action="/logout"><input name="x"><button>Go</button></form>
+
+![x](data:image/svg+xml;base64,PHN2Zz4=) <object data="x.swf"></object> <embed src="x">
+
+<div class="evil" id="main" onmouseover="x()">z</div>
+
+<https://www.youtube.com/watch?v=abc>
+"#;
+    let html = render_markdown(md).to_lowercase();
+    for banned in [
+        "<script",
+        "alert(",
+        "onerror",
+        "onload",
+        "onclick",
+        "onmouseover",
+        "javascript:",
+        "vbscript:",
+        "data:",
+        "<iframe",
+        "<svg",
+        "style=",
+        "<form",
+        "<input",
+        "<button",
+        "<object",
+        "<embed",
+        "target=",
+        "class=\"evil",
+        "id=\"main\"",
+    ] {
+        assert!(!html.contains(banned), "{banned} survived in:\n{html}");
+    }
+    assert!(
+        html.contains(r#"<a href="https://ok.example/" rel="noopener noreferrer">ok</a>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            r#"<a href="https://www.youtube.com/watch?v=abc" rel="noopener noreferrer">"#
+        )
+    );
+}
+
+#[test]
+fn callouts_in_any_case_and_plain_quotes() {
+    let html = render_markdown(
+        "> [!tips]\n> Simpan **nomor darurat**.\n\n> [!Peringatan]\n\n> Biasa saja.\n\n> [!CATATAN]\n> x\n",
+    );
+    assert!(html.contains(
+        "<div class=\"callout callout-tips\"><p class=\"callout-title\">Tips</p>\n<p>Simpan <strong>nomor darurat</strong>.</p>\n</div>"
+    ), "{html}");
+    assert!(html.contains(
+        "<div class=\"callout callout-peringatan\"><p class=\"callout-title\">Peringatan</p>"
+    ));
+    assert!(html.contains("<blockquote>\n<p>Biasa saja.</p>\n</blockquote>"));
+    // Unknown kinds stay ordinary quotes, marker included, so nothing is silently lost.
+    assert!(html.contains("[!CATATAN]"));
+}
+
+#[test]
+fn plain_markdown_features() {
+    let html =
+        render_markdown("| a | b |\n|---|:-:|\n| 1 | 2 |\n\n~~lama~~ baru[^1]\n\n[^1]: Sumber.\n");
+    assert!(
+        html.contains("<td>1</td>") && !html.contains("style"),
+        "{html}"
+    );
+    assert!(html.contains("<del>lama</del>"));
+    assert!(html.contains(r##"<sup class="footnote-reference"><a href="#fn-1-1""##));
+}

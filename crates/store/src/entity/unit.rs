@@ -1,0 +1,23 @@
+//! The `units` table.
+
+use sea_orm::entity::prelude::{
+    ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait, EnumIter,
+    PrimaryKeyTrait,
+};
+use sea_orm::entity::prelude::DateTimeUtc;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "units")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<i32>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

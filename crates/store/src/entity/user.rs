@@ -1,0 +1,30 @@
+//! The `users` table.
+
+use sea_orm::entity::prelude::{
+    ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait, EnumIter,
+    PrimaryKeyTrait,
+};
+use sea_orm::entity::prelude::DateTimeUtc;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub username: String,
+    pub nip: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub unit_id: Option<i32>,
+    pub password_hash: String,
+    pub language: String,
+    pub time_zone: String,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+    pub password_changed_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,439 @@
+//! What learners do: enrolments, lesson progress, quiz attempts, completions, certificates.
+//!
+//! Every write here is committed before the function returns, so a handler that answers
+//! after calling one never acknowledges something that could still be lost.
+
+use chrono::{DateTime, Datelike, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+
+use crate::entity::{attempt_response, certificate, completion, enrollment, lesson_progress, quiz_attempt};
+use crate::{Db, Result, StoreError};
+
+/// Inserts `model`; a unique violation means "already there" and yields `false`.
+macro_rules! insert_once {
+    ($db:expr, $model:expr, $what:expr) => {
+        match $model.insert($db).await {
+            Ok(_) => Ok(true),
+            Err(e) => match StoreError::from_write(e, $what) {
+                StoreError::Conflict(_) => Ok(false),
+                other => Err(other),
+            },
+        }
+    };
+}
+
+pub async fn enroll(db: &Db, user_id: i32, course_id: i32) -> Result<bool> {
+    let model = enrollment::ActiveModel {
+        user_id: Set(user_id),
+        course_id: Set(course_id),
+        enrolled_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    insert_once!(db, model, "enrollment")
+}
+
+pub async fn is_enrolled(db: &Db, user_id: i32, course_id: i32) -> Result<bool> {
+    Ok(enrollment::Entity::find()
+        .filter(enrollment::Column::UserId.eq(user_id))
+        .filter(enrollment::Column::CourseId.eq(course_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The ids of the courses a user is enrolled in, oldest enrolment first.
+pub async fn enrolled_course_ids(db: &Db, user_id: i32) -> Result<Vec<i32>> {
+    Ok(enrollment::Entity::find()
+        .filter(enrollment::Column::UserId.eq(user_id))
+        .order_by_asc(enrollment::Column::EnrolledAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| e.course_id)
+        .collect())
+}
+
+/// Marks a lesson done; `false` when it already was (the first date is kept).
+pub async fn complete_lesson(db: &Db, user_id: i32, course_id: i32, lesson: &str) -> Result<bool> {
+    let model = lesson_progress::ActiveModel {
+        user_id: Set(user_id),
+        course_id: Set(course_id),
+        lesson_slug: Set(lesson.to_owned()),
+        completed_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    insert_once!(db, model, "lesson progress")
+}
+
+/// Slugs of the lessons a user has completed in a course, whatever version they were on.
+pub async fn completed_lessons(db: &Db, user_id: i32, course_id: i32) -> Result<Vec<String>> {
+    Ok(lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::UserId.eq(user_id))
+        .filter(lesson_progress::Column::CourseId.eq(course_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.lesson_slug)
+        .collect())
+}
+
+/// An attempt at a quiz.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub id: i32,
+    pub user_id: i32,
+    pub course_id: i32,
+    pub course_version_id: i32,
+    pub quiz_slug: String,
+    pub number: i32,
+    pub seed: u64,
+    pub layout: String,
+    pub state: String,
+    pub started_at: DateTime<Utc>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub percent: Option<f64>,
+    pub passed: Option<bool>,
+}
+
+impl From<quiz_attempt::Model> for Attempt {
+    fn from(m: quiz_attempt::Model) -> Self {
+        Attempt {
+            id: m.id,
+            user_id: m.user_id,
+            course_id: m.course_id,
+            course_version_id: m.course_version_id,
+            quiz_slug: m.quiz_slug,
+            number: m.number,
+            // Written by `start_attempt` from a u64; an unparsable value can only come
+            // from a hand-edited row, and seed 0 still gives a valid (if different) layout.
+            seed: m.seed.parse().unwrap_or(0),
+            layout: m.layout,
+            state: m.state,
+            started_at: m.started_at,
+            deadline: m.deadline,
+            submitted_at: m.submitted_at,
+            score: m.score,
+            max_score: m.max_score,
+            percent: m.percent,
+            passed: m.passed,
+        }
+    }
+}
+
+/// The states of an attempt, as stored.
+pub const OPEN: &str = "open";
+pub const GRADED: &str = "graded";
+pub const PENDING_REVIEW: &str = "pending_review";
+
+/// A new attempt: everything the learner will see is fixed here (layout from the seed).
+#[derive(Debug, Clone)]
+pub struct NewAttempt {
+    pub user_id: i32,
+    pub course_id: i32,
+    pub course_version_id: i32,
+    pub quiz_slug: String,
+    pub number: i32,
+    pub seed: u64,
+    pub layout: String,
+    pub deadline: Option<DateTime<Utc>>,
+}
+
+/// A user's attempts at one quiz, in order.
+pub async fn attempts(db: &Db, user_id: i32, course_id: i32, quiz: &str) -> Result<Vec<Attempt>> {
+    Ok(quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::CourseId.eq(course_id))
+        .filter(quiz_attempt::Column::QuizSlug.eq(quiz))
+        .order_by_asc(quiz_attempt::Column::Number)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Attempt::from)
+        .collect())
+}
+
+/// Stores a new attempt. Two starts racing for the same number: one gets `Conflict`.
+pub async fn start_attempt(db: &Db, new: NewAttempt) -> Result<Attempt> {
+    let model = quiz_attempt::ActiveModel {
+        user_id: Set(new.user_id),
+        course_id: Set(new.course_id),
+        course_version_id: Set(new.course_version_id),
+        quiz_slug: Set(new.quiz_slug),
+        number: Set(new.number),
+        seed: Set(new.seed.to_string()),
+        layout: Set(new.layout),
+        state: Set(OPEN.to_owned()),
+        started_at: Set(Utc::now()),
+        deadline: Set(new.deadline),
+        submitted_at: Set(None),
+        score: Set(None),
+        max_score: Set(None),
+        percent: Set(None),
+        passed: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| StoreError::from_write(e, "attempt"))?;
+    Ok(model.into())
+}
+
+pub async fn attempt(db: &Db, id: i32) -> Result<Option<Attempt>> {
+    Ok(quiz_attempt::Entity::find_by_id(id).one(db).await?.map(Attempt::from))
+}
+
+/// Saves (question id, response JSON) pairs, replacing earlier answers to the same
+/// questions. Returns `false` and writes nothing when the attempt is no longer open.
+pub async fn save_responses(db: &Db, attempt_id: i32, entries: &[(String, String)]) -> Result<bool> {
+    let txn = db.begin().await?;
+    let open = quiz_attempt::Entity::find_by_id(attempt_id)
+        .one(&txn)
+        .await?
+        .is_some_and(|a| a.state == OPEN);
+    if !open {
+        return Ok(false);
+    }
+    let now = Utc::now();
+    for (question, response) in entries {
+        attempt_response::Entity::insert(attempt_response::ActiveModel {
+            attempt_id: Set(attempt_id),
+            question_id: Set(question.clone()),
+            response: Set(response.clone()),
+            updated_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::columns([attempt_response::Column::AttemptId, attempt_response::Column::QuestionId])
+                .update_columns([attempt_response::Column::Response, attempt_response::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Saved responses of an attempt: (question id, response JSON, saved at).
+pub async fn responses(db: &Db, attempt_id: i32) -> Result<Vec<(String, String, DateTime<Utc>)>> {
+    Ok(attempt_response::Entity::find()
+        .filter(attempt_response::Column::AttemptId.eq(attempt_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.question_id, r.response, r.updated_at))
+        .collect())
+}
+
+/// The outcome of grading, written once.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub state: &'static str,
+    pub score: f64,
+    pub max_score: f64,
+    pub percent: f64,
+    pub passed: bool,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// Closes an open attempt with its outcome. Only the first caller wins (the update is
+/// conditional on the attempt still being open), so two tabs submitting at once grade once.
+pub async fn finish_attempt(db: &Db, attempt_id: i32, outcome: &Outcome) -> Result<bool> {
+    let result = quiz_attempt::Entity::update_many()
+        .col_expr(quiz_attempt::Column::State, outcome.state.into())
+        .col_expr(quiz_attempt::Column::Score, Some(outcome.score).into())
+        .col_expr(quiz_attempt::Column::MaxScore, Some(outcome.max_score).into())
+        .col_expr(quiz_attempt::Column::Percent, Some(outcome.percent).into())
+        .col_expr(quiz_attempt::Column::Passed, Some(outcome.passed).into())
+        .col_expr(quiz_attempt::Column::SubmittedAt, Some(outcome.submitted_at).into())
+        .filter(quiz_attempt::Column::Id.eq(attempt_id))
+        .filter(quiz_attempt::Column::State.eq(OPEN))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Slugs of the quizzes of a course that a user has passed at least once.
+pub async fn passed_quizzes(db: &Db, user_id: i32, course_id: i32) -> Result<Vec<String>> {
+    let mut slugs: Vec<String> = quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::CourseId.eq(course_id))
+        .filter(quiz_attempt::Column::Passed.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.quiz_slug)
+        .collect();
+    slugs.sort();
+    slugs.dedup();
+    Ok(slugs)
+}
+
+/// A certificate as stored.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub id: i32,
+    pub code: String,
+    pub number: String,
+    pub user_id: i32,
+    pub course_id: i32,
+    pub holder_name: String,
+    pub holder_nip: Option<String>,
+    pub course_slug: String,
+    pub course_title: String,
+    pub course_version: i32,
+    pub jp: i32,
+    pub year: i32,
+    pub issuer: String,
+    pub issued_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revocation_reason: Option<String>,
+}
+
+impl From<certificate::Model> for Certificate {
+    fn from(m: certificate::Model) -> Self {
+        Certificate {
+            id: m.id,
+            code: m.code,
+            number: m.number,
+            user_id: m.user_id,
+            course_id: m.course_id,
+            holder_name: m.holder_name,
+            holder_nip: m.holder_nip,
+            course_slug: m.course_slug,
+            course_title: m.course_title,
+            course_version: m.course_version,
+            jp: m.jp,
+            year: m.year,
+            issuer: m.issuer,
+            issued_at: m.issued_at,
+            revoked_at: m.revoked_at,
+            revocation_reason: m.revocation_reason,
+        }
+    }
+}
+
+/// What a completion records, and the certificate it earns.
+#[derive(Debug, Clone)]
+pub struct NewCompletion {
+    pub user_id: i32,
+    pub course_id: i32,
+    pub course_version_id: i32,
+    pub version: i32,
+    pub jp: i32,
+    pub holder_name: String,
+    pub holder_nip: Option<String>,
+    pub course_slug: String,
+    pub course_title: String,
+    pub issuer: String,
+    /// The unguessable verification code.
+    pub code: String,
+    /// Formats the human-readable number from (year, certificate id).
+    pub number: fn(i32, i32) -> String,
+}
+
+/// Records the completion of a course and issues its certificate, in one transaction.
+/// `None` when the course was already completed: a completion is recorded once, and so
+/// is its certificate.
+pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certificate>> {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let inserted = completion::ActiveModel {
+        user_id: Set(new.user_id),
+        course_id: Set(new.course_id),
+        course_version_id: Set(new.course_version_id),
+        version: Set(new.version),
+        jp: Set(new.jp),
+        completed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let completion = match inserted {
+        Ok(c) => c,
+        Err(e) => {
+            return match StoreError::from_write(e, "completion") {
+                StoreError::Conflict(_) => Ok(None),
+                other => Err(other),
+            };
+        }
+    };
+    let year = now.year();
+    let cert = certificate::ActiveModel {
+        // The number depends on the row id; a unique placeholder holds its place until
+        // the update below, inside the same transaction.
+        number: Set(format!("pending-{}", new.code)),
+        code: Set(new.code.clone()),
+        user_id: Set(new.user_id),
+        course_id: Set(new.course_id),
+        completion_id: Set(completion.id),
+        holder_name: Set(new.holder_name),
+        holder_nip: Set(new.holder_nip),
+        course_slug: Set(new.course_slug),
+        course_title: Set(new.course_title),
+        course_version: Set(new.version),
+        jp: Set(new.jp),
+        year: Set(year),
+        issuer: Set(new.issuer),
+        issued_at: Set(now),
+        revoked_at: Set(None),
+        revocation_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| StoreError::from_write(e, "certificate"))?;
+    let number = (new.number)(year, cert.id);
+    let mut active: certificate::ActiveModel = cert.into();
+    active.number = Set(number);
+    let cert = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Some(cert.into()))
+}
+
+/// When (and on which version) a user completed a course.
+pub async fn completion_of(db: &Db, user_id: i32, course_id: i32) -> Result<Option<(DateTime<Utc>, i32)>> {
+    Ok(completion::Entity::find()
+        .filter(completion::Column::UserId.eq(user_id))
+        .filter(completion::Column::CourseId.eq(course_id))
+        .one(db)
+        .await?
+        .map(|c| (c.completed_at, c.version)))
+}
+
+pub async fn certificates_of(db: &Db, user_id: i32) -> Result<Vec<Certificate>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::UserId.eq(user_id))
+        .order_by_desc(certificate::Column::IssuedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Certificate::from)
+        .collect())
+}
+
+pub async fn certificate_by_code(db: &Db, code: &str) -> Result<Option<Certificate>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(Certificate::from))
+}
+
+/// JP a user earned in a calendar year, from certificates that are not revoked.
+pub async fn jp_in_year(db: &Db, user_id: i32, year: i32) -> Result<i64> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::UserId.eq(user_id))
+        .filter(certificate::Column::Year.eq(year))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .all(db)
+        .await?
+        .iter()
+        .map(|c| i64::from(c.jp))
+        .sum())
+}

@@ -1,0 +1,105 @@
+//! lentera-store: every database query of Lentera, on SQLite or PostgreSQL.
+//!
+//! This is the only crate that speaks SQL. Entities stay private to it; callers get the
+//! plain record types defined next to each query, so a column rename never ripples into
+//! the JSON API or the templates.
+
+mod entity;
+
+pub mod audit;
+pub mod courses;
+pub mod learning;
+pub mod people;
+
+use std::time::Duration;
+
+use migration::{Migrate, Migrator};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, SqlErr};
+
+pub use sea_orm::{DatabaseConnection as Db, DbErr};
+
+/// Errors a query can end in, sorted by what the caller should tell the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write: the thing already exists.
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// Anything else: the database is down, a bug, a broken migration.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl StoreError {
+    /// Turns a unique-constraint violation into `Conflict`, so handlers can answer 409
+    /// instead of 500 when two requests race for the same row.
+    pub(crate) fn from_write(err: DbErr, what: &str) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(what.to_owned()),
+            _ => StoreError::Db(err),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Opens the database named by `url` (`sqlite://PATH` or `postgres://...`).
+///
+/// SQLite files are created when missing and run in WAL mode with a busy timeout, so
+/// readers never block the writer and concurrent writers wait instead of failing.
+/// `synchronous = NORMAL` in WAL mode keeps every committed transaction across a crash of
+/// the process (only a power cut can lose the last commits), which is the promise we make.
+pub async fn connect(url: &str) -> Result<Db> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        options.max_connections(8).min_connections(1);
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    } else {
+        options.max_connections(16).min_connections(1);
+    }
+    Ok(Database::connect(options).await?)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &Db) -> Result<()> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// Liveness of the database, for `/healthz`.
+pub async fn ping(db: &Db) -> Result<()> {
+    Ok(db.ping().await?)
+}
+
+/// Which database this is, for logs and metrics.
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => "sqlite",
+        DbBackend::Postgres => "postgres",
+        _ => "other",
+    }
+}
+
+/// Creates a fresh, empty PostgreSQL database next to the one `admin_url` names and
+/// returns its URL. For tests: each test gets its own database.
+pub async fn fresh_postgres_database(admin_url: &str, name: &str) -> Result<String> {
+    use sea_orm::ConnectionTrait;
+    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(StoreError::Conflict(format!("bad database name {name}")));
+    }
+    let admin = Database::connect(admin_url).await?;
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+    admin.close().await?;
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
+}

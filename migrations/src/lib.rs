@@ -1,0 +1,19 @@
+//! Lentera's database schema as sea-orm migrations, run on SQLite and PostgreSQL alike.
+//!
+//! An applied migration is never edited: change the schema with a new migration file.
+
+use sea_orm_migration::{MigrationTrait, MigratorTrait};
+
+mod m20261123_000001_initial;
+
+pub use sea_orm_migration::MigratorTrait as Migrate;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_initial::Migration)]
+    }
+}

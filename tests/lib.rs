@@ -1,0 +1,161 @@
+//! Test harness: starts the real Lentera server on a random port with a fresh database
+//! (a SQLite file, or a new PostgreSQL database when `LENTERA_TEST_DATABASE_URL` is set)
+//! and seeds accounts and the fixture course.
+
+use std::path::PathBuf;
+
+use lentera_api::auth::hash_password_blocking;
+use lentera_api::{Application, Config, importer};
+use lentera_store::people::{self, NewUser};
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "kata-sandi-uji-123";
+
+pub struct TestApp {
+    pub address: String,
+    pub api: reqwest::Client,
+    /// Keeps the data directory (and the SQLite file) alive for the test.
+    pub dir: tempfile::TempDir,
+    pub database: &'static str,
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// (username, name, role, NIP)
+pub const USERS: &[(&str, &str, &str, Option<&str>)] = &[
+    ("198503152010011003", "Rahmat Hidayat", "learner", Some("198503152010011003")),
+    ("199001012015032001", "Siti Aminah", "learner", Some("199001012015032001")),
+    ("instruktur", "Dr. Sri Wahyuni", "instructor", None),
+    ("admin", "Admin Lentera", "admin", None),
+];
+
+pub const LEARNER: &str = "198503152010011003";
+pub const OTHER_LEARNER: &str = "199001012015032001";
+
+/// Starts a server with the fixture course (and, with `shipped`, the courses in `content/`).
+pub async fn spawn_app_with(shipped: bool) -> TestApp {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (database_url, database) = match std::env::var("LENTERA_TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let bytes: [u8; 8] = lentera_api::auth::random_bytes().unwrap_or_else(|e| panic!("{e}"));
+            let name = format!("lentera_test_{}", hex_lower(&bytes));
+            let url = lentera_store::fresh_postgres_database(&admin, &name)
+                .await
+                .unwrap_or_else(|e| panic!("create test database: {e}"));
+            (url, "postgres")
+        }
+        _ => (format!("sqlite://{}", dir.path().join("lentera.db").display()), "sqlite"),
+    };
+    let config = Config {
+        database_url: database_url.clone(),
+        bind: "127.0.0.1:0".into(),
+        data_dir: dir.path().to_path_buf(),
+        public_url: "http://lentera.test".into(),
+        issuer: "Pemerintah Kabupaten Bungo".into(),
+        jwt_secret: None,
+        session_hours: 12,
+        login_per_account_per_minute: 10,
+        login_per_address_per_minute: 200,
+        workers: 2,
+    };
+    let db = lentera_store::connect(&database_url).await.unwrap_or_else(|e| panic!("connect: {e}"));
+    lentera_store::migrate(&db).await.unwrap_or_else(|e| panic!("migrate: {e}"));
+    let unit = people::create_unit(&db, "BUNGO", "Pemerintah Kabupaten Bungo", None).await.unwrap_or_else(|e| panic!("{e}"));
+    let hash = hash_password_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    for (username, name, role, nip) in USERS {
+        people::create_user(
+            &db,
+            NewUser {
+                username: (*username).into(),
+                nip: nip.map(str::to_owned),
+                name: (*name).into(),
+                email: None,
+                unit_id: Some(unit.id),
+                password_hash: hash.clone(),
+                roles: vec![(*role).into()],
+                language: "id".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("seed user: {e}"));
+    }
+    let (_, problems) = importer::import_dir(&db, &repo_root().join("tests/fixtures/kursus-uji"), None)
+        .await
+        .unwrap_or_else(|e| panic!("import fixture: {e}"));
+    assert!(problems.is_empty(), "fixture course has problems: {problems:?}");
+    if shipped {
+        let (published, problems) = importer::import_dir(&db, &repo_root().join("content"), None)
+            .await
+            .unwrap_or_else(|e| panic!("import content: {e}"));
+        assert!(problems.is_empty(), "shipped courses have problems: {problems:?}");
+        assert!(published.len() >= 2, "expected the shipped courses, got {published:?}");
+    }
+    let app = Application::build_with(config, db).unwrap_or_else(|e| panic!("build: {e}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let api = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    TestApp { address, api, dir, database }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(false).await
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Signs in through the API and returns the token.
+    pub async fn login(&self, username: &str) -> String {
+        let res = self
+            .api
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("login request: {e}"));
+        assert_eq!(res.status(), 200, "login as {username}");
+        let body: Value = res.json().await.unwrap_or_else(|e| panic!("login body: {e}"));
+        body["token"].as_str().unwrap_or_else(|| panic!("no token in {body}")).to_owned()
+    }
+
+    /// Sends an authenticated request and returns (status, JSON body or Null).
+    pub async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+        let mut req = self.api.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
+        self.call(reqwest::Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+        self.call(reqwest::Method::POST, path, Some(token), body).await
+    }
+}
+
+/// Asserts the JSON error shape and returns the error code.
+pub fn error_code(body: &Value) -> String {
+    let code = body["error"]["code"].as_str().unwrap_or_else(|| panic!("not an error body: {body}"));
+    assert!(body["error"]["message"].is_string(), "error without message: {body}");
+    code.to_owned()
+}
