@@ -25,8 +25,18 @@ pub fn repo_root() -> PathBuf {
 
 /// (username, name, role, NIP)
 pub const USERS: &[(&str, &str, &str, Option<&str>)] = &[
-    ("198503152010011003", "Rahmat Hidayat", "learner", Some("198503152010011003")),
-    ("199001012015032001", "Siti Aminah", "learner", Some("199001012015032001")),
+    (
+        "198503152010011003",
+        "Rahmat Hidayat",
+        "learner",
+        Some("198503152010011003"),
+    ),
+    (
+        "199001012015032001",
+        "Siti Aminah",
+        "learner",
+        Some("199001012015032001"),
+    ),
     ("instruktur", "Dr. Sri Wahyuni", "instructor", None),
     ("admin", "Admin Lentera", "admin", None),
 ];
@@ -39,14 +49,18 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let (database_url, database) = match std::env::var("LENTERA_TEST_DATABASE_URL") {
         Ok(admin) if !admin.is_empty() => {
-            let bytes: [u8; 8] = lentera_api::auth::random_bytes().unwrap_or_else(|e| panic!("{e}"));
+            let bytes: [u8; 8] =
+                lentera_api::auth::random_bytes().unwrap_or_else(|e| panic!("{e}"));
             let name = format!("lentera_test_{}", hex_lower(&bytes));
             let url = lentera_store::fresh_postgres_database(&admin, &name)
                 .await
                 .unwrap_or_else(|e| panic!("create test database: {e}"));
             (url, "postgres")
         }
-        _ => (format!("sqlite://{}", dir.path().join("lentera.db").display()), "sqlite"),
+        _ => (
+            format!("sqlite://{}", dir.path().join("lentera.db").display()),
+            "sqlite",
+        ),
     };
     let config = Config {
         database_url: database_url.clone(),
@@ -60,9 +74,15 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
         login_per_address_per_minute: 200,
         workers: 2,
     };
-    let db = lentera_store::connect(&database_url).await.unwrap_or_else(|e| panic!("connect: {e}"));
-    lentera_store::migrate(&db).await.unwrap_or_else(|e| panic!("migrate: {e}"));
-    let unit = people::create_unit(&db, "BUNGO", "Pemerintah Kabupaten Bungo", None).await.unwrap_or_else(|e| panic!("{e}"));
+    let db = lentera_store::connect(&database_url)
+        .await
+        .unwrap_or_else(|e| panic!("connect: {e}"));
+    lentera_store::migrate(&db)
+        .await
+        .unwrap_or_else(|e| panic!("migrate: {e}"));
+    let unit = people::create_unit(&db, "BUNGO", "Pemerintah Kabupaten Bungo", None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let hash = hash_password_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
     for (username, name, role, nip) in USERS {
         people::create_user(
@@ -81,16 +101,26 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
         .await
         .unwrap_or_else(|e| panic!("seed user: {e}"));
     }
-    let (_, problems) = importer::import_dir(&db, &repo_root().join("tests/fixtures/kursus-uji"), None)
-        .await
-        .unwrap_or_else(|e| panic!("import fixture: {e}"));
-    assert!(problems.is_empty(), "fixture course has problems: {problems:?}");
+    let (_, problems) =
+        importer::import_dir(&db, &repo_root().join("tests/fixtures/kursus-uji"), None)
+            .await
+            .unwrap_or_else(|e| panic!("import fixture: {e}"));
+    assert!(
+        problems.is_empty(),
+        "fixture course has problems: {problems:?}"
+    );
     if shipped {
         let (published, problems) = importer::import_dir(&db, &repo_root().join("content"), None)
             .await
             .unwrap_or_else(|e| panic!("import content: {e}"));
-        assert!(problems.is_empty(), "shipped courses have problems: {problems:?}");
-        assert!(published.len() >= 2, "expected the shipped courses, got {published:?}");
+        assert!(
+            problems.is_empty(),
+            "shipped courses have problems: {problems:?}"
+        );
+        assert!(
+            published.len() >= 2,
+            "expected the shipped courses, got {published:?}"
+        );
     }
     let app = Application::build_with(config, db).unwrap_or_else(|e| panic!("build: {e}"));
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -99,7 +129,12 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_else(|e| panic!("client: {e}"));
-    TestApp { address, api, dir, database }
+    TestApp {
+        address,
+        api,
+        dir,
+        database,
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -125,12 +160,24 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("login request: {e}"));
         assert_eq!(res.status(), 200, "login as {username}");
-        let body: Value = res.json().await.unwrap_or_else(|e| panic!("login body: {e}"));
-        body["token"].as_str().unwrap_or_else(|| panic!("no token in {body}")).to_owned()
+        let body: Value = res
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("login body: {e}"));
+        body["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token in {body}"))
+            .to_owned()
     }
 
     /// Sends an authenticated request and returns (status, JSON body or Null).
-    pub async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut req = self.api.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -145,17 +192,24 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
-        self.call(reqwest::Method::GET, path, Some(token), None).await
+        self.call(reqwest::Method::GET, path, Some(token), None)
+            .await
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-        self.call(reqwest::Method::POST, path, Some(token), body).await
+        self.call(reqwest::Method::POST, path, Some(token), body)
+            .await
     }
 }
 
 /// Asserts the JSON error shape and returns the error code.
 pub fn error_code(body: &Value) -> String {
-    let code = body["error"]["code"].as_str().unwrap_or_else(|| panic!("not an error body: {body}"));
-    assert!(body["error"]["message"].is_string(), "error without message: {body}");
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an error body: {body}"));
+    assert!(
+        body["error"]["message"].is_string(),
+        "error without message: {body}"
+    );
     code.to_owned()
 }

@@ -1,8 +1,8 @@
 //! The first schema: organisation, people, courses, learning records, certificates, audit.
 
 use sea_orm_migration::prelude::{
-    DbErr, DeriveMigrationName, ForeignKey, ForeignKeyAction, ForeignKeyCreateStatement, Index, MigrationTrait,
-    SchemaManager, Table, TableCreateStatement,
+    DbErr, DeriveMigrationName, ForeignKey, ForeignKeyAction, ForeignKeyCreateStatement, Index,
+    MigrationTrait, SchemaManager, Table, TableCreateStatement,
 };
 use sea_orm_migration::schema::{
     blob, boolean, double_null, integer, integer_null, pk_auto, string, string_null, string_uniq,
@@ -14,7 +14,11 @@ pub struct Migration;
 
 /// A foreign key from `table.column` to `target.id`; deleting the target is refused so that
 /// nothing a learner did disappears with it.
-fn fk(table: &'static str, column: &'static str, target: &'static str) -> ForeignKeyCreateStatement {
+fn fk(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table, column)
@@ -144,7 +148,11 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(sea_orm_migration::schema::boolean_null("passed"))
             .foreign_key(&mut fk("quiz_attempts", "user_id", "users"))
             .foreign_key(&mut fk("quiz_attempts", "course_id", "courses"))
-            .foreign_key(&mut fk("quiz_attempts", "course_version_id", "course_versions"))
+            .foreign_key(&mut fk(
+                "quiz_attempts",
+                "course_version_id",
+                "course_versions",
+            ))
             .take(),
         Table::create()
             .table("attempt_responses")
@@ -166,7 +174,11 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(timestamp_with_time_zone("completed_at"))
             .foreign_key(&mut fk("completions", "user_id", "users"))
             .foreign_key(&mut fk("completions", "course_id", "courses"))
-            .foreign_key(&mut fk("completions", "course_version_id", "course_versions"))
+            .foreign_key(&mut fk(
+                "completions",
+                "course_version_id",
+                "course_versions",
+            ))
             .take(),
         Table::create()
             .table("certificates")
@@ -210,15 +222,60 @@ const INDEXES: &[(&str, &str, &[&str], bool)] = &[
     ("ix_users_unit", "users", &["unit_id"], false),
     ("ix_units_parent", "units", &["parent_id"], false),
     ("ix_sessions_user", "sessions", &["user_id"], false),
-    ("ux_course_versions", "course_versions", &["course_id", "version"], true),
-    ("ux_course_assets", "course_assets", &["version_id", "path"], true),
-    ("ux_enrollments", "enrollments", &["user_id", "course_id"], true),
-    ("ix_enrollments_course", "enrollments", &["course_id"], false),
-    ("ux_lesson_progress", "lesson_progress", &["user_id", "course_id", "lesson_slug"], true),
-    ("ux_quiz_attempts", "quiz_attempts", &["user_id", "course_id", "quiz_slug", "number"], true),
-    ("ux_completions", "completions", &["user_id", "course_id"], true),
-    ("ix_completions_course", "completions", &["course_id"], false),
-    ("ux_certificates_completion", "certificates", &["completion_id"], true),
+    (
+        "ux_course_versions",
+        "course_versions",
+        &["course_id", "version"],
+        true,
+    ),
+    (
+        "ux_course_assets",
+        "course_assets",
+        &["version_id", "path"],
+        true,
+    ),
+    (
+        "ux_enrollments",
+        "enrollments",
+        &["user_id", "course_id"],
+        true,
+    ),
+    (
+        "ix_enrollments_course",
+        "enrollments",
+        &["course_id"],
+        false,
+    ),
+    (
+        "ux_lesson_progress",
+        "lesson_progress",
+        &["user_id", "course_id", "lesson_slug"],
+        true,
+    ),
+    (
+        "ux_quiz_attempts",
+        "quiz_attempts",
+        &["user_id", "course_id", "quiz_slug", "number"],
+        true,
+    ),
+    (
+        "ux_completions",
+        "completions",
+        &["user_id", "course_id"],
+        true,
+    ),
+    (
+        "ix_completions_course",
+        "completions",
+        &["course_id"],
+        false,
+    ),
+    (
+        "ux_certificates_completion",
+        "certificates",
+        &["completion_id"],
+        true,
+    ),
     ("ix_certificates_user", "certificates", &["user_id"], false),
     ("ix_audit_at", "audit_log", &["at"], false),
 ];

@@ -20,17 +20,41 @@ async fn raw_login(app: &lentera_tests::TestApp, body: &str) -> (u16, Value) {
 #[tokio::test]
 async fn sign_in_failures_get_the_error_shape_and_say_nothing_about_usernames() {
     let app = spawn_app().await;
-    let (status, wrong) = raw_login(&app, &json!({"username": LEARNER, "password": "salah-sekali"}).to_string()).await;
-    assert_eq!((status, error_code(&wrong).as_str()), (401, "invalid_credentials"));
-    let (status, unknown) = raw_login(&app, &json!({"username": "tidak-ada", "password": "salah-sekali"}).to_string()).await;
+    let (status, wrong) = raw_login(
+        &app,
+        &json!({"username": LEARNER, "password": "salah-sekali"}).to_string(),
+    )
+    .await;
+    assert_eq!(
+        (status, error_code(&wrong).as_str()),
+        (401, "invalid_credentials")
+    );
+    let (status, unknown) = raw_login(
+        &app,
+        &json!({"username": "tidak-ada", "password": "salah-sekali"}).to_string(),
+    )
+    .await;
     assert_eq!(status, 401);
-    assert_eq!(wrong, unknown, "the same answer whether or not the user exists");
+    assert_eq!(
+        wrong, unknown,
+        "the same answer whether or not the user exists"
+    );
     let (status, body) = raw_login(&app, "{\"username\": ").await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "malformed_json"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "malformed_json")
+    );
     let (status, body) = raw_login(&app, "{\"username\": \"x\"}").await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "malformed_json"));
-    let (status, body) = raw_login(&app, &json!({"username": "", "password": ""}).to_string()).await;
-    assert_eq!((status, error_code(&body).as_str()), (422, "missing_credentials"));
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "malformed_json")
+    );
+    let (status, body) =
+        raw_login(&app, &json!({"username": "", "password": ""}).to_string()).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (422, "missing_credentials")
+    );
 }
 
 #[tokio::test]
@@ -38,7 +62,11 @@ async fn sign_in_is_rate_limited_per_account() {
     let app = spawn_app().await;
     let mut limited = false;
     for _ in 0..12 {
-        let (status, body) = raw_login(&app, &json!({"username": LEARNER, "password": "tebakan-salah"}).to_string()).await;
+        let (status, body) = raw_login(
+            &app,
+            &json!({"username": LEARNER, "password": "tebakan-salah"}).to_string(),
+        )
+        .await;
         if status == 429 {
             assert_eq!(error_code(&body), "too_many_requests");
             limited = true;
@@ -54,8 +82,13 @@ async fn sign_in_is_rate_limited_per_account() {
 #[tokio::test]
 async fn tokens_that_are_missing_forged_signed_out_or_outdated_are_refused() {
     let app = spawn_app().await;
-    let (status, body) = app.call(Method::GET, "/api/v1/me/progress", None, None).await;
-    assert_eq!((status, error_code(&body).as_str()), (401, "unauthenticated"));
+    let (status, body) = app
+        .call(Method::GET, "/api/v1/me/progress", None, None)
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "unauthenticated")
+    );
     let forged = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIiwic2lkIjoieCIsImlhdCI6MSwiZXhwIjo5OTk5OTk5OTk5LCJpc3MiOiJsZW50ZXJhIn0.c2lnbmF0dXJl";
     let (status, body) = app.get("/api/v1/me/progress", forged).await;
     assert_eq!((status, error_code(&body).as_str()), (401, "invalid_token"));
@@ -72,17 +105,45 @@ async fn tokens_that_are_missing_forged_signed_out_or_outdated_are_refused() {
     let first = app.login(LEARNER).await;
     let second = app.login(LEARNER).await;
     let new_password = "kata-sandi-baru-456";
-    let (status, body) = app.call(Method::PUT, "/api/v1/me/password", Some(&first), Some(json!({"current_password": "salah-salah-salah", "new_password": new_password}))).await;
-    assert_eq!((status, error_code(&body).as_str()), (401, "invalid_credentials"));
-    let (status, body) = app.call(Method::PUT, "/api/v1/me/password", Some(&first), Some(json!({"current_password": PASSWORD, "new_password": "pendek"}))).await;
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&first),
+            Some(json!({"current_password": "salah-salah-salah", "new_password": new_password})),
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "invalid_credentials")
+    );
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&first),
+            Some(json!({"current_password": PASSWORD, "new_password": "pendek"})),
+        )
+        .await;
     assert_eq!((status, error_code(&body).as_str()), (422, "weak_password"));
-    let (status, _) = app.call(Method::PUT, "/api/v1/me/password", Some(&first), Some(json!({"current_password": PASSWORD, "new_password": new_password}))).await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&first),
+            Some(json!({"current_password": PASSWORD, "new_password": new_password})),
+        )
+        .await;
     assert_eq!(status, 204);
     for old in [&first, &second] {
         let (status, _) = app.get("/api/v1/me", old).await;
         assert_eq!(status, 401);
     }
-    let (status, _) = raw_login(&app, &json!({"username": LEARNER, "password": new_password}).to_string()).await;
+    let (status, _) = raw_login(
+        &app,
+        &json!({"username": LEARNER, "password": new_password}).to_string(),
+    )
+    .await;
     assert_eq!(status, 200);
 }
 
@@ -93,30 +154,87 @@ async fn unknown_things_are_404_with_the_error_shape() {
     let (status, body) = app.get("/api/v1/nothing-here", &token).await;
     assert_eq!((status, error_code(&body).as_str()), (404, "not_found"));
     let (status, body) = app.get("/api/v1/courses/tidak-ada", &token).await;
-    assert_eq!((status, error_code(&body).as_str()), (404, "course_not_found"));
-    app.post("/api/v1/courses/manajemen-bencana-asn-daerah/enrollment", &token, None).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (404, "course_not_found")
+    );
+    app.post(
+        "/api/v1/courses/manajemen-bencana-asn-daerah/enrollment",
+        &token,
+        None,
+    )
+    .await;
     // A lesson of another course is not a lesson of this one.
-    let (status, body) = app.get("/api/v1/courses/manajemen-bencana-asn-daerah/lessons/pengantar", &token).await;
-    assert_eq!((status, error_code(&body).as_str()), (404, "lesson_not_found"));
-    let (status, body) = app.post("/api/v1/courses/manajemen-bencana-asn-daerah/lessons/pengantar/complete", &token, None).await;
-    assert_eq!((status, error_code(&body).as_str()), (404, "lesson_not_found"));
-    let (status, body) = app.post("/api/v1/courses/kursus-uji/quizzes/tidak-ada/attempts", &token, None).await;
-    assert_eq!((status, error_code(&body).as_str()), (404, "quiz_not_found"));
+    let (status, body) = app
+        .get(
+            "/api/v1/courses/manajemen-bencana-asn-daerah/lessons/pengantar",
+            &token,
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (404, "lesson_not_found")
+    );
+    let (status, body) = app
+        .post(
+            "/api/v1/courses/manajemen-bencana-asn-daerah/lessons/pengantar/complete",
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (404, "lesson_not_found")
+    );
+    let (status, body) = app
+        .post(
+            "/api/v1/courses/kursus-uji/quizzes/tidak-ada/attempts",
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (404, "quiz_not_found")
+    );
     let (status, body) = app.get("/api/v1/attempts/abc", &token).await;
     assert_eq!((status, error_code(&body).as_str()), (400, "invalid_path"));
     let (status, body) = app.get("/api/v1/attempts/999999", &token).await;
-    assert_eq!((status, error_code(&body).as_str()), (404, "attempt_not_found"));
-    let (status, body) = app.call(Method::GET, "/api/v1/certificates/../../etc", None, None).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (404, "attempt_not_found")
+    );
+    let (status, body) = app
+        .call(Method::GET, "/api/v1/certificates/../../etc", None, None)
+        .await;
     assert_eq!(status, 404, "{body}");
 }
 
 #[tokio::test]
 async fn pages_carry_security_headers() {
     let app = spawn_app().await;
-    let res = app.api.get(app.url("/masuk")).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let res = app
+        .api
+        .get(app.url("/masuk"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 200);
     let headers = res.headers();
-    let csp = headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
-    assert_eq!(headers.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
+    let csp = headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        csp.contains("frame-ancestors 'none'")
+            && csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(
+        headers
+            .get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
 }

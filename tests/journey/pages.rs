@@ -5,8 +5,15 @@ use serde_json::Value;
 
 fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no CSRF field in page"));
-    html[start..].split('"').next().unwrap_or_default().to_owned()
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no CSRF field in page"));
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 struct Browser<'a> {
@@ -25,16 +32,38 @@ impl Browser<'_> {
     }
 
     async fn get(&self, path: &str) -> (u16, String, String) {
-        let res = self.client.get(self.app.url(path)).header("accept", "text/html").send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        let res = self
+            .client
+            .get(self.app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
         let status = res.status().as_u16();
-        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         (status, location, res.text().await.unwrap_or_default())
     }
 
     async fn post(&self, path: &str, form: &[(String, String)]) -> (u16, String, String) {
-        let res = self.client.post(self.app.url(path)).form(form).send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        let res = self
+            .client
+            .post(self.app.url(path))
+            .form(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
         let status = res.status().as_u16();
-        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         (status, location, res.text().await.unwrap_or_default())
     }
 }
@@ -50,7 +79,12 @@ fn form_from_key(key: &Value) -> Vec<(String, String)> {
         let q = r["question"].as_str().unwrap_or_default();
         let name = format!("a.{q}");
         if let Some(choices) = r["choices"].as_array() {
-            form.extend(choices.iter().filter_map(Value::as_str).map(|c| pair(&name, c)));
+            form.extend(
+                choices
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|c| pair(&name, c)),
+            );
         } else if let Some(text) = r["text"].as_str() {
             form.push(pair(&name, text));
         } else if let Some(n) = r["number"].as_f64() {
@@ -58,11 +92,17 @@ fn form_from_key(key: &Value) -> Vec<(String, String)> {
             form.push(pair(&name, &n.to_string().replace('.', ",")));
         } else if let Some(pairs) = r["pairs"].as_array() {
             for p in pairs {
-                form.push(pair(&format!("m.{q}.{}", p[0].as_str().unwrap_or_default()), p[1].as_str().unwrap_or_default()));
+                form.push(pair(
+                    &format!("m.{q}.{}", p[0].as_str().unwrap_or_default()),
+                    p[1].as_str().unwrap_or_default(),
+                ));
             }
         } else if let Some(order) = r["order"].as_array() {
             for (i, item) in order.iter().enumerate() {
-                form.push(pair(&format!("m.{q}.{}", item.as_str().unwrap_or_default()), &(i + 1).to_string()));
+                form.push(pair(
+                    &format!("m.{q}.{}", item.as_str().unwrap_or_default()),
+                    &(i + 1).to_string(),
+                ));
             }
         }
     }
@@ -78,18 +118,53 @@ async fn a_learner_finishes_a_course_through_the_pages() {
     assert_eq!((status, location.as_str()), (303, "/masuk?next=/"));
     let (status, _, html) = b.get("/masuk").await;
     assert_eq!(status, 200);
-    assert!(html.contains("lang=\"id\"") && html.contains("Kata sandi"), "Indonesian by default");
+    assert!(
+        html.contains("lang=\"id\"") && html.contains("Kata sandi"),
+        "Indonesian by default"
+    );
     let csrf = csrf_of(&html);
 
     // A wrong password re-shows the form with the message and the username kept.
-    let (status, _, html) = b.post("/masuk", &[pair("csrf", &csrf), pair("username", LEARNER), pair("password", "salah"), pair("next", "/")]).await;
+    let (status, _, html) = b
+        .post(
+            "/masuk",
+            &[
+                pair("csrf", &csrf),
+                pair("username", LEARNER),
+                pair("password", "salah"),
+                pair("next", "/"),
+            ],
+        )
+        .await;
     assert_eq!(status, 401);
-    assert!(html.contains("kata sandi salah") && html.contains(LEARNER), "{html}");
+    assert!(
+        html.contains("kata sandi salah") && html.contains(LEARNER),
+        "{html}"
+    );
     // A missing CSRF token is refused.
-    let (status, _, _) = b.post("/masuk", &[pair("csrf", "x"), pair("username", LEARNER), pair("password", PASSWORD)]).await;
+    let (status, _, _) = b
+        .post(
+            "/masuk",
+            &[
+                pair("csrf", "x"),
+                pair("username", LEARNER),
+                pair("password", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(status, 403);
 
-    let (status, location, _) = b.post("/masuk", &[pair("csrf", &csrf), pair("username", LEARNER), pair("password", PASSWORD), pair("next", "/katalog")]).await;
+    let (status, location, _) = b
+        .post(
+            "/masuk",
+            &[
+                pair("csrf", &csrf),
+                pair("username", LEARNER),
+                pair("password", PASSWORD),
+                pair("next", "/katalog"),
+            ],
+        )
+        .await;
     assert_eq!((status, location.as_str()), (303, "/katalog"));
     let (status, _, html) = b.get("/katalog").await;
     assert_eq!(status, 200);
@@ -97,8 +172,13 @@ async fn a_learner_finishes_a_course_through_the_pages() {
 
     let (_, _, html) = b.get("/kursus/kursus-uji").await;
     assert!(html.contains("Ikuti kursus ini"));
-    let (status, location, _) = b.post("/kursus/kursus-uji/daftar", &[pair("csrf", &csrf)]).await;
-    assert_eq!((status, location.as_str()), (303, "/kursus/kursus-uji/materi/pengantar"));
+    let (status, location, _) = b
+        .post("/kursus/kursus-uji/daftar", &[pair("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/kursus/kursus-uji/materi/pengantar")
+    );
 
     let (status, _, html) = b.get("/kursus/kursus-uji/materi/pengantar").await;
     assert_eq!(status, 200);
@@ -106,12 +186,25 @@ async fn a_learner_finishes_a_course_through_the_pages() {
     assert!(!html.contains("<script>alert"), "lesson HTML is sanitised");
     let (status, _, _) = b.get("/kursus/kursus-uji/aset/diagram.svg").await;
     assert_eq!(status, 200);
-    let (status, location, _) = b.post("/kursus/kursus-uji/materi/pengantar/selesai", &[pair("csrf", &csrf)]).await;
-    assert_eq!((status, location.as_str()), (303, "/kursus/kursus-uji/materi/bacaan-tambahan"));
+    let (status, location, _) = b
+        .post(
+            "/kursus/kursus-uji/materi/pengantar/selesai",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/kursus/kursus-uji/materi/bacaan-tambahan")
+    );
 
     let (_, _, html) = b.get("/kursus/kursus-uji/kuis/kuis-akhir").await;
     assert!(html.contains("Mulai kuis"));
-    let (status, location, _) = b.post("/kursus/kursus-uji/kuis/kuis-akhir/mulai", &[pair("csrf", &csrf)]).await;
+    let (status, location, _) = b
+        .post(
+            "/kursus/kursus-uji/kuis/kuis-akhir/mulai",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
     assert_eq!(status, 303);
     let (status, _, html) = b.get(&location).await;
     assert_eq!(status, 200);
@@ -120,39 +213,90 @@ async fn a_learner_finishes_a_course_through_the_pages() {
 
     // A number the server cannot read is shown again next to its question.
     let instructor = app.login("instruktur").await;
-    let (_, key) = app.get("/api/v1/courses/kursus-uji/quizzes/kuis-akhir/key", &instructor).await;
-    for leak in key["responses"].as_array().into_iter().flatten().filter_map(|r| r["choices"].as_array()).flatten().filter_map(Value::as_str) {
+    let (_, key) = app
+        .get(
+            "/api/v1/courses/kursus-uji/quizzes/kuis-akhir/key",
+            &instructor,
+        )
+        .await;
+    for leak in key["responses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["choices"].as_array())
+        .flatten()
+        .filter_map(Value::as_str)
+    {
         if leak != "true" && leak != "false" {
             assert!(html.contains(leak), "every option is on the page");
         }
     }
-    let (status, _, html) = b.post(&attempt_path, &[pair("csrf", &csrf), pair("a.q3", "empat koma lima"), pair("action", "simpan")]).await;
+    let (status, _, html) = b
+        .post(
+            &attempt_path,
+            &[
+                pair("csrf", &csrf),
+                pair("a.q3", "empat koma lima"),
+                pair("action", "simpan"),
+            ],
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(html.contains("Masukkan angka") && html.contains("empat koma lima"));
 
     let mut form = form_from_key(&key["responses"]);
+    form.extend(
+        key["responses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| pair("shown", r["question"].as_str().unwrap_or_default())),
+    );
     form.push(pair("csrf", &csrf));
     form.push(pair("action", "simpan"));
     let (status, location, _) = b.post(&attempt_path, &form).await;
-    assert_eq!((status, location), (303, format!("{attempt_path}?disimpan=1")));
+    assert_eq!(
+        (status, location),
+        (303, format!("{attempt_path}?disimpan=1"))
+    );
     // Reload: the saved answers come back checked.
     let (_, _, html) = b.get(&format!("{attempt_path}?disimpan=1")).await;
     assert!(html.contains("Jawaban tersimpan") && html.contains("checked"));
 
-    let (status, location, _) = b.post(&attempt_path, &[pair("csrf", &csrf), pair("action", "kirim")]).await;
-    assert_eq!((status, location.clone()), (303, format!("{attempt_path}/hasil")));
+    let (status, location, _) = b
+        .post(
+            &attempt_path,
+            &[pair("csrf", &csrf), pair("action", "kirim")],
+        )
+        .await;
+    assert_eq!(
+        (status, location.clone()),
+        (303, format!("{attempt_path}/hasil"))
+    );
     let (_, _, html) = b.get(&location).await;
-    assert!(html.contains("Selamat, Anda lulus") && html.contains("100%"), "{html}");
+    assert!(
+        html.contains("Selamat, Anda lulus") && html.contains("100%"),
+        "{html}"
+    );
     assert!(html.contains("Sertifikat Anda sudah terbit"));
 
     let (_, _, html) = b.get("/sertifikat").await;
     assert!(html.contains("LNT-") && html.contains("Kursus Uji Lentera"));
     let code_marker = "/verifikasi/";
-    let start = html.find(code_marker).map(|i| i + code_marker.len()).unwrap_or_else(|| panic!("no verification link"));
-    let code: String = html[start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let start = html
+        .find(code_marker)
+        .map(|i| i + code_marker.len())
+        .unwrap_or_else(|| panic!("no verification link"));
+    let code: String = html[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
 
     let (_, _, html) = b.get("/").await;
-    assert!(html.contains("2</strong> / 20 JP"), "home shows this year's JP");
+    assert!(
+        html.contains("2</strong> / 20 JP"),
+        "home shows this year's JP"
+    );
 
     // English on request, remembered in a cookie.
     let (status, location, _) = b.get("/bahasa/en?next=/katalog").await;
@@ -164,7 +308,9 @@ async fn a_learner_finishes_a_course_through_the_pages() {
     let stranger = Browser::new(&app);
     let (status, _, html) = stranger.get(&format!("/verifikasi/{code}")).await;
     assert_eq!(status, 200);
-    assert!(html.contains("ASLI") && html.contains("1985***********003") && !html.contains(LEARNER));
+    assert!(
+        html.contains("ASLI") && html.contains("1985***********003") && !html.contains(LEARNER)
+    );
     let (status, _, html) = stranger.get("/verifikasi/ZZZZZZZZZZZZZZZZZZZZZZZZ").await;
     assert_eq!(status, 404);
     assert!(html.contains("tidak dikenal"));

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use chrono::{Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -69,7 +69,12 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     {
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
-        let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(path)?;
         file.write_all(contents.as_bytes())?;
         Ok(())
     }
@@ -89,10 +94,14 @@ pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
 /// Hashes a password with argon2id on a blocking thread: a hash takes tens of
 /// milliseconds of CPU, which must not stall the async workers.
 pub async fn hash_password(password: String) -> AppResult<String> {
-    web::block(move || Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
+    web::block(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
 }
 
 /// Hashing for the CLI (no actix runtime needed).
@@ -112,7 +121,11 @@ pub async fn verify_password(password: String, hash: Option<String>) -> AppResul
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let ok = PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         known && ok
     })
@@ -142,7 +155,12 @@ pub async fn start_session(state: &AppState, user: &User) -> AppResult<String> {
         exp: expires.timestamp(),
         iss: "lentera".into(),
     };
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &state.keys.encoding).map_err(AppError::internal)
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &state.keys.encoding,
+    )
+    .map_err(AppError::internal)
 }
 
 /// The session id inside a token whose signature and expiry are valid.
@@ -171,16 +189,24 @@ impl CurrentUser {
         if roles.iter().any(|r| self.has_role(r)) {
             Ok(())
         } else {
-            Err(AppError::forbidden("forbidden", "You do not have the role needed for this"))
+            Err(AppError::forbidden(
+                "forbidden",
+                "You do not have the role needed for this",
+            ))
         }
     }
 }
 
 async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<CurrentUser>> {
-    let Some(sid) = session_of(state, token) else { return Ok(None) };
+    let Some(sid) = session_of(state, token) else {
+        return Ok(None);
+    };
     Ok(people::session_user(&state.db, &sid)
         .await?
-        .map(|user| CurrentUser { user, session_id: sid }))
+        .map(|user| CurrentUser {
+            user,
+            session_id: sid,
+        }))
 }
 
 fn app_state(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
@@ -206,15 +232,25 @@ impl FromRequest for ApiUser {
                 .get(actix_web::http::header::AUTHORIZATION)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            let Some(token) = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
-                return Err(AppError::unauthorized("unauthenticated", "Sign in first: send Authorization: Bearer TOKEN"));
+            let Some(token) = header
+                .strip_prefix("Bearer ")
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            else {
+                return Err(AppError::unauthorized(
+                    "unauthenticated",
+                    "Sign in first: send Authorization: Bearer TOKEN",
+                ));
             };
             match user_for_token(&state, token).await? {
                 Some(user) => {
                     req.extensions_mut().insert(user.user.id);
                     Ok(ApiUser(user))
                 }
-                None => Err(AppError::unauthorized("invalid_token", "The token is invalid, expired or signed out")),
+                None => Err(AppError::unauthorized(
+                    "invalid_token",
+                    "The token is invalid, expired or signed out",
+                )),
             }
         })
     }
@@ -231,7 +267,9 @@ impl FromRequest for PageUser {
         let req = req.clone();
         Box::pin(async move {
             let state = app_state(&req)?;
-            let Some(cookie) = req.cookie(SESSION_COOKIE) else { return Ok(PageUser(None)) };
+            let Some(cookie) = req.cookie(SESSION_COOKIE) else {
+                return Ok(PageUser(None));
+            };
             Ok(PageUser(user_for_token(&state, cookie.value()).await?))
         })
     }

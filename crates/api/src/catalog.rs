@@ -37,7 +37,8 @@ impl CompiledCourse {
 
     /// Titles of outline items: lessons carry theirs, quizzes take theirs from the quiz file.
     pub fn quiz_title(&self, slug: &str) -> String {
-        self.quiz(slug).map_or_else(|| slug.to_owned(), |q| q.title.clone())
+        self.quiz(slug)
+            .map_or_else(|| slug.to_owned(), |q| q.title.clone())
     }
 }
 
@@ -64,7 +65,11 @@ impl CourseCache {
         let stored: StoredCourse = serde_json::from_str(&data).map_err(AppError::internal)?;
         let compiled = Arc::new(CompiledCourse {
             version_id,
-            quizzes: stored.quizzes.into_iter().map(|q| (q.slug.clone(), Arc::new(q))).collect(),
+            quizzes: stored
+                .quizzes
+                .into_iter()
+                .map(|q| (q.slug.clone(), Arc::new(q)))
+                .collect(),
             course: stored.course,
         });
         if let Ok(mut map) = self.versions.write() {

@@ -15,7 +15,11 @@ use lentera_store::people::{self, NewUser};
 use lentera_store::{Db, StoreError};
 
 #[derive(Parser)]
-#[command(name = "lentera", version, about = "Lentera: self-paced e-learning for ASN")]
+#[command(
+    name = "lentera",
+    version,
+    about = "Lentera: self-paced e-learning for ASN"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -126,11 +130,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Unit(UnitCommand::Create { code, name, parent }) => {
             let db = open(&config).await?;
             let parent_id = match parent {
-                Some(p) => Some(people::unit_by_code(&db, &p).await?.ok_or_else(|| anyhow::anyhow!("no unit with code '{p}'"))?.id),
+                Some(p) => Some(
+                    people::unit_by_code(&db, &p)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("no unit with code '{p}'"))?
+                        .id,
+                ),
                 None => None,
             };
             let unit = people::create_unit(&db, code.trim(), name.trim(), parent_id).await?;
-            lentera_store::audit::record(&db, None, "unit.created", &format!("unit:{}", unit.code), Some("cli".into())).await?;
+            lentera_store::audit::record(
+                &db,
+                None,
+                "unit.created",
+                &format!("unit:{}", unit.code),
+                Some("cli".into()),
+            )
+            .await?;
             println!("unit {} created", unit.code);
             Ok(0)
         }
@@ -152,7 +168,9 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
 /// A database URL without its password, for printing.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
         _ => url.to_owned(),
     }
 }
@@ -192,16 +210,30 @@ fn content_check(dir: &Path, json: bool) -> i32 {
         });
     }
     if json {
-        println!("{}", serde_json::json!({"courses": summaries, "errors": problems}));
+        println!(
+            "{}",
+            serde_json::json!({"courses": summaries, "errors": problems})
+        );
     } else {
         for p in &problems {
             println!("{p}");
         }
         for s in &summaries {
             let questions: usize = s.quizzes.iter().map(|q| q.questions).sum();
-            println!("ok {}: {} JP, {} lessons, {} quizzes, {} questions", s.slug, s.jp, s.lessons, s.quizzes.len(), questions);
+            println!(
+                "ok {}: {} JP, {} lessons, {} quizzes, {} questions",
+                s.slug,
+                s.jp,
+                s.lessons,
+                s.quizzes.len(),
+                questions
+            );
         }
-        println!("{} courses ok, {} problems", summaries.len(), problems.len());
+        println!(
+            "{} courses ok, {} problems",
+            summaries.len(),
+            problems.len()
+        );
     }
     if problems.is_empty() { 0 } else { 1 }
 }
@@ -213,8 +245,15 @@ async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<i32> {
         }
     }
     let nip = match &args.nip {
-        Some(n) => Some(Nip::parse(n).map_err(|e| anyhow::anyhow!("--nip: {e}"))?.as_str().to_owned()),
-        None => Nip::parse(&args.username).ok().map(|n| n.as_str().to_owned()),
+        Some(n) => Some(
+            Nip::parse(n)
+                .map_err(|e| anyhow::anyhow!("--nip: {e}"))?
+                .as_str()
+                .to_owned(),
+        ),
+        None => Nip::parse(&args.username)
+            .ok()
+            .map(|n| n.as_str().to_owned()),
     };
     let (password, generated) = if args.password_stdin {
         let mut buf = String::new();
@@ -229,7 +268,12 @@ async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<i32> {
     };
     let db = open(config).await?;
     let unit_id = match &args.unit {
-        Some(code) => Some(people::unit_by_code(&db, code).await?.ok_or_else(|| anyhow::anyhow!("no unit with code '{code}'"))?.id),
+        Some(code) => Some(
+            people::unit_by_code(&db, code)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no unit with code '{code}'"))?
+                .id,
+        ),
         None => None,
     };
     let user = people::create_user(
@@ -247,10 +291,19 @@ async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<i32> {
     )
     .await
     .map_err(|e| match e {
-        StoreError::Conflict(_) => anyhow::anyhow!("a user '{}' (or that NIP) already exists", args.username),
+        StoreError::Conflict(_) => {
+            anyhow::anyhow!("a user '{}' (or that NIP) already exists", args.username)
+        }
         other => other.into(),
     })?;
-    lentera_store::audit::record(&db, None, "user.created", &format!("user:{}", user.id), Some(format!("roles={}", user.roles.join(",")))).await?;
+    lentera_store::audit::record(
+        &db,
+        None,
+        "user.created",
+        &format!("user:{}", user.id),
+        Some(format!("roles={}", user.roles.join(","))),
+    )
+    .await?;
     println!("user {} created (id {})", user.username, user.id);
     if generated {
         println!("password: {password}");
@@ -264,7 +317,11 @@ const DEMO_UNITS: &[(&str, &str, Option<&str>)] = &[
     ("BUNGO-BKPSDM", "BKPSDM Kabupaten Bungo", Some("BUNGO")),
     ("BUNGO-BPBD", "BPBD Kabupaten Bungo", Some("BUNGO")),
     ("SWL", "Pemerintah Kota Sawahlunto", None),
-    ("SWL-DISKOMINFO", "Dinas Komunikasi dan Informatika Kota Sawahlunto", Some("SWL")),
+    (
+        "SWL-DISKOMINFO",
+        "Dinas Komunikasi dan Informatika Kota Sawahlunto",
+        Some("SWL"),
+    ),
     ("SWL-DPMPTSP", "DPMPTSP Kota Sawahlunto", Some("SWL")),
     ("BDG", "Pemerintah Kota Bandung", None),
     ("BDG-DISDUKCAPIL", "Disdukcapil Kota Bandung", Some("BDG")),
@@ -273,14 +330,34 @@ const DEMO_UNITS: &[(&str, &str, Option<&str>)] = &[
     ("BKL-BPSDM", "BPSDM Provinsi Bengkulu", Some("BKL")),
     ("BKL-BPBD", "BPBD Provinsi Bengkulu", Some("BKL")),
     ("MALUT", "Pemerintah Provinsi Maluku Utara (Sofifi)", None),
-    ("MALUT-BKD", "Badan Kepegawaian Daerah Provinsi Maluku Utara", Some("MALUT")),
-    ("MALUT-DISKOMINFO", "Dinas Kominfo Provinsi Maluku Utara", Some("MALUT")),
+    (
+        "MALUT-BKD",
+        "Badan Kepegawaian Daerah Provinsi Maluku Utara",
+        Some("MALUT"),
+    ),
+    (
+        "MALUT-DISKOMINFO",
+        "Dinas Kominfo Provinsi Maluku Utara",
+        Some("MALUT"),
+    ),
 ];
 
 /// The demo accounts: (username, name, role, unit, NIP).
 pub const DEMO_USERS: &[(&str, &str, &str, &str, Option<&str>)] = &[
-    ("198503152010011003", "Rahmat Hidayat", "learner", "BUNGO-BPBD", Some("198503152010011003")),
-    ("instruktur", "Dr. Sri Wahyuni, M.Si.", "instructor", "BKL-BPSDM", None),
+    (
+        "198503152010011003",
+        "Rahmat Hidayat",
+        "learner",
+        "BUNGO-BPBD",
+        Some("198503152010011003"),
+    ),
+    (
+        "instruktur",
+        "Dr. Sri Wahyuni, M.Si.",
+        "instructor",
+        "BKL-BPSDM",
+        None,
+    ),
     ("manajer", "Yusuf Lamadi", "manager", "MALUT", None),
     ("admin", "Admin Lentera", "admin", "BUNGO", None),
 ];

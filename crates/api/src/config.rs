@@ -46,7 +46,9 @@ impl Config {
             session_hours: 12,
             login_per_account_per_minute: 10,
             login_per_address_per_minute: 60,
-            workers: var("LENTERA_WORKERS").and_then(|w| w.parse().ok()).unwrap_or(0),
+            workers: var("LENTERA_WORKERS")
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0),
         }
     }
 }

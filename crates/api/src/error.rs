@@ -18,7 +18,12 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        AppError { status, code, message: message.into(), extra: None }
+        AppError {
+            status,
+            code,
+            message: message.into(),
+            extra: None,
+        }
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
@@ -44,7 +49,11 @@ impl AppError {
     /// Something broke that the client cannot fix. The cause goes to the log only.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Internal error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Internal error",
+        )
     }
     pub fn with_extra(mut self, extra: serde_json::Value) -> Self {
         self.extra = Some(extra);
@@ -64,11 +73,12 @@ impl ResponseError for AppError {
     }
     fn error_response(&self) -> HttpResponse {
         let mut body = json!({"error": {"code": self.code, "message": self.message}});
-        if let (Some(extra), Some(map)) = (&self.extra, body.as_object_mut()) {
-            if let Some(fields) = extra.as_object() {
-                for (k, v) in fields {
-                    map.insert(k.clone(), v.clone());
-                }
+        if let (Some(fields), Some(map)) = (
+            self.extra.as_ref().and_then(|e| e.as_object()),
+            body.as_object_mut(),
+        ) {
+            for (k, v) in fields {
+                map.insert(k.clone(), v.clone());
             }
         }
         HttpResponse::build(self.status).json(body)
@@ -78,7 +88,9 @@ impl ResponseError for AppError {
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Conflict(what) => AppError::conflict("conflict", format!("{what} already exists")),
+            StoreError::Conflict(what) => {
+                AppError::conflict("conflict", format!("{what} already exists"))
+            }
             StoreError::Db(e) => AppError::internal(e),
         }
     }

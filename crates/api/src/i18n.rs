@@ -37,7 +37,11 @@ const EN: &str = include_str!("../../../web/locales/en.toml");
 /// Flattens nested TOML tables into dotted keys: `[nav] home = ".."` -> `nav.home`.
 fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
     for (key, value) in table {
-        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             toml::Value::Table(inner) => flatten(&full, inner, out),
             toml::Value::String(s) => {
@@ -51,7 +55,8 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
 }
 
 fn parse(name: &str, src: &str) -> anyhow::Result<HashMap<String, String>> {
-    let table: toml::Table = toml::from_str(src).map_err(|e| anyhow::anyhow!("web/locales/{name}.toml: {e}"))?;
+    let table: toml::Table =
+        toml::from_str(src).map_err(|e| anyhow::anyhow!("web/locales/{name}.toml: {e}"))?;
     let mut out = HashMap::new();
     flatten("", &table, &mut out);
     Ok(out)
@@ -59,7 +64,10 @@ fn parse(name: &str, src: &str) -> anyhow::Result<HashMap<String, String>> {
 
 impl Locales {
     pub fn load() -> anyhow::Result<Locales> {
-        Ok(Locales { id: parse("id", ID)?, en: parse("en", EN)? })
+        Ok(Locales {
+            id: parse("id", ID)?,
+            en: parse("en", EN)?,
+        })
     }
 
     /// The string for `key`, falling back to Indonesian, then to the key itself so a
@@ -69,7 +77,10 @@ impl Locales {
             Lang::Id => &self.id,
             Lang::En => &self.en,
         };
-        primary.get(key).or_else(|| self.id.get(key)).map_or(key, String::as_str)
+        primary
+            .get(key)
+            .or_else(|| self.id.get(key))
+            .map_or(key, String::as_str)
     }
 
     /// Keys present in one language but not the other (checked by a test).

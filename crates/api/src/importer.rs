@@ -44,7 +44,10 @@ impl Checked {
                 .stored
                 .quizzes
                 .iter()
-                .map(|q| QuizSummary { slug: q.slug.clone(), questions: q.questions.len() })
+                .map(|q| QuizSummary {
+                    slug: q.slug.clone(),
+                    questions: q.questions.len(),
+                })
                 .collect(),
         }
     }
@@ -60,7 +63,10 @@ pub fn check_course(dir: &Path, root: &Path) -> Result<Checked, Vec<Problem>> {
         Err(problems) => {
             return Err(problems
                 .into_iter()
-                .map(|p| Problem { file: relative(&p.file), ..p })
+                .map(|p| Problem {
+                    file: relative(&p.file),
+                    ..p
+                })
                 .collect());
         }
     };
@@ -74,7 +80,10 @@ pub fn check_course(dir: &Path, root: &Path) -> Result<Checked, Vec<Problem>> {
                         file: relative(&source.file),
                         line: 1,
                         column: 1,
-                        message: format!("quiz slug '{}' does not match the outline entry '{}'", quiz.slug, source.slug),
+                        message: format!(
+                            "quiz slug '{}' does not match the outline entry '{}'",
+                            quiz.slug, source.slug
+                        ),
                     });
                 }
                 quiz.map_text(&mut |text| lentera_content::render_markdown(text));
@@ -95,9 +104,18 @@ pub fn check_course(dir: &Path, root: &Path) -> Result<Checked, Vec<Problem>> {
     let assets = course
         .assets
         .iter_mut()
-        .map(|a| (a.path.clone(), a.content_type.clone(), std::mem::take(&mut a.bytes)))
+        .map(|a| {
+            (
+                a.path.clone(),
+                a.content_type.clone(),
+                std::mem::take(&mut a.bytes),
+            )
+        })
         .collect();
-    Ok(Checked { stored: StoredCourse { course, quizzes }, assets })
+    Ok(Checked {
+        stored: StoredCourse { course, quizzes },
+        assets,
+    })
 }
 
 /// Course folders under `dir`: `dir` itself when it holds a course.toml, else its
@@ -116,7 +134,11 @@ pub fn course_dirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Publishes a checked course as a new version (or reports it unchanged).
-pub async fn publish(db: &Db, checked: Checked, actor: Option<i32>) -> anyhow::Result<(String, Imported)> {
+pub async fn publish(
+    db: &Db,
+    checked: Checked,
+    actor: Option<i32>,
+) -> anyhow::Result<(String, Imported)> {
     let course = &checked.stored.course;
     let slug = course.slug.clone();
     let version = NewVersion {
@@ -135,7 +157,11 @@ pub async fn publish(db: &Db, checked: Checked, actor: Option<i32>) -> anyhow::R
 
 /// Checks and publishes every course under `dir`. Returns the problems of the courses
 /// that failed (those are not published; the others are).
-pub async fn import_dir(db: &Db, dir: &Path, actor: Option<i32>) -> anyhow::Result<(Vec<(String, Imported)>, Vec<Problem>)> {
+pub async fn import_dir(
+    db: &Db,
+    dir: &Path,
+    actor: Option<i32>,
+) -> anyhow::Result<(Vec<(String, Imported)>, Vec<Problem>)> {
     let root = dir.parent().unwrap_or(dir);
     let mut published = Vec::new();
     let mut problems = Vec::new();

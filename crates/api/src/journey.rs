@@ -34,7 +34,10 @@ pub async fn require_enrolled(state: &AppState, user: &User, head: &CourseHead) 
     if learning::is_enrolled(&state.db, user.id, head.id).await? {
         Ok(())
     } else {
-        Err(AppError::forbidden("not_enrolled", "Enrol in the course first"))
+        Err(AppError::forbidden(
+            "not_enrolled",
+            "Enrol in the course first",
+        ))
     }
 }
 
@@ -56,20 +59,45 @@ pub struct CourseProgress {
     pub passed: HashSet<String>,
 }
 
-pub async fn progress_in(state: &AppState, user: &User, head: &CourseHead, compiled: &CompiledCourse) -> AppResult<CourseProgress> {
-    let done: HashSet<String> = learning::completed_lessons(&state.db, user.id, head.id).await?.into_iter().collect();
-    let passed: HashSet<String> = learning::passed_quizzes(&state.db, user.id, head.id).await?.into_iter().collect();
+pub async fn progress_in(
+    state: &AppState,
+    user: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+) -> AppResult<CourseProgress> {
+    let done: HashSet<String> = learning::completed_lessons(&state.db, user.id, head.id)
+        .await?
+        .into_iter()
+        .collect();
+    let passed: HashSet<String> = learning::passed_quizzes(&state.db, user.id, head.id)
+        .await?
+        .into_iter()
+        .collect();
     let completion = learning::completion_of(&state.db, user.id, head.id).await?;
     let course = &compiled.course;
-    let completed_lessons = course.lessons.iter().filter(|l| done.contains(&l.slug)).count();
-    let passed_quizzes = course.quizzes.iter().filter(|q| passed.contains(&q.slug)).count();
+    let completed_lessons = course
+        .lessons
+        .iter()
+        .filter(|l| done.contains(&l.slug))
+        .count();
+    let passed_quizzes = course
+        .quizzes
+        .iter()
+        .filter(|q| passed.contains(&q.slug))
+        .count();
     // Percent of the required work: what completion depends on.
     let required: Vec<(bool, bool)> = course
         .lessons
         .iter()
         .filter(|l| l.required)
         .map(|l| (true, done.contains(&l.slug)))
-        .chain(course.quizzes.iter().filter(|q| q.required).map(|q| (true, passed.contains(&q.slug))))
+        .chain(
+            course
+                .quizzes
+                .iter()
+                .filter(|q| q.required)
+                .map(|q| (true, passed.contains(&q.slug))),
+        )
         .collect();
     let percent = if completion.is_some() {
         100
@@ -114,14 +142,27 @@ pub async fn jp_this_year(state: &AppState, user: &User) -> AppResult<(i32, i64)
 
 /// Records the completion and issues the certificate once every required lesson is
 /// done and every required quiz passed. `None` when not complete, or already completed.
-pub async fn check_completion(state: &AppState, user: &User, head: &CourseHead, compiled: &CompiledCourse) -> AppResult<Option<Certificate>> {
+pub async fn check_completion(
+    state: &AppState,
+    user: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+) -> AppResult<Option<Certificate>> {
     let p = progress_in(state, user, head, compiled).await?;
     if p.completed_at.is_some() {
         return Ok(None);
     }
     let course = &compiled.course;
-    let lessons_done = course.lessons.iter().filter(|l| l.required).all(|l| p.done_lessons.contains(&l.slug));
-    let quizzes_passed = course.quizzes.iter().filter(|q| q.required).all(|q| p.passed.contains(&q.slug));
+    let lessons_done = course
+        .lessons
+        .iter()
+        .filter(|l| l.required)
+        .all(|l| p.done_lessons.contains(&l.slug));
+    let quizzes_passed = course
+        .quizzes
+        .iter()
+        .filter(|q| q.required)
+        .all(|q| p.passed.contains(&q.slug));
     if !(lessons_done && quizzes_passed) {
         return Ok(None);
     }
@@ -151,9 +192,18 @@ pub async fn check_completion(state: &AppState, user: &User, head: &CourseHead, 
 }
 
 /// Marks a lesson done; returns whether it was new and a certificate if this finished the course.
-pub async fn complete_lesson(state: &AppState, user: &User, head: &CourseHead, compiled: &CompiledCourse, lesson: &str) -> AppResult<(bool, Option<Certificate>)> {
+pub async fn complete_lesson(
+    state: &AppState,
+    user: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+    lesson: &str,
+) -> AppResult<(bool, Option<Certificate>)> {
     if compiled.course.lesson(lesson).is_none() {
-        return Err(AppError::not_found("lesson_not_found", format!("No lesson '{lesson}' in this course")));
+        return Err(AppError::not_found(
+            "lesson_not_found",
+            format!("No lesson '{lesson}' in this course"),
+        ));
     }
     require_enrolled(state, user, head).await?;
     let new = learning::complete_lesson(&state.db, user.id, head.id, lesson).await?;
@@ -162,10 +212,19 @@ pub async fn complete_lesson(state: &AppState, user: &User, head: &CourseHead, c
 }
 
 /// Starts an attempt, or returns the open one (a reload must not burn an attempt).
-pub async fn start_attempt(state: &AppState, user: &User, head: &CourseHead, compiled: &CompiledCourse, quiz_slug: &str) -> AppResult<(Attempt, bool)> {
-    let quiz = compiled
-        .quiz(quiz_slug)
-        .ok_or_else(|| AppError::not_found("quiz_not_found", format!("No quiz '{quiz_slug}' in this course")))?;
+pub async fn start_attempt(
+    state: &AppState,
+    user: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+    quiz_slug: &str,
+) -> AppResult<(Attempt, bool)> {
+    let quiz = compiled.quiz(quiz_slug).ok_or_else(|| {
+        AppError::not_found(
+            "quiz_not_found",
+            format!("No quiz '{quiz_slug}' in this course"),
+        )
+    })?;
     require_enrolled(state, user, head).await?;
     let mut previous = learning::attempts(&state.db, user.id, head.id, quiz_slug).await?;
     for attempt in previous.iter_mut() {
@@ -177,11 +236,16 @@ pub async fn start_attempt(state: &AppState, user: &User, head: &CourseHead, com
         return Ok((open.clone(), false));
     }
     if quiz.max_attempts > 0 && previous.len() >= quiz.max_attempts as usize {
-        return Err(AppError::conflict("no_attempts_left", format!("All {} attempts at this quiz are used", quiz.max_attempts)));
+        return Err(AppError::conflict(
+            "no_attempts_left",
+            format!("All {} attempts at this quiz are used", quiz.max_attempts),
+        ));
     }
     let seed = u64::from_le_bytes(crate::auth::random_bytes::<8>().map_err(AppError::internal)?);
     let layout = assessment::new_layout(quiz, seed);
-    let deadline = quiz.time_limit_minutes.map(|m| Utc::now() + chrono::Duration::minutes(i64::from(m)));
+    let deadline = quiz
+        .time_limit_minutes
+        .map(|m| Utc::now() + chrono::Duration::minutes(i64::from(m)));
     let number = previous.last().map_or(1, |a| a.number + 1);
     let attempt = learning::start_attempt(
         &state.db,
@@ -198,7 +262,10 @@ pub async fn start_attempt(state: &AppState, user: &User, head: &CourseHead, com
     )
     .await
     .map_err(|e| match e {
-        lentera_store::StoreError::Conflict(_) => AppError::conflict("attempt_in_progress", "Another attempt was just started; reload"),
+        lentera_store::StoreError::Conflict(_) => AppError::conflict(
+            "attempt_in_progress",
+            "Another attempt was just started; reload",
+        ),
         other => other.into(),
     })?;
     Ok((attempt, true))
@@ -206,16 +273,22 @@ pub async fn start_attempt(state: &AppState, user: &User, head: &CourseHead, com
 
 /// An attempt of `user`, with its course version and quiz. Another user's attempt is
 /// "not found": its existence is nobody else's business.
-pub async fn load_attempt(state: &AppState, user: &User, id: i32) -> AppResult<(Attempt, Arc<CompiledCourse>, Arc<Quiz>)> {
+pub async fn load_attempt(
+    state: &AppState,
+    user: &User,
+    id: i32,
+) -> AppResult<(Attempt, Arc<CompiledCourse>, Arc<Quiz>)> {
     let mut attempt = learning::attempt(&state.db, id)
         .await?
         .filter(|a| a.user_id == user.id)
         .ok_or_else(|| AppError::not_found("attempt_not_found", "No such attempt"))?;
-    let compiled = state.courses.version(&state.db, attempt.course_version_id).await?;
-    let quiz = compiled
-        .quiz(&attempt.quiz_slug)
-        .cloned()
-        .ok_or_else(|| AppError::internal(format!("attempt {id} names a quiz its version lacks")))?;
+    let compiled = state
+        .courses
+        .version(&state.db, attempt.course_version_id)
+        .await?;
+    let quiz = compiled.quiz(&attempt.quiz_slug).cloned().ok_or_else(|| {
+        AppError::internal(format!("attempt {id} names a quiz its version lacks"))
+    })?;
     if attempt.state == learning::OPEN {
         close_if_expired(state, user, &mut attempt).await?;
     }
@@ -242,7 +315,11 @@ pub fn layout_of(attempt: &Attempt) -> AppResult<assessment::AttemptLayout> {
 }
 
 /// The attempt as the learner sees it: questions in the attempt's order, no answers.
-pub fn attempt_view(state: &AppState, attempt: &Attempt, quiz: &Quiz) -> AppResult<serde_json::Value> {
+pub fn attempt_view(
+    state: &AppState,
+    attempt: &Attempt,
+    quiz: &Quiz,
+) -> AppResult<serde_json::Value> {
     let layout = layout_of(attempt)?;
     let questions = assessment::public_questions(quiz, &layout, &state.keys.quiz_salt);
     Ok(json!({
@@ -272,27 +349,52 @@ pub async fn saved_responses(state: &AppState, attempt: &Attempt) -> AppResult<V
 }
 
 /// Validates and saves responses without submitting.
-pub async fn save_responses(state: &AppState, attempt: &Attempt, quiz: &Quiz, entries: &[ResponseEntry]) -> AppResult<()> {
+pub async fn save_responses(
+    state: &AppState,
+    attempt: &Attempt,
+    quiz: &Quiz,
+    entries: &[ResponseEntry],
+) -> AppResult<()> {
     if attempt.state != learning::OPEN {
-        return Err(AppError::conflict("attempt_closed", "This attempt is already submitted"));
+        return Err(AppError::conflict(
+            "attempt_closed",
+            "This attempt is already submitted",
+        ));
     }
     if past_deadline(attempt, Utc::now()) {
-        return Err(AppError::conflict("deadline_passed", "The time for this attempt is over"));
+        return Err(AppError::conflict(
+            "deadline_passed",
+            "The time for this attempt is over",
+        ));
     }
     let mut rows = Vec::with_capacity(entries.len());
     for entry in entries {
-        assessment::validate_response(quiz, &state.keys.quiz_salt, entry)
-            .map_err(|m| AppError::unprocessable("invalid_response", format!("Question '{}': {m}", entry.question)))?;
-        rows.push((entry.question.clone(), serde_json::to_string(entry).map_err(AppError::internal)?));
+        assessment::validate_response(quiz, &state.keys.quiz_salt, entry).map_err(|m| {
+            AppError::unprocessable(
+                "invalid_response",
+                format!("Question '{}': {m}", entry.question),
+            )
+        })?;
+        rows.push((
+            entry.question.clone(),
+            serde_json::to_string(entry).map_err(AppError::internal)?,
+        ));
     }
     if !learning::save_responses(&state.db, attempt.id, &rows).await? {
-        return Err(AppError::conflict("attempt_closed", "This attempt is already submitted"));
+        return Err(AppError::conflict(
+            "attempt_closed",
+            "This attempt is already submitted",
+        ));
     }
     Ok(())
 }
 
 /// The graded result of an attempt, as the API returns it.
-pub fn result_json(attempt: &Attempt, certificate: Option<&Certificate>, state: &AppState) -> serde_json::Value {
+pub fn result_json(
+    attempt: &Attempt,
+    certificate: Option<&Certificate>,
+    state: &AppState,
+) -> serde_json::Value {
     json!({
         "attempt": attempt.id,
         "state": attempt.state,
@@ -321,8 +423,15 @@ pub fn certificate_json(state: &AppState, c: &Certificate) -> serde_json::Value 
 }
 
 /// Grades an open attempt and closes it. `false` when another request closed it first.
-async fn grade_and_close(state: &AppState, user: &User, attempt: &Attempt) -> AppResult<(bool, Option<Certificate>)> {
-    let compiled = state.courses.version(&state.db, attempt.course_version_id).await?;
+async fn grade_and_close(
+    state: &AppState,
+    user: &User,
+    attempt: &Attempt,
+) -> AppResult<(bool, Option<Certificate>)> {
+    let compiled = state
+        .courses
+        .version(&state.db, attempt.course_version_id)
+        .await?;
     let quiz = compiled
         .quiz(&attempt.quiz_slug)
         .ok_or_else(|| AppError::internal("attempt's quiz missing from its version"))?;
@@ -330,7 +439,11 @@ async fn grade_and_close(state: &AppState, user: &User, attempt: &Attempt) -> Ap
     let grade = assessment::grade(quiz, &state.keys.quiz_salt, &responses);
     let passed = assessment::passed(quiz, &grade);
     let outcome = Outcome {
-        state: if grade.pending_review { learning::PENDING_REVIEW } else { learning::GRADED },
+        state: if grade.pending_review {
+            learning::PENDING_REVIEW
+        } else {
+            learning::GRADED
+        },
         score: grade.score,
         max_score: grade.max_score,
         percent: grade.percent,
@@ -352,7 +465,13 @@ async fn grade_and_close(state: &AppState, user: &User, attempt: &Attempt) -> Ap
 
 /// Submits an attempt, optionally with final responses. Grades exactly once: a second
 /// submission gets 409 with the result of the first.
-pub async fn submit(state: &AppState, user: &User, attempt: &Attempt, quiz: &Quiz, final_entries: &[ResponseEntry]) -> AppResult<serde_json::Value> {
+pub async fn submit(
+    state: &AppState,
+    user: &User,
+    attempt: &Attempt,
+    quiz: &Quiz,
+    final_entries: &[ResponseEntry],
+) -> AppResult<serde_json::Value> {
     if attempt.state != learning::OPEN {
         return Err(already_submitted(state, attempt));
     }
@@ -371,8 +490,11 @@ pub async fn submit(state: &AppState, user: &User, attempt: &Attempt, quiz: &Qui
 }
 
 fn already_submitted(state: &AppState, attempt: &Attempt) -> AppError {
-    AppError::conflict("attempt_already_submitted", "This attempt was already submitted; here is its result")
-        .with_extra(json!({"result": result_json(attempt, None, state)}))
+    AppError::conflict(
+        "attempt_already_submitted",
+        "This attempt was already submitted; here is its result",
+    )
+    .with_extra(json!({"result": result_json(attempt, None, state)}))
 }
 
 /// Outline items in order with titles, for the course page and the API.
@@ -382,10 +504,18 @@ pub fn outline(compiled: &CompiledCourse) -> Vec<(ItemKind, String, String, bool
     for module in &course.modules {
         for item in &module.items {
             let title = match item.kind {
-                ItemKind::Lesson => course.lesson(&item.slug).map_or_else(|| item.slug.clone(), |l| l.title.clone()),
+                ItemKind::Lesson => course
+                    .lesson(&item.slug)
+                    .map_or_else(|| item.slug.clone(), |l| l.title.clone()),
                 ItemKind::Quiz => compiled.quiz_title(&item.slug),
             };
-            out.push((item.kind.clone(), item.slug.clone(), title, item.required, module.title.clone()));
+            out.push((
+                item.kind,
+                item.slug.clone(),
+                title,
+                item.required,
+                module.title.clone(),
+            ));
         }
     }
     out

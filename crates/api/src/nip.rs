@@ -15,7 +15,9 @@ impl Nip {
         }
         let num = |range: std::ops::Range<usize>| s[range].parse::<u32>().unwrap_or(0);
         let birth_year = i32::try_from(num(0..4)).unwrap_or(0);
-        if NaiveDate::from_ymd_opt(birth_year, num(4..6), num(6..8)).is_none() || !(1940..=2015).contains(&birth_year) {
+        if NaiveDate::from_ymd_opt(birth_year, num(4..6), num(6..8)).is_none()
+            || !(1940..=2015).contains(&birth_year)
+        {
             return Err("digits 1-8 must be a real birth date (YYYYMMDD)".into());
         }
         let (appointed_year, appointed_month) = (num(8..12), num(12..14));
@@ -41,7 +43,13 @@ mod tests {
     fn accepts_a_valid_nip_and_rejects_broken_ones() {
         assert!(Nip::parse("198503152010011003").is_ok());
         assert!(Nip::parse("1985 0315 201001 1 003").is_ok());
-        for bad in ["19850315201001100", "198502302010011003", "198503152010131003", "198503152010013003", "19850315201001100x"] {
+        for bad in [
+            "19850315201001100",
+            "198502302010011003",
+            "198503152010131003",
+            "198503152010013003",
+            "19850315201001100x",
+        ] {
             assert!(Nip::parse(bad).is_err(), "{bad} should be rejected");
         }
     }

@@ -41,9 +41,19 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(json_config())
-                .app_data(web::PathConfig::default().error_handler(|err, _| bad_input("invalid_path", err)))
-                .app_data(web::QueryConfig::default().error_handler(|err, _| bad_input("invalid_query", err)))
-                .app_data(web::FormConfig::default().limit(256 * 1024).error_handler(|err, _| bad_input("invalid_form", err)))
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|err, _| bad_input("invalid_path", err)),
+                )
+                .app_data(
+                    web::QueryConfig::default()
+                        .error_handler(|err, _| bad_input("invalid_query", err)),
+                )
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(256 * 1024)
+                        .error_handler(|err, _| bad_input("invalid_form", err)),
+                )
                 .wrap(Compress::default())
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(observe))
@@ -57,7 +67,10 @@ impl Application {
         if workers > 0 {
             server = server.workers(workers);
         }
-        Ok(Application { port, server: server.run() })
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -75,18 +88,25 @@ fn bad_input(code: &'static str, err: impl std::fmt::Display) -> actix_web::Erro
 
 /// Malformed or oversized JSON is a 400/413 with our error shape, never actix's text.
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(512 * 1024).error_handler(|err, _req| {
-        let app = match &err {
-            error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
-                AppError::new(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large")
-            }
-            error::JsonPayloadError::ContentType => {
-                AppError::new(actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send JSON with Content-Type: application/json")
-            }
-            other => AppError::bad_request("malformed_json", other.to_string()),
-        };
-        app.into()
-    })
+    web::JsonConfig::default()
+        .limit(512 * 1024)
+        .error_handler(|err, _req| {
+            let app = match &err {
+                error::JsonPayloadError::OverflowKnownLength { .. }
+                | error::JsonPayloadError::Overflow { .. } => AppError::new(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "The request body is too large",
+                ),
+                error::JsonPayloadError::ContentType => AppError::new(
+                    actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "Send JSON with Content-Type: application/json",
+                ),
+                other => AppError::bad_request("malformed_json", other.to_string()),
+            };
+            app.into()
+        })
 }
 
 /// Unknown routes: JSON for API clients, a page for browsers.
@@ -100,16 +120,27 @@ async fn not_found(req: HttpRequest) -> actix_web::Result<HttpResponse> {
     if wants_html {
         return Err(pages::PageError::not_found(&req).into());
     }
-    Err(AppError::not_found("not_found", format!("No route for {} {}", req.method(), req.path())).into())
+    Err(AppError::not_found(
+        "not_found",
+        format!("No route for {} {}", req.method(), req.path()),
+    )
+    .into())
 }
 
 /// Security headers on every response. The CSP allows no inline script and no framing.
-async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody>) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
-    let set = |h: &mut actix_web::http::header::HeaderMap, name: &'static str, value: &'static str| {
-        h.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
-    };
+    let set =
+        |h: &mut actix_web::http::header::HeaderMap, name: &'static str, value: &'static str| {
+            h.insert(
+                header::HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        };
     set(
         headers,
         "content-security-policy",
@@ -118,12 +149,19 @@ async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody>) -> 
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "x-frame-options", "DENY");
     set(headers, "referrer-policy", "same-origin");
-    set(headers, "permissions-policy", "camera=(), microphone=(), geolocation=()");
+    set(
+        headers,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    );
     Ok(res)
 }
 
 /// Request counts and latencies for `/metrics`.
-async fn observe(req: ServiceRequest, next: Next<impl MessageBody>) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
     let started = Instant::now();
     let path = req.path().to_owned();
     let state = req.app_data::<web::Data<AppState>>().cloned();
@@ -133,7 +171,9 @@ async fn observe(req: ServiceRequest, next: Next<impl MessageBody>) -> actix_web
             Ok(r) => r.status().as_u16(),
             Err(e) => e.as_response_error().status_code().as_u16(),
         };
-        state.metrics.observe(&path, status, started.elapsed().as_secs_f64());
+        state
+            .metrics
+            .observe(&path, status, started.elapsed().as_secs_f64());
     }
     res
 }

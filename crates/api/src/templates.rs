@@ -53,6 +53,8 @@ impl Templates {
 
     pub fn render<S: Serialize>(&self, name: &str, ctx: S) -> AppResult<String> {
         let template = self.env.get_template(name).map_err(AppError::internal)?;
-        template.render(Value::from(minijinja::value::Serde(&ctx))).map_err(AppError::internal)
+        template
+            .render(Value::from(minijinja::value::Serde(&ctx)))
+            .map_err(AppError::internal)
     }
 }

@@ -15,7 +15,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Liveness and database reachability.
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     match lentera_store::ping(&state.db).await {
-        Ok(()) => HttpResponse::Ok().json(json!({"status": "ok", "database": lentera_store::backend_name(&state.db)})),
+        Ok(()) => HttpResponse::Ok()
+            .json(json!({"status": "ok", "database": lentera_store::backend_name(&state.db)})),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
             HttpResponse::ServiceUnavailable().json(json!({"error": {"code": "database_unavailable", "message": "The database is not reachable"}}))
@@ -24,13 +25,23 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render())
 }
 
 /// The few static files, embedded: the stylesheet and the optional quiz autosave script.
 const FILES: &[(&str, &str, &str)] = &[
-    ("style.css", "text/css; charset=utf-8", include_str!("../../../web/static/style.css")),
-    ("quiz.js", "text/javascript; charset=utf-8", include_str!("../../../web/static/quiz.js")),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("../../../web/static/style.css"),
+    ),
+    (
+        "quiz.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../web/static/quiz.js"),
+    ),
 ];
 
 async fn static_file(path: web::Path<String>) -> HttpResponse {
@@ -39,6 +50,7 @@ async fn static_file(path: web::Path<String>) -> HttpResponse {
             .content_type(*content_type)
             .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
             .body(*body),
-        None => HttpResponse::NotFound().json(json!({"error": {"code": "not_found", "message": "No such file"}})),
+        None => HttpResponse::NotFound()
+            .json(json!({"error": {"code": "not_found", "message": "No such file"}})),
     }
 }

@@ -49,7 +49,13 @@ pub fn mask_nip(nip: &str) -> String {
     chars
         .iter()
         .enumerate()
-        .map(|(i, c)| if i < 4 || i >= chars.len() - 3 { *c } else { '*' })
+        .map(|(i, c)| {
+            if i < 4 || i >= chars.len() - 3 {
+                *c
+            } else {
+                '*'
+            }
+        })
         .collect()
 }
 
@@ -77,7 +83,9 @@ mod tests {
         assert_eq!(code.len(), 24);
         assert_eq!(code, "ZZZZZZZZZZZZZZZZZZZZZZZZ");
         assert_eq!(verification_code(&[0; 15]), "000000000000000000000000");
-        assert!(is_plausible_code(&verification_code(&[7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])));
+        assert!(is_plausible_code(&verification_code(&[
+            7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+        ])));
     }
 
     #[test]

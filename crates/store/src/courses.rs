@@ -67,7 +67,10 @@ fn head(c: course::Model, v: course_version::Model) -> CourseHead {
 /// import), unless the current version already has the same content hash.
 pub async fn publish_version(db: &Db, new: NewVersion, actor: Option<i32>) -> Result<Imported> {
     let txn = db.begin().await?;
-    let existing = course::Entity::find().filter(course::Column::Slug.eq(&new.slug)).one(&txn).await?;
+    let existing = course::Entity::find()
+        .filter(course::Column::Slug.eq(&new.slug))
+        .one(&txn)
+        .await?;
     let course = match existing {
         Some(c) => c,
         None => course::ActiveModel {
@@ -89,11 +92,15 @@ pub async fn publish_version(db: &Db, new: NewVersion, actor: Option<i32>) -> Re
         .one(&txn)
         .await?;
     if let Some(current_id) = course.current_version_id {
-        let current = course_version::Entity::find_by_id(current_id).one(&txn).await?;
+        let current = course_version::Entity::find_by_id(current_id)
+            .one(&txn)
+            .await?;
         if let Some(current) = current
             && current.content_hash == new.content_hash
         {
-            return Ok(Imported::Unchanged { version: current.version });
+            return Ok(Imported::Unchanged {
+                version: current.version,
+            });
         }
     }
     let version = latest.map_or(1, |v| v.version + 1);
@@ -144,7 +151,10 @@ pub async fn list_published(db: &Db) -> Result<Vec<CourseHead>> {
 
 /// Pairs courses with their current version in two queries (not one per course).
 async fn with_current_versions(db: &Db, courses: Vec<course::Model>) -> Result<Vec<CourseHead>> {
-    let version_ids: Vec<i32> = courses.iter().filter_map(|c| c.current_version_id).collect();
+    let version_ids: Vec<i32> = courses
+        .iter()
+        .filter_map(|c| c.current_version_id)
+        .collect();
     let versions = course_version::Entity::find()
         .filter(course_version::Column::Id.is_in(version_ids))
         .all(db)
@@ -152,7 +162,10 @@ async fn with_current_versions(db: &Db, courses: Vec<course::Model>) -> Result<V
     let mut out: Vec<CourseHead> = courses
         .into_iter()
         .filter_map(|c| {
-            let v = versions.iter().find(|v| Some(v.id) == c.current_version_id)?.clone();
+            let v = versions
+                .iter()
+                .find(|v| Some(v.id) == c.current_version_id)?
+                .clone();
             Some(head(c, v))
         })
         .collect();
@@ -162,10 +175,16 @@ async fn with_current_versions(db: &Db, courses: Vec<course::Model>) -> Result<V
 
 /// The course with this slug and its current version, published or not.
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<CourseHead>> {
-    let Some(c) = course::Entity::find().filter(course::Column::Slug.eq(slug)).one(db).await? else {
+    let Some(c) = course::Entity::find()
+        .filter(course::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
-    let Some(vid) = c.current_version_id else { return Ok(None) };
+    let Some(vid) = c.current_version_id else {
+        return Ok(None);
+    };
     let Some(v) = course_version::Entity::find_by_id(vid).one(db).await? else {
         return Ok(None);
     };
@@ -183,7 +202,10 @@ pub async fn by_ids(db: &Db, ids: &[i32]) -> Result<Vec<CourseHead>> {
 
 /// The serialised course of one version (the server caches it, keyed by version id).
 pub async fn version_data(db: &Db, version_id: i32) -> Result<Option<String>> {
-    Ok(course_version::Entity::find_by_id(version_id).one(db).await?.map(|v| v.data))
+    Ok(course_version::Entity::find_by_id(version_id)
+        .one(db)
+        .await?
+        .map(|v| v.data))
 }
 
 /// One asset file of a version: (content type, bytes).

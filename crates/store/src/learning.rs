@@ -9,7 +9,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
-use crate::entity::{attempt_response, certificate, completion, enrollment, lesson_progress, quiz_attempt};
+use crate::entity::{
+    attempt_response, certificate, completion, enrollment, lesson_progress, quiz_attempt,
+};
 use crate::{Db, Result, StoreError};
 
 /// Inserts `model`; a unique violation means "already there" and yields `false`.
@@ -185,12 +187,19 @@ pub async fn start_attempt(db: &Db, new: NewAttempt) -> Result<Attempt> {
 }
 
 pub async fn attempt(db: &Db, id: i32) -> Result<Option<Attempt>> {
-    Ok(quiz_attempt::Entity::find_by_id(id).one(db).await?.map(Attempt::from))
+    Ok(quiz_attempt::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(Attempt::from))
 }
 
 /// Saves (question id, response JSON) pairs, replacing earlier answers to the same
 /// questions. Returns `false` and writes nothing when the attempt is no longer open.
-pub async fn save_responses(db: &Db, attempt_id: i32, entries: &[(String, String)]) -> Result<bool> {
+pub async fn save_responses(
+    db: &Db,
+    attempt_id: i32,
+    entries: &[(String, String)],
+) -> Result<bool> {
     let txn = db.begin().await?;
     let open = quiz_attempt::Entity::find_by_id(attempt_id)
         .one(&txn)
@@ -208,9 +217,15 @@ pub async fn save_responses(db: &Db, attempt_id: i32, entries: &[(String, String
             updated_at: Set(now),
         })
         .on_conflict(
-            OnConflict::columns([attempt_response::Column::AttemptId, attempt_response::Column::QuestionId])
-                .update_columns([attempt_response::Column::Response, attempt_response::Column::UpdatedAt])
-                .to_owned(),
+            OnConflict::columns([
+                attempt_response::Column::AttemptId,
+                attempt_response::Column::QuestionId,
+            ])
+            .update_columns([
+                attempt_response::Column::Response,
+                attempt_response::Column::UpdatedAt,
+            ])
+            .to_owned(),
         )
         .exec(&txn)
         .await?;
@@ -247,10 +262,16 @@ pub async fn finish_attempt(db: &Db, attempt_id: i32, outcome: &Outcome) -> Resu
     let result = quiz_attempt::Entity::update_many()
         .col_expr(quiz_attempt::Column::State, outcome.state.into())
         .col_expr(quiz_attempt::Column::Score, Some(outcome.score).into())
-        .col_expr(quiz_attempt::Column::MaxScore, Some(outcome.max_score).into())
+        .col_expr(
+            quiz_attempt::Column::MaxScore,
+            Some(outcome.max_score).into(),
+        )
         .col_expr(quiz_attempt::Column::Percent, Some(outcome.percent).into())
         .col_expr(quiz_attempt::Column::Passed, Some(outcome.passed).into())
-        .col_expr(quiz_attempt::Column::SubmittedAt, Some(outcome.submitted_at).into())
+        .col_expr(
+            quiz_attempt::Column::SubmittedAt,
+            Some(outcome.submitted_at).into(),
+        )
         .filter(quiz_attempt::Column::Id.eq(attempt_id))
         .filter(quiz_attempt::Column::State.eq(OPEN))
         .exec(db)
@@ -397,7 +418,11 @@ pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certi
 }
 
 /// When (and on which version) a user completed a course.
-pub async fn completion_of(db: &Db, user_id: i32, course_id: i32) -> Result<Option<(DateTime<Utc>, i32)>> {
+pub async fn completion_of(
+    db: &Db,
+    user_id: i32,
+    course_id: i32,
+) -> Result<Option<(DateTime<Utc>, i32)>> {
     Ok(completion::Entity::find()
         .filter(completion::Column::UserId.eq(user_id))
         .filter(completion::Column::CourseId.eq(course_id))

@@ -94,12 +94,19 @@ pub fn backend_name(db: &DatabaseConnection) -> &'static str {
 /// returns its URL. For tests: each test gets its own database.
 pub async fn fresh_postgres_database(admin_url: &str, name: &str) -> Result<String> {
     use sea_orm::ConnectionTrait;
-    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
         return Err(StoreError::Conflict(format!("bad database name {name}")));
     }
     let admin = Database::connect(admin_url).await?;
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
     admin.close().await?;
-    let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url, |(base, _)| base);
     Ok(format!("{base}/{name}"))
 }

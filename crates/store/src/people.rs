@@ -19,7 +19,12 @@ pub struct Unit {
 
 impl From<unit::Model> for Unit {
     fn from(m: unit::Model) -> Self {
-        Unit { id: m.id, code: m.code, name: m.name, parent_id: m.parent_id }
+        Unit {
+            id: m.id,
+            code: m.code,
+            name: m.name,
+            parent_id: m.parent_id,
+        }
     }
 }
 
@@ -121,9 +126,12 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<User> {
     .await
     .map_err(|e| StoreError::from_write(e, &format!("user {}", new.username)))?;
     for role in &new.roles {
-        user_role::ActiveModel { user_id: Set(model.id), role: Set(role.clone()) }
-            .insert(&txn)
-            .await?;
+        user_role::ActiveModel {
+            user_id: Set(model.id),
+            role: Set(role.clone()),
+        }
+        .insert(&txn)
+        .await?;
     }
     txn.commit().await?;
     Ok(user_from(model, new.roles))
@@ -151,11 +159,18 @@ pub async fn user_by_id(db: &Db, id: i32) -> Result<Option<User>> {
 }
 
 pub async fn credentials(db: &Db, username: &str) -> Result<Option<Credentials>> {
-    match user::Entity::find().filter(user::Column::Username.eq(username)).one(db).await? {
+    match user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await?
+    {
         Some(m) => {
             let roles = roles_of(db, m.id).await?;
             let password_hash = m.password_hash.clone();
-            Ok(Some(Credentials { user: user_from(m, roles), password_hash }))
+            Ok(Some(Credentials {
+                user: user_from(m, roles),
+                password_hash,
+            }))
         }
         None => Ok(None),
     }
@@ -211,7 +226,9 @@ pub async fn create_session(
 
 /// The user behind a live session: not revoked, not expired, user still active.
 pub async fn session_user(db: &Db, session_id: &str) -> Result<Option<User>> {
-    let found = session::Entity::find_by_id(session_id.to_owned()).one(db).await?;
+    let found = session::Entity::find_by_id(session_id.to_owned())
+        .one(db)
+        .await?;
     let Some(s) = found else { return Ok(None) };
     if s.revoked_at.is_some() || s.expires_at <= Utc::now() {
         return Ok(None);

@@ -17,7 +17,11 @@ pub struct Login {
     password: String,
 }
 
-pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<Login>) -> AppResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Login>,
+) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let (token, user) = login::sign_in(&state, &req, &body.username, body.password).await?;
     Ok(HttpResponse::Ok().json(json!({
@@ -39,16 +43,30 @@ pub struct ChangePassword {
 }
 
 /// Changing the password ends every session, this one included: the client signs in again.
-pub async fn change_password(state: web::Data<AppState>, user: ApiUser, body: web::Json<ChangePassword>) -> AppResult<HttpResponse> {
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    body: web::Json<ChangePassword>,
+) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let me = &user.0.user;
     login::check_new_password(&body.new_password)?;
     let creds = people::credentials(&state.db, &me.username).await?;
     if !auth::verify_password(body.current_password, creds.map(|c| c.password_hash)).await? {
-        return Err(AppError::unauthorized("invalid_credentials", "The current password is wrong"));
+        return Err(AppError::unauthorized(
+            "invalid_credentials",
+            "The current password is wrong",
+        ));
     }
     let hash = auth::hash_password(body.new_password).await?;
     people::set_password(&state.db, me.id, &hash).await?;
-    audit::record(&state.db, Some(me.id), "user.password_changed", &format!("user:{}", me.id), None).await?;
+    audit::record(
+        &state.db,
+        Some(me.id),
+        "user.password_changed",
+        &format!("user:{}", me.id),
+        None,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,11 +7,14 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::verify;
 
-pub async fn lookup(state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn lookup(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let code = path.into_inner();
-    let found = verify::find(&state, &code)
-        .await?
-        .ok_or_else(|| AppError::not_found("certificate_not_found", "No certificate has this code"))?;
+    let found = verify::find(&state, &code).await?.ok_or_else(|| {
+        AppError::not_found("certificate_not_found", "No certificate has this code")
+    })?;
     Ok(HttpResponse::Ok().json(json!({
         "valid": found.revoked_at.is_none(),
         "revoked": found.revoked_at.is_some(),

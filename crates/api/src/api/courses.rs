@@ -20,7 +20,11 @@ pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> AppResult<HttpR
     Ok(HttpResponse::Ok().json(json!({"courses": list})))
 }
 
-pub async fn outline(state: web::Data<AppState>, user: ApiUser, path: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn outline(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let (head, compiled) = journey::course(&state, &path).await?;
     let course = &compiled.course;
     let items = journey::outline(&compiled);
@@ -47,35 +51,60 @@ pub async fn outline(state: web::Data<AppState>, user: ApiUser, path: web::Path<
     })))
 }
 
-pub async fn enroll(state: web::Data<AppState>, user: ApiUser, path: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn enroll(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let (head, _) = journey::course(&state, &path).await?;
     let created = learning::enroll(&state.db, user.0.user.id, head.id).await?;
     let body = json!({"course": head.slug, "enrolled": true});
-    Ok(if created { HttpResponse::Created().json(body) } else { HttpResponse::Ok().json(body) })
+    Ok(if created {
+        HttpResponse::Created().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    })
 }
 
-pub async fn lesson(state: web::Data<AppState>, user: ApiUser, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+pub async fn lesson(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
     let (slug, lesson_slug) = path.into_inner();
     let (head, compiled) = journey::course(&state, &slug).await?;
-    let lesson = compiled
-        .course
-        .lesson(&lesson_slug)
-        .ok_or_else(|| AppError::not_found("lesson_not_found", format!("No lesson '{lesson_slug}' in this course")))?;
+    let lesson = compiled.course.lesson(&lesson_slug).ok_or_else(|| {
+        AppError::not_found(
+            "lesson_not_found",
+            format!("No lesson '{lesson_slug}' in this course"),
+        )
+    })?;
     journey::require_enrolled(&state, &user.0.user, &head).await?;
-    let done = learning::completed_lessons(&state.db, user.0.user.id, head.id).await?.contains(&lesson.slug);
+    let done = learning::completed_lessons(&state.db, user.0.user.id, head.id)
+        .await?
+        .contains(&lesson.slug);
     Ok(HttpResponse::Ok().json(json!({
         "slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes, "required": lesson.required,
         "module": lesson.module, "html": lesson.html, "completed": done,
     })))
 }
 
-pub async fn complete_lesson(state: web::Data<AppState>, user: ApiUser, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+pub async fn complete_lesson(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
     let (slug, lesson_slug) = path.into_inner();
     let (head, compiled) = journey::course(&state, &slug).await?;
-    let (new, certificate) = journey::complete_lesson(&state, &user.0.user, &head, &compiled, &lesson_slug).await?;
+    let (new, certificate) =
+        journey::complete_lesson(&state, &user.0.user, &head, &compiled, &lesson_slug).await?;
     let body = json!({
         "lesson": lesson_slug, "completed": true,
         "certificate": certificate.as_ref().map(|c| journey::certificate_json(&state, c)),
     });
-    Ok(if new { HttpResponse::Created().json(body) } else { HttpResponse::Ok().json(body) })
+    Ok(if new {
+        HttpResponse::Created().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    })
 }

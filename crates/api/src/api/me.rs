@@ -28,6 +28,9 @@ pub async fn progress(state: web::Data<AppState>, user: ApiUser) -> AppResult<Ht
 
 pub async fn certificates(state: web::Data<AppState>, user: ApiUser) -> AppResult<HttpResponse> {
     let certs = learning::certificates_of(&state.db, user.0.user.id).await?;
-    let list: Vec<_> = certs.iter().map(|c| journey::certificate_json(&state, c)).collect();
+    let list: Vec<_> = certs
+        .iter()
+        .map(|c| journey::certificate_json(&state, c))
+        .collect();
     Ok(HttpResponse::Ok().json(json!({"certificates": list})))
 }

@@ -19,11 +19,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/me/certificates", web::get().to(me::certificates))
             .route("/courses", web::get().to(courses::list))
             .route("/courses/{slug}", web::get().to(courses::outline))
-            .route("/courses/{slug}/enrollment", web::post().to(courses::enroll))
-            .route("/courses/{slug}/lessons/{lesson}", web::get().to(courses::lesson))
-            .route("/courses/{slug}/lessons/{lesson}/complete", web::post().to(courses::complete_lesson))
-            .route("/courses/{slug}/quizzes/{quiz}/attempts", web::post().to(attempts::start))
-            .route("/courses/{slug}/quizzes/{quiz}/key", web::get().to(attempts::key))
+            .route(
+                "/courses/{slug}/enrollment",
+                web::post().to(courses::enroll),
+            )
+            .route(
+                "/courses/{slug}/lessons/{lesson}",
+                web::get().to(courses::lesson),
+            )
+            .route(
+                "/courses/{slug}/lessons/{lesson}/complete",
+                web::post().to(courses::complete_lesson),
+            )
+            .route(
+                "/courses/{slug}/quizzes/{quiz}/attempts",
+                web::post().to(attempts::start),
+            )
+            .route(
+                "/courses/{slug}/quizzes/{quiz}/key",
+                web::get().to(attempts::key),
+            )
             .route("/attempts/{id}", web::get().to(attempts::show))
             .route("/attempts/{id}/responses", web::put().to(attempts::save))
             .route("/attempts/{id}/submit", web::post().to(attempts::submit))

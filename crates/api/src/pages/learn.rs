@@ -8,7 +8,9 @@ use lentera_content::ItemKind;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{LANG_COOKIE, Page, PageResult, check_csrf, page_err, redirect, safe_next, secure_cookies};
+use super::{
+    LANG_COOKIE, Page, PageResult, check_csrf, page_err, redirect, safe_next, secure_cookies,
+};
 use crate::auth::{PageUser, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -22,10 +24,14 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) 
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let courses = journey::my_progress(&state, &me).await.map_err(page_err(&req))?;
-    let (year, earned) = journey::jp_this_year(&state, &me).await.map_err(page_err(&req))?;
+    let courses = journey::my_progress(&state, &me)
+        .await
+        .map_err(page_err(&req))?;
+    let (year, earned) = journey::jp_this_year(&state, &me)
+        .await
+        .map_err(page_err(&req))?;
     let jp_percent = (earned * 100 / JP_TARGET).min(100);
     page.render(&state, "home.html", StatusCode::OK, json!({
         "courses": courses, "jp": {"year": year, "earned": earned, "target": JP_TARGET, "percent": jp_percent},
@@ -38,13 +44,23 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn login_form(state: web::Data<AppState>, req: HttpRequest, user: PageUser, q: web::Query<NextQuery>) -> PageResult {
+pub async fn login_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    q: web::Query<NextQuery>,
+) -> PageResult {
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     if page.user.is_some() {
         return Ok(redirect(&safe_next(q.next.as_deref())));
     }
-    page.render(&state, "login.html", StatusCode::OK, json!({"next": safe_next(q.next.as_deref()), "username": ""}))
-        .map_err(page_err(&req))
+    page.render(
+        &state,
+        "login.html",
+        StatusCode::OK,
+        json!({"next": safe_next(q.next.as_deref()), "username": ""}),
+    )
+    .map_err(page_err(&req))
 }
 
 #[derive(Deserialize)]
@@ -55,7 +71,11 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login_submit(state: web::Data<AppState>, req: HttpRequest, form: web::Form<LoginForm>) -> PageResult {
+pub async fn login_submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> PageResult {
     let form = form.into_inner();
     check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
     let page = Page::new(&req, None).map_err(page_err(&req))?;
@@ -68,13 +88,23 @@ pub async fn login_submit(state: web::Data<AppState>, req: HttpRequest, form: we
                 .same_site(SameSite::Lax)
                 .secure(secure_cookies(&state))
                 .finish();
-            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, next)).cookie(cookie).finish())
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, next))
+                .cookie(cookie)
+                .finish())
         }
         Err(err) if err.status.is_client_error() => {
             // Re-show the form with the message next to the fields and the username kept.
-            let message = page.t(&state.locales, &format!("error.{}", err.code)).to_owned();
-            page.render(&state, "login.html", err.status, json!({"next": next, "username": form.username, "error": message}))
-                .map_err(page_err(&req))
+            let message = page
+                .t(&state.locales, &format!("error.{}", err.code))
+                .to_owned();
+            page.render(
+                &state,
+                "login.html",
+                err.status,
+                json!({"next": next, "username": form.username, "error": message}),
+            )
+            .map_err(page_err(&req))
         }
         Err(err) => Err(page_err(&req)(err)),
     }
@@ -85,30 +115,57 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(state: web::Data<AppState>, req: HttpRequest, user: PageUser, form: web::Form<CsrfForm>) -> PageResult {
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    form: web::Form<CsrfForm>,
+) -> PageResult {
     check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
     if let Some(u) = user.0 {
-        lentera_store::people::revoke_session(&state.db, &u.session_id).await.map_err(|e| page_err(&req)(e.into()))?;
+        lentera_store::people::revoke_session(&state.db, &u.session_id)
+            .await
+            .map_err(|e| page_err(&req)(e.into()))?;
     }
     let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
     gone.make_removal();
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/masuk")).cookie(gone).finish())
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/masuk"))
+        .cookie(gone)
+        .finish())
 }
 
 /// The language switch: remembered in a cookie, and on the account when signed in.
-pub async fn switch_language(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<String>, q: web::Query<NextQuery>) -> PageResult {
-    let lang = Lang::parse(&path).ok_or_else(|| page_err(&req)(AppError::not_found("unknown_language", "Unknown language")))?;
+pub async fn switch_language(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<String>,
+    q: web::Query<NextQuery>,
+) -> PageResult {
+    let lang = Lang::parse(&path).ok_or_else(|| {
+        page_err(&req)(AppError::not_found("unknown_language", "Unknown language"))
+    })?;
     if let Some(u) = &user.0 {
-        lentera_store::people::set_language(&state.db, u.user.id, lang.code()).await.map_err(|e| page_err(&req)(e.into()))?;
+        lentera_store::people::set_language(&state.db, u.user.id, lang.code())
+            .await
+            .map_err(|e| page_err(&req)(e.into()))?;
     }
-    let cookie = Cookie::build(LANG_COOKIE, lang.code()).path("/").same_site(SameSite::Lax).max_age(actix_web::cookie::time::Duration::days(365)).finish();
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, safe_next(q.next.as_deref()))).cookie(cookie).finish())
+    let cookie = Cookie::build(LANG_COOKIE, lang.code())
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, safe_next(q.next.as_deref())))
+        .cookie(cookie)
+        .finish())
 }
 
 pub async fn catalog(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     if let Err(to_login) = page.require_user() {
-        return Ok(to_login);
+        return Ok(*to_login);
     }
     let list: Vec<_> = courses::list_published(&state.db)
         .await
@@ -116,18 +173,35 @@ pub async fn catalog(state: web::Data<AppState>, req: HttpRequest, user: PageUse
         .into_iter()
         .map(|c| json!({"slug": c.slug, "title": c.title, "summary": c.summary, "category": c.category, "jp": c.jp}))
         .collect();
-    page.render(&state, "catalog.html", StatusCode::OK, json!({"courses": list})).map_err(page_err(&req))
+    page.render(
+        &state,
+        "catalog.html",
+        StatusCode::OK,
+        json!({"courses": list}),
+    )
+    .map_err(page_err(&req))
 }
 
-pub async fn course(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<String>) -> PageResult {
+pub async fn course(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<String>,
+) -> PageResult {
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let (head, compiled) = journey::course(&state, &path).await.map_err(page_err(&req))?;
-    let enrolled = learning::is_enrolled(&state.db, me.id, head.id).await.map_err(|e| page_err(&req)(e.into()))?;
-    let progress = journey::progress_in(&state, &me, &head, &compiled).await.map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &path)
+        .await
+        .map_err(page_err(&req))?;
+    let enrolled = learning::is_enrolled(&state.db, me.id, head.id)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?;
+    let progress = journey::progress_in(&state, &me, &head, &compiled)
+        .await
+        .map_err(page_err(&req))?;
     let mut modules: Vec<serde_json::Value> = Vec::new();
     for (kind, slug, title, required, module) in journey::outline(&compiled) {
         let done = match kind {
@@ -138,7 +212,8 @@ pub async fn course(state: web::Data<AppState>, req: HttpRequest, user: PageUser
             ItemKind::Lesson => format!("/kursus/{}/materi/{slug}", head.slug),
             ItemKind::Quiz => format!("/kursus/{}/kuis/{slug}", head.slug),
         };
-        let item = json!({"kind": kind, "title": title, "required": required, "done": done, "href": href});
+        let item =
+            json!({"kind": kind, "title": title, "required": required, "done": done, "href": href});
         match modules.last_mut() {
             Some(m) if m["title"] == module => {
                 if let Some(items) = m["items"].as_array_mut() {
@@ -157,15 +232,25 @@ pub async fn course(state: web::Data<AppState>, req: HttpRequest, user: PageUser
     .map_err(page_err(&req))
 }
 
-pub async fn enroll(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<String>, form: web::Form<CsrfForm>) -> PageResult {
+pub async fn enroll(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> PageResult {
     check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let (head, compiled) = journey::course(&state, &path).await.map_err(page_err(&req))?;
-    learning::enroll(&state.db, me.id, head.id).await.map_err(|e| page_err(&req)(e.into()))?;
+    let (head, compiled) = journey::course(&state, &path)
+        .await
+        .map_err(page_err(&req))?;
+    learning::enroll(&state.db, me.id, head.id)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?;
     let first = journey::outline(&compiled).into_iter().next();
     Ok(redirect(&match first {
         Some((ItemKind::Lesson, slug, ..)) => format!("/kursus/{}/materi/{slug}", head.slug),
@@ -174,34 +259,60 @@ pub async fn enroll(state: web::Data<AppState>, req: HttpRequest, user: PageUser
 }
 
 /// Previous and next outline items around `slug`, as links.
-fn neighbours(course_slug: &str, items: &[(ItemKind, String, String, bool, String)], slug: &str) -> (Option<serde_json::Value>, Option<serde_json::Value>) {
+fn neighbours(
+    course_slug: &str,
+    items: &[(ItemKind, String, String, bool, String)],
+    slug: &str,
+) -> (Option<serde_json::Value>, Option<serde_json::Value>) {
     let link = |(kind, s, title, _, _): &(ItemKind, String, String, bool, String)| {
-        let kind_path = if *kind == ItemKind::Lesson { "materi" } else { "kuis" };
+        let kind_path = if *kind == ItemKind::Lesson {
+            "materi"
+        } else {
+            "kuis"
+        };
         json!({"href": format!("/kursus/{course_slug}/{kind_path}/{s}"), "title": title})
     };
-    let pos = items.iter().position(|i| i.0 == ItemKind::Lesson && i.1 == slug);
+    let pos = items
+        .iter()
+        .position(|i| i.0 == ItemKind::Lesson && i.1 == slug);
     match pos {
-        Some(p) => (p.checked_sub(1).and_then(|q| items.get(q)).map(link), items.get(p + 1).map(link)),
+        Some(p) => (
+            p.checked_sub(1).and_then(|q| items.get(q)).map(link),
+            items.get(p + 1).map(link),
+        ),
         None => (None, None),
     }
 }
 
-pub async fn lesson(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<(String, String)>) -> PageResult {
+pub async fn lesson(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<(String, String)>,
+) -> PageResult {
     let (slug, lesson_slug) = path.into_inner();
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let (head, compiled) = journey::course(&state, &slug).await.map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &slug)
+        .await
+        .map_err(page_err(&req))?;
     let lesson = compiled
         .course
         .lesson(&lesson_slug)
         .ok_or_else(|| page_err(&req)(AppError::not_found("lesson_not_found", "No such lesson")))?;
-    if !learning::is_enrolled(&state.db, me.id, head.id).await.map_err(|e| page_err(&req)(e.into()))? {
+    if !learning::is_enrolled(&state.db, me.id, head.id)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?
+    {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     }
-    let done = learning::completed_lessons(&state.db, me.id, head.id).await.map_err(|e| page_err(&req)(e.into()))?.contains(&lesson.slug);
+    let done = learning::completed_lessons(&state.db, me.id, head.id)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?
+        .contains(&lesson.slug);
     let items = journey::outline(&compiled);
     let (prev, next) = neighbours(&head.slug, &items, &lesson.slug);
     page.render(&state, "lesson.html", StatusCode::OK, json!({
@@ -212,50 +323,89 @@ pub async fn lesson(state: web::Data<AppState>, req: HttpRequest, user: PageUser
     .map_err(page_err(&req))
 }
 
-pub async fn complete_lesson(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<(String, String)>, form: web::Form<CsrfForm>) -> PageResult {
+pub async fn complete_lesson(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<(String, String)>,
+    form: web::Form<CsrfForm>,
+) -> PageResult {
     check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
     let (slug, lesson_slug) = path.into_inner();
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let (head, compiled) = journey::course(&state, &slug).await.map_err(page_err(&req))?;
-    let (_, certificate) = journey::complete_lesson(&state, &me, &head, &compiled, &lesson_slug).await.map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &slug)
+        .await
+        .map_err(page_err(&req))?;
+    let (_, certificate) = journey::complete_lesson(&state, &me, &head, &compiled, &lesson_slug)
+        .await
+        .map_err(page_err(&req))?;
     if certificate.is_some() {
         return Ok(redirect("/sertifikat"));
     }
     let items = journey::outline(&compiled);
     let (_, next) = neighbours(&head.slug, &items, &lesson_slug);
-    Ok(redirect(next.as_ref().and_then(|n| n["href"].as_str()).unwrap_or(&format!("/kursus/{}", head.slug))))
+    Ok(redirect(
+        next.as_ref()
+            .and_then(|n| n["href"].as_str())
+            .unwrap_or(&format!("/kursus/{}", head.slug)),
+    ))
 }
 
 /// Course images, served from the current version with a long cache lifetime.
-pub async fn asset(state: web::Data<AppState>, req: HttpRequest, path: web::Path<(String, String)>) -> PageResult {
+pub async fn asset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> PageResult {
     let (slug, file) = path.into_inner();
     let not_found = || page_err(&req)(AppError::not_found("asset_not_found", "No such file"));
-    let head = courses::by_slug(&state.db, &slug).await.map_err(|e| page_err(&req)(e.into()))?.ok_or_else(not_found)?;
-    let (content_type, bytes) = courses::asset(&state.db, head.version_id, &file).await.map_err(|e| page_err(&req)(e.into()))?.ok_or_else(not_found)?;
+    let head = courses::by_slug(&state.db, &slug)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?
+        .ok_or_else(not_found)?;
+    let (content_type, bytes) = courses::asset(&state.db, head.version_id, &file)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?
+        .ok_or_else(not_found)?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         // An SVG opened directly must not run anything, whatever it contains.
-        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        ))
         .body(bytes))
 }
 
-pub async fn certificates(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
+pub async fn certificates(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+) -> PageResult {
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let certs = learning::certificates_of(&state.db, me.id).await.map_err(|e| page_err(&req)(e.into()))?;
+    let certs = learning::certificates_of(&state.db, me.id)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?;
     let list: Vec<_> = certs
         .iter()
         .map(|c| json!({"number": c.number, "code": c.code, "course_title": c.course_title, "jp": c.jp, "issued_at": c.issued_at.format("%d-%m-%Y").to_string(), "revoked": c.revoked_at.is_some()}))
         .collect();
-    page.render(&state, "certificates.html", StatusCode::OK, json!({"certificates": list})).map_err(page_err(&req))
+    page.render(
+        &state,
+        "certificates.html",
+        StatusCode::OK,
+        json!({"certificates": list}),
+    )
+    .map_err(page_err(&req))
 }
 
 #[derive(Deserialize)]
@@ -263,26 +413,49 @@ pub struct CodeQuery {
     kode: Option<String>,
 }
 
-pub async fn verify_form(state: web::Data<AppState>, req: HttpRequest, user: PageUser, q: web::Query<CodeQuery>) -> PageResult {
+pub async fn verify_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    q: web::Query<CodeQuery>,
+) -> PageResult {
     if let Some(code) = q.kode.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
         return Ok(redirect(&format!("/verifikasi/{code}")));
     }
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    page.render(&state, "verify.html", StatusCode::OK, json!({"asked": false})).map_err(page_err(&req))
+    page.render(
+        &state,
+        "verify.html",
+        StatusCode::OK,
+        json!({"asked": false}),
+    )
+    .map_err(page_err(&req))
 }
 
-pub async fn verify(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<String>) -> PageResult {
+pub async fn verify(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<String>,
+) -> PageResult {
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let found = verify::find(&state, &path).await.map_err(page_err(&req))?;
     let (status, ctx) = match found {
-        Some(c) => (StatusCode::OK, json!({
-            "asked": true, "found": true, "revoked": c.revoked_at.is_some(),
-            "revoked_at": c.revoked_at.map(|d| d.format("%d-%m-%Y").to_string()),
-            "revocation_reason": c.revocation_reason,
-            "certificate": verify::payload(&c), "issued_on": c.issued_at.format("%d-%m-%Y").to_string(),
-        })),
-        None => (StatusCode::NOT_FOUND, json!({"asked": true, "found": false, "code": path.as_str()})),
+        Some(c) => (
+            StatusCode::OK,
+            json!({
+                "asked": true, "found": true, "revoked": c.revoked_at.is_some(),
+                "revoked_at": c.revoked_at.map(|d| d.format("%d-%m-%Y").to_string()),
+                "revocation_reason": c.revocation_reason,
+                "certificate": verify::payload(&c), "issued_on": c.issued_at.format("%d-%m-%Y").to_string(),
+            }),
+        ),
+        None => (
+            StatusCode::NOT_FOUND,
+            json!({"asked": true, "found": false, "code": path.as_str()}),
+        ),
     };
-    page.render(&state, "verify.html", status, ctx).map_err(page_err(&req))
+    page.render(&state, "verify.html", status, ctx)
+        .map_err(page_err(&req))
 }

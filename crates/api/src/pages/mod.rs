@@ -33,11 +33,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/verifikasi/{code}", web::get().to(learn::verify))
         .route("/kursus/{slug}", web::get().to(learn::course))
         .route("/kursus/{slug}/daftar", web::post().to(learn::enroll))
-        .route("/kursus/{slug}/materi/{lesson}", web::get().to(learn::lesson))
-        .route("/kursus/{slug}/materi/{lesson}/selesai", web::post().to(learn::complete_lesson))
+        .route(
+            "/kursus/{slug}/materi/{lesson}",
+            web::get().to(learn::lesson),
+        )
+        .route(
+            "/kursus/{slug}/materi/{lesson}/selesai",
+            web::post().to(learn::complete_lesson),
+        )
         .route("/kursus/{slug}/aset/{file:.+}", web::get().to(learn::asset))
         .route("/kursus/{slug}/kuis/{quiz}", web::get().to(quiz::intro))
-        .route("/kursus/{slug}/kuis/{quiz}/mulai", web::post().to(quiz::start))
+        .route(
+            "/kursus/{slug}/kuis/{quiz}/mulai",
+            web::post().to(quiz::start),
+        )
         .route("/percobaan/{id}", web::get().to(quiz::show))
         .route("/percobaan/{id}", web::post().to(quiz::answer))
         .route("/percobaan/{id}/hasil", web::get().to(quiz::result));
@@ -55,17 +64,34 @@ pub struct Page {
 impl Page {
     pub fn new(req: &HttpRequest, user: Option<CurrentUser>) -> AppResult<Page> {
         let lang = language(req, user.as_ref());
-        let existing = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() == 32);
+        let existing = req
+            .cookie(CSRF_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|v| v.len() == 32);
         let (csrf, new_csrf) = match existing {
             Some(v) => (v, false),
-            None => (hex::encode(crate::auth::random_bytes::<16>().map_err(AppError::internal)?), true),
+            None => (
+                hex::encode(crate::auth::random_bytes::<16>().map_err(AppError::internal)?),
+                true,
+            ),
         };
-        Ok(Page { lang, user, csrf, new_csrf, path: req.path().to_owned() })
+        Ok(Page {
+            lang,
+            user,
+            csrf,
+            new_csrf,
+            path: req.path().to_owned(),
+        })
     }
 
     /// The signed-in user, or a redirect to the sign-in page that comes back here.
-    pub fn require_user(&self) -> Result<&CurrentUser, HttpResponse> {
-        self.user.as_ref().ok_or_else(|| redirect(&format!("/masuk?next={}", encode_next(&self.path))))
+    pub fn require_user(&self) -> Result<&CurrentUser, Box<HttpResponse>> {
+        self.user.as_ref().ok_or_else(|| {
+            Box::new(redirect(&format!(
+                "/masuk?next={}",
+                encode_next(&self.path)
+            )))
+        })
     }
 
     pub fn t<'a>(&self, locales: &'a Locales, key: &'a str) -> &'a str {
@@ -73,7 +99,13 @@ impl Page {
     }
 
     /// Renders a template with the base context (language, user, CSRF token) merged in.
-    pub fn render(&self, state: &AppState, template: &str, status: StatusCode, ctx: Value) -> AppResult<HttpResponse> {
+    pub fn render(
+        &self,
+        state: &AppState,
+        template: &str,
+        status: StatusCode,
+        ctx: Value,
+    ) -> AppResult<HttpResponse> {
         let mut base = json!({
             "lang": self.lang.code(),
             "other_lang": if self.lang == Lang::Id { "en" } else { "id" },
@@ -118,25 +150,39 @@ fn language(req: &HttpRequest, user: Option<&CurrentUser>) -> Lang {
 
 /// Checks the form's CSRF token against the cookie, in constant time.
 pub fn check_csrf(req: &HttpRequest, submitted: &str) -> AppResult<()> {
-    let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let cookie = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
     let a = cookie.as_bytes();
     let b = submitted.as_bytes();
-    let same = a.len() == b.len() && !a.is_empty() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+    let same = a.len() == b.len()
+        && !a.is_empty()
+        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
     if same {
         Ok(())
     } else {
-        Err(AppError::forbidden("csrf_failed", "The form expired; reload the page and try again"))
+        Err(AppError::forbidden(
+            "csrf_failed",
+            "The form expired; reload the page and try again",
+        ))
     }
 }
 
 pub fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_owned())).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_owned()))
+        .finish()
 }
 
 /// Only local paths are allowed as a place to return to (no open redirect).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 => n.to_owned(),
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -144,7 +190,9 @@ pub fn safe_next(next: Option<&str>) -> String {
 fn encode_next(path: &str) -> String {
     path.bytes()
         .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()
@@ -162,17 +210,28 @@ pub struct PageError {
 impl PageError {
     pub fn from_app(err: AppError, req: &HttpRequest) -> PageError {
         let lang = language(req, None);
-        let locales = req.app_data::<web::Data<AppState>>().map(|s| s.locales.clone());
+        let locales = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.locales.clone());
         let key = format!("error.{}", err.code);
         let (title, message) = match &locales {
             Some(l) => {
                 let text = l.get(lang, &key);
-                let message = if text == key { err.message.clone() } else { text.to_owned() };
+                let message = if text == key {
+                    err.message.clone()
+                } else {
+                    text.to_owned()
+                };
                 (l.get(lang, "error.title").to_owned(), message)
             }
             None => ("Error".to_owned(), err.message.clone()),
         };
-        PageError { status: err.status, title, message, lang }
+        PageError {
+            status: err.status,
+            title,
+            message,
+            lang,
+        }
     }
 
     pub fn not_found(req: &HttpRequest) -> PageError {
@@ -187,7 +246,10 @@ impl std::fmt::Display for PageError {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 impl ResponseError for PageError {
@@ -196,7 +258,11 @@ impl ResponseError for PageError {
     }
     fn error_response(&self) -> HttpResponse {
         // A minimal page that needs no template, so it renders even when rendering broke.
-        let home = if self.lang == Lang::Id { "Kembali ke beranda" } else { "Back to home" };
+        let home = if self.lang == Lang::Id {
+            "Kembali ke beranda"
+        } else {
+            "Back to home"
+        };
         let html = format!(
             "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main class=\"wrap\"><h1>{}</h1><p class=\"error-message\">{}</p><p><a href=\"/\">{}</a></p></main></body></html>",
             self.lang.code(),
@@ -205,7 +271,9 @@ impl ResponseError for PageError {
             escape(&self.message),
             home
         );
-        HttpResponse::build(self.status).content_type("text/html; charset=utf-8").body(html)
+        HttpResponse::build(self.status)
+            .content_type("text/html; charset=utf-8")
+            .body(html)
     }
 }
 

@@ -23,21 +23,36 @@ fn attempt_summary(a: &Attempt) -> Value {
     })
 }
 
-pub async fn intro(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<(String, String)>) -> PageResult {
+pub async fn intro(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<(String, String)>,
+) -> PageResult {
     let (slug, quiz_slug) = path.into_inner();
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let (head, compiled) = journey::course(&state, &slug).await.map_err(page_err(&req))?;
-    let quiz = compiled.quiz(&quiz_slug).ok_or_else(|| page_err(&req)(AppError::not_found("quiz_not_found", "No such quiz")))?;
-    if !learning::is_enrolled(&state.db, me.id, head.id).await.map_err(|e| page_err(&req)(e.into()))? {
+    let (head, compiled) = journey::course(&state, &slug)
+        .await
+        .map_err(page_err(&req))?;
+    let quiz = compiled
+        .quiz(&quiz_slug)
+        .ok_or_else(|| page_err(&req)(AppError::not_found("quiz_not_found", "No such quiz")))?;
+    if !learning::is_enrolled(&state.db, me.id, head.id)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?
+    {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     }
-    let attempts = learning::attempts(&state.db, me.id, head.id, &quiz_slug).await.map_err(|e| page_err(&req)(e.into()))?;
+    let attempts = learning::attempts(&state.db, me.id, head.id, &quiz_slug)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?;
     let open = attempts.iter().any(|a| a.state == learning::OPEN);
-    let left = (quiz.max_attempts > 0).then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
+    let left = (quiz.max_attempts > 0)
+        .then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
     page.render(&state, "quiz.html", StatusCode::OK, json!({
         "course": {"slug": head.slug, "title": head.title},
         "quiz": {"slug": quiz.slug, "title": quiz.title, "questions": quiz.questions.len(), "pass_percent": quiz.pass_percent,
@@ -53,16 +68,26 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn start(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<(String, String)>, form: web::Form<CsrfForm>) -> PageResult {
+pub async fn start(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<(String, String)>,
+    form: web::Form<CsrfForm>,
+) -> PageResult {
     check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
     let (slug, quiz_slug) = path.into_inner();
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let (head, compiled) = journey::course(&state, &slug).await.map_err(page_err(&req))?;
-    let (attempt, _) = journey::start_attempt(&state, &me, &head, &compiled, &quiz_slug).await.map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &slug)
+        .await
+        .map_err(page_err(&req))?;
+    let (attempt, _) = journey::start_attempt(&state, &me, &head, &compiled, &quiz_slug)
+        .await
+        .map_err(page_err(&req))?;
     Ok(redirect(&format!("/percobaan/{}", attempt.id)))
 }
 
@@ -78,16 +103,29 @@ fn plain_text(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&").trim().to_owned()
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_owned()
 }
 
 /// Values typed into the form that could not be saved, shown again with their message.
 type Rejected = HashMap<String, (String, String)>;
 
 /// The attempt's questions with what the learner has answered so far, for the form.
-fn question_views(state: &AppState, attempt: &Attempt, quiz: &Quiz, saved: &[ResponseEntry], rejected: &Rejected) -> Result<Vec<Value>, AppError> {
+fn question_views(
+    state: &AppState,
+    attempt: &Attempt,
+    quiz: &Quiz,
+    saved: &[ResponseEntry],
+    rejected: &Rejected,
+) -> Result<Vec<Value>, AppError> {
     let layout = journey::layout_of(attempt)?;
-    let answers: HashMap<&str, &ResponseEntry> = saved.iter().map(|r| (r.question.as_str(), r)).collect();
+    let answers: HashMap<&str, &ResponseEntry> =
+        saved.iter().map(|r| (r.question.as_str(), r)).collect();
     let public = assessment::public_questions(quiz, &layout, &state.keys.quiz_salt);
     Ok(public
         .into_iter()
@@ -127,9 +165,22 @@ fn question_views(state: &AppState, attempt: &Attempt, quiz: &Quiz, saved: &[Res
         .collect())
 }
 
-async fn render_attempt(state: &AppState, req: &HttpRequest, page: &Page, attempt: &Attempt, quiz: &Quiz, rejected: &Rejected, status: StatusCode, saved_notice: bool) -> PageResult {
-    let saved = journey::saved_responses(state, attempt).await.map_err(page_err(req))?;
-    let questions = question_views(state, attempt, quiz, &saved, rejected).map_err(page_err(req))?;
+#[allow(clippy::too_many_arguments)] // one page, its request and what to show on it
+async fn render_attempt(
+    state: &AppState,
+    req: &HttpRequest,
+    page: &Page,
+    attempt: &Attempt,
+    quiz: &Quiz,
+    rejected: &Rejected,
+    status: StatusCode,
+    saved_notice: bool,
+) -> PageResult {
+    let saved = journey::saved_responses(state, attempt)
+        .await
+        .map_err(page_err(req))?;
+    let questions =
+        question_views(state, attempt, quiz, &saved, rejected).map_err(page_err(req))?;
     page.render(state, "attempt.html", status, json!({
         "attempt": {"id": attempt.id, "number": attempt.number, "deadline": attempt.deadline.map(|d| d.format("%H:%M UTC").to_string())},
         "quiz": {"title": quiz.title}, "questions": questions, "saved_notice": saved_notice, "has_errors": !rejected.is_empty(),
@@ -142,31 +193,71 @@ pub struct ShowQuery {
     disimpan: Option<String>,
 }
 
-pub async fn show(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<i32>, q: web::Query<ShowQuery>) -> PageResult {
+pub async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<i32>,
+    q: web::Query<ShowQuery>,
+) -> PageResult {
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await.map_err(page_err(&req))?;
+    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner())
+        .await
+        .map_err(page_err(&req))?;
     if attempt.state != learning::OPEN {
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
-    render_attempt(&state, &req, &page, &attempt, &quiz, &Rejected::new(), StatusCode::OK, q.disimpan.is_some()).await
+    render_attempt(
+        &state,
+        &req,
+        &page,
+        &attempt,
+        &quiz,
+        &Rejected::new(),
+        StatusCode::OK,
+        q.disimpan.is_some(),
+    )
+    .await
 }
 
 /// Turns the form fields into response entries. Field names: `a.{question}` for choices
 /// and typed answers, `m.{question}.{left or item id}` for matching and ordering.
-fn parse_form(quiz: &Quiz, state: &AppState, attempt: &Attempt, fields: &[(String, String)], lang_id: bool) -> Result<(Vec<ResponseEntry>, Rejected), AppError> {
+fn parse_form(
+    quiz: &Quiz,
+    state: &AppState,
+    attempt: &Attempt,
+    fields: &[(String, String)],
+    lang_id: bool,
+) -> Result<(Vec<ResponseEntry>, Rejected), AppError> {
     let layout = journey::layout_of(attempt)?;
     let public = assessment::public_questions(quiz, &layout, &state.keys.quiz_salt);
     let mut entries = Vec::new();
     let mut rejected = Rejected::new();
-    let values = |name: &str| -> Vec<&str> { fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect() };
+    let values = |name: &str| -> Vec<&str> {
+        fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
     for q in &public {
         let name = format!("a.{}", q.id);
-        let first = values(&name).first().map(|v| v.trim().to_owned()).unwrap_or_default();
-        let mut entry = ResponseEntry { question: q.id.clone(), choices: None, text: None, number: None, pairs: None, order: None };
+        let first = values(&name)
+            .first()
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default();
+        let mut entry = ResponseEntry {
+            question: q.id.clone(),
+            choices: None,
+            text: None,
+            number: None,
+            pairs: None,
+            order: None,
+        };
         match q.kind {
             "single_choice" | "true_false" => {
                 if first.is_empty() {
@@ -174,12 +265,24 @@ fn parse_form(quiz: &Quiz, state: &AppState, attempt: &Attempt, fields: &[(Strin
                 }
                 entry.choices = Some(vec![first]);
             }
-            "multiple_choice" => entry.choices = Some(values(&name).into_iter().map(str::to_owned).collect()),
+            // Unticking every box sends nothing, so the form marks each question it showed:
+            // a shown question with no box ticked is cleared, an absent one is left alone.
+            "multiple_choice" => {
+                if !fields.iter().any(|(k, v)| k == "shown" && *v == q.id) {
+                    continue;
+                }
+                entry.choices = Some(values(&name).into_iter().map(str::to_owned).collect());
+            }
             "short_answer" | "essay" => {
                 if first.is_empty() {
                     continue;
                 }
-                entry.text = Some(values(&name).first().map(|v| (*v).to_owned()).unwrap_or_default());
+                entry.text = Some(
+                    values(&name)
+                        .first()
+                        .map(|v| (*v).to_owned())
+                        .unwrap_or_default(),
+                );
             }
             "numerical" => {
                 if first.is_empty() {
@@ -189,7 +292,11 @@ fn parse_form(quiz: &Quiz, state: &AppState, attempt: &Attempt, fields: &[(Strin
                 match first.replace(',', ".").parse::<f64>() {
                     Ok(n) if n.is_finite() => entry.number = Some(n),
                     _ => {
-                        let msg = if lang_id { "Masukkan angka, misalnya 4,5" } else { "Enter a number, e.g. 4.5" };
+                        let msg = if lang_id {
+                            "Masukkan angka, misalnya 4,5"
+                        } else {
+                            "Enter a number, e.g. 4.5"
+                        };
                         rejected.insert(q.id.clone(), (first, msg.to_owned()));
                         continue;
                     }
@@ -200,7 +307,12 @@ fn parse_form(quiz: &Quiz, state: &AppState, attempt: &Attempt, fields: &[(Strin
                     .left
                     .iter()
                     .flatten()
-                    .filter_map(|l| values(&format!("m.{}.{}", q.id, l.id)).first().filter(|v| !v.is_empty()).map(|r| [l.id.clone(), (*r).to_owned()]))
+                    .filter_map(|l| {
+                        values(&format!("m.{}.{}", q.id, l.id))
+                            .first()
+                            .filter(|v| !v.is_empty())
+                            .map(|r| [l.id.clone(), (*r).to_owned()])
+                    })
                     .collect();
                 if pairs.is_empty() {
                     continue;
@@ -210,14 +322,21 @@ fn parse_form(quiz: &Quiz, state: &AppState, attempt: &Attempt, fields: &[(Strin
             "ordering" => {
                 let mut placed: Vec<(usize, String)> = Vec::new();
                 for item in q.options.iter().flatten() {
-                    if let Some(pos) = values(&format!("m.{}.{}", q.id, item.id)).first().and_then(|v| v.parse::<usize>().ok()) {
+                    if let Some(pos) = values(&format!("m.{}.{}", q.id, item.id))
+                        .first()
+                        .and_then(|v| v.parse::<usize>().ok())
+                    {
                         placed.push((pos, item.id.clone()));
                     }
                 }
                 placed.sort();
                 let distinct = placed.windows(2).all(|w| w[0].0 != w[1].0);
                 if !distinct {
-                    let msg = if lang_id { "Setiap nomor urut hanya boleh dipakai sekali" } else { "Use each position once" };
+                    let msg = if lang_id {
+                        "Setiap nomor urut hanya boleh dipakai sekali"
+                    } else {
+                        "Use each position once"
+                    };
                     rejected.insert(q.id.clone(), (String::new(), msg.to_owned()));
                     continue;
                 }
@@ -233,36 +352,71 @@ fn parse_form(quiz: &Quiz, state: &AppState, attempt: &Attempt, fields: &[(Strin
     Ok((entries, rejected))
 }
 
-pub async fn answer(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<i32>, form: web::Form<Vec<(String, String)>>) -> PageResult {
+pub async fn answer(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<i32>,
+    form: web::Form<Vec<(String, String)>>,
+) -> PageResult {
     let fields = form.into_inner();
-    let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+    let csrf = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
     check_csrf(&req, csrf).map_err(page_err(&req))?;
     let submit = fields.iter().any(|(k, v)| k == "action" && v == "kirim");
     let autosave = req.headers().contains_key("x-lentera-autosave");
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await.map_err(page_err(&req))?;
+    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner())
+        .await
+        .map_err(page_err(&req))?;
     if attempt.state != learning::OPEN {
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
-    let (entries, rejected) = parse_form(&quiz, &state, &attempt, &fields, page.lang == crate::i18n::Lang::Id).map_err(page_err(&req))?;
+    let (entries, rejected) = parse_form(
+        &quiz,
+        &state,
+        &attempt,
+        &fields,
+        page.lang == crate::i18n::Lang::Id,
+    )
+    .map_err(page_err(&req))?;
     // Whatever is valid is saved first, so nothing typed is lost even when some field is not.
     match journey::save_responses(&state, &attempt, &quiz, &entries).await {
         Ok(()) => {}
         Err(e) if e.code == "deadline_passed" => {
-            journey::load_attempt(&state, &me, attempt.id).await.map_err(page_err(&req))?;
+            journey::load_attempt(&state, &me, attempt.id)
+                .await
+                .map_err(page_err(&req))?;
             return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
         }
         Err(e) => return Err(page_err(&req)(e)),
     }
     if autosave {
-        return Ok(if rejected.is_empty() { HttpResponse::NoContent().finish() } else { HttpResponse::UnprocessableEntity().finish() });
+        return Ok(if rejected.is_empty() {
+            HttpResponse::NoContent().finish()
+        } else {
+            HttpResponse::UnprocessableEntity().finish()
+        });
     }
     if !rejected.is_empty() {
-        return render_attempt(&state, &req, &page, &attempt, &quiz, &rejected, StatusCode::UNPROCESSABLE_ENTITY, false).await;
+        return render_attempt(
+            &state,
+            &req,
+            &page,
+            &attempt,
+            &quiz,
+            &rejected,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            false,
+        )
+        .await;
     }
     if submit {
         match journey::submit(&state, &me, &attempt, &quiz, &[]).await {
@@ -275,19 +429,31 @@ pub async fn answer(state: web::Data<AppState>, req: HttpRequest, user: PageUser
     Ok(redirect(&format!("/percobaan/{}?disimpan=1", attempt.id)))
 }
 
-pub async fn result(state: web::Data<AppState>, req: HttpRequest, user: PageUser, path: web::Path<i32>) -> PageResult {
+pub async fn result(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<i32>,
+) -> PageResult {
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
     let me = match page.require_user() {
         Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(to_login),
+        Err(to_login) => return Ok(*to_login),
     };
-    let (attempt, compiled, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await.map_err(page_err(&req))?;
+    let (attempt, compiled, quiz) = journey::load_attempt(&state, &me, path.into_inner())
+        .await
+        .map_err(page_err(&req))?;
     if attempt.state == learning::OPEN {
         return Ok(redirect(&format!("/percobaan/{}", attempt.id)));
     }
-    let head = lentera_store::courses::by_slug(&state.db, &compiled.course.slug).await.map_err(|e| page_err(&req)(e.into()))?;
+    let head = lentera_store::courses::by_slug(&state.db, &compiled.course.slug)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?;
     let completed = match &head {
-        Some(h) => learning::completion_of(&state.db, me.id, h.id).await.map_err(|e| page_err(&req)(e.into()))?.is_some(),
+        Some(h) => learning::completion_of(&state.db, me.id, h.id)
+            .await
+            .map_err(|e| page_err(&req)(e.into()))?
+            .is_some(),
         None => false,
     };
     page.render(&state, "result.html", StatusCode::OK, json!({
