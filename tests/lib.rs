@@ -38,6 +38,7 @@ pub const USERS: &[(&str, &str, &str, Option<&str>)] = &[
         Some("199001012015032001"),
     ),
     ("instruktur", "Dr. Sri Wahyuni", "instructor", None),
+    ("instruktur2", "Ir. Bambang Sutrisno", "instructor", None),
     ("admin", "Admin Lentera", "admin", None),
 ];
 
@@ -69,6 +70,7 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
         public_url: "http://lentera.test".into(),
         issuer: "Pemerintah Kabupaten Bungo".into(),
         jwt_secret: None,
+        signing_key: None,
         session_hours: 12,
         login_per_account_per_minute: 10,
         login_per_address_per_minute: 200,

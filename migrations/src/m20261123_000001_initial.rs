@@ -98,14 +98,25 @@ fn tables() -> Vec<TableCreateStatement> {
             .foreign_key(&mut fk("course_versions", "course_id", "courses"))
             .foreign_key(&mut fk("course_versions", "created_by", "users"))
             .take(),
+        // Every source file of a version (course.toml, lessons, quizzes, assets), so a
+        // version can be served, re-checked and edited without the author's folder.
         Table::create()
-            .table("course_assets")
+            .table("course_files")
             .col(pk_auto("id"))
             .col(integer("version_id"))
             .col(string("path"))
             .col(string("content_type"))
             .col(blob("bytes"))
-            .foreign_key(&mut fk("course_assets", "version_id", "course_versions"))
+            .foreign_key(&mut fk("course_files", "version_id", "course_versions"))
+            .take(),
+        // Co-authors: instructors besides the owner who may publish a course.
+        Table::create()
+            .table("course_editors")
+            .col(integer("course_id"))
+            .col(integer("user_id"))
+            .primary_key(Index::create().col("course_id").col("user_id"))
+            .foreign_key(&mut fk("course_editors", "course_id", "courses"))
+            .foreign_key(&mut fk("course_editors", "user_id", "users"))
             .take(),
         Table::create()
             .table("enrollments")
@@ -229,8 +240,8 @@ const INDEXES: &[(&str, &str, &[&str], bool)] = &[
         true,
     ),
     (
-        "ux_course_assets",
-        "course_assets",
+        "ux_course_files",
+        "course_files",
         &["version_id", "path"],
         true,
     ),

@@ -238,10 +238,8 @@ async fn a_learner_completes_a_course_and_gets_a_verifiable_certificate() {
         public["certificate"]["issuer"],
         "Pemerintah Kabupaten Bungo"
     );
-    assert_eq!(
-        public["signed"], false,
-        "signing is not there yet and the API says so"
-    );
+    assert_eq!(public["signed"], true);
+    check_signature_offline(&app, &public).await;
     let (status, body) = app
         .call(
             Method::GET,
@@ -267,6 +265,58 @@ async fn a_learner_completes_a_course_and_gets_a_verifiable_certificate() {
     assert!(extra["certificate"].is_null());
     let (_, certs) = app.get("/api/v1/me/certificates", &token).await;
     assert_eq!(certs["certificates"].as_array().map(Vec::len), Some(1));
+}
+
+/// Checks a look-up's signature the way a third party would: the published key, the
+/// canonical JSON of `certificate`, Ed25519; then the same with a tampered payload, and
+/// with the `lentera certificate verify` command on files.
+async fn check_signature_offline(app: &lentera_tests::TestApp, public: &Value) {
+    use base64::Engine;
+    let (status, keys) = app
+        .call(Method::GET, "/api/v1/certificates/keys", None, None)
+        .await;
+    assert_eq!(status, 200);
+    let key = &keys["keys"][0];
+    assert_eq!(key["alg"], "Ed25519");
+    assert_eq!(key["id"], public["key_id"]);
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(key["public_key"].as_str().unwrap_or_default())
+        .unwrap_or_default();
+    assert_eq!(raw.len(), 32);
+    let signature = public["signature"].as_str().unwrap_or_default();
+    assert!(lentera_certificate::verify(&public["certificate"], signature, &raw).is_ok());
+    let mut forged = public["certificate"].clone();
+    forged["jp"] = json!(40);
+    assert!(
+        lentera_certificate::verify(&forged, signature, &raw).is_err(),
+        "a changed JP breaks the signature"
+    );
+
+    let cert_file = app.dir.path().join("sertifikat.json");
+    let keys_file = app.dir.path().join("kunci.json");
+    std::fs::write(&cert_file, public.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&keys_file, keys.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let verify = |file: &std::path::Path| {
+        use clap::Parser;
+        let cli = lentera_api::cli::Cli::parse_from([
+            "lentera",
+            "certificate",
+            "verify",
+            &file.display().to_string(),
+            "--keys",
+            &keys_file.display().to_string(),
+        ]);
+        lentera_api::cli::run(cli)
+    };
+    assert_eq!(verify(&cert_file).await.unwrap_or(99), 0);
+    let mut tampered = public.clone();
+    tampered["certificate"]["holder_name"] = json!("Orang Lain");
+    std::fs::write(&cert_file, tampered.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        verify(&cert_file).await.unwrap_or(99),
+        1,
+        "a forged holder is recognised"
+    );
 }
 
 #[tokio::test]

@@ -198,10 +198,11 @@ async fn a_learner_finishes_a_course_in_chromium() {
         .await;
     driver.wait_for("Tandai selesai").await;
     driver.click("#mark-done").await;
-    driver.wait_for("Bacaan Tambahan").await;
+    driver.wait_for("Bacaan tambahan yang tidak wajib").await;
     driver
         .goto(&app.url("/kursus/kursus-uji/kuis/kuis-akhir"))
         .await;
+    driver.wait_for("start-quiz").await;
     driver.click("#start-quiz").await;
     driver.wait_for("submit-attempt").await;
 

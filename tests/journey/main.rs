@@ -5,3 +5,4 @@ mod api;
 mod browser;
 mod errors;
 mod pages;
+mod publish;

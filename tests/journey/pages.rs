@@ -324,3 +324,172 @@ async fn a_learner_finishes_a_course_through_the_pages() {
     let (status, _, _) = b.get("/sertifikat").await;
     assert_eq!(status, 303);
 }
+
+#[tokio::test]
+async fn an_instructor_publishes_and_edits_through_the_pages() {
+    let app = spawn_app().await;
+    let b = Browser::new(&app);
+    let (_, _, html) = b.get("/masuk").await;
+    let csrf = csrf_of(&html);
+    b.post(
+        "/masuk",
+        &[
+            pair("csrf", &csrf),
+            pair("username", "instruktur"),
+            pair("password", PASSWORD),
+            pair("next", "/pengajar"),
+        ],
+    )
+    .await;
+    let (status, _, html) = b.get("/pengajar").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Unggah kursus") && !html.contains("Kursus Uji Lentera"));
+
+    // Upload the fixture course folder as a zip through the form.
+    let root = lentera_tests::repo_root().join("tests/fixtures/kursus-uji");
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let options = zip::write::SimpleFileOptions::default();
+        for rel in [
+            "course.toml",
+            "lessons/pengantar.md",
+            "lessons/bacaan-tambahan.md",
+            "quizzes/kuis-akhir.toml",
+            "assets/diagram.svg",
+        ] {
+            let bytes = std::fs::read(root.join(rel)).unwrap_or_default();
+            let bytes = if rel == "course.toml" {
+                String::from_utf8_lossy(&bytes)
+                    .replace("kursus-uji", "kursus-halaman")
+                    .into_bytes()
+            } else {
+                bytes
+            };
+            zip.start_file(format!("kursus-halaman/{rel}"), options)
+                .unwrap_or_else(|e| panic!("{e}"));
+            zip.write_all(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        }
+        zip.finish().unwrap_or_else(|e| panic!("{e}"));
+    }
+    let upload = |csrf: String, bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("k.zip"),
+        );
+        b.client
+            .post(app.url("/pengajar/unggah"))
+            .multipart(form)
+            .send()
+    };
+    let res = upload("bukan-token".into(), buf.get_ref().clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 403, "the upload form is CSRF-protected");
+    let res = upload(csrf.clone(), b"rusak".to_vec())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap_or_default()
+            .contains("id=\"problems\"")
+    );
+    let res = upload(csrf.clone(), buf.into_inner())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 303);
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(location, "/pengajar/kursus/kursus-halaman?versi=1");
+    let (_, _, html) = b.get(&location).await;
+    assert!(html.contains("Versi baru diterbitkan") && html.contains("versi aktif"));
+
+    // Preview without JavaScript, then publish the edit as version 2.
+    let path = "/pengajar/kursus/kursus-halaman/materi/pengantar";
+    let (status, _, html) = b.get(path).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("# Pengantar"));
+    let (status, _, html) = b
+        .post(
+            path,
+            &[
+                pair("csrf", &csrf),
+                pair("markdown", "# Judul baru\n\n**Tebal**"),
+                pair("action", "pratinjau"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"preview\"") && html.contains("<strong>Tebal</strong>"));
+    let (status, _, html) = b
+        .post(
+            path,
+            &[
+                pair("csrf", &csrf),
+                pair("markdown", "Tautan [rusak](hilang.md)"),
+                pair("action", "terbitkan"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("pengantar.md:") && html.contains("Tautan [rusak](hilang.md)"),
+        "the problem is shown and the text kept: {html}"
+    );
+    let (status, location, _) = b
+        .post(
+            path,
+            &[
+                pair("csrf", &csrf),
+                pair("markdown", "# Judul baru\n\nIsi baru."),
+                pair("action", "terbitkan"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/pengajar/kursus/kursus-halaman?versi=2")
+    );
+
+    // Roll back to version 1 and hide the course.
+    let (status, _, _) = b
+        .post(
+            "/pengajar/kursus/kursus-halaman/kembalikan",
+            &[pair("csrf", &csrf), pair("version", "1")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (status, _, _) = b
+        .post(
+            "/pengajar/kursus/kursus-halaman/sembunyikan",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, _, html) = b.get("/pengajar/kursus/kursus-halaman").await;
+    assert!(html.contains("disembunyikan"));
+
+    // A learner cannot reach the instructor pages.
+    let learner = Browser::new(&app);
+    let (_, _, html) = learner.get("/masuk").await;
+    let csrf = csrf_of(&html);
+    learner
+        .post(
+            "/masuk",
+            &[
+                pair("csrf", &csrf),
+                pair("username", LEARNER),
+                pair("password", PASSWORD),
+            ],
+        )
+        .await;
+    let (status, _, _) = learner.get("/pengajar").await;
+    assert_eq!(status, 403);
+}

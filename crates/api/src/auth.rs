@@ -31,26 +31,55 @@ pub struct Keys {
     /// Salt for the opaque option ids of quizzes, derived from the secret so that every
     /// replica sharing the secret shows the same ids.
     pub quiz_salt: Vec<u8>,
+    /// The instance's Ed25519 key that signs certificates.
+    pub certificates: lentera_certificate::SigningKey,
+}
+
+/// Reads a hex secret from `path`, or creates one of N random bytes there (mode 0600).
+fn secret_file<const N: usize>(path: &Path) -> anyhow::Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+        _ => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let fresh = hex::encode(random_bytes::<N>()?);
+            write_private(path, &fresh)?;
+            Ok(fresh)
+        }
+    }
+}
+
+/// The certificate signing key: `LENTERA_SIGNING_KEY` (64 hex digits, shared by replicas)
+/// or `DATA_DIR/certificate-key`, made on first start.
+pub fn load_signing_key(
+    env: Option<&str>,
+    data_dir: &Path,
+) -> anyhow::Result<lentera_certificate::SigningKey> {
+    let text = match env {
+        Some(k) => k.trim().to_owned(),
+        None => secret_file::<32>(&data_dir.join("certificate-key"))?,
+    };
+    let bytes: [u8; 32] = hex::decode(&text)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| {
+            anyhow::anyhow!("the certificate signing key must be 64 hexadecimal digits")
+        })?;
+    Ok(lentera_certificate::SigningKey::from_bytes(&bytes))
 }
 
 impl Keys {
     /// From `LENTERA_JWT_SECRET` when set (replicas must share one), else from
     /// `DATA_DIR/jwt-secret`, created with 32 random bytes on first start.
-    pub fn load(secret: Option<&str>, data_dir: &Path) -> anyhow::Result<Keys> {
+    pub fn load(
+        secret: Option<&str>,
+        signing_key: Option<&str>,
+        data_dir: &Path,
+    ) -> anyhow::Result<Keys> {
         let secret = match secret {
             Some(s) => s.as_bytes().to_vec(),
-            None => {
-                let path = data_dir.join("jwt-secret");
-                match std::fs::read_to_string(&path) {
-                    Ok(s) if !s.trim().is_empty() => s.trim().as_bytes().to_vec(),
-                    _ => {
-                        std::fs::create_dir_all(data_dir)?;
-                        let fresh = hex::encode(random_bytes::<32>()?);
-                        write_private(&path, &fresh)?;
-                        fresh.into_bytes()
-                    }
-                }
-            }
+            None => secret_file::<32>(&data_dir.join("jwt-secret"))?.into_bytes(),
         };
         let mut salt = Sha256::new();
         salt.update(b"lentera quiz option ids\0");
@@ -59,6 +88,7 @@ impl Keys {
             encoding: EncodingKey::from_secret(&secret),
             decoding: DecodingKey::from_secret(&secret),
             quiz_salt: salt.finalize().to_vec(),
+            certificates: load_signing_key(signing_key, data_dir)?,
         })
     }
 }

@@ -46,6 +46,21 @@ pub enum Command {
     /// Manage units (instansi and unit kerja).
     #[command(subcommand)]
     Unit(UnitCommand),
+    /// Work with certificates.
+    #[command(subcommand)]
+    Certificate(CertificateCommand),
+}
+
+#[derive(Subcommand)]
+pub enum CertificateCommand {
+    /// Check a certificate's signature offline: FILE is the JSON of
+    /// `GET /api/v1/certificates/{code}`; the keys come from --keys (the JSON of
+    /// `GET /api/v1/certificates/keys`) or this instance's own key.
+    Verify {
+        file: PathBuf,
+        #[arg(long)]
+        keys: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -127,6 +142,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(if problems.is_empty() { 0 } else { 1 })
         }
         Command::User(UserCommand::Create(args)) => user_create(&config, args).await,
+        Command::Certificate(CertificateCommand::Verify { file, keys }) => {
+            Ok(certificate_verify(&config, &file, keys.as_deref()))
+        }
         Command::Unit(UnitCommand::Create { code, name, parent }) => {
             let db = open(&config).await?;
             let parent_id = match parent {
@@ -236,6 +254,88 @@ fn content_check(dir: &Path, json: bool) -> i32 {
         );
     }
     if problems.is_empty() { 0 } else { 1 }
+}
+
+/// Reads a JSON file; errors carry file:line:column.
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))
+}
+
+/// (key id, raw public key) pairs from a keys file, or this instance's key.
+fn verification_keys(
+    config: &Config,
+    keys: Option<&Path>,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use base64::Engine;
+    match keys {
+        Some(path) => {
+            let json = read_json(path)?;
+            let list = json["keys"]
+                .as_array()
+                .ok_or_else(|| format!("{}: no \"keys\" list", path.display()))?;
+            Ok(list
+                .iter()
+                .filter_map(|k| {
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(k["public_key"].as_str()?)
+                        .ok()?;
+                    Some((k["id"].as_str()?.to_owned(), bytes))
+                })
+                .collect())
+        }
+        None => {
+            let path = config.data_dir.join("certificate-key");
+            if !path.is_file() {
+                return Err(format!(
+                    "no --keys given and no instance key at {}",
+                    path.display()
+                ));
+            }
+            let key =
+                crate::auth::load_signing_key(None, &config.data_dir).map_err(|e| e.to_string())?;
+            Ok(vec![(key.key_id(), key.public_key().to_vec())])
+        }
+    }
+}
+
+fn certificate_verify(config: &Config, file: &Path, keys: Option<&Path>) -> i32 {
+    let checked = (|| -> Result<String, String> {
+        let json = read_json(file)?;
+        let signature = json["signature"]
+            .as_str()
+            .ok_or("the file has no signature")?;
+        let key_id = json["key_id"].as_str().ok_or("the file names no key_id")?;
+        let keys = verification_keys(config, keys)?;
+        let (_, public) = keys
+            .iter()
+            .find(|(id, _)| id == key_id)
+            .ok_or_else(|| format!("no public key with id {key_id}"))?;
+        lentera_certificate::verify(&json["certificate"], signature, public)
+            .map_err(|e| e.to_string())?;
+        let revoked = json["revoked"].as_bool().unwrap_or(false);
+        Ok(format!(
+            "signature valid: certificate {} for {} was signed by key {key_id}{}",
+            json["certificate"]["number"].as_str().unwrap_or("?"),
+            json["certificate"]["holder_name"].as_str().unwrap_or("?"),
+            if revoked {
+                " (but the file says it is REVOKED)"
+            } else {
+                ""
+            }
+        ))
+    })();
+    match checked {
+        Ok(message) => {
+            println!("{message}");
+            0
+        }
+        Err(message) => {
+            eprintln!("INVALID: {message}");
+            1
+        }
+    }
 }
 
 async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<i32> {

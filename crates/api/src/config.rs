@@ -17,6 +17,8 @@ pub struct Config {
     pub issuer: String,
     /// A fixed JWT secret for replicas behind a load balancer; else one is kept in data_dir.
     pub jwt_secret: Option<String>,
+    /// A fixed certificate signing key (64 hex digits) for replicas; else one is kept in data_dir.
+    pub signing_key: Option<String>,
     /// How long a sign-in lasts.
     pub session_hours: i64,
     /// Login attempts allowed per minute for one account, and for one client address.
@@ -28,7 +30,7 @@ pub struct Config {
 
 impl Config {
     /// Reads `DATABASE_URL`, `LENTERA_BIND`, `LENTERA_DATA_DIR`, `LENTERA_PUBLIC_URL`,
-    /// `LENTERA_ISSUER`, `LENTERA_JWT_SECRET`, `LENTERA_WORKERS`.
+    /// `LENTERA_ISSUER`, `LENTERA_JWT_SECRET`, `LENTERA_SIGNING_KEY`, `LENTERA_WORKERS`.
     pub fn from_env() -> Config {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = PathBuf::from(var("LENTERA_DATA_DIR").unwrap_or_else(|| "./data".into()));
@@ -43,6 +45,7 @@ impl Config {
             public_url: public_url.trim_end_matches('/').to_owned(),
             issuer: var("LENTERA_ISSUER").unwrap_or_else(|| "Lentera".into()),
             jwt_secret: var("LENTERA_JWT_SECRET"),
+            signing_key: var("LENTERA_SIGNING_KEY"),
             session_hours: 12,
             login_per_account_per_minute: 10,
             login_per_address_per_minute: 60,

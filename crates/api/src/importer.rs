@@ -13,7 +13,8 @@ use lentera_store::courses::{self, Imported, NewVersion};
 /// A course that passed every check, ready to publish.
 pub struct Checked {
     pub stored: StoredCourse,
-    pub assets: Vec<(String, String, Vec<u8>)>,
+    /// Every source file: (path relative to the course folder, content type, bytes).
+    pub files: Vec<(String, String, Vec<u8>)>,
 }
 
 /// Summary of one course for `content check`.
@@ -73,7 +74,7 @@ pub fn check_course(dir: &Path, root: &Path) -> Result<Checked, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut quizzes = Vec::new();
     for source in &course.quizzes {
-        match lentera_assessment::parse_quiz_toml(&source.source) {
+        match parse_quiz(source) {
             Ok(mut quiz) => {
                 if quiz.slug != source.slug {
                     problems.push(Problem {
@@ -100,22 +101,94 @@ pub fn check_course(dir: &Path, root: &Path) -> Result<Checked, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    // Asset bytes live in their own table; the course JSON stays small.
-    let assets = course
-        .assets
-        .iter_mut()
-        .map(|a| {
-            (
-                a.path.clone(),
-                a.content_type.clone(),
-                std::mem::take(&mut a.bytes),
-            )
-        })
-        .collect();
+    // Files live in their own table; the course JSON stays small.
+    for asset in course.assets.iter_mut() {
+        asset.bytes = Vec::new();
+    }
+    let files = source_files(dir).map_err(|e| {
+        vec![Problem {
+            file: relative(""),
+            line: 1,
+            column: 1,
+            message: e.to_string(),
+        }]
+    })?;
     Ok(Checked {
         stored: StoredCourse { course, quizzes },
-        assets,
+        files,
     })
+}
+
+/// A quiz from its file: our TOML format, or questions in GIFT or Aiken with the settings
+/// given on the outline entry.
+fn parse_quiz(
+    source: &lentera_content::QuizSource,
+) -> Result<lentera_assessment::Quiz, Vec<lentera_assessment::Problem>> {
+    let questions = match source.format.as_str() {
+        "gift" => lentera_assessment::parse_gift(&source.source)?,
+        "aiken" => lentera_assessment::parse_aiken(&source.source)?,
+        _ => return lentera_assessment::parse_quiz_toml(&source.source),
+    };
+    Ok(lentera_assessment::Quiz {
+        slug: source.slug.clone(),
+        title: source.title.clone().unwrap_or_else(|| source.slug.clone()),
+        pass_percent: source.pass_percent.unwrap_or(70.0),
+        max_attempts: source.max_attempts.unwrap_or(0),
+        time_limit_minutes: source.time_limit_minutes,
+        shuffle_questions: true,
+        shuffle_options: true,
+        questions,
+    })
+}
+
+/// The content type served for a course file.
+pub fn content_type(path: &str) -> &'static str {
+    match path
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("md") => "text/markdown; charset=utf-8",
+        Some("toml") => "application/toml",
+        _ => "text/plain; charset=utf-8",
+    }
+}
+
+/// Every (non-hidden) file under a course folder, with paths relative to it.
+pub fn source_files(dir: &Path) -> std::io::Result<Vec<(String, String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                pending.push(path);
+            } else if kind.is_file() {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let ct = content_type(&rel).to_owned();
+                out.push((rel, ct, std::fs::read(&path)?));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 /// Course folders under `dir`: `dir` itself when it holds a course.toml, else its
@@ -149,7 +222,7 @@ pub async fn publish(
         category: course.category.clone(),
         jp: i32::try_from(course.jp)?,
         data: serde_json::to_string(&checked.stored)?,
-        assets: checked.assets,
+        files: checked.files,
     };
     let imported = courses::publish_version(db, version, actor).await?;
     Ok((slug, imported))

@@ -17,9 +17,11 @@ pub mod login;
 pub mod metrics;
 pub mod nip;
 pub mod pages;
+pub mod publishing;
 pub mod startup;
 pub mod state;
 pub mod templates;
+pub mod upload;
 pub mod verify;
 pub mod web_ops;
 

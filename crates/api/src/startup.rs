@@ -32,7 +32,11 @@ impl Application {
 
     /// As `build`, with a database that is already connected and migrated.
     pub fn build_with(config: Config, db: lentera_store::Db) -> anyhow::Result<Application> {
-        let keys = Keys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let keys = Keys::load(
+            config.jwt_secret.as_deref(),
+            config.signing_key.as_deref(),
+            &config.data_dir,
+        )?;
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
         let workers = config.workers;

@@ -28,6 +28,9 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "certificates.html",
     "verify.html",
     "error.html",
+    "teach.html",
+    "teach_course.html",
+    "teach_lesson.html",
 ];
 
 pub struct Templates {

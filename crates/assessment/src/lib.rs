@@ -1,8 +1,15 @@
-//! Quizzes for Lentera: the TOML quiz format, attempt layouts, the learner-facing view and grading.
+//! Quizzes for Lentera: the TOML quiz format, GIFT and Aiken question files, attempt layouts,
+//! the learner-facing view and grading.
 //!
 //! Everything here is pure and deterministic so the server can store a layout or a grade as
 //! JSON and recompute it later with the same result.
 
+mod aiken;
+#[cfg(test)]
+mod aiken_tests;
+mod gift;
+#[cfg(test)]
+mod gift_tests;
 mod grade;
 mod layout;
 mod model;
@@ -10,6 +17,8 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
+pub use aiken::parse_aiken;
+pub use gift::parse_gift;
 pub use grade::{
     Grade, MAX_TEXT_CHARS, QuestionGrade, ResponseEntry, answer_key, grade, passed,
     validate_response,

@@ -72,7 +72,7 @@ impl Ctx<'_> {
 }
 
 /// 1-based line and column (counted in characters) of a byte offset.
-fn line_col(src: &str, offset: usize) -> (u32, u32) {
+pub(crate) fn line_col(src: &str, offset: usize) -> (u32, u32) {
     let mut end = offset.min(src.len());
     while !src.is_char_boundary(end) {
         end -= 1;

@@ -1,9 +1,15 @@
-//! lentera-certificate: what a certificate says and how it is named.
+//! lentera-certificate: what a certificate says, how it is named and how it is signed.
 //!
-//! Pure: no I/O. The caller supplies randomness for verification codes. Signing and the
-//! PDF come with their own work; this crate already fixes the public payload they sign.
+//! Pure: no I/O. The caller supplies randomness for verification codes and the bytes of
+//! the signing key. The PDF comes with its own work.
 
 use serde::Serialize;
+
+mod canonical;
+mod signing;
+
+pub use canonical::canonical_json;
+pub use signing::{SignError, SigningKey, verify};
 
 /// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud or typed from
 /// paper is hard to get wrong.
@@ -59,7 +65,8 @@ pub fn mask_nip(nip: &str) -> String {
         .collect()
 }
 
-/// The public statement of a certificate: exactly the object a signature will cover.
+/// The public statement of a certificate: exactly the object a signature covers, in its
+/// [`canonical_json`] form. Renaming or adding a field changes what is signed.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CertificatePayload {
     pub number: String,

@@ -55,9 +55,23 @@ impl<'a> Doc<'a> {
     }
 
     pub fn check_keys(&mut self, t: Table<'_, '_>, allowed: &[&str]) {
+        self.check_keys_misplaced(t, allowed, &[], "");
+    }
+
+    /// Like [`Doc::check_keys`], but a key in `misplaced` is known elsewhere, so it gets the
+    /// message `why` instead of the list of allowed keys.
+    pub fn check_keys_misplaced(
+        &mut self,
+        t: Table<'_, '_>,
+        allowed: &[&str],
+        misplaced: &[&str],
+        why: &str,
+    ) {
         for key in t.map.keys() {
             let name: &str = key.get_ref();
-            if !allowed.contains(&name) {
+            if misplaced.contains(&name) {
+                self.report(key.span().start, format!("`{name}` {why}"));
+            } else if !allowed.contains(&name) {
                 let message = format!(
                     "unknown setting `{name}` (allowed here: {})",
                     allowed.join(", ")
@@ -138,17 +152,28 @@ impl<'a> Doc<'a> {
     /// A positive number; whole numbers are accepted too because authors write `4` for `4.0`.
     pub fn positive_number(&mut self, t: Table<'_, '_>, key: &str) -> Option<f64> {
         let v = self.value(t, key, false)?;
-        let n = match v.get_ref() {
-            DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            _ => None,
-        };
-        match n {
-            Some(n) if n.is_finite() && n > 0.0 => Some(n),
+        match as_number(v.get_ref()) {
+            Some(n) if n > 0.0 => Some(n),
             _ => {
                 self.wrong_type(v, key, "a number greater than 0");
+                None
+            }
+        }
+    }
+
+    /// An optional number in `range`, whole or not (`70` and `72.5` are both percentages).
+    pub fn number_in(
+        &mut self,
+        t: Table<'_, '_>,
+        key: &str,
+        range: RangeInclusive<f64>,
+    ) -> Option<f64> {
+        let v = self.value(t, key, false)?;
+        match as_number(v.get_ref()) {
+            Some(n) if range.contains(&n) => Some(n),
+            _ => {
+                let expected = format!("a number from {} to {}", range.start(), range.end());
+                self.wrong_type(v, key, &expected);
                 None
             }
         }
@@ -202,6 +227,18 @@ impl<'a> Doc<'a> {
         }
         out
     }
+}
+
+/// A finite TOML integer or float as `f64`.
+fn as_number(v: &DeValue<'_>) -> Option<f64> {
+    let n = match v {
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        _ => None,
+    };
+    n.filter(|n| n.is_finite())
 }
 
 /// Says what the author actually wrote, in words rather than Rust or TOML type names.

@@ -93,7 +93,7 @@ pub struct Lesson {
     pub words: usize,
 }
 
-/// A quiz file handed over unparsed: lentera-assessment owns the quiz format.
+/// A quiz file handed over unparsed: lentera-assessment owns the quiz formats.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuizSource {
     pub slug: String,
@@ -102,6 +102,24 @@ pub struct QuizSource {
     /// Relative path, e.g. "quizzes/evaluasi.toml".
     pub file: String,
     pub source: String,
+    /// "toml" (our quiz format), "gift" (Moodle GIFT) or "aiken"; the file's extension.
+    /// Courses stored before GIFT and Aiken existed only had TOML quizzes.
+    #[serde(default = "toml_format")]
+    pub format: String,
+    /// Quiz settings from the outline item, for GIFT and Aiken files, which hold only
+    /// questions. Always `None` for TOML quizzes: those carry their own settings.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub pass_percent: Option<f64>,
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
+    #[serde(default)]
+    pub time_limit_minutes: Option<u32>,
+}
+
+fn toml_format() -> String {
+    "toml".to_owned()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -27,6 +27,17 @@ const CATEGORIES: &[&str] = &[
 const LEVELS: &[&str] = &["dasar", "menengah", "lanjut"];
 const LANGUAGES: &[&str] = &["id", "en"];
 
+/// Quiz file extensions, which are also the `format` handed to lentera-assessment.
+const QUIZ_FORMATS: &[&str] = &["toml", "gift", "aiken"];
+
+/// Keys an outline quiz item may carry for quiz files that hold only questions.
+const QUIZ_SETTINGS: &[&str] = &[
+    "title",
+    "pass_percent",
+    "max_attempts",
+    "time_limit_minutes",
+];
+
 /// Relative path to contents; `None` when the file was too large to read (already reported).
 type Files = BTreeMap<String, Option<Vec<u8>>>;
 
@@ -38,13 +49,60 @@ struct Item {
     module: String,
     /// Byte offset of the `lesson`/`quiz` value in course.toml.
     pos: usize,
+    settings: QuizSettings,
+}
+
+/// Quiz settings written on an outline item, for GIFT and Aiken files.
+#[derive(Default)]
+struct QuizSettings {
+    title: Option<String>,
+    pass_percent: Option<f64>,
+    max_attempts: Option<u32>,
+    time_limit_minutes: Option<u32>,
+    /// Each settings key present and its offset in course.toml, valid or not, so a TOML quiz
+    /// (which has its own settings) can point at them.
+    keys: Vec<(String, usize)>,
 }
 
 impl Item {
-    fn file(&self) -> String {
-        match self.kind {
-            ItemKind::Lesson => format!("lessons/{}.md", self.slug),
-            ItemKind::Quiz => format!("quizzes/{}.toml", self.slug),
+    /// The item's file and format, or a problem message when there is not exactly one file.
+    fn file(
+        &self,
+        files: &Files,
+        used: &mut HashSet<String>,
+    ) -> Result<(String, &'static str), String> {
+        if self.kind == ItemKind::Lesson {
+            let file = format!("lessons/{}.md", self.slug);
+            if !files.contains_key(&file) {
+                return Err(format!(
+                    "the lesson `{}` has no file: {file} does not exist",
+                    self.slug
+                ));
+            }
+            return Ok((file, "md"));
+        }
+        let found: Vec<(String, &'static str)> = QUIZ_FORMATS
+            .iter()
+            .map(|ext| (format!("quizzes/{}.{ext}", self.slug), *ext))
+            .filter(|(file, _)| files.contains_key(file))
+            .collect();
+        match found.as_slice() {
+            [] => Err(format!(
+                "the quiz `{0}` has no file: add quizzes/{0}.toml, quizzes/{0}.gift or quizzes/{0}.aiken",
+                self.slug
+            )),
+            [one] => Ok(one.clone()),
+            several => {
+                // Counted as used so they are not also reported as unused.
+                used.extend(several.iter().map(|(file, _)| file.clone()));
+                let names: Vec<&str> = several.iter().map(|(file, _)| file.as_str()).collect();
+                Err(format!(
+                    "the quiz `{}` has {} files ({}); keep only one of them",
+                    self.slug,
+                    several.len(),
+                    names.join(", ")
+                ))
+            }
         }
     }
 }
@@ -110,22 +168,15 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
     let mut lessons = Vec::new();
     let mut quizzes = Vec::new();
     for item in &spec.items {
-        let file = item.file();
-        let bytes = match files.get(&file) {
-            None => {
-                let kind = if item.kind == ItemKind::Lesson {
-                    "lesson"
-                } else {
-                    "quiz"
-                };
-                let message = format!(
-                    "the {kind} `{}` has no file: {file} does not exist",
-                    item.slug
-                );
+        let (file, format) = match item.file(&files, &mut used) {
+            Ok(found) => found,
+            Err(message) => {
                 problems.push(position::at("course.toml", text, item.pos, message));
                 continue;
             }
-            Some(bytes) => bytes,
+        };
+        let Some(bytes) = files.get(&file) else {
+            continue;
         };
         used.insert(file.clone());
         let Some(bytes) = bytes else { continue };
@@ -140,28 +191,56 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
             ItemKind::Lesson => {
                 lessons.extend(parse_lesson(item, &file, source, &links, &mut problems))
             }
-            ItemKind::Quiz => quizzes.push(QuizSource {
-                slug: item.slug.clone(),
-                required: item.required,
-                module: item.module.clone(),
-                file,
-                source: source.to_owned(),
-            }),
+            ItemKind::Quiz => {
+                if format == "toml" {
+                    // Two places for one setting would leave authors guessing which one wins.
+                    for (key, pos) in &item.settings.keys {
+                        let message = format!(
+                            "`{key}` on a quiz item is only for GIFT and Aiken quizzes; {file} has its own settings, set `{key}` there"
+                        );
+                        problems.push(position::at("course.toml", text, *pos, message));
+                    }
+                }
+                let s = &item.settings;
+                quizzes.push(QuizSource {
+                    slug: item.slug.clone(),
+                    required: item.required,
+                    module: item.module.clone(),
+                    file,
+                    source: source.to_owned(),
+                    format: format.to_owned(),
+                    title: s.title.clone(),
+                    pass_percent: s.pass_percent,
+                    max_attempts: s.max_attempts,
+                    time_limit_minutes: s.time_limit_minutes,
+                });
+            }
         }
     }
 
     for path in files.keys() {
-        for (folder, ext, what) in [("lessons/", ".md", "lesson"), ("quizzes/", ".toml", "quiz")] {
+        let folders: [(&str, &[&str], &str, &str); 2] = [
+            ("lessons/", &[".md"], "lesson", ".md"),
+            (
+                "quizzes/",
+                &[".toml", ".gift", ".aiken"],
+                "quiz",
+                ".toml, .gift or .aiken",
+            ),
+        ];
+        for (folder, exts, what, ext_list) in folders {
             let Some(name) = path.strip_prefix(folder) else {
                 continue;
             };
-            if name.contains('/') || !name.ends_with(ext) {
+            let slug = exts.iter().find_map(|ext| name.strip_suffix(ext));
+            if name.contains('/') || slug.is_none() {
                 let message = format!(
-                    "only {what} files ending in {ext} belong directly in {folder}; move or delete this file"
+                    "only {what} files ending in {ext_list} belong directly in {folder}; move or delete this file"
                 );
                 problems.push(whole_file(path, message));
-            } else if !used.contains(path) {
-                let slug = name.trim_end_matches(ext);
+            } else if let Some(slug) = slug
+                && !used.contains(path)
+            {
                 let message = format!(
                     "this {what} is not used: add `{what} = \"{slug}\"` to a module in course.toml, or delete the file"
                 );
@@ -441,7 +520,26 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
             );
         }
         for it in item_tables {
-            doc.check_keys(it, &["lesson", "quiz", "required"]);
+            let has = |key: &str| it.map.keys().any(|k| k.get_ref() == key);
+            let mut settings = QuizSettings::default();
+            if has("quiz") {
+                let allowed: Vec<&str> = ["lesson", "quiz", "required"]
+                    .iter()
+                    .chain(QUIZ_SETTINGS)
+                    .copied()
+                    .collect();
+                doc.check_keys(it, &allowed);
+                settings = quiz_settings(&mut doc, it);
+            } else if has("lesson") {
+                doc.check_keys_misplaced(
+                    it,
+                    &["lesson", "quiz", "required"],
+                    QUIZ_SETTINGS,
+                    "is a quiz setting; a lesson item cannot have it",
+                );
+            } else {
+                doc.check_keys(it, &["lesson", "quiz", "required"]);
+            }
             let lesson = doc.string(it, "lesson", false);
             let quiz = doc.string(it, "quiz", false);
             let required = doc.bool(it, "required").unwrap_or(true);
@@ -492,12 +590,30 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
                 required,
                 module: module.slug.clone(),
                 pos: at,
+                settings,
             });
         }
         spec.modules.push(module);
     }
     problems.append(&mut doc.problems);
     spec
+}
+
+/// The settings keys of a quiz item, each checked for its type and range.
+fn quiz_settings(doc: &mut Doc<'_>, it: Table<'_, '_>) -> QuizSettings {
+    let whole = |n: Option<i64>| n.and_then(|n| u32::try_from(n).ok());
+    QuizSettings {
+        title: doc.string(it, "title", false).map(|s| s.into_inner()),
+        pass_percent: doc.number_in(it, "pass_percent", 0.0..=100.0),
+        max_attempts: whole(doc.int(it, "max_attempts", false, 0..=1000)),
+        time_limit_minutes: whole(doc.int(it, "time_limit_minutes", false, 1..=1440)),
+        keys: it
+            .map
+            .keys()
+            .filter(|k| QUIZ_SETTINGS.contains(&k.get_ref().as_ref()))
+            .map(|k| (k.get_ref().to_string(), k.span().start))
+            .collect(),
+    }
 }
 
 /// Splits off the `+++` front matter, checks it and renders the body.

@@ -374,3 +374,144 @@ fn plain_markdown_features() {
     assert!(html.contains("<del>lama</del>"));
     assert!(html.contains(r##"<sup class="footnote-reference"><a href="#fn-1-1""##));
 }
+
+/// Replaces the last line of the valid course.toml (`quiz = "evaluasi-pra-bencana"`, line 24)
+/// with `tail`.
+fn with_quiz_item(dir: &Path, tail: &str) {
+    let course = fs::read_to_string(dir.join("course.toml")).unwrap();
+    let course = course.replace("  quiz = \"evaluasi-pra-bencana\"\n", tail);
+    fs::write(dir.join("course.toml"), course).unwrap();
+}
+
+#[test]
+fn gift_and_aiken_quizzes_take_settings_from_the_outline() {
+    let dir = scratch("gift");
+    fs::remove_file(dir.join("quizzes/evaluasi-pra-bencana.toml")).unwrap();
+    fs::write(
+        dir.join("quizzes/evaluasi-pra-bencana.gift"),
+        "Siapa koordinator? {=BPBD ~BMKG}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("quizzes/kuis-aiken.aiken"),
+        "Siapa koordinator?\nA. BPBD\nB. BMKG\nANSWER: A\n",
+    )
+    .unwrap();
+    with_quiz_item(
+        &dir,
+        "  quiz = \"evaluasi-pra-bencana\"\n  title = \"Evaluasi\"\n  pass_percent = 72.5\n  max_attempts = 3\n  time_limit_minutes = 20\n\n  [[modules.items]]\n  quiz = \"kuis-aiken\"\n  required = false\n",
+    );
+    let course = load_course(&dir).unwrap_or_else(|p| panic!("{p:#?}"));
+    let gift = course.quiz("evaluasi-pra-bencana").unwrap();
+    assert_eq!(gift.file, "quizzes/evaluasi-pra-bencana.gift");
+    assert_eq!(gift.format, "gift");
+    assert!(gift.source.contains("{=BPBD"));
+    assert_eq!(gift.title.as_deref(), Some("Evaluasi"));
+    assert_eq!(gift.pass_percent, Some(72.5));
+    assert_eq!(gift.max_attempts, Some(3));
+    assert_eq!(gift.time_limit_minutes, Some(20));
+    let aiken = course.quiz("kuis-aiken").unwrap();
+    assert_eq!(
+        (aiken.format.as_str(), aiken.file.as_str()),
+        ("aiken", "quizzes/kuis-aiken.aiken")
+    );
+    assert!(!aiken.required);
+    assert_eq!(
+        (aiken.title.as_ref(), aiken.pass_percent, aiken.max_attempts),
+        (None, None, None)
+    );
+    assert_eq!(aiken.time_limit_minutes, None);
+    fs::remove_dir_all(&dir).unwrap();
+
+    // TOML quizzes keep working, and the format is named.
+    let course = load_course(&fixture("valid-course")).unwrap();
+    let toml = course.quiz("evaluasi-pra-bencana").unwrap();
+    assert_eq!((toml.format.as_str(), toml.title.as_ref()), ("toml", None));
+}
+
+#[test]
+fn quiz_sources_stored_before_formats_existed_still_load() {
+    let old = r#"{"slug":"q","required":true,"module":"m","file":"quizzes/q.toml","source":"x"}"#;
+    let q: lentera_content::QuizSource = serde_json::from_str(old).unwrap();
+    assert_eq!(q.format, "toml");
+    assert_eq!((q.title, q.pass_percent), (None, None));
+    assert_eq!((q.max_attempts, q.time_limit_minutes), (None, None));
+}
+
+#[test]
+fn quiz_files_and_settings_problems() {
+    let dir = scratch("quiz-settings");
+    // Two files for one quiz.
+    fs::write(dir.join("quizzes/evaluasi-pra-bencana.gift"), "Q {T}\n").unwrap();
+    fs::write(dir.join("quizzes/catatan.txt"), "x").unwrap();
+    let course = fs::read_to_string(dir.join("course.toml")).unwrap();
+    let course = course
+        .replace(
+            "  lesson = \"konsep-dasar\"\n",
+            "  lesson = \"konsep-dasar\"\n  pass_percent = 70\n  colour = \"red\"\n",
+        )
+        .replace(
+            "  quiz = \"evaluasi-pra-bencana\"\n",
+            "  quiz = \"evaluasi-pra-bencana\"\n  title = \"T\"\n\n  [[modules.items]]\n  quiz = \"kuis-baru\"\n  pass_percent = 150\n  max_attempts = -1\n  time_limit_minutes = 0\n  title = 5\n  shuffle = false\n\n  [[modules.items]]\n  quiz = \"kuis-lama\"\n  title = \"Lama\"\n",
+        );
+    fs::write(dir.join("course.toml"), course).unwrap();
+    fs::write(
+        dir.join("quizzes/kuis-baru.aiken"),
+        "Q\nA. a\nB. b\nANSWER: A\n",
+    )
+    .unwrap();
+    fs::write(dir.join("quizzes/kuis-lama.toml"), "slug = \"kuis-lama\"\n").unwrap();
+
+    let ps = problems(&dir);
+    assert_problem(
+        &ps,
+        "course.toml",
+        18,
+        3,
+        "`pass_percent` is a quiz setting; a lesson item cannot have it",
+    );
+    assert_problem(&ps, "course.toml", 19, 3, "unknown setting `colour`");
+    assert_problem(
+        &ps,
+        "course.toml",
+        26,
+        10,
+        "the quiz `evaluasi-pra-bencana` has 2 files (quizzes/evaluasi-pra-bencana.toml, quizzes/evaluasi-pra-bencana.gift); keep only one",
+    );
+    assert_problem(&ps, "course.toml", 31, 18, "a number from 0 to 100");
+    assert_problem(&ps, "course.toml", 32, 18, "a whole number from 0 to 1000");
+    assert_problem(&ps, "course.toml", 33, 24, "a whole number from 1 to 1440");
+    assert_problem(&ps, "course.toml", 34, 11, "`title` must be text in quotes");
+    assert_problem(&ps, "course.toml", 35, 3, "unknown setting `shuffle`");
+    assert_problem(
+        &ps,
+        "course.toml",
+        39,
+        3,
+        "`title` on a quiz item is only for GIFT and Aiken quizzes; quizzes/kuis-lama.toml has its own settings",
+    );
+    assert_problem(
+        &ps,
+        "quizzes/catatan.txt",
+        1,
+        1,
+        "only quiz files ending in .toml, .gift or .aiken belong directly in quizzes/",
+    );
+    assert_eq!(ps.len(), 10, "{ps:#?}");
+    fs::remove_dir_all(&dir).unwrap();
+
+    let dir = scratch("quiz-missing");
+    fs::remove_file(dir.join("quizzes/evaluasi-pra-bencana.toml")).unwrap();
+    fs::write(dir.join("quizzes/lain.gift"), "Q {T}\n").unwrap();
+    let ps = problems(&dir);
+    assert_problem(
+        &ps,
+        "course.toml",
+        24,
+        10,
+        "the quiz `evaluasi-pra-bencana` has no file: add quizzes/evaluasi-pra-bencana.toml, quizzes/evaluasi-pra-bencana.gift or quizzes/evaluasi-pra-bencana.aiken",
+    );
+    assert_problem(&ps, "quizzes/lain.gift", 1, 1, "add `quiz = \"lain\"`");
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    fs::remove_dir_all(&dir).unwrap();
+}

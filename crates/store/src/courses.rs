@@ -1,12 +1,14 @@
 //! Courses and their immutable, published versions.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
 };
 
-use crate::entity::{course, course_asset, course_version};
+use crate::entity::{
+    completion, course, course_editor, course_file, course_version, enrollment, user,
+};
 use crate::{Db, Result, StoreError};
 
 /// A course with its current version's catalogue fields.
@@ -25,7 +27,8 @@ pub struct CourseHead {
     pub jp: i32,
 }
 
-/// One version as it is published: its catalogue fields, the serialised course, its assets.
+/// One version as it is published: its catalogue fields, the serialised course, and every
+/// source file as (path relative to the course folder, content type, bytes).
 #[derive(Debug, Clone)]
 pub struct NewVersion {
     pub slug: String,
@@ -35,7 +38,7 @@ pub struct NewVersion {
     pub category: String,
     pub jp: i32,
     pub data: String,
-    pub assets: Vec<(String, String, Vec<u8>)>,
+    pub files: Vec<(String, String, Vec<u8>)>,
 }
 
 /// What an import did.
@@ -120,8 +123,8 @@ pub async fn publish_version(db: &Db, new: NewVersion, actor: Option<i32>) -> Re
     .insert(&txn)
     .await
     .map_err(|e| StoreError::from_write(e, &format!("course {} version {version}", new.slug)))?;
-    for (path, content_type, bytes) in new.assets {
-        course_asset::ActiveModel {
+    for (path, content_type, bytes) in new.files {
+        course_file::ActiveModel {
             version_id: Set(v.id),
             path: Set(path),
             content_type: Set(content_type),
@@ -208,12 +211,189 @@ pub async fn version_data(db: &Db, version_id: i32) -> Result<Option<String>> {
         .map(|v| v.data))
 }
 
-/// One asset file of a version: (content type, bytes).
-pub async fn asset(db: &Db, version_id: i32, path: &str) -> Result<Option<(String, Vec<u8>)>> {
-    Ok(course_asset::Entity::find()
-        .filter(course_asset::Column::VersionId.eq(version_id))
-        .filter(course_asset::Column::Path.eq(path))
+/// One source file of a version (e.g. `assets/peta.svg`): (content type, bytes).
+pub async fn file(db: &Db, version_id: i32, path: &str) -> Result<Option<(String, Vec<u8>)>> {
+    Ok(course_file::Entity::find()
+        .filter(course_file::Column::VersionId.eq(version_id))
+        .filter(course_file::Column::Path.eq(path))
         .one(db)
         .await?
         .map(|a| (a.content_type, a.bytes)))
+}
+
+/// Every source file of a version: (path, bytes).
+pub async fn files(db: &Db, version_id: i32) -> Result<Vec<(String, Vec<u8>)>> {
+    Ok(course_file::Entity::find()
+        .filter(course_file::Column::VersionId.eq(version_id))
+        .order_by_asc(course_file::Column::Path)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect())
+}
+
+/// One published version of a course, for the instructor's list.
+#[derive(Debug, Clone)]
+pub struct VersionInfo {
+    pub id: i32,
+    pub version: i32,
+    pub content_hash: String,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+    pub current: bool,
+}
+
+pub async fn versions(db: &Db, course_id: i32) -> Result<Vec<VersionInfo>> {
+    let current = course::Entity::find_by_id(course_id)
+        .one(db)
+        .await?
+        .and_then(|c| c.current_version_id);
+    Ok(course_version::Entity::find()
+        .filter(course_version::Column::CourseId.eq(course_id))
+        .order_by_desc(course_version::Column::Version)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| VersionInfo {
+            current: Some(v.id) == current,
+            id: v.id,
+            version: v.version,
+            content_hash: v.content_hash,
+            title: v.title,
+            created_at: v.created_at,
+        })
+        .collect())
+}
+
+/// Makes an earlier (or later) version current again: versions stay immutable, only
+/// which one learners see changes. `false` when the course has no such version.
+pub async fn set_current_version(db: &Db, course_id: i32, version: i32) -> Result<bool> {
+    let found = course_version::Entity::find()
+        .filter(course_version::Column::CourseId.eq(course_id))
+        .filter(course_version::Column::Version.eq(version))
+        .one(db)
+        .await?;
+    let Some(v) = found else { return Ok(false) };
+    course::Entity::update_many()
+        .col_expr(course::Column::CurrentVersionId, Some(v.id).into())
+        .filter(course::Column::Id.eq(course_id))
+        .exec(db)
+        .await?;
+    Ok(true)
+}
+
+/// Shows or hides a course in the catalogue. Learners' records are never touched.
+pub async fn set_published(db: &Db, course_id: i32, published: bool) -> Result<()> {
+    course::Entity::update_many()
+        .col_expr(course::Column::Published, published.into())
+        .filter(course::Column::Id.eq(course_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Courses a user may edit (owner or co-author); every course for `all`.
+pub async fn editable_by(db: &Db, user_id: i32, all: bool) -> Result<Vec<CourseHead>> {
+    let courses = if all {
+        course::Entity::find().all(db).await?
+    } else {
+        let co: Vec<i32> = course_editor::Entity::find()
+            .filter(course_editor::Column::UserId.eq(user_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| e.course_id)
+            .collect();
+        course::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(course::Column::OwnerId.eq(user_id))
+                    .add(course::Column::Id.is_in(co)),
+            )
+            .all(db)
+            .await?
+    };
+    with_current_versions(db, courses).await
+}
+
+/// Whether `user_id` owns or co-authors the course.
+pub async fn is_editor(db: &Db, course_id: i32, user_id: i32) -> Result<bool> {
+    let owner = course::Entity::find_by_id(course_id)
+        .one(db)
+        .await?
+        .and_then(|c| c.owner_id);
+    if owner == Some(user_id) {
+        return Ok(true);
+    }
+    Ok(course_editor::Entity::find_by_id((course_id, user_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Adds a co-author; `false` when they already were one.
+pub async fn add_editor(db: &Db, course_id: i32, user_id: i32) -> Result<bool> {
+    match (course_editor::ActiveModel {
+        course_id: Set(course_id),
+        user_id: Set(user_id),
+    })
+    .insert(db)
+    .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) => match StoreError::from_write(e, "editor") {
+            StoreError::Conflict(_) => Ok(false),
+            other => Err(other),
+        },
+    }
+}
+
+/// Whether a course with this slug exists (published or not), and its id and owner.
+pub async fn find_course(db: &Db, slug: &str) -> Result<Option<(i32, Option<i32>)>> {
+    Ok(course::Entity::find()
+        .filter(course::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .map(|c| (c.id, c.owner_id)))
+}
+
+/// Who is enrolled in a course: (username, name, enrolled at, completed at).
+#[derive(Debug, Clone)]
+pub struct Enrolled {
+    pub username: String,
+    pub name: String,
+    pub enrolled_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+pub async fn enrolled(db: &Db, course_id: i32) -> Result<Vec<Enrolled>> {
+    let rows = enrollment::Entity::find()
+        .filter(enrollment::Column::CourseId.eq(course_id))
+        .order_by_asc(enrollment::Column::EnrolledAt)
+        .all(db)
+        .await?;
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id)))
+        .all(db)
+        .await?;
+    let done = completion::Entity::find()
+        .filter(completion::Column::CourseId.eq(course_id))
+        .all(db)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let u = users.iter().find(|u| u.id == r.user_id)?;
+            Some(Enrolled {
+                username: u.username.clone(),
+                name: u.name.clone(),
+                enrolled_at: r.enrolled_at,
+                completed_at: done
+                    .iter()
+                    .find(|c| c.user_id == r.user_id)
+                    .map(|c| c.completed_at),
+            })
+        })
+        .collect())
 }

@@ -4,6 +4,7 @@ mod attempts;
 mod auth;
 mod certificates;
 mod courses;
+mod instructor;
 mod me;
 
 use actix_web::web;
@@ -18,6 +19,41 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/me/progress", web::get().to(me::progress))
             .route("/me/certificates", web::get().to(me::certificates))
             .route("/courses", web::get().to(courses::list))
+            .route("/courses", web::post().to(instructor::upload))
+            .route("/instructor/courses", web::get().to(instructor::mine))
+            .route("/preview", web::post().to(instructor::preview))
+            .route(
+                "/courses/{slug}/versions",
+                web::get().to(instructor::versions),
+            )
+            .route(
+                "/courses/{slug}/publish",
+                web::post().to(instructor::publish),
+            )
+            .route(
+                "/courses/{slug}/unpublish",
+                web::post().to(instructor::unpublish),
+            )
+            .route(
+                "/courses/{slug}/rollback",
+                web::post().to(instructor::rollback),
+            )
+            .route(
+                "/courses/{slug}/enrollments",
+                web::get().to(instructor::enrollments),
+            )
+            .route(
+                "/courses/{slug}/editors",
+                web::post().to(instructor::add_editor),
+            )
+            .route(
+                "/courses/{slug}/lessons/{lesson}/source",
+                web::get().to(instructor::lesson_source),
+            )
+            .route(
+                "/courses/{slug}/lessons/{lesson}/source",
+                web::put().to(instructor::edit_lesson),
+            )
             .route("/courses/{slug}", web::get().to(courses::outline))
             .route(
                 "/courses/{slug}/enrollment",

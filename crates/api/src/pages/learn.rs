@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::{
     LANG_COOKIE, Page, PageResult, check_csrf, page_err, redirect, safe_next, secure_cookies,
+    signed_in,
 };
 use crate::auth::{PageUser, SESSION_COOKIE};
 use crate::error::AppError;
@@ -21,11 +22,8 @@ use lentera_store::courses;
 use lentera_store::learning;
 
 pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (page, me) = signed_in(&req, user)?;
+    let me = me.user;
     let courses = journey::my_progress(&state, &me)
         .await
         .map_err(page_err(&req))?;
@@ -163,10 +161,7 @@ pub async fn switch_language(
 }
 
 pub async fn catalog(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    if let Err(to_login) = page.require_user() {
-        return Ok(*to_login);
-    }
+    let (page, _) = signed_in(&req, user)?;
     let list: Vec<_> = courses::list_published(&state.db)
         .await
         .map_err(|e| page_err(&req)(e.into()))?
@@ -188,11 +183,8 @@ pub async fn course(
     user: PageUser,
     path: web::Path<String>,
 ) -> PageResult {
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (page, me) = signed_in(&req, user)?;
+    let me = me.user;
     let (head, compiled) = journey::course(&state, &path)
         .await
         .map_err(page_err(&req))?;
@@ -240,11 +232,8 @@ pub async fn enroll(
     form: web::Form<CsrfForm>,
 ) -> PageResult {
     check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (_, me) = signed_in(&req, user)?;
+    let me = me.user;
     let (head, compiled) = journey::course(&state, &path)
         .await
         .map_err(page_err(&req))?;
@@ -291,11 +280,8 @@ pub async fn lesson(
     path: web::Path<(String, String)>,
 ) -> PageResult {
     let (slug, lesson_slug) = path.into_inner();
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (page, me) = signed_in(&req, user)?;
+    let me = me.user;
     let (head, compiled) = journey::course(&state, &slug)
         .await
         .map_err(page_err(&req))?;
@@ -317,7 +303,9 @@ pub async fn lesson(
     let (prev, next) = neighbours(&head.slug, &items, &lesson.slug);
     page.render(&state, "lesson.html", StatusCode::OK, json!({
         "course": {"slug": head.slug, "title": head.title},
-        "lesson": {"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes, "html": lesson.html},
+        "lesson": {"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes, "html": lesson.html,
+                   // Most lessons open with their own `# Title`; the page then adds no second one.
+                   "has_heading": lesson.html.trim_start().starts_with("<h1")},
         "done": done, "prev": prev, "next": next,
     }))
     .map_err(page_err(&req))
@@ -332,11 +320,8 @@ pub async fn complete_lesson(
 ) -> PageResult {
     check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
     let (slug, lesson_slug) = path.into_inner();
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (_, me) = signed_in(&req, user)?;
+    let me = me.user;
     let (head, compiled) = journey::course(&state, &slug)
         .await
         .map_err(page_err(&req))?;
@@ -367,10 +352,11 @@ pub async fn asset(
         .await
         .map_err(|e| page_err(&req)(e.into()))?
         .ok_or_else(not_found)?;
-    let (content_type, bytes) = courses::asset(&state.db, head.version_id, &file)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?
-        .ok_or_else(not_found)?;
+    let (content_type, bytes) =
+        courses::file(&state.db, head.version_id, &format!("assets/{file}"))
+            .await
+            .map_err(|e| page_err(&req)(e.into()))?
+            .ok_or_else(not_found)?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
@@ -387,11 +373,8 @@ pub async fn certificates(
     req: HttpRequest,
     user: PageUser,
 ) -> PageResult {
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (page, me) = signed_in(&req, user)?;
+    let me = me.user;
     let certs = learning::certificates_of(&state.db, me.id)
         .await
         .map_err(|e| page_err(&req)(e.into()))?;

@@ -6,6 +6,7 @@
 
 mod learn;
 mod quiz;
+mod teach;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -49,7 +50,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/percobaan/{id}", web::get().to(quiz::show))
         .route("/percobaan/{id}", web::post().to(quiz::answer))
-        .route("/percobaan/{id}/hasil", web::get().to(quiz::result));
+        .route("/percobaan/{id}/hasil", web::get().to(quiz::result))
+        .route("/pengajar", web::get().to(teach::home))
+        .route("/pengajar/unggah", web::post().to(teach::upload))
+        .route("/pengajar/kursus/{slug}", web::get().to(teach::course))
+        .route(
+            "/pengajar/kursus/{slug}/materi/{lesson}",
+            web::get().to(teach::edit_lesson),
+        )
+        .route(
+            "/pengajar/kursus/{slug}/materi/{lesson}",
+            web::post().to(teach::save_lesson),
+        )
+        .route(
+            "/pengajar/kursus/{slug}/{action}",
+            web::post().to(teach::action),
+        );
 }
 
 /// What every page knows about its request: language, visitor, CSRF token.
@@ -85,13 +101,10 @@ impl Page {
     }
 
     /// The signed-in user, or a redirect to the sign-in page that comes back here.
-    pub fn require_user(&self) -> Result<&CurrentUser, Box<HttpResponse>> {
-        self.user.as_ref().ok_or_else(|| {
-            Box::new(redirect(&format!(
-                "/masuk?next={}",
-                encode_next(&self.path)
-            )))
-        })
+    pub fn require_user(&self) -> Result<CurrentUser, PageError> {
+        self.user
+            .clone()
+            .ok_or_else(|| PageError::redirect(format!("/masuk?next={}", encode_next(&self.path))))
     }
 
     pub fn t<'a>(&self, locales: &'a Locales, key: &'a str) -> &'a str {
@@ -198,13 +211,26 @@ fn encode_next(path: &str) -> String {
         .collect()
 }
 
-/// An error on a page: the same codes as the API, shown as a page in the visitor's language.
+/// The page context and the signed-in user of a page that needs one; a visitor who is
+/// not signed in is sent to the sign-in page (as a `PageError` that redirects).
+pub fn signed_in(
+    req: &HttpRequest,
+    user: crate::auth::PageUser,
+) -> Result<(Page, CurrentUser), PageError> {
+    let page = Page::new(req, user.0).map_err(page_err(req))?;
+    let me = page.require_user()?;
+    Ok((page, me))
+}
+
+/// An error on a page: the same codes as the API, shown as a page in the visitor's
+/// language; or, for a visitor who must sign in first, a redirect to the sign-in page.
 #[derive(Debug)]
 pub struct PageError {
     status: StatusCode,
     title: String,
     message: String,
     lang: Lang,
+    redirect: Option<String>,
 }
 
 impl PageError {
@@ -231,6 +257,17 @@ impl PageError {
             title,
             message,
             lang,
+            redirect: None,
+        }
+    }
+
+    pub fn redirect(to: String) -> PageError {
+        PageError {
+            status: StatusCode::SEE_OTHER,
+            title: String::new(),
+            message: String::new(),
+            lang: Lang::Id,
+            redirect: Some(to),
         }
     }
 
@@ -257,6 +294,9 @@ impl ResponseError for PageError {
         self.status
     }
     fn error_response(&self) -> HttpResponse {
+        if let Some(to) = &self.redirect {
+            return redirect(to);
+        }
         // A minimal page that needs no template, so it renders even when rendering broke.
         let home = if self.lang == Lang::Id {
             "Kembali ke beranda"

@@ -9,7 +9,7 @@ use lentera_assessment::{self as assessment, Quiz, ResponseEntry};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Page, PageResult, check_csrf, page_err, redirect};
+use super::{Page, PageResult, check_csrf, page_err, redirect, signed_in};
 use crate::auth::PageUser;
 use crate::error::AppError;
 use crate::journey;
@@ -30,11 +30,8 @@ pub async fn intro(
     path: web::Path<(String, String)>,
 ) -> PageResult {
     let (slug, quiz_slug) = path.into_inner();
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (page, me) = signed_in(&req, user)?;
+    let me = me.user;
     let (head, compiled) = journey::course(&state, &slug)
         .await
         .map_err(page_err(&req))?;
@@ -77,11 +74,8 @@ pub async fn start(
 ) -> PageResult {
     check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
     let (slug, quiz_slug) = path.into_inner();
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (_, me) = signed_in(&req, user)?;
+    let me = me.user;
     let (head, compiled) = journey::course(&state, &slug)
         .await
         .map_err(page_err(&req))?;
@@ -156,7 +150,7 @@ fn question_views(
                 ),
             };
             json!({
-                "number": i + 1, "id": q.id, "kind": q.kind, "prompt_html": q.prompt_html, "points": q.points,
+                "number": i + 1, "id": q.id, "kind": q.kind, "prompt_html": q.prompt_html, "points": format!("{}", q.points),
                 "options": options, "left": left, "text": text, "error": error,
                 "right": q.right.iter().flatten().map(|r| json!({"id": r.id, "html": plain_text(&r.html)})).collect::<Vec<_>>(),
                 "positions": (1..=q.options.as_ref().map_or(0, Vec::len)).collect::<Vec<_>>(),
@@ -200,11 +194,8 @@ pub async fn show(
     path: web::Path<i32>,
     q: web::Query<ShowQuery>,
 ) -> PageResult {
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (page, me) = signed_in(&req, user)?;
+    let me = me.user;
     let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner())
         .await
         .map_err(page_err(&req))?;
@@ -368,11 +359,8 @@ pub async fn answer(
     check_csrf(&req, csrf).map_err(page_err(&req))?;
     let submit = fields.iter().any(|(k, v)| k == "action" && v == "kirim");
     let autosave = req.headers().contains_key("x-lentera-autosave");
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (page, me) = signed_in(&req, user)?;
+    let me = me.user;
     let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner())
         .await
         .map_err(page_err(&req))?;
@@ -435,11 +423,8 @@ pub async fn result(
     user: PageUser,
     path: web::Path<i32>,
 ) -> PageResult {
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    let me = match page.require_user() {
-        Ok(u) => u.user.clone(),
-        Err(to_login) => return Ok(*to_login),
-    };
+    let (page, me) = signed_in(&req, user)?;
+    let me = me.user;
     let (attempt, compiled, quiz) = journey::load_attempt(&state, &me, path.into_inner())
         .await
         .map_err(page_err(&req))?;

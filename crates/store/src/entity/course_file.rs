@@ -1,4 +1,4 @@
-//! The `course_assets` table.
+//! The `course_files` table.
 
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::{
 };
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "course_assets")]
+#[sea_orm(table_name = "course_files")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,

@@ -1,0 +1,232 @@
+//! Publishing by instructors: a course folder or `.zip` becomes a new immutable version,
+//! or is rejected with every problem; publish, unpublish, roll back, edit one lesson.
+//!
+//! Only instructors and admins publish, and an instructor changes only the courses they
+//! own or co-author. Every change is in the audit log.
+
+use std::path::Path;
+
+use futures_util::StreamExt;
+use lentera_content::Problem;
+use serde::Serialize;
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::importer;
+use crate::state::AppState;
+use lentera_store::audit;
+use lentera_store::courses::{self, CourseHead, Imported};
+
+/// The largest upload accepted, in bytes.
+pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
+
+/// Why a publication did not happen.
+#[derive(Debug)]
+pub enum Rejected {
+    /// The course has problems; nothing was published.
+    Problems(Vec<Problem>),
+    /// Not allowed, or something else went wrong.
+    App(AppError),
+}
+
+impl From<AppError> for Rejected {
+    fn from(e: AppError) -> Self {
+        Rejected::App(e)
+    }
+}
+
+/// What a successful publication reports.
+#[derive(Debug, Serialize)]
+pub struct Published {
+    pub slug: String,
+    pub version: i32,
+    pub status: &'static str,
+}
+
+pub fn require_instructor(user: &CurrentUser) -> AppResult<()> {
+    user.require_any(&["instructor", "admin"])
+}
+
+/// A course the user may change (owner, co-author or admin); 404 when there is none,
+/// 403 when it belongs to someone else.
+pub async fn editable(state: &AppState, user: &CurrentUser, slug: &str) -> AppResult<CourseHead> {
+    require_instructor(user)?;
+    let head = courses::by_slug(&state.db, slug)
+        .await?
+        .ok_or_else(|| AppError::not_found("course_not_found", format!("No course '{slug}'")))?;
+    if !user.has_role("admin") && !courses::is_editor(&state.db, head.id, user.user.id).await? {
+        return Err(AppError::forbidden(
+            "not_course_editor",
+            "Only the course's owner and co-authors may change it",
+        ));
+    }
+    Ok(head)
+}
+
+/// Checks and publishes one course folder.
+pub async fn publish_folder(
+    state: &AppState,
+    user: &CurrentUser,
+    dir: &Path,
+) -> Result<Published, Rejected> {
+    require_instructor(user)?;
+    let checked = importer::check_course(dir, dir).map_err(Rejected::Problems)?;
+    let slug = checked.stored.course.slug.clone();
+    if let Some((course_id, _)) = courses::find_course(&state.db, &slug)
+        .await
+        .map_err(AppError::from)?
+        && !user.has_role("admin")
+        && !courses::is_editor(&state.db, course_id, user.user.id)
+            .await
+            .map_err(AppError::from)?
+    {
+        return Err(Rejected::App(AppError::forbidden(
+            "not_course_editor",
+            format!("The course '{slug}' belongs to another instructor"),
+        )));
+    }
+    let (slug, imported) = importer::publish(&state.db, checked, Some(user.user.id))
+        .await
+        .map_err(AppError::internal)?;
+    let (version, status) = match imported {
+        Imported::Published { version } => (version, "published"),
+        Imported::Unchanged { version } => (version, "unchanged"),
+    };
+    audit::record(
+        &state.db,
+        Some(user.user.id),
+        "course.version_published",
+        &format!("course:{slug}"),
+        Some(format!("version={version} status={status}")),
+    )
+    .await
+    .map_err(AppError::from)?;
+    Ok(Published {
+        slug,
+        version,
+        status,
+    })
+}
+
+/// Unpacks a `.zip` into a temporary folder (removed afterwards) and publishes it.
+pub async fn publish_zip(
+    state: &AppState,
+    user: &CurrentUser,
+    bytes: Vec<u8>,
+) -> Result<Published, Rejected> {
+    require_instructor(user)?;
+    let temp = tempfile::tempdir().map_err(AppError::internal)?;
+    let root = temp.path().to_path_buf();
+    // Unpacking is blocking file work: keep it off the async workers.
+    let unpacked = actix_web::web::block(move || crate::upload::unpack(&bytes, &root))
+        .await
+        .map_err(AppError::internal)?;
+    let dir = unpacked.map_err(Rejected::Problems)?;
+    publish_folder(state, user, &dir).await
+}
+
+/// Splits a lesson file into its front matter (with both `+++` lines) and its body.
+pub fn split_front_matter(source: &str) -> (String, String) {
+    let mut lines = source.split_inclusive('\n');
+    let mut front = String::new();
+    if let Some(first) = lines.next() {
+        if first.trim_end() != "+++" {
+            return (String::new(), source.to_owned());
+        }
+        front.push_str(first);
+    }
+    for line in lines.by_ref() {
+        front.push_str(line);
+        if line.trim_end() == "+++" {
+            break;
+        }
+    }
+    let body: String = lines.collect();
+    (front, body)
+}
+
+/// The Markdown body of a lesson of the current version.
+pub async fn lesson_source(state: &AppState, head: &CourseHead, lesson: &str) -> AppResult<String> {
+    let (_, bytes) = courses::file(&state.db, head.version_id, &format!("lessons/{lesson}.md"))
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found(
+                "lesson_not_found",
+                format!("No lesson '{lesson}' in this course"),
+            )
+        })?;
+    let text = String::from_utf8(bytes).map_err(AppError::internal)?;
+    Ok(split_front_matter(&text).1)
+}
+
+/// Publishes a new version in which one lesson's body is replaced by `markdown`.
+pub async fn edit_lesson(
+    state: &AppState,
+    user: &CurrentUser,
+    head: &CourseHead,
+    lesson: &str,
+    markdown: &str,
+) -> Result<Published, Rejected> {
+    let files = courses::files(&state.db, head.version_id)
+        .await
+        .map_err(AppError::from)?;
+    let target = format!("lessons/{lesson}.md");
+    if !files.iter().any(|(p, _)| *p == target) {
+        return Err(Rejected::App(AppError::not_found(
+            "lesson_not_found",
+            format!("No lesson '{lesson}' in this course"),
+        )));
+    }
+    let temp = tempfile::tempdir().map_err(AppError::internal)?;
+    for (path, bytes) in &files {
+        let dest = temp.path().join(path);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(AppError::internal)?;
+        }
+        let contents = if *path == target {
+            let (front, _) = split_front_matter(&String::from_utf8_lossy(bytes));
+            let mut body = markdown.replace("\r\n", "\n");
+            if !body.ends_with('\n') {
+                body.push('\n');
+            }
+            format!("{front}{body}").into_bytes()
+        } else {
+            bytes.clone()
+        };
+        std::fs::write(&dest, contents).map_err(AppError::internal)?;
+    }
+    publish_folder(state, user, temp.path()).await
+}
+
+/// Reads a multipart form: its text fields and the bytes of its `file` field, refusing
+/// more than `MAX_UPLOAD` bytes.
+pub async fn read_multipart(
+    mut form: actix_multipart::Multipart,
+) -> AppResult<(Vec<(String, String)>, Option<Vec<u8>>)> {
+    let mut fields = Vec::new();
+    let mut file = None;
+    while let Some(item) = form.next().await {
+        let mut field =
+            item.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let mut data = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk =
+                chunk.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))?;
+            if data.len() + chunk.len() > MAX_UPLOAD {
+                return Err(AppError::new(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!("Uploads are limited to {} MiB", MAX_UPLOAD / 1024 / 1024),
+                ));
+            }
+            data.extend_from_slice(&chunk);
+        }
+        if name == "file" {
+            file = Some(data);
+        } else {
+            fields.push((name, String::from_utf8_lossy(&data).into_owned()));
+        }
+    }
+    Ok((fields, file))
+}

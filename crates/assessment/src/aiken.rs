@@ -1,0 +1,188 @@
+//! Reader for the Aiken format: the simplest single-choice format Moodle imports, and what many
+//! question banks written in a word processor end up as.
+//!
+//! ```text
+//! Siapa yang mengoordinasikan penanggulangan bencana di kabupaten?
+//! A. BPBD
+//! B) BMKG
+//! ANSWER: A
+//! ```
+//!
+//! Unlike Moodle, a question's text may run over several lines before its first option, and
+//! `ANSWER:` may be written in any case; everything else is as strict as Moodle's importer, but
+//! every problem is reported at once instead of skipping the question.
+
+use crate::model::{ChoiceOption, Question, QuestionKind};
+use crate::parse::{Problem, line_col};
+
+/// Parse an Aiken file into single-choice questions with ids `q1`, `q2`, ... in file order.
+pub fn parse_aiken(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut report = |at: usize, message: String| {
+        let (line, column) = line_col(src, at);
+        problems.push(Problem {
+            line,
+            column,
+            message,
+        });
+    };
+    let questions = read(src, &mut report);
+    if questions.is_empty() && problems.is_empty() {
+        return Err(vec![Problem {
+            line: 1,
+            column: 1,
+            message: "the file has no questions".into(),
+        }]);
+    }
+    if problems.is_empty() {
+        Ok(questions)
+    } else {
+        problems.sort_by_key(|p| (p.line, p.column));
+        Err(problems)
+    }
+}
+
+/// Reads every question, reporting problems by byte offset through `report`.
+fn read(src: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Question> {
+    let mut questions = Vec::new();
+    let mut pending: Option<Pending> = None;
+    let mut offset = 0;
+    for raw in src.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let body = raw.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let at = start + raw.len() - body.len();
+        let line = body.trim_end();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some((label, text)) = option_line(line) {
+            let Some(p) = pending.as_mut() else {
+                report(at, format!("option {label} comes before any question text"));
+                continue;
+            };
+            let expected = char::from(b'A' + u8::try_from(p.options.len()).unwrap_or(25).min(25));
+            if label != expected {
+                report(
+                    at,
+                    format!(
+                        "expected option {expected} here, found {label}; options go A, B, C, ... in order"
+                    ),
+                );
+            }
+            if text.is_empty() {
+                report(at, format!("option {label} has no text"));
+            }
+            p.options.push((label, text.to_owned()));
+        } else if let Some(rest) = answer_line(line) {
+            let Some(p) = pending.take() else {
+                report(at, "`ANSWER:` comes before any question text".into());
+                continue;
+            };
+            let letter = rest.trim().to_ascii_uppercase();
+            let labels: Vec<String> = p.options.iter().map(|(l, _)| l.to_string()).collect();
+            if p.options.len() < 2 {
+                report(
+                    p.at,
+                    format!(
+                        "this question needs at least 2 options (found {})",
+                        p.options.len()
+                    ),
+                );
+                continue;
+            }
+            let Some(right) = p
+                .options
+                .iter()
+                .position(|(l, _)| letter.len() == 1 && letter.starts_with(*l))
+            else {
+                report(
+                    at,
+                    format!(
+                        "`ANSWER: {}` must name one of the options ({}), like `ANSWER: A`",
+                        rest.trim(),
+                        labels.join(", ")
+                    ),
+                );
+                continue;
+            };
+            questions.push(Question {
+                id: format!("q{}", questions.len() + 1),
+                kind: QuestionKind::SingleChoice {
+                    options: p
+                        .options
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (label, text))| ChoiceOption {
+                            id: label.to_ascii_lowercase().to_string(),
+                            text,
+                            weight: if i == right { 100.0 } else { 0.0 },
+                            feedback: None,
+                        })
+                        .collect(),
+                },
+                points: 1.0,
+                prompt: p.prompt,
+                feedback: None,
+            });
+        } else {
+            match pending.as_mut() {
+                // More question text: it may take several lines before the first option.
+                Some(p) if p.options.is_empty() => {
+                    p.prompt.push('\n');
+                    p.prompt.push_str(line);
+                }
+                Some(p) => {
+                    report(
+                        p.at,
+                        "this question has no `ANSWER:` line after its options".into(),
+                    );
+                    pending = Some(Pending::new(line, at));
+                }
+                None => pending = Some(Pending::new(line, at)),
+            }
+        }
+    }
+    if let Some(p) = pending {
+        report(
+            p.at,
+            "this question has no `ANSWER:` line after its options".into(),
+        );
+    }
+    questions
+}
+
+/// A question whose `ANSWER:` line has not been read yet.
+struct Pending {
+    prompt: String,
+    /// Byte offset of the question's first line.
+    at: usize,
+    options: Vec<(char, String)>,
+}
+
+impl Pending {
+    fn new(line: &str, at: usize) -> Self {
+        Pending {
+            prompt: line.to_owned(),
+            at,
+            options: Vec::new(),
+        }
+    }
+}
+
+/// `A. text` or `A) text`: a capital letter, `.` or `)`, then white space (as Moodle requires).
+fn option_line(line: &str) -> Option<(char, &str)> {
+    let mut chars = line.chars();
+    let label = chars.next().filter(char::is_ascii_uppercase)?;
+    chars.next().filter(|c| *c == '.' || *c == ')')?;
+    let rest = chars.as_str();
+    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    Some((label, rest.trim()))
+}
+
+fn answer_line(line: &str) -> Option<&str> {
+    let head = line.get(..7)?;
+    head.eq_ignore_ascii_case("answer:").then(|| &line[7..])
+}

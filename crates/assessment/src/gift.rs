@@ -1,0 +1,797 @@
+//! Reader for Moodle's GIFT question format, so question banks exported from Moodle (or written
+//! by hand for it) can be used as Lentera quizzes.
+//!
+//! We follow Moodle's own importer (question/format/gift/format.php) in what a construct means.
+//! We differ only where our question model cannot hold what Moodle would build (descriptions,
+//! single-choice partial credit), or where Moodle quietly imports something the author can hardly
+//! have meant (a second answer block, an unclosed weight). Those become problems with a line and
+//! column, all reported at once.
+
+use crate::model::{ChoiceOption, MatchPair, NumericAnswer, Question, QuestionKind};
+use crate::parse::{Problem, line_col};
+
+/// Text formats Moodle recognises in a leading `[name]`. We keep the text as it is either way:
+/// the server renders and sanitises every text later.
+const FORMATS: &[&str] = &["html", "markdown", "plain", "moodle"];
+
+/// What replaces the answer block of a missing-word question.
+const BLANK: &str = "___";
+
+/// Weights are compared after summing fractions such as 3 × 33.33333.
+const WEIGHT_SLACK: f64 = 0.01;
+
+/// Parse a GIFT file into questions in file order, or report every problem found.
+///
+/// Ids are the slugified `::title::` when it is present and unique in the file, else `q1`, `q2`,
+/// ... by position. Every question is worth 1 point: GIFT has no way to say otherwise.
+pub fn parse_gift(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
+    let mut ctx = Ctx {
+        src,
+        problems: Vec::new(),
+    };
+    let mut parsed = Vec::new();
+    for block in blocks(src) {
+        if let Some(q) = parse_block(&mut ctx, &block) {
+            parsed.push(q);
+        }
+    }
+    if parsed.is_empty() && ctx.problems.is_empty() {
+        ctx.report(0, "the file has no questions");
+    }
+    if !ctx.problems.is_empty() {
+        ctx.problems.sort_by_key(|p| (p.line, p.column));
+        return Err(ctx.problems);
+    }
+    let ids = assign_ids(parsed.iter().map(|(title, _)| title.as_deref()));
+    Ok(parsed
+        .into_iter()
+        .zip(ids)
+        .map(|((_, mut q), id)| {
+            q.id = id;
+            q
+        })
+        .collect())
+}
+
+struct Ctx<'s> {
+    src: &'s str,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn report(&mut self, at: usize, message: impl Into<String>) {
+        let (line, column) = line_col(self.src, at);
+        self.problems.push(Problem {
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+}
+
+/// One character of a question after escapes are decoded, with its byte offset in the file.
+/// `escaped` characters are always literal text, never GIFT syntax.
+#[derive(Debug, Clone, Copy)]
+struct Ch {
+    c: char,
+    at: usize,
+    escaped: bool,
+}
+
+/// The lines of one question (blank lines separate questions), trimmed and joined with `\n`
+/// like Moodle does, comment lines left out.
+struct Block {
+    chars: Vec<Ch>,
+    at: usize,
+}
+
+fn blocks(src: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut cur: Vec<Ch> = Vec::new();
+    let mut cur_at = 0;
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        // A byte-order mark only ever starts the file, and editors on Windows like to add one.
+        let body = line.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let lead = line.len() - body.len();
+        let body = body.trim_end();
+        if body.is_empty() {
+            if !cur.is_empty() {
+                out.push(Block {
+                    chars: std::mem::take(&mut cur),
+                    at: cur_at,
+                });
+            }
+            continue;
+        }
+        if body.starts_with("//") {
+            continue;
+        }
+        if cur.is_empty() {
+            cur_at = start + lead;
+        } else {
+            cur.push(Ch {
+                c: '\n',
+                at: start.saturating_sub(1),
+                escaped: false,
+            });
+        }
+        decode(body, start + lead, &mut cur);
+    }
+    if !cur.is_empty() {
+        out.push(Block {
+            chars: cur,
+            at: cur_at,
+        });
+    }
+    out
+}
+
+/// Decodes GIFT escapes: `\~ \= \# \{ \} \:` are the literal character, `\n` a line break and
+/// `\\` one backslash (as in Moodle). Any other backslash is kept as written.
+fn decode(line: &str, base: usize, out: &mut Vec<Ch>) {
+    let mut it = line.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c == '\\'
+            && let Some(&(_, next)) = it.peek()
+        {
+            let decoded = match next {
+                '\\' | '~' | '=' | '#' | '{' | '}' | ':' => Some(next),
+                'n' => Some('\n'),
+                _ => None,
+            };
+            if let Some(d) = decoded {
+                it.next();
+                out.push(Ch {
+                    c: d,
+                    at: base + i,
+                    escaped: true,
+                });
+                continue;
+            }
+        }
+        out.push(Ch {
+            c,
+            at: base + i,
+            escaped: false,
+        });
+    }
+}
+
+fn is(ch: &Ch, c: char) -> bool {
+    !ch.escaped && ch.c == c
+}
+
+fn matches_at(s: &[Ch], i: usize, pat: &str) -> bool {
+    pat.chars()
+        .enumerate()
+        .all(|(k, c)| s.get(i + k).is_some_and(|ch| is(ch, c)))
+}
+
+/// First unescaped occurrence of `pat`.
+fn find(s: &[Ch], pat: &str) -> Option<usize> {
+    (0..s.len()).find(|&i| matches_at(s, i, pat))
+}
+
+/// Last unescaped occurrence of `pat`.
+fn rfind(s: &[Ch], pat: &str) -> Option<usize> {
+    (0..s.len()).rev().find(|&i| matches_at(s, i, pat))
+}
+
+fn trim(s: &[Ch]) -> &[Ch] {
+    let start = s
+        .iter()
+        .position(|c| c.escaped || !c.c.is_whitespace())
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|c| c.escaped || !c.c.is_whitespace())
+        .map_or(start, |i| i + 1);
+    &s[start..end]
+}
+
+fn string(s: &[Ch]) -> String {
+    s.iter().map(|c| c.c).collect()
+}
+
+/// The final text of a part: trimmed, without a leading `[format]` tag.
+fn text(s: &[Ch]) -> String {
+    strip_format(string(s).trim()).trim().to_owned()
+}
+
+fn strip_format(s: &str) -> &str {
+    if let Some(rest) = s.strip_prefix('[')
+        && let Some((name, after)) = rest.split_once(']')
+        && FORMATS.contains(&name)
+    {
+        after
+    } else {
+        s
+    }
+}
+
+/// Where a part starts, for messages; `fallback` when it is empty.
+fn at(s: &[Ch], fallback: usize) -> usize {
+    s.first().map_or(fallback, |c| c.at)
+}
+
+/// One answer of an answer block: the marker (`=`, `~`) that opened it, where, and what follows.
+struct Piece<'a> {
+    mark: char,
+    at: usize,
+    body: &'a [Ch],
+}
+
+/// Splits at every unescaped marker; the first return value is the text before the first one.
+fn split_marked<'a>(s: &'a [Ch], marks: &[char]) -> (&'a [Ch], Vec<Piece<'a>>) {
+    let is_mark = |c: &Ch| !c.escaped && marks.contains(&c.c);
+    let first = s.iter().position(is_mark).unwrap_or(s.len());
+    let mut pieces = Vec::new();
+    let mut i = first;
+    while i < s.len() {
+        let end = s[i + 1..]
+            .iter()
+            .position(is_mark)
+            .map_or(s.len(), |k| i + 1 + k);
+        pieces.push(Piece {
+            mark: s[i].c,
+            at: s[i].at,
+            body: trim(&s[i + 1..end]),
+        });
+        i = end;
+    }
+    (trim(&s[..first]), pieces)
+}
+
+/// `text#feedback`, split at the first unescaped `#`.
+fn split_feedback(s: &[Ch]) -> (&[Ch], Option<&[Ch]>) {
+    match find(s, "#") {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    }
+}
+
+fn non_empty(s: String) -> Option<String> {
+    if s.is_empty() { None } else { Some(s) }
+}
+
+/// A leading `%50%` weight. `Ok(None)` when there is none; `Err` when it was reported.
+fn weight<'a>(
+    ctx: &mut Ctx<'_>,
+    body: &'a [Ch],
+    lo: f64,
+    hi: f64,
+) -> Result<(Option<f64>, &'a [Ch]), ()> {
+    if !body.first().is_some_and(|c| is(c, '%')) {
+        return Ok((None, body));
+    }
+    let start = body[0].at;
+    let Some(close) = body[1..].iter().position(|c| is(c, '%')).map(|k| k + 1) else {
+        // Moodle reads `~%s ...` as text; only something that looks like a number is a weight.
+        if body.get(1).is_some_and(numberish) {
+            ctx.report(
+                start,
+                "this weight has no closing `%`; write it like `~%50%answer`",
+            );
+            return Err(());
+        }
+        return Ok((None, body));
+    };
+    let raw = string(&body[1..close]);
+    let Some(w) = raw.trim().parse::<f64>().ok().filter(|w| w.is_finite()) else {
+        ctx.report(
+            start,
+            format!("the weight `%{raw}%` is not a number; write it like `%50%` or `%-25%`"),
+        );
+        return Err(());
+    };
+    if !(lo..=hi).contains(&w) {
+        ctx.report(
+            start,
+            format!("the weight `%{raw}%` must be between {lo} and {hi}"),
+        );
+        return Err(());
+    }
+    Ok((Some(w), &body[close + 1..]))
+}
+
+/// Whether a character after `%` starts what the author meant as a weight.
+fn numberish(c: &Ch) -> bool {
+    c.c.is_ascii_digit() || c.c == '-' || c.c == '.'
+}
+
+/// Parses one block: a `$CATEGORY:` line (ignored) and/or one question with its title.
+fn parse_block(ctx: &mut Ctx<'_>, block: &Block) -> Option<(Option<String>, Question)> {
+    let mut chars: &[Ch] = &block.chars;
+    let mut start = block.at;
+    if string(&chars[..chars.len().min(10)]) == "$CATEGORY:" {
+        // Moodle would swallow a question written right under the category line into the
+        // category name; reading it as a question is what the author meant.
+        let next = chars.iter().position(|c| is(c, '\n'))?;
+        chars = trim(&chars[next + 1..]);
+        start = at(chars, start);
+        if chars.is_empty() {
+            return None;
+        }
+    }
+    let before = ctx.problems.len();
+    let (title, rest) = if matches_at(chars, 0, "::") {
+        match find(&chars[2..], "::") {
+            Some(end) => (
+                Some(string(&chars[2..2 + end]).trim().to_owned()),
+                trim(&chars[4 + end..]),
+            ),
+            // Like Moodle: without a closing `::` there is no title, the rest is the question.
+            None => (None, trim(&chars[2..])),
+        }
+    } else {
+        (None, chars)
+    };
+
+    let open = find(rest, "{");
+    let close = find(rest, "}");
+    let (open, close) = match (open, close) {
+        (None, None) => {
+            ctx.report(
+                start,
+                "this question has no answer block `{...}`; Moodle would import it as a description, which Lentera cannot show. Add answers, or `{}` for an essay",
+            );
+            return None;
+        }
+        (Some(o), None) => {
+            ctx.report(
+                rest[o].at,
+                "this `{` is never closed; end the answers with `}` (a blank line inside the answers ends the question)",
+            );
+            return None;
+        }
+        (None, Some(c)) => {
+            ctx.report(
+                rest[c].at,
+                "this `}` has no `{` before it; write `\\}` for a literal brace",
+            );
+            return None;
+        }
+        (Some(o), Some(c)) if c < o => {
+            ctx.report(
+                rest[c].at,
+                "this `}` comes before the `{` of the answers; write `\\}` for a literal brace",
+            );
+            return None;
+        }
+        (Some(o), Some(c)) => (o, c),
+    };
+    for (i, ch) in rest.iter().enumerate() {
+        if (is(ch, '{') && i != open) || (is(ch, '}') && i != close) {
+            if i < close {
+                let message = format!(
+                    "a second `{}` inside the answers; write `\\{}` for a literal brace",
+                    ch.c, ch.c
+                );
+                ctx.report(ch.at, message);
+            } else {
+                // One message is enough for a second answer block, however it was written.
+                let message = format!(
+                    "a question has only one answer block; write `\\{}` for a literal brace",
+                    ch.c
+                );
+                ctx.report(ch.at, message);
+                break;
+            }
+        }
+    }
+
+    let after = &rest[close + 1..];
+    let mut prompt_chars: Vec<Ch> = rest[..open].to_vec();
+    if !trim(after).is_empty() {
+        // Missing word: the answers stand where the blank is.
+        let at = rest[open].at;
+        prompt_chars.extend(BLANK.chars().map(|c| Ch {
+            c,
+            at,
+            escaped: true,
+        }));
+        prompt_chars.extend_from_slice(after);
+    }
+    let prompt = text(&prompt_chars);
+    if prompt.is_empty() {
+        ctx.report(start, "this question has no text before its answers");
+    }
+
+    let mut inner = trim(&rest[open + 1..close]);
+    let mut feedback = None;
+    if let Some(gf) = rfind(inner, "####") {
+        feedback = non_empty(text(&inner[gf + 4..]));
+        inner = trim(&inner[..gf]);
+    }
+    let block_at = rest[open].at;
+    let kind = if inner.is_empty() {
+        Some(QuestionKind::Essay)
+    } else if is(&inner[0], '#') {
+        parse_numerical(ctx, &inner[1..], block_at)
+    } else if find(inner, "~").is_some() {
+        parse_choice(ctx, inner, block_at)
+    } else if find(inner, "=").is_some() && find(inner, "->").is_some() {
+        parse_matching(ctx, inner, block_at)
+    } else if let Some(answer) = true_false(inner) {
+        // Our model has no per-answer feedback for true/false, so unless there is general
+        // feedback, the answers' feedback is shown to everyone.
+        if feedback.is_none() {
+            let parts: Vec<String> = split_n(inner, '#', 3)
+                .into_iter()
+                .skip(1)
+                .map(text)
+                .filter(|t| !t.is_empty())
+                .collect();
+            feedback = non_empty(parts.join("\n\n"));
+        }
+        Some(QuestionKind::TrueFalse { answer })
+    } else {
+        parse_short_answer(ctx, inner, block_at)
+    };
+    if ctx.problems.len() > before {
+        return None;
+    }
+    Some((
+        title,
+        Question {
+            id: String::new(),
+            kind: kind?,
+            points: 1.0,
+            prompt,
+            feedback,
+        },
+    ))
+}
+
+/// Splits at the first `n - 1` unescaped `sep`.
+fn split_n(s: &[Ch], sep: char, n: usize) -> Vec<&[Ch]> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while out.len() + 1 < n {
+        match rest.iter().position(|c| is(c, sep)) {
+            Some(i) => {
+                out.push(&rest[..i]);
+                rest = &rest[i + 1..];
+            }
+            None => break,
+        }
+    }
+    out.push(rest);
+    out
+}
+
+/// `{T}`, `{TRUE}`, `{F}`, `{FALSE}`, optionally followed by `#feedback`; exact case like Moodle.
+fn true_false(inner: &[Ch]) -> Option<bool> {
+    let head = match find(inner, "#") {
+        Some(i) if i > 0 => trim(&inner[..i]),
+        _ => inner,
+    };
+    match string(head).as_str() {
+        "T" | "TRUE" => Some(true),
+        "F" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+/// Option ids for choice questions: `a`..`z`, then `o27`, `o28`, ...
+fn option_id(i: usize) -> String {
+    match u8::try_from(i).ok().filter(|&i| i < 26) {
+        Some(i) => char::from(b'a' + i).to_string(),
+        None => format!("o{}", i + 1),
+    }
+}
+
+fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<QuestionKind> {
+    let (lead, pieces) = split_marked(inner, &['=', '~']);
+    if !lead.is_empty() {
+        ctx.report(
+            at(lead, block_at),
+            "each answer starts with `=` (right) or `~` (wrong); this text has neither",
+        );
+    }
+    if pieces.len() < 2 {
+        ctx.report(block_at, "a choice question needs at least 2 answers");
+    }
+    struct Parsed {
+        right: bool,
+        weight: Option<f64>,
+        text: String,
+        feedback: Option<String>,
+    }
+    let mut answers = Vec::new();
+    let mut bad_weight = false;
+    for p in &pieces {
+        let (w, body) = if p.mark == '=' {
+            if p.body.first().is_some_and(|c| is(c, '%')) && p.body.get(1).is_some_and(numberish) {
+                ctx.report(
+                    p.at,
+                    "an `=` answer always earns 100%; for a weighted answer write `~%50%...`",
+                );
+            }
+            (None, p.body)
+        } else {
+            match weight(ctx, p.body, -100.0, 100.0) {
+                Ok(x) => x,
+                Err(()) => {
+                    bad_weight = true;
+                    continue;
+                }
+            }
+        };
+        let (t, fb) = split_feedback(body);
+        let t = text(t);
+        if t.is_empty() {
+            ctx.report(p.at, "this answer is empty");
+        }
+        answers.push(Parsed {
+            right: p.mark == '=',
+            weight: w,
+            text: t,
+            feedback: fb.map(text).and_then(non_empty),
+        });
+    }
+    let rights = answers.iter().filter(|a| a.right).count();
+    let multiple = rights > 1 || answers.iter().any(|a| a.weight.is_some());
+    let weights: Vec<f64> = if bad_weight {
+        // The sum would only repeat the problem already reported for the weight.
+        Vec::new()
+    } else if multiple {
+        let positive: f64 = answers
+            .iter()
+            .filter_map(|a| a.weight)
+            .filter(|w| *w > 0.0)
+            .sum();
+        if rights > 0 && positive > 0.0 {
+            // Moodle would make this a single-choice question with partial credit, which our
+            // model cannot hold; sharing the credit out would quietly change its meaning.
+            ctx.report(
+                block_at,
+                "this question mixes `=` answers with positive `~%..%` weights; give every right answer a weight (like `~%50%`) so they add up to 100",
+            );
+        } else if rights == 0 && (positive - 100.0).abs() > WEIGHT_SLACK {
+            ctx.report(
+                block_at,
+                format!("the positive weights add up to {positive}; they must add up to 100"),
+            );
+        }
+        // Several `=` answers: all of them must be chosen, each earning an equal share.
+        let share = if rights > 0 {
+            100.0 / rights as f64
+        } else {
+            0.0
+        };
+        answers
+            .iter()
+            .map(|a| {
+                if a.right {
+                    share
+                } else {
+                    a.weight.unwrap_or(0.0)
+                }
+            })
+            .collect()
+    } else {
+        if rights == 0 && !answers.is_empty() {
+            ctx.report(
+                block_at,
+                "no answer is marked right; mark it with `=`, or give weights like `~%50%` for a multiple-choice question",
+            );
+        }
+        answers
+            .iter()
+            .map(|a| if a.right { 100.0 } else { 0.0 })
+            .collect()
+    };
+    let options = answers
+        .into_iter()
+        .zip(weights)
+        .enumerate()
+        .map(|(i, (a, weight))| ChoiceOption {
+            id: option_id(i),
+            text: a.text,
+            weight,
+            feedback: a.feedback,
+        })
+        .collect();
+    Some(if multiple {
+        QuestionKind::MultipleChoice { options }
+    } else {
+        QuestionKind::SingleChoice { options }
+    })
+}
+
+fn parse_matching(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<QuestionKind> {
+    let (lead, pieces) = split_marked(inner, &['=']);
+    if !lead.is_empty() {
+        ctx.report(
+            at(lead, block_at),
+            "each pair of a matching question starts with `=`, like `=left -> right`",
+        );
+    }
+    let mut pairs = Vec::new();
+    let mut distractors = Vec::new();
+    for p in &pieces {
+        let Some(arrow) = find(p.body, "->") else {
+            ctx.report(
+                p.at,
+                "this pair has no `->`; write it like `=left -> right`",
+            );
+            continue;
+        };
+        let left = text(&p.body[..arrow]);
+        let right = string(&p.body[arrow + 2..]).trim().to_owned();
+        if right.is_empty() {
+            ctx.report(p.at, "this pair has nothing after `->`");
+        } else if left.is_empty() {
+            // Moodle's way of writing an extra wrong right-hand item: `= -> distractor`.
+            distractors.push(right);
+        } else {
+            pairs.push(MatchPair { left, right });
+        }
+    }
+    // Moodle's importer wants 2 entries and its editor 2 pairs; a lone pair is no question.
+    if pairs.len() < 2 {
+        ctx.report(
+            block_at,
+            format!(
+                "a matching question needs at least 2 pairs like `=left -> right` (found {})",
+                pairs.len()
+            ),
+        );
+    }
+    Some(QuestionKind::Matching { pairs, distractors })
+}
+
+fn parse_short_answer(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<QuestionKind> {
+    let (lead, pieces) = split_marked(inner, &['=']);
+    if !lead.is_empty() {
+        // Moodle would take this as an accepted answer, but it is nearly always a typo for
+        // {T}/{F} or a forgotten `=`.
+        ctx.report(
+            at(lead, block_at),
+            "short answers start with `=`, like `{=BPBD =Badan Penanggulangan Bencana Daerah}`; true/false is `{T}` or `{F}`",
+        );
+    }
+    let mut answers = Vec::new();
+    let mut best: Option<f64> = None;
+    for p in &pieces {
+        let Ok((w, body)) = weight(ctx, p.body, -100.0, 100.0) else {
+            continue;
+        };
+        let w = w.unwrap_or(100.0);
+        // Per-answer feedback has no place in our model; the general `####` feedback does.
+        let (t, _feedback) = split_feedback(body);
+        let t = text(t);
+        if t.is_empty() {
+            ctx.report(p.at, "this answer is empty");
+            continue;
+        }
+        best = Some(best.map_or(w, |b: f64| b.max(w)));
+        // Our short answers are all-or-nothing: partial-credit answers are left out.
+        if w >= 100.0 {
+            answers.push(t);
+        }
+    }
+    if pieces.is_empty() && lead.is_empty() {
+        ctx.report(block_at, "this answer block has no answers");
+    } else if let Some(b) = best
+        && b < 100.0
+    {
+        ctx.report(
+            block_at,
+            "a short-answer question needs at least one answer worth 100% (an answer without `%..%` is)",
+        );
+    }
+    Some(QuestionKind::ShortAnswer {
+        answers,
+        case_sensitive: false,
+    })
+}
+
+fn parse_numerical(ctx: &mut Ctx<'_>, body: &[Ch], block_at: usize) -> Option<QuestionKind> {
+    // Everything from `~` on is feedback for wrong answers, which our model has no place for.
+    let body = match find(body, "~") {
+        Some(i) => &body[..i],
+        None => body,
+    };
+    let (lead, mut pieces) = split_marked(body, &['=']);
+    if !lead.is_empty() {
+        // `{#3.5:0.1}`: the first answer needs no `=`.
+        pieces.insert(
+            0,
+            Piece {
+                mark: '#',
+                at: at(lead, block_at),
+                body: lead,
+            },
+        );
+    }
+    if pieces.is_empty() {
+        ctx.report(
+            block_at,
+            "this numerical question has no answers; write it like `{#3.5:0.1}` or `{#1..5}`",
+        );
+    }
+    let mut answers = Vec::new();
+    for p in &pieces {
+        let Ok((w, body)) = weight(ctx, p.body, 0.0, 100.0) else {
+            continue;
+        };
+        let (t, _feedback) = split_feedback(body);
+        let t = text(t);
+        if t.is_empty() {
+            ctx.report(p.at, "this answer is empty");
+            continue;
+        }
+        let num = |s: &str| s.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+        let range = if let Some(i) = t.find("..").filter(|&i| i > 0) {
+            num(&t[..i]).zip(num(&t[i + 2..]))
+        } else if let Some(i) = t.find(':').filter(|&i| i > 0) {
+            num(&t[..i])
+                .zip(num(&t[i + 1..]))
+                .map(|(v, tol)| (v - tol.abs(), v + tol.abs()))
+        } else {
+            num(&t).map(|v| (v, v))
+        };
+        match range {
+            None => ctx.report(
+                p.at,
+                format!(
+                    "`{t}` is not a number; write `3.5`, `3.5:0.1` (with a tolerance) or `1..5` (a range)"
+                ),
+            ),
+            Some((min, max)) if min > max => ctx.report(
+                p.at,
+                format!("in `{t}` the lower end is larger than the upper end"),
+            ),
+            Some((min, max)) => answers.push(NumericAnswer {
+                min,
+                max,
+                weight: w.unwrap_or(100.0),
+            }),
+        }
+    }
+    if !answers.is_empty() && !answers.iter().any(|a| a.weight >= 100.0) {
+        ctx.report(
+            block_at,
+            "a numerical question needs at least one answer worth 100% (an answer without `%..%` is)",
+        );
+    }
+    Some(QuestionKind::Numerical { answers })
+}
+
+/// Lowercase ASCII letters, digits, `_` and single `-`; at most 80 characters.
+fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.truncate(80);
+    out.trim_end_matches('-').to_owned()
+}
+
+/// Slugified titles where they are unique, else `q{n}` by position. A title that slugifies to
+/// another question's positional id (`q3`) is not used, so ids never collide.
+fn assign_ids<'t>(titles: impl Iterator<Item = Option<&'t str>>) -> Vec<String> {
+    let slugs: Vec<Option<String>> = titles
+        .map(|t| t.map(slugify).filter(|s| !s.is_empty()))
+        .collect();
+    slugs
+        .iter()
+        .enumerate()
+        .map(|(i, slug)| {
+            let usable = slug.as_ref().filter(|s| {
+                slugs.iter().filter(|o| o.as_ref() == Some(*s)).count() == 1
+                    && !(1..=slugs.len()).any(|n| n != i + 1 && **s == format!("q{n}"))
+            });
+            usable.cloned().unwrap_or_else(|| format!("q{}", i + 1))
+        })
+        .collect()
+}

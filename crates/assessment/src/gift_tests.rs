@@ -1,0 +1,521 @@
+//! Tests for the GIFT reader: one per construct, Moodle's own export shape, broken files with
+//! positions, and the shipped course quiz written in GIFT.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::{
+    ChoiceOption, MatchPair, NumericAnswer, Problem, Question, QuestionKind, Quiz, answer_key,
+    grade, parse_gift,
+};
+
+fn one(src: &str) -> Question {
+    let mut qs = parse_gift(src).unwrap_or_else(|p| panic!("{p:#?}"));
+    assert_eq!(qs.len(), 1, "{qs:#?}");
+    qs.remove(0)
+}
+
+fn problems(src: &str) -> Vec<Problem> {
+    match parse_gift(src) {
+        Ok(qs) => panic!("should not parse: {qs:#?}"),
+        Err(p) => p,
+    }
+}
+
+/// Asserts a problem at exactly `line:column` whose message contains `needle`.
+fn has(p: &[Problem], line: u32, column: u32, needle: &str) {
+    assert!(
+        p.iter()
+            .any(|p| p.line == line && p.column == column && p.message.contains(needle)),
+        "no problem {line}:{column} containing {needle:?} in {p:#?}"
+    );
+}
+
+fn options(q: &Question) -> &[ChoiceOption] {
+    match &q.kind {
+        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
+            options
+        }
+        other => panic!("not a choice question: {other:?}"),
+    }
+}
+
+fn weights(q: &Question) -> Vec<f64> {
+    options(q).iter().map(|o| o.weight).collect()
+}
+
+#[test]
+fn single_choice_with_feedback() {
+    let q = one(
+        "::Koordinator::Siapa mengoordinasikan penanggulangan bencana di daerah? {\n\
+         \t=BPBD#Tepat.\n\
+         \t~BMKG#BMKG mengurus cuaca.\n\
+         \t~PMI\n\
+         \t####BPBD dibentuk oleh pemerintah daerah.\n\
+         }",
+    );
+    assert_eq!(q.id, "koordinator");
+    assert_eq!(q.kind.kind_name(), "single_choice");
+    assert_eq!(
+        q.prompt,
+        "Siapa mengoordinasikan penanggulangan bencana di daerah?"
+    );
+    assert_eq!(
+        q.feedback.as_deref(),
+        Some("BPBD dibentuk oleh pemerintah daerah.")
+    );
+    assert_eq!(q.points, 1.0);
+    assert_eq!(
+        options(&q),
+        [
+            ChoiceOption {
+                id: "a".into(),
+                text: "BPBD".into(),
+                weight: 100.0,
+                feedback: Some("Tepat.".into())
+            },
+            ChoiceOption {
+                id: "b".into(),
+                text: "BMKG".into(),
+                weight: 0.0,
+                feedback: Some("BMKG mengurus cuaca.".into())
+            },
+            ChoiceOption {
+                id: "c".into(),
+                text: "PMI".into(),
+                weight: 0.0,
+                feedback: None
+            },
+        ]
+    );
+}
+
+#[test]
+fn multiple_choice_weights() {
+    let q = one(
+        "Pilih fase prabencana. {~%50%Mitigasi ~%50%Kesiapsiagaan ~%-100%Rehabilitasi ~Evakuasi}",
+    );
+    assert_eq!(q.kind.kind_name(), "multiple_choice");
+    assert_eq!(weights(&q), [50.0, 50.0, -100.0, 0.0]);
+    // Decimals as Moodle exports them for thirds.
+    let q = one("Q {~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-50%d}");
+    assert_eq!(q.kind.kind_name(), "multiple_choice");
+    // One `=` with a penalty on a wrong answer is multiple choice too (a `~` answer is weighted).
+    let q = one("Q {=benar ~%-50%salah ~netral}");
+    assert_eq!(q.kind.kind_name(), "multiple_choice");
+    assert_eq!(weights(&q), [100.0, -50.0, 0.0]);
+    // Several `=` answers must all be chosen and share the credit.
+    let q = one("Q {=a =b ~c =d}");
+    assert_eq!(q.kind.kind_name(), "multiple_choice");
+    let w = weights(&q);
+    assert!((w[0] - 100.0 / 3.0).abs() < 1e-9 && w[0] == w[1] && w[1] == w[3] && w[2] == 0.0);
+}
+
+#[test]
+fn true_false_forms_and_feedback() {
+    for (src, answer) in [
+        ("Gempa bisa diprediksi. {F}", false),
+        ("Gempa bisa diprediksi. {FALSE}", false),
+        ("BPBD ada di kabupaten. {T}", true),
+        ("BPBD ada di kabupaten. {TRUE}", true),
+    ] {
+        let q = one(src);
+        assert_eq!(q.kind, QuestionKind::TrueFalse { answer }, "{src}");
+        assert_eq!(q.feedback, None);
+    }
+    // Without general feedback, the answers' feedback is what learners get to read.
+    let q = one("Gempa bisa diprediksi. {F#Belum ada metode yang andal.}");
+    assert_eq!(q.kind, QuestionKind::TrueFalse { answer: false });
+    assert_eq!(q.feedback.as_deref(), Some("Belum ada metode yang andal."));
+    let q = one("Q {TRUE#Salah.#Benar.}");
+    assert_eq!(q.feedback.as_deref(), Some("Salah.\n\nBenar."));
+    let q = one("Q {T#Salah.#Benar.####Penjelasan umum.}");
+    assert_eq!(q.feedback.as_deref(), Some("Penjelasan umum."));
+}
+
+#[test]
+fn short_answer_keeps_full_credit_answers() {
+    let q = one("Singkatan badan daerah? {=BPBD =Badan Penanggulangan Bencana Daerah#Lengkap.}");
+    assert_eq!(
+        q.kind,
+        QuestionKind::ShortAnswer {
+            answers: vec!["BPBD".into(), "Badan Penanggulangan Bencana Daerah".into()],
+            case_sensitive: false
+        }
+    );
+    // Our short answers are all-or-nothing: the 50% answer is left out without complaint.
+    let q = one("Q {=%100%BPBD# =%50%BPB#Hampir. =%0%BNPB}");
+    assert_eq!(
+        q.kind,
+        QuestionKind::ShortAnswer {
+            answers: vec!["BPBD".into()],
+            case_sensitive: false
+        }
+    );
+}
+
+#[test]
+fn matching_with_distractor() {
+    let q = one("::Fase::Pasangkan fase dan kegiatannya. {\n\
+         =Prabencana -> Mitigasi\n\
+         =Tanggap darurat -> Evakuasi\n\
+         =Pascabencana -> Rehabilitasi\n\
+         = -> Sosialisasi pemilu\n\
+         }");
+    let QuestionKind::Matching { pairs, distractors } = &q.kind else {
+        panic!("{q:?}")
+    };
+    assert_eq!(
+        pairs[0],
+        MatchPair {
+            left: "Prabencana".into(),
+            right: "Mitigasi".into()
+        }
+    );
+    assert_eq!(pairs.len(), 3);
+    assert_eq!(distractors, &["Sosialisasi pemilu"]);
+}
+
+#[test]
+fn numerical_tolerance_range_and_partial_credit() {
+    let range = |q: &Question| match &q.kind {
+        QuestionKind::Numerical { answers } => answers.clone(),
+        other => panic!("{other:?}"),
+    };
+    let a = range(&one("Berapa? {#3.5:0.1}"));
+    assert_eq!(a.len(), 1);
+    assert!((a[0].min - 3.4).abs() < 1e-9 && (a[0].max - 3.6).abs() < 1e-9);
+    assert_eq!(a[0].weight, 100.0);
+    assert_eq!(
+        range(&one("Angka 1 sampai 5? {#1..5}")),
+        [NumericAnswer {
+            min: 1.0,
+            max: 5.0,
+            weight: 100.0
+        }]
+    );
+    let a = range(&one(
+        "Tahun lahir? {#\n\t=1822:0#Tepat.\n\t=%50%1822:2#Hampir.\n\t~#Salah.\n}",
+    ));
+    assert_eq!(
+        a,
+        [
+            NumericAnswer {
+                min: 1822.0,
+                max: 1822.0,
+                weight: 100.0
+            },
+            NumericAnswer {
+                min: 1820.0,
+                max: 1824.0,
+                weight: 50.0
+            }
+        ]
+    );
+    assert_eq!(range(&one("Suhu? {#-5..-1}"))[0].min, -5.0);
+}
+
+#[test]
+fn missing_word_puts_a_blank_in_the_prompt() {
+    let q = one("Ibu kota provinsi Jawa Barat adalah {~Jakarta =Bandung ~Semarang} sejak 1950.");
+    assert_eq!(
+        q.prompt,
+        "Ibu kota provinsi Jawa Barat adalah ___ sejak 1950."
+    );
+    assert_eq!(q.kind.kind_name(), "single_choice");
+    let q = one("{=BPBD} mengoordinasikan penanggulangan bencana daerah.");
+    assert_eq!(
+        q.prompt,
+        "___ mengoordinasikan penanggulangan bencana daerah."
+    );
+    // Only white space after the answers: not a missing-word question.
+    let q = one("Ibu kota? {=Bandung}   ");
+    assert_eq!(q.prompt, "Ibu kota?");
+}
+
+#[test]
+fn essay_with_and_without_feedback() {
+    let q = one("Jelaskan rencana kontinjensi di unit Anda. {}");
+    assert_eq!(q.kind, QuestionKind::Essay);
+    assert_eq!(q.feedback, None);
+    let q = one("Jelaskan. {####Sebut minimal tiga unsur.}");
+    assert_eq!(q.kind, QuestionKind::Essay);
+    assert_eq!(q.feedback.as_deref(), Some("Sebut minimal tiga unsur."));
+}
+
+#[test]
+fn escapes_are_literal_text() {
+    let q = one(
+        r"::Rumus\: a\=b::Nilai 1 \~ 2 \= \{x\} \# 3\: lihat\npasal \\ 4 {=a\=b\#c#Ya\: benar. ~\{d\}}",
+    );
+    assert_eq!(q.id, "rumus-a-b");
+    assert_eq!(q.prompt, "Nilai 1 ~ 2 = {x} # 3: lihat\npasal \\ 4");
+    assert_eq!(options(&q)[0].text, "a=b#c");
+    assert_eq!(options(&q)[0].feedback.as_deref(), Some("Ya: benar."));
+    assert_eq!(options(&q)[1].text, "{d}");
+    // Other backslashes stay as written (Markdown escapes survive for the renderer).
+    assert_eq!(one(r"a \* b {T}").prompt, r"a \* b");
+}
+
+#[test]
+fn categories_are_accepted_and_ignored() {
+    let qs = parse_gift(
+        "$CATEGORY: $course$/top/Bencana\n\n\
+         Q1 {T}\n\n\
+         $CATEGORY: $course$/top/Lain\n\
+         Q2 {F}\n",
+    )
+    .unwrap();
+    let prompts: Vec<_> = qs.iter().map(|q| q.prompt.as_str()).collect();
+    assert_eq!(prompts, ["Q1", "Q2"]);
+    assert_eq!(qs[1].id, "q2");
+}
+
+#[test]
+fn comments_are_skipped_but_urls_are_not_comments() {
+    let qs = parse_gift(
+        "// Kuis contoh\n// baris kedua\n\n\
+         // question: 12  name: Satu\n\
+         ::Satu::Lihat https://bnpb.go.id {\n\
+         // komentar di tengah jawaban\n\
+         \t=Ya\n\
+         \t~Tidak\n\
+         }\n\n\
+         \t// indented comment\n\n\
+         Dua {T}\n",
+    )
+    .unwrap();
+    assert_eq!(qs.len(), 2);
+    assert_eq!(qs[0].prompt, "Lihat https://bnpb.go.id");
+    assert_eq!(weights(&qs[0]), [100.0, 0.0]);
+}
+
+#[test]
+fn text_formats_are_stripped_and_the_text_kept() {
+    let q = one("::Fmt::[html]<p>Pilih <b>satu</b></p>{\n\
+         =[markdown]**Ya**#[plain]Betul\n\
+         ~[moodle]Tidak\n\
+         ~[foo] tetap\n\
+         ####[html]<em>umum</em>\n\
+         }");
+    assert_eq!(q.prompt, "<p>Pilih <b>satu</b></p>");
+    let o = options(&q);
+    assert_eq!(o[0].text, "**Ya**");
+    assert_eq!(o[0].feedback.as_deref(), Some("Betul"));
+    assert_eq!(o[1].text, "Tidak");
+    assert_eq!(o[2].text, "[foo] tetap", "an unknown tag is text");
+    assert_eq!(q.feedback.as_deref(), Some("<em>umum</em>"));
+    assert_eq!(one("[markdown]Soal **tebal** {T}").prompt, "Soal **tebal**");
+    assert_eq!(one("[plain]Soal {T}").prompt, "Soal");
+    // A Markdown link at the start is not a format tag.
+    assert_eq!(
+        one("[Pasal 1](https://x.id) berlaku? {T}").prompt,
+        "[Pasal 1](https://x.id) berlaku?"
+    );
+}
+
+#[test]
+fn ids_come_from_unique_titles_else_position() {
+    let qs = parse_gift(
+        "::Fase Bencana!::A {T}\n\n\
+         B {T}\n\n\
+         ::Sama::C {T}\n\n\
+         ::sama::D {T}\n\n\
+         ::q2::E {T}\n\n\
+         ::q6::F {T}\n\n\
+         ::   ::G {T}\n\n\
+         ::Tanpa penutup H {T}\n",
+    )
+    .unwrap();
+    let ids: Vec<_> = qs.iter().map(|q| q.id.as_str()).collect();
+    // `q2` as a title would collide with question 2's positional id; `q6` is its own position.
+    assert_eq!(
+        ids,
+        ["fase-bencana", "q2", "q3", "q4", "q5", "q6", "q7", "q8"]
+    );
+    // Like Moodle, a title without its closing `::` is no title.
+    assert_eq!(qs[7].prompt, "Tanpa penutup H");
+}
+
+#[test]
+fn reads_a_moodle_export() {
+    // The shape Moodle's exporter writes, byte for byte in its conventions.
+    let src = "// question: 0  name: Switch category to $course$/top/Default for Lentera\r\n\
+$CATEGORY: $course$/top/Default for Lentera\r\n\
+\r\n\
+\r\n\
+// question: 101  name: Singkatan\r\n\
+::Singkatan::[html]<p>Singkatan badan daerah?</p>{\r\n\
+\t=%100%BPBD#\r\n\
+\t=%50%BPB#Hampir\r\n\
+}\r\n\
+\r\n\
+// question: 102  name: Tahun\r\n\
+::Tahun::[html]UU 24/2007 terbit tahun?{#\r\n\
+\t=%100%2007:0#\r\n\
+\t~#Lihat judul UU.\r\n\
+\t####UU Penanggulangan Bencana\r\n\
+}\r\n\
+\r\n\
+// question: 103  name: Gempa\r\n\
+::Gempa::[html]Gempa bisa diprediksi.{FALSE##Benar\\: belum bisa.}\r\n\
+\r\n\
+// question: 104  name: Fase\r\n\
+::Fase::[html]Pasangkan.{\r\n\
+\t=Prabencana -> Mitigasi\r\n\
+\t=Pascabencana -> Rehabilitasi\r\n\
+\t= -> Evakuasi\r\n\
+}\r\n";
+    let qs = parse_gift(src).unwrap_or_else(|p| panic!("{p:#?}"));
+    let ids: Vec<_> = qs.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["singkatan", "tahun", "gempa", "fase"]);
+    assert_eq!(qs[0].prompt, "<p>Singkatan badan daerah?</p>");
+    assert_eq!(qs[2].feedback.as_deref(), Some("Benar: belum bisa."));
+    assert_eq!(qs[1].feedback.as_deref(), Some("UU Penanggulangan Bencana"));
+    let QuestionKind::Matching { pairs, distractors } = &qs[3].kind else {
+        panic!()
+    };
+    assert_eq!(
+        (pairs.len(), distractors.as_slice()),
+        (2, ["Evakuasi".to_owned()].as_slice())
+    );
+}
+
+#[test]
+fn parsed_questions_grade_to_full_marks() {
+    let src = "A {=x ~y}\n\nB {~%50%x ~%50%y ~%-50%z}\n\nC {=x =y ~z}\n\nD {T}\n\n\
+               E {=BPBD}\n\nF {#3:1 =%50%10}\n\nG {=a -> 1 =b -> 2 = -> 3}\n";
+    let quiz = Quiz {
+        slug: "gift".into(),
+        title: "GIFT".into(),
+        pass_percent: 70.0,
+        max_attempts: 0,
+        time_limit_minutes: None,
+        shuffle_questions: true,
+        shuffle_options: true,
+        questions: parse_gift(src).unwrap(),
+    };
+    let g = grade(&quiz, b"salt", &answer_key(&quiz, b"salt"));
+    assert_eq!((g.score, g.max_score, g.percent), (7.0, 7.0, 100.0));
+}
+
+#[test]
+fn broken_file_reports_every_problem_with_positions() {
+    let src = "\
+// header
+::Kurung::Soal tanpa penutup {=a ~b
+
+Soal kosong {=}
+
+::Bobot::Soal {~%abc%a ~%50%b}
+
+Pasangan {=a -> b}
+
+Jumlah {~%40%a ~%40%b ~c}
+
+Deskripsi saja, tanpa jawaban.
+
+Tutup } tanpa buka
+
+Dua blok {=a ~b} dan {=c ~d}
+
+Tanpa benar {~a ~b}
+
+Angka {#abc}
+
+Campur {=a ~%50%b ~c}
+
+  Satu jawaban {~a}
+
+{T}
+
+Bukan jawaban {BPBD}
+";
+    let p = problems(src);
+    has(&p, 2, 30, "never closed");
+    has(&p, 4, 14, "empty");
+    has(&p, 6, 17, "`%abc%` is not a number");
+    has(&p, 8, 10, "at least 2 pairs");
+    has(&p, 10, 8, "add up to 80");
+    has(&p, 12, 1, "no answer block");
+    has(&p, 14, 7, "has no `{` before it");
+    has(&p, 16, 22, "only one answer block");
+    has(&p, 18, 13, "no answer is marked right");
+    has(&p, 20, 9, "`abc` is not a number");
+    has(&p, 22, 8, "mixes `=` answers");
+    has(&p, 24, 16, "at least 2 answers");
+    has(&p, 24, 16, "no answer is marked right");
+    has(&p, 26, 1, "no text");
+    has(&p, 28, 16, "short answers start with `=`");
+    assert_eq!(p.len(), 15, "{p:#?}");
+    assert!(
+        p.windows(2)
+            .all(|w| (w[0].line, w[0].column) <= (w[1].line, w[1].column))
+    );
+}
+
+#[test]
+fn more_broken_answers() {
+    let p = problems(
+        "A {~%150%a ~%-50%b}\n\nB {~%50 a ~%50%b}\n\nC {=%50%a ~b}\n\nD {#=%50%3}\n\n\
+         E {=%50%x}\n\nF {#5..1}\n\nG {=a -> b =c}\n\nH {#}\n\nI {=a {b}\n",
+    );
+    has(&p, 1, 5, "between -100 and 100");
+    has(&p, 3, 5, "no closing `%`");
+    has(&p, 5, 4, "always earns 100%");
+    has(&p, 7, 3, "at least one answer worth 100%");
+    has(&p, 9, 3, "at least one answer worth 100%");
+    has(&p, 11, 5, "lower end is larger");
+    has(&p, 13, 12, "no `->`");
+    has(&p, 15, 3, "has no answers");
+    has(&p, 17, 7, "a second `{` inside the answers");
+    assert_eq!(p.len(), 10, "{p:#?}");
+    // An answer beginning with `%` that is not a weight is text, as in Moodle.
+    let q = one("Q {=%s ~%d}");
+    assert_eq!(
+        (options(&q)[0].text.as_str(), options(&q)[1].text.as_str()),
+        ("%s", "%d")
+    );
+}
+
+#[test]
+fn empty_and_comment_only_files_have_no_questions() {
+    for src in ["", "\n\n", "// hanya komentar\n", "$CATEGORY: x\n"] {
+        assert_eq!(
+            problems(src),
+            [Problem {
+                line: 1,
+                column: 1,
+                message: "the file has no questions".into()
+            }],
+            "{src:?}"
+        );
+    }
+}
+
+#[test]
+fn shipped_course_quiz_in_gift() {
+    let qs = parse_gift(include_str!(
+        "../../../content/pelayanan-publik/quizzes/kuis-modul-standar-pelayanan.gift"
+    ))
+    .unwrap_or_else(|p| panic!("{p:#?}"));
+    let kinds: Vec<_> = qs
+        .iter()
+        .map(|q| (q.id.as_str(), q.kind.kind_name()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("m1-lansia", "single_choice"),
+            ("m1-komponen-penyampaian", "multiple_choice"),
+            ("m1-skm-frekuensi", "numerical"),
+            ("m1-maklumat", "true_false"),
+            ("m1-skm-jujur", "single_choice"),
+        ]
+    );
+    assert_eq!(weights(&qs[1]), [25.0, 25.0, 25.0, 25.0, -25.0, -25.0]);
+    assert_eq!(qs[3].kind, QuestionKind::TrueFalse { answer: false });
+    assert!(qs[3].prompt.starts_with("Benar atau salah: maklumat"));
+    assert!(qs.iter().all(|q| q.feedback.is_some()));
+    assert!(options(&qs[0]).iter().all(|o| o.feedback.is_some()));
+    assert!(qs[1].prompt.contains("**semua**"));
+}
