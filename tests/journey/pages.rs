@@ -391,11 +391,10 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap_or_default();
     assert!(
-        res.text()
-            .await
-            .unwrap_or_default()
-            .contains("id=\"problems\"")
+        html.contains("id=\"problems\"") && html.contains("bukan berkas zip"),
+        "problems in Indonesian: {html}"
     );
     let res = upload(csrf.clone(), buf.into_inner())
         .await

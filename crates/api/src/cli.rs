@@ -225,6 +225,7 @@ fn content_check(dir: &Path, json: bool) -> i32 {
             line: 1,
             column: 1,
             message: "no course.toml here or in any subfolder".into(),
+            pesan: "tidak ada course.toml di sini atau di subfolder mana pun".into(),
         });
     }
     if json {

@@ -85,6 +85,10 @@ pub fn check_course(dir: &Path, root: &Path) -> Result<Checked, Vec<Problem>> {
                             "quiz slug '{}' does not match the outline entry '{}'",
                             quiz.slug, source.slug
                         ),
+                        pesan: format!(
+                            "slug kuis '{}' tidak sama dengan entri kerangka '{}'",
+                            quiz.slug, source.slug
+                        ),
                     });
                 }
                 quiz.map_text(&mut |text| lentera_content::render_markdown(text));
@@ -95,6 +99,7 @@ pub fn check_course(dir: &Path, root: &Path) -> Result<Checked, Vec<Problem>> {
                 line: e.line,
                 column: e.column,
                 message: e.message,
+                pesan: e.pesan,
             })),
         }
     }
@@ -111,6 +116,7 @@ pub fn check_course(dir: &Path, root: &Path) -> Result<Checked, Vec<Problem>> {
             line: 1,
             column: 1,
             message: e.to_string(),
+            pesan: format!("folder kursus tidak dapat dibaca: {e}"),
         }]
     })?;
     Ok(Checked {

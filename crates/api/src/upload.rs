@@ -19,8 +19,10 @@ const ALLOWED: &[&str] = &[
     "toml", "md", "gift", "aiken", "txt", "png", "jpg", "jpeg", "gif", "webp", "svg",
 ];
 
-fn problem(file: &str, message: impl Into<String>) -> Problem {
+/// A problem with its English (CLI, API) and Indonesian (pages) wording.
+fn problem(file: &str, message: impl Into<String>, pesan: impl Into<String>) -> Problem {
     Problem {
+        pesan: pesan.into(),
         file: file.to_owned(),
         line: 1,
         column: 1,
@@ -52,6 +54,7 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
         vec![problem(
             "upload.zip",
             format!("not a readable zip file: {e}"),
+            format!("bukan berkas zip yang dapat dibaca: {e}"),
         )]
     })?;
     if archive.len() > MAX_FILES {
@@ -59,6 +62,10 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
             "upload.zip",
             format!(
                 "the zip holds {} entries; at most {MAX_FILES} are allowed",
+                archive.len()
+            ),
+            format!(
+                "zip berisi {} berkas; paling banyak {MAX_FILES} yang diizinkan",
                 archive.len()
             ),
         )]);
@@ -72,6 +79,7 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
                 problems.push(problem(
                     "upload.zip",
                     format!("entry {i} cannot be read: {e}"),
+                    format!("isi ke-{i} tidak dapat dibaca: {e}"),
                 ));
                 continue;
             }
@@ -81,11 +89,19 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
             .map(|n| n.into_owned())
             .unwrap_or_else(|_| format!("entry {i}"));
         if entry.is_symlink() {
-            problems.push(problem(&name, "symbolic links are not allowed in a course"));
+            problems.push(problem(
+                &name,
+                "symbolic links are not allowed in a course",
+                "tautan simbolik (symlink) tidak diizinkan dalam kursus",
+            ));
             continue;
         }
         let Some(relative) = safe_relative(&name) else {
-            problems.push(problem(&name, "this path points outside the course folder"));
+            problems.push(problem(
+                &name,
+                "this path points outside the course folder",
+                "alamat berkas ini menunjuk ke luar folder kursus",
+            ));
             continue;
         };
         if entry.is_dir() {
@@ -108,6 +124,10 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
                     "files of this type are not allowed in a course (allowed: {})",
                     ALLOWED.join(", ")
                 ),
+                format!(
+                    "jenis berkas ini tidak diizinkan dalam kursus (yang diizinkan: {})",
+                    ALLOWED.join(", ")
+                ),
             ));
             continue;
         }
@@ -115,7 +135,11 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
         let room = (MAX_TOTAL - total).min(MAX_FILE) + 1;
         let mut data = Vec::new();
         if let Err(e) = (&mut entry).take(room).read_to_end(&mut data) {
-            problems.push(problem(&name, format!("cannot be unpacked: {e}")));
+            problems.push(problem(
+                &name,
+                format!("cannot be unpacked: {e}"),
+                format!("tidak dapat dibuka: {e}"),
+            ));
             continue;
         }
         let size = data.len() as u64;
@@ -123,6 +147,7 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
             problems.push(problem(
                 &name,
                 format!("the file is larger than {} MiB", MAX_FILE / 1024 / 1024),
+                format!("berkas lebih besar dari {} MiB", MAX_FILE / 1024 / 1024),
             ));
             continue;
         }
@@ -134,6 +159,10 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
                     "the zip unpacks to more than {} MiB",
                     MAX_TOTAL / 1024 / 1024
                 ),
+                format!(
+                    "isi zip setelah dibuka lebih dari {} MiB",
+                    MAX_TOTAL / 1024 / 1024
+                ),
             ));
             return Err(problems);
         }
@@ -143,7 +172,11 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&target, &data));
         if let Err(e) = written {
-            problems.push(problem(&name, format!("cannot be unpacked: {e}")));
+            problems.push(problem(
+                &name,
+                format!("cannot be unpacked: {e}"),
+                format!("tidak dapat dibuka: {e}"),
+            ));
         }
     }
     if !problems.is_empty() {
@@ -153,7 +186,7 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
         return Ok(dest.to_path_buf());
     }
     let folders: Vec<PathBuf> = std::fs::read_dir(dest)
-        .map_err(|e| vec![problem("upload.zip", e.to_string())])?
+        .map_err(|e| vec![problem("upload.zip", e.to_string(), e.to_string())])?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.join("course.toml").is_file())
@@ -163,6 +196,7 @@ pub fn unpack(bytes: &[u8], dest: &Path) -> Result<PathBuf, Vec<Problem>> {
         _ => Err(vec![problem(
             "course.toml",
             "the zip has no course.toml at its top (or in its one top folder)",
+            "zip tidak memuat course.toml di tingkat teratas (atau di satu folder teratasnya)",
         )]),
     }
 }

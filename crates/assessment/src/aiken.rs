@@ -18,12 +18,13 @@ use crate::parse::{Problem, line_col};
 /// Parse an Aiken file into single-choice questions with ids `q1`, `q2`, ... in file order.
 pub fn parse_aiken(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
     let mut problems = Vec::new();
-    let mut report = |at: usize, message: String| {
+    let mut report = |at: usize, message: String, pesan: String| {
         let (line, column) = line_col(src, at);
         problems.push(Problem {
             line,
             column,
             message,
+            pesan,
         });
     };
     let questions = read(src, &mut report);
@@ -32,6 +33,7 @@ pub fn parse_aiken(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
             line: 1,
             column: 1,
             message: "the file has no questions".into(),
+            pesan: "berkas ini tidak berisi soal".into(),
         }]);
     }
     if problems.is_empty() {
@@ -42,8 +44,9 @@ pub fn parse_aiken(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
     }
 }
 
-/// Reads every question, reporting problems by byte offset through `report`.
-fn read(src: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Question> {
+/// Reads every question, reporting problems by byte offset through `report`, in English and
+/// in Bahasa Indonesia.
+fn read(src: &str, report: &mut dyn FnMut(usize, String, String)) -> Vec<Question> {
     let mut questions = Vec::new();
     let mut pending: Option<Pending> = None;
     let mut offset = 0;
@@ -58,7 +61,11 @@ fn read(src: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Question> {
         }
         if let Some((label, text)) = option_line(line) {
             let Some(p) = pending.as_mut() else {
-                report(at, format!("option {label} comes before any question text"));
+                report(
+                    at,
+                    format!("option {label} comes before any question text"),
+                    format!("pilihan {label} muncul sebelum teks soal mana pun"),
+                );
                 continue;
             };
             let expected = char::from(b'A' + u8::try_from(p.options.len()).unwrap_or(25).min(25));
@@ -68,15 +75,26 @@ fn read(src: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Question> {
                     format!(
                         "expected option {expected} here, found {label}; options go A, B, C, ... in order"
                     ),
+                    format!(
+                        "seharusnya pilihan {expected} di sini, tetapi tertulis {label}; pilihan diurutkan A, B, C, ..."
+                    ),
                 );
             }
             if text.is_empty() {
-                report(at, format!("option {label} has no text"));
+                report(
+                    at,
+                    format!("option {label} has no text"),
+                    format!("pilihan {label} tidak berisi teks"),
+                );
             }
             p.options.push((label, text.to_owned()));
         } else if let Some(rest) = answer_line(line) {
             let Some(p) = pending.take() else {
-                report(at, "`ANSWER:` comes before any question text".into());
+                report(
+                    at,
+                    "`ANSWER:` comes before any question text".into(),
+                    "`ANSWER:` muncul sebelum teks soal mana pun".into(),
+                );
                 continue;
             };
             let letter = rest.trim().to_ascii_uppercase();
@@ -86,6 +104,10 @@ fn read(src: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Question> {
                     p.at,
                     format!(
                         "this question needs at least 2 options (found {})",
+                        p.options.len()
+                    ),
+                    format!(
+                        "soal ini memerlukan paling sedikit 2 pilihan (ada {})",
                         p.options.len()
                     ),
                 );
@@ -100,6 +122,11 @@ fn read(src: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Question> {
                     at,
                     format!(
                         "`ANSWER: {}` must name one of the options ({}), like `ANSWER: A`",
+                        rest.trim(),
+                        labels.join(", ")
+                    ),
+                    format!(
+                        "`ANSWER: {}` harus menyebut salah satu pilihan ({}), seperti `ANSWER: A`",
                         rest.trim(),
                         labels.join(", ")
                     ),
@@ -136,6 +163,7 @@ fn read(src: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Question> {
                     report(
                         p.at,
                         "this question has no `ANSWER:` line after its options".into(),
+                        "soal ini tidak punya baris `ANSWER:` sesudah pilihan-pilihannya".into(),
                     );
                     pending = Some(Pending::new(line, at));
                 }
@@ -147,6 +175,7 @@ fn read(src: &str, report: &mut dyn FnMut(usize, String)) -> Vec<Question> {
         report(
             p.at,
             "this question has no `ANSWER:` line after its options".into(),
+            "soal ini tidak punya baris `ANSWER:` sesudah pilihan-pilihannya".into(),
         );
     }
     questions

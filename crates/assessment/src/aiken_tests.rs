@@ -8,7 +8,10 @@ use crate::{ChoiceOption, Problem, QuestionKind, parse_aiken};
 fn problems(src: &str) -> Vec<Problem> {
     match parse_aiken(src) {
         Ok(qs) => panic!("should not parse: {qs:#?}"),
-        Err(p) => p,
+        Err(p) => {
+            crate::tests::assert_translated(&p);
+            p
+        }
     }
 }
 
@@ -134,7 +137,8 @@ fn empty_file_has_no_questions() {
         [Problem {
             line: 1,
             column: 1,
-            message: "the file has no questions".into()
+            message: "the file has no questions".into(),
+            pesan: "berkas ini tidak berisi soal".into()
         }]
     );
 }

@@ -36,7 +36,11 @@ pub fn parse_gift(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
         }
     }
     if parsed.is_empty() && ctx.problems.is_empty() {
-        ctx.report(0, "the file has no questions");
+        ctx.report(
+            0,
+            "the file has no questions",
+            "berkas ini tidak berisi soal",
+        );
     }
     if !ctx.problems.is_empty() {
         ctx.problems.sort_by_key(|p| (p.line, p.column));
@@ -59,12 +63,14 @@ struct Ctx<'s> {
 }
 
 impl Ctx<'_> {
-    fn report(&mut self, at: usize, message: impl Into<String>) {
+    /// `message` is English, `pesan` the same in Bahasa Indonesia.
+    fn report(&mut self, at: usize, message: impl Into<String>, pesan: impl Into<String>) {
         let (line, column) = line_col(self.src, at);
         self.problems.push(Problem {
             line,
             column,
             message: message.into(),
+            pesan: pesan.into(),
         });
     }
 }
@@ -274,6 +280,7 @@ fn weight<'a>(
             ctx.report(
                 start,
                 "this weight has no closing `%`; write it like `~%50%answer`",
+                "bobot ini tidak punya `%` penutup; tulis seperti `~%50%jawaban`",
             );
             return Err(());
         }
@@ -284,6 +291,7 @@ fn weight<'a>(
         ctx.report(
             start,
             format!("the weight `%{raw}%` is not a number; write it like `%50%` or `%-25%`"),
+            format!("bobot `%{raw}%` bukan angka; tulis seperti `%50%` atau `%-25%`"),
         );
         return Err(());
     };
@@ -291,6 +299,7 @@ fn weight<'a>(
         ctx.report(
             start,
             format!("the weight `%{raw}%` must be between {lo} and {hi}"),
+            format!("bobot `%{raw}%` harus antara {lo} dan {hi}"),
         );
         return Err(());
     }
@@ -336,14 +345,14 @@ fn parse_block(ctx: &mut Ctx<'_>, block: &Block) -> Option<(Option<String>, Ques
         (None, None) => {
             ctx.report(
                 start,
-                "this question has no answer block `{...}`; Moodle would import it as a description, which Lentera cannot show. Add answers, or `{}` for an essay",
+                "this question has no answer block `{...}`; Moodle would import it as a description, which Lentera cannot show. Add answers, or `{}` for an essay", "soal ini tidak punya blok jawaban `{...}`; Moodle akan mengimpornya sebagai deskripsi, yang tidak dapat ditampilkan Lentera. Tambahkan jawaban, atau `{}` untuk soal esai",
             );
             return None;
         }
         (Some(o), None) => {
             ctx.report(
                 rest[o].at,
-                "this `{` is never closed; end the answers with `}` (a blank line inside the answers ends the question)",
+                "this `{` is never closed; end the answers with `}` (a blank line inside the answers ends the question)", "`{` ini tidak pernah ditutup; akhiri jawaban dengan `}` (baris kosong di dalam jawaban mengakhiri soal)",
             );
             return None;
         }
@@ -351,13 +360,14 @@ fn parse_block(ctx: &mut Ctx<'_>, block: &Block) -> Option<(Option<String>, Ques
             ctx.report(
                 rest[c].at,
                 "this `}` has no `{` before it; write `\\}` for a literal brace",
+                "`}` ini tidak didahului `{`; tulis `\\}` untuk kurung kurawal biasa",
             );
             return None;
         }
         (Some(o), Some(c)) if c < o => {
             ctx.report(
                 rest[c].at,
-                "this `}` comes before the `{` of the answers; write `\\}` for a literal brace",
+                "this `}` comes before the `{` of the answers; write `\\}` for a literal brace", "`}` ini muncul sebelum `{` pembuka jawaban; tulis `\\}` untuk kurung kurawal biasa",
             );
             return None;
         }
@@ -370,14 +380,22 @@ fn parse_block(ctx: &mut Ctx<'_>, block: &Block) -> Option<(Option<String>, Ques
                     "a second `{}` inside the answers; write `\\{}` for a literal brace",
                     ch.c, ch.c
                 );
-                ctx.report(ch.at, message);
+                let pesan = format!(
+                    "`{}` kedua di dalam jawaban; tulis `\\{}` untuk kurung kurawal biasa",
+                    ch.c, ch.c
+                );
+                ctx.report(ch.at, message, pesan);
             } else {
                 // One message is enough for a second answer block, however it was written.
                 let message = format!(
                     "a question has only one answer block; write `\\{}` for a literal brace",
                     ch.c
                 );
-                ctx.report(ch.at, message);
+                let pesan = format!(
+                    "satu soal hanya boleh punya satu blok jawaban; tulis `\\{}` untuk kurung kurawal biasa",
+                    ch.c
+                );
+                ctx.report(ch.at, message, pesan);
                 break;
             }
         }
@@ -397,7 +415,11 @@ fn parse_block(ctx: &mut Ctx<'_>, block: &Block) -> Option<(Option<String>, Ques
     }
     let prompt = text(&prompt_chars);
     if prompt.is_empty() {
-        ctx.report(start, "this question has no text before its answers");
+        ctx.report(
+            start,
+            "this question has no text before its answers",
+            "soal ini tidak punya teks sebelum jawabannya",
+        );
     }
 
     let mut inner = trim(&rest[open + 1..close]);
@@ -490,10 +512,15 @@ fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Ques
         ctx.report(
             at(lead, block_at),
             "each answer starts with `=` (right) or `~` (wrong); this text has neither",
+            "setiap jawaban diawali `=` (benar) atau `~` (salah); teks ini tidak memakai keduanya",
         );
     }
     if pieces.len() < 2 {
-        ctx.report(block_at, "a choice question needs at least 2 answers");
+        ctx.report(
+            block_at,
+            "a choice question needs at least 2 answers",
+            "soal pilihan memerlukan paling sedikit 2 jawaban",
+        );
     }
     struct Parsed {
         right: bool,
@@ -509,6 +536,7 @@ fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Ques
                 ctx.report(
                     p.at,
                     "an `=` answer always earns 100%; for a weighted answer write `~%50%...`",
+                    "jawaban `=` selalu bernilai 100%; untuk jawaban berbobot tulis `~%50%...`",
                 );
             }
             (None, p.body)
@@ -524,7 +552,7 @@ fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Ques
         let (t, fb) = split_feedback(body);
         let t = text(t);
         if t.is_empty() {
-            ctx.report(p.at, "this answer is empty");
+            ctx.report(p.at, "this answer is empty", "jawaban ini kosong");
         }
         answers.push(Parsed {
             right: p.mark == '=',
@@ -549,12 +577,13 @@ fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Ques
             // model cannot hold; sharing the credit out would quietly change its meaning.
             ctx.report(
                 block_at,
-                "this question mixes `=` answers with positive `~%..%` weights; give every right answer a weight (like `~%50%`) so they add up to 100",
+                "this question mixes `=` answers with positive `~%..%` weights; give every right answer a weight (like `~%50%`) so they add up to 100", "soal ini mencampur jawaban `=` dengan bobot `~%..%` positif; beri setiap jawaban benar sebuah bobot (seperti `~%50%`) sehingga jumlahnya 100",
             );
         } else if rights == 0 && (positive - 100.0).abs() > WEIGHT_SLACK {
             ctx.report(
                 block_at,
                 format!("the positive weights add up to {positive}; they must add up to 100"),
+                format!("jumlah bobot positif adalah {positive}; jumlahnya harus 100"),
             );
         }
         // Several `=` answers: all of them must be chosen, each earning an equal share.
@@ -577,7 +606,7 @@ fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Ques
         if rights == 0 && !answers.is_empty() {
             ctx.report(
                 block_at,
-                "no answer is marked right; mark it with `=`, or give weights like `~%50%` for a multiple-choice question",
+                "no answer is marked right; mark it with `=`, or give weights like `~%50%` for a multiple-choice question", "belum ada jawaban yang ditandai benar; tandai dengan `=`, atau beri bobot seperti `~%50%` untuk soal dengan beberapa jawaban benar",
             );
         }
         answers
@@ -609,6 +638,7 @@ fn parse_matching(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Qu
         ctx.report(
             at(lead, block_at),
             "each pair of a matching question starts with `=`, like `=left -> right`",
+            "setiap pasangan pada soal menjodohkan diawali `=`, seperti `=kiri -> kanan`",
         );
     }
     let mut pairs = Vec::new();
@@ -618,13 +648,18 @@ fn parse_matching(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Qu
             ctx.report(
                 p.at,
                 "this pair has no `->`; write it like `=left -> right`",
+                "pasangan ini tidak punya `->`; tulis seperti `=kiri -> kanan`",
             );
             continue;
         };
         let left = text(&p.body[..arrow]);
         let right = string(&p.body[arrow + 2..]).trim().to_owned();
         if right.is_empty() {
-            ctx.report(p.at, "this pair has nothing after `->`");
+            ctx.report(
+                p.at,
+                "this pair has nothing after `->`",
+                "pasangan ini tidak berisi apa pun sesudah `->`",
+            );
         } else if left.is_empty() {
             // Moodle's way of writing an extra wrong right-hand item: `= -> distractor`.
             distractors.push(right);
@@ -639,6 +674,9 @@ fn parse_matching(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Qu
             format!(
                 "a matching question needs at least 2 pairs like `=left -> right` (found {})",
                 pairs.len()
+            ), format!(
+                "soal menjodohkan memerlukan paling sedikit 2 pasangan seperti `=kiri -> kanan` (ada {})",
+                pairs.len()
             ),
         );
     }
@@ -652,7 +690,7 @@ fn parse_short_answer(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Optio
         // {T}/{F} or a forgotten `=`.
         ctx.report(
             at(lead, block_at),
-            "short answers start with `=`, like `{=BPBD =Badan Penanggulangan Bencana Daerah}`; true/false is `{T}` or `{F}`",
+            "short answers start with `=`, like `{=BPBD =Badan Penanggulangan Bencana Daerah}`; true/false is `{T}` or `{F}`", "jawaban singkat diawali `=`, seperti `{=BPBD =Badan Penanggulangan Bencana Daerah}`; soal benar/salah ditulis `{T}` atau `{F}`",
         );
     }
     let mut answers = Vec::new();
@@ -666,7 +704,7 @@ fn parse_short_answer(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Optio
         let (t, _feedback) = split_feedback(body);
         let t = text(t);
         if t.is_empty() {
-            ctx.report(p.at, "this answer is empty");
+            ctx.report(p.at, "this answer is empty", "jawaban ini kosong");
             continue;
         }
         best = Some(best.map_or(w, |b: f64| b.max(w)));
@@ -676,13 +714,17 @@ fn parse_short_answer(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Optio
         }
     }
     if pieces.is_empty() && lead.is_empty() {
-        ctx.report(block_at, "this answer block has no answers");
+        ctx.report(
+            block_at,
+            "this answer block has no answers",
+            "blok jawaban ini tidak berisi jawaban",
+        );
     } else if let Some(b) = best
         && b < 100.0
     {
         ctx.report(
             block_at,
-            "a short-answer question needs at least one answer worth 100% (an answer without `%..%` is)",
+            "a short-answer question needs at least one answer worth 100% (an answer without `%..%` is)", "soal jawaban singkat memerlukan paling sedikit satu jawaban bernilai 100% (jawaban tanpa `%..%` bernilai 100%)",
         );
     }
     Some(QuestionKind::ShortAnswer {
@@ -713,6 +755,7 @@ fn parse_numerical(ctx: &mut Ctx<'_>, body: &[Ch], block_at: usize) -> Option<Qu
         ctx.report(
             block_at,
             "this numerical question has no answers; write it like `{#3.5:0.1}` or `{#1..5}`",
+            "soal angka ini tidak punya jawaban; tulis seperti `{#3.5:0.1}` atau `{#1..5}`",
         );
     }
     let mut answers = Vec::new();
@@ -723,7 +766,7 @@ fn parse_numerical(ctx: &mut Ctx<'_>, body: &[Ch], block_at: usize) -> Option<Qu
         let (t, _feedback) = split_feedback(body);
         let t = text(t);
         if t.is_empty() {
-            ctx.report(p.at, "this answer is empty");
+            ctx.report(p.at, "this answer is empty", "jawaban ini kosong");
             continue;
         }
         let num = |s: &str| s.trim().parse::<f64>().ok().filter(|n| n.is_finite());
@@ -741,11 +784,13 @@ fn parse_numerical(ctx: &mut Ctx<'_>, body: &[Ch], block_at: usize) -> Option<Qu
                 p.at,
                 format!(
                     "`{t}` is not a number; write `3.5`, `3.5:0.1` (with a tolerance) or `1..5` (a range)"
+                ), format!(
+                    "`{t}` bukan angka; tulis `3.5`, `3.5:0.1` (dengan toleransi) atau `1..5` (rentang)"
                 ),
             ),
             Some((min, max)) if min > max => ctx.report(
                 p.at,
-                format!("in `{t}` the lower end is larger than the upper end"),
+                format!("in `{t}` the lower end is larger than the upper end"), format!("pada `{t}` batas bawah lebih besar daripada batas atas"),
             ),
             Some((min, max)) => answers.push(NumericAnswer {
                 min,
@@ -757,7 +802,7 @@ fn parse_numerical(ctx: &mut Ctx<'_>, body: &[Ch], block_at: usize) -> Option<Qu
     if !answers.is_empty() && !answers.iter().any(|a| a.weight >= 100.0) {
         ctx.report(
             block_at,
-            "a numerical question needs at least one answer worth 100% (an answer without `%..%` is)",
+            "a numerical question needs at least one answer worth 100% (an answer without `%..%` is)", "soal angka memerlukan paling sedikit satu jawaban bernilai 100% (jawaban tanpa `%..%` bernilai 100%)",
         );
     }
     Some(QuestionKind::Numerical { answers })

@@ -17,7 +17,10 @@ fn one(src: &str) -> Question {
 fn problems(src: &str) -> Vec<Problem> {
     match parse_gift(src) {
         Ok(qs) => panic!("should not parse: {qs:#?}"),
-        Err(p) => p,
+        Err(p) => {
+            crate::tests::assert_translated(&p);
+            p
+        }
     }
 }
 
@@ -485,7 +488,8 @@ fn empty_and_comment_only_files_have_no_questions() {
             [Problem {
                 line: 1,
                 column: 1,
-                message: "the file has no questions".into()
+                message: "the file has no questions".into(),
+                pesan: "berkas ini tidak berisi soal".into()
             }],
             "{src:?}"
         );

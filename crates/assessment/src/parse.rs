@@ -17,7 +17,10 @@ use crate::model::{ChoiceOption, MatchPair, NumericAnswer, Question, QuestionKin
 pub struct Problem {
     pub line: u32,
     pub column: u32,
+    /// English.
     pub message: String,
+    /// The same problem in plain Bahasa Indonesia, for the upload page.
+    pub pesan: String,
 }
 
 const KINDS: &str = "single_choice, multiple_choice, true_false, short_answer, numerical, matching, ordering, essay";
@@ -33,7 +36,11 @@ pub fn parse_quiz_toml(src: &str) -> Result<Quiz, Vec<Problem>> {
         // Checking the meaning of a half-parsed file would only add confusing follow-up errors.
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            ctx.report(span, format!("TOML syntax error: {}", e.message().trim()));
+            ctx.report(
+                span,
+                format!("TOML syntax error: {}", e.message().trim()),
+                format!("Sintaks TOML tidak valid: {}", e.message().trim()),
+            );
         }
         return Err(ctx.finish());
     }
@@ -41,6 +48,7 @@ pub fn parse_quiz_toml(src: &str) -> Result<Quiz, Vec<Problem>> {
         map: doc.get_ref(),
         span: doc.span(),
         place: "the quiz".into(),
+        tempat: "kuis".into(),
     };
     let quiz = parse_top(&mut ctx, &top);
     match quiz {
@@ -55,12 +63,14 @@ struct Ctx<'s> {
 }
 
 impl Ctx<'_> {
-    fn report(&mut self, span: Range<usize>, message: impl Into<String>) {
+    /// `message` is English, `pesan` the same in Bahasa Indonesia.
+    fn report(&mut self, span: Range<usize>, message: impl Into<String>, pesan: impl Into<String>) {
         let (line, column) = line_col(self.src, span.start);
         self.problems.push(Problem {
             line,
             column,
             message: message.into(),
+            pesan: pesan.into(),
         });
     }
 
@@ -86,11 +96,13 @@ pub(crate) fn line_col(src: &str, offset: usize) -> (u32, u32) {
     )
 }
 
-/// A TOML table being read, with a human name (`place`) for messages.
+/// A TOML table being read, with a human name for messages: `place` in English, `tempat` in
+/// Bahasa Indonesia.
 struct Table<'a, 'i> {
     map: &'a DeTable<'i>,
     span: Range<usize>,
     place: String,
+    tempat: String,
 }
 
 impl<'a, 'i> Table<'a, 'i> {
@@ -114,6 +126,11 @@ impl<'a, 'i> Table<'a, 'i> {
                 ctx.report(
                     k.span(),
                     format!("unknown key `{}` in {}{hint}", k.get_ref(), self.place),
+                    format!(
+                        "kunci `{}` tidak dikenal di {}{hint}",
+                        k.get_ref(),
+                        self.tempat
+                    ),
                 );
             }
         }
@@ -124,21 +141,26 @@ impl<'a, 'i> Table<'a, 'i> {
         ctx: &mut Ctx<'_>,
         key: &str,
         required: bool,
-        conv: impl FnOnce(&'a DeValue<'i>) -> Result<T, &'static str>,
+        conv: impl FnOnce(&'a DeValue<'i>) -> Result<T, Why>,
     ) -> Option<(T, Range<usize>)> {
         let Some(v) = self.get(key) else {
             if required {
                 ctx.report(
                     self.span.clone(),
                     format!("{} is missing `{key}`", self.place),
+                    format!("{} belum punya `{key}`", self.tempat),
                 );
             }
             return None;
         };
         match conv(v.get_ref()) {
             Ok(x) => Some((x, v.span())),
-            Err(msg) => {
-                ctx.report(v.span(), format!("`{key}` in {} {msg}", self.place));
+            Err((msg, pesan)) => {
+                ctx.report(
+                    v.span(),
+                    format!("`{key}` in {} {msg}", self.place),
+                    format!("`{key}` di {} {pesan}", self.tempat),
+                );
                 None
             }
         }
@@ -150,7 +172,11 @@ impl<'a, 'i> Table<'a, 'i> {
             && required
             && s.trim().is_empty()
         {
-            ctx.report(span.clone(), format!("`{key}` in {} is empty", self.place));
+            ctx.report(
+                span.clone(),
+                format!("`{key}` in {} is empty", self.place),
+                format!("`{key}` di {} kosong", self.tempat),
+            );
         }
         found
     }
@@ -163,12 +189,19 @@ impl<'a, 'i> Table<'a, 'i> {
     fn number(&self, ctx: &mut Ctx<'_>, key: &str, lo: f64, hi: f64) -> Option<f64> {
         let (n, span) = self.field(ctx, key, false, as_number)?;
         if !(lo..=hi).contains(&n) {
-            let range = if hi.is_finite() {
-                format!("between {lo} and {hi}")
+            let (range, rentang) = if hi.is_finite() {
+                (
+                    format!("between {lo} and {hi}"),
+                    format!("antara {lo} dan {hi}"),
+                )
             } else {
-                format!("{lo} or more")
+                (format!("{lo} or more"), format!("{lo} atau lebih"))
             };
-            ctx.report(span, format!("`{key}` in {} must be {range}", self.place));
+            ctx.report(
+                span,
+                format!("`{key}` in {} must be {range}", self.place),
+                format!("`{key}` di {} harus {rentang}", self.tempat),
+            );
         }
         Some(n)
     }
@@ -195,20 +228,26 @@ impl<'a, 'i> Table<'a, 'i> {
                         "each entry of `{key}` in {} must be text in quotes",
                         self.place
                     ),
+                    format!(
+                        "setiap isi `{key}` di {} harus berupa teks di antara tanda kutip",
+                        self.tempat
+                    ),
                 ),
             }
         }
         Some((out, span))
     }
 
-    /// The entries of a list of tables, each wrapped as a [`Table`] named by `name(index, entry)`.
+    /// The entries of a list of tables, each wrapped as a [`Table`] named by `name(index, entry)`
+    /// (English, then Bahasa Indonesia); `example` likewise.
     fn tables(
         &self,
         ctx: &mut Ctx<'_>,
         key: &str,
-        example: &str,
-        name: impl Fn(usize, &Table<'a, 'i>) -> String,
+        example: (&str, &str),
+        name: impl Fn(usize, &Table<'a, 'i>) -> (String, String),
     ) -> Option<(Vec<Table<'a, 'i>>, Range<usize>)> {
+        let (example, contoh) = example;
         let (arr, span) = self.field(ctx, key, true, as_array)?;
         let mut out = Vec::new();
         for (i, v) in arr.iter().enumerate() {
@@ -218,8 +257,9 @@ impl<'a, 'i> Table<'a, 'i> {
                         map,
                         span: v.span(),
                         place: String::new(),
+                        tempat: String::new(),
                     };
-                    t.place = name(i, &t);
+                    (t.place, t.tempat) = name(i, &t);
                     out.push(t);
                 }
                 _ => ctx.report(
@@ -228,6 +268,10 @@ impl<'a, 'i> Table<'a, 'i> {
                         "each entry of `{key}` in {} must look like {example}",
                         self.place
                     ),
+                    format!(
+                        "setiap isi `{key}` di {} harus ditulis seperti {contoh}",
+                        self.tempat
+                    ),
                 ),
             }
         }
@@ -235,15 +279,21 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 }
 
-fn as_text(v: &DeValue<'_>) -> Result<String, &'static str> {
+/// Why a value is wrong: English, then Bahasa Indonesia.
+type Why = (&'static str, &'static str);
+
+fn as_text(v: &DeValue<'_>) -> Result<String, Why> {
     match v {
         DeValue::String(s) => Ok(s.to_string()),
-        _ => Err("must be text in quotes"),
+        _ => Err((
+            "must be text in quotes",
+            "harus berupa teks di antara tanda kutip",
+        )),
     }
 }
 
-fn as_number(v: &DeValue<'_>) -> Result<f64, &'static str> {
-    const MSG: &str = "must be a number";
+fn as_number(v: &DeValue<'_>) -> Result<f64, Why> {
+    const MSG: Why = ("must be a number", "harus berupa angka");
     let n = match v {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).map_err(|_| MSG)? as f64,
         DeValue::Float(f) => f.as_str().parse::<f64>().map_err(|_| MSG)?,
@@ -252,25 +302,34 @@ fn as_number(v: &DeValue<'_>) -> Result<f64, &'static str> {
     if n.is_finite() { Ok(n) } else { Err(MSG) }
 }
 
-fn as_whole(v: &DeValue<'_>) -> Result<u32, &'static str> {
-    const MSG: &str = "must be a whole number, 0 or more";
+fn as_whole(v: &DeValue<'_>) -> Result<u32, Why> {
+    const MSG: Why = (
+        "must be a whole number, 0 or more",
+        "harus bilangan bulat, 0 atau lebih",
+    );
     match v {
         DeValue::Integer(i) => u32::from_str_radix(i.as_str(), i.radix()).map_err(|_| MSG),
         _ => Err(MSG),
     }
 }
 
-fn as_bool(v: &DeValue<'_>) -> Result<bool, &'static str> {
+fn as_bool(v: &DeValue<'_>) -> Result<bool, Why> {
     match v {
         DeValue::Boolean(b) => Ok(*b),
-        _ => Err("must be true or false (without quotes)"),
+        _ => Err((
+            "must be true or false (without quotes)",
+            "harus true atau false (tanpa tanda kutip)",
+        )),
     }
 }
 
-fn as_array<'a, 'i>(v: &'a DeValue<'i>) -> Result<&'a DeArray<'i>, &'static str> {
+fn as_array<'a, 'i>(v: &'a DeValue<'i>) -> Result<&'a DeArray<'i>, Why> {
     match v {
         DeValue::Array(a) => Ok(a),
-        _ => Err("must be a list in square brackets [ ... ]"),
+        _ => Err((
+            "must be a list in square brackets [ ... ]",
+            "harus berupa daftar di dalam kurung siku [ ... ]",
+        )),
     }
 }
 
@@ -304,6 +363,7 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
         ctx.report(
             span.clone(),
             "`slug` may only use a-z, 0-9 and '-' (at most 80 characters)",
+            "`slug` hanya boleh memakai a-z, 0-9 dan '-' (paling banyak 80 karakter)",
         );
     }
     let title = top.text(ctx, "title", true);
@@ -314,18 +374,23 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
     let time_limit = top.field(ctx, "time_limit_minutes", false, as_whole);
     if let Some((0, span)) = &time_limit {
         let msg = "`time_limit_minutes` must be at least 1 (leave it out for no time limit)";
-        ctx.report(span.clone(), msg);
+        let pesan = "`time_limit_minutes` paling sedikit 1 (hapus saja pengaturan ini jika tidak ada batas waktu)";
+        ctx.report(span.clone(), msg, pesan);
     }
     let shuffle_questions = top.boolean(ctx, "shuffle_questions", false).unwrap_or(true);
     let shuffle_options = top.boolean(ctx, "shuffle_options", false).unwrap_or(true);
 
-    let example = "a [[questions]] section";
+    let example = ("a [[questions]] section", "bagian [[questions]]");
     let (tables, span) = top.tables(ctx, "questions", example, |i, t| match t.peek_text("id") {
-        Some(id) => format!("question `{id}`"),
-        None => format!("question {}", i + 1),
+        Some(id) => (format!("question `{id}`"), format!("soal `{id}`")),
+        None => (format!("question {}", i + 1), format!("soal {}", i + 1)),
     })?;
     if tables.is_empty() {
-        ctx.report(span, "the quiz has no questions");
+        ctx.report(
+            span,
+            "the quiz has no questions",
+            "kuis ini tidak berisi soal",
+        );
     }
     let mut questions = Vec::new();
     let mut first_line: HashMap<&str, u32> = HashMap::new();
@@ -337,6 +402,7 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
                 Some(first) => ctx.report(
                     v.span(),
                     format!("question id `{id}` is used twice (first on line {first})"),
+                    format!("id soal `{id}` dipakai dua kali (pertama di baris {first})"),
                 ),
                 None => _ = first_line.insert(id, line),
             }
@@ -362,6 +428,7 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
         ctx.report(
             span.clone(),
             format!("question id `{s}` may only use a-z, 0-9, '_' and '-'"),
+            format!("id soal `{s}` hanya boleh memakai a-z, 0-9, '_' dan '-'"),
         );
     }
     let kind = t.text(ctx, "kind", true);
@@ -383,6 +450,10 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
             ctx.report(
                 kind_span,
                 format!("unknown kind `{other}` in {}; use one of: {KINDS}", t.place),
+                format!(
+                    "jenis soal (kind) `{other}` di {} tidak dikenal; gunakan salah satu dari: {KINDS}",
+                    t.tempat
+                ),
             );
             return None;
         }
@@ -407,6 +478,10 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
                 ctx.report(
                     span,
                     format!("the accepted `answers` of {} must not be empty", t.place),
+                    format!(
+                        "jawaban yang diterima (`answers`) pada {} tidak boleh kosong",
+                        t.tempat
+                    ),
                 );
             }
             Some(QuestionKind::ShortAnswer {
@@ -419,7 +494,11 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
         "ordering" => {
             let (items, span) = t.text_list(ctx, "items", true)?;
             if items.len() < 2 {
-                ctx.report(span, format!("{} needs at least 2 items", t.place));
+                ctx.report(
+                    span,
+                    format!("{} needs at least 2 items", t.place),
+                    format!("{} memerlukan paling sedikit 2 item", t.tempat),
+                );
             }
             Some(QuestionKind::Ordering { items })
         }
@@ -436,9 +515,17 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
 
 fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<QuestionKind> {
     let example = "{ id = \"a\", text = \"...\" }";
-    let (tables, span) = t.tables(ctx, "options", example, |i, o| match o.peek_text("id") {
-        Some(id) => format!("option `{id}` of {}", t.place),
-        None => format!("option {} of {}", i + 1, t.place),
+    let (tables, span) = t.tables(ctx, "options", (example, example), |i, o| {
+        match o.peek_text("id") {
+            Some(id) => (
+                format!("option `{id}` of {}", t.place),
+                format!("pilihan `{id}` pada {}", t.tempat),
+            ),
+            None => (
+                format!("option {} of {}", i + 1, t.place),
+                format!("pilihan {} pada {}", i + 1, t.tempat),
+            ),
+        }
     })?;
     let mut options = Vec::new();
     for o in &tables {
@@ -450,11 +537,13 @@ fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<Qu
                 ctx.report(
                     span.clone(),
                     format!("option id `{s}` may only use a-z, 0-9, '_' and '-'"),
+                    format!("id pilihan `{s}` hanya boleh memakai a-z, 0-9, '_' dan '-'"),
                 );
             } else if options.iter().any(|o: &ChoiceOption| &o.id == s) {
                 ctx.report(
                     span.clone(),
                     format!("option id `{s}` is used twice in {}", t.place),
+                    format!("id pilihan `{s}` dipakai dua kali di {}", t.tempat),
                 );
             }
         }
@@ -479,12 +568,19 @@ fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<Qu
         }
     }
     if tables.len() < 2 {
-        let what = if tables.is_empty() {
-            "has no options"
+        let (what, apa) = if tables.is_empty() {
+            ("has no options", "tidak punya pilihan")
         } else {
-            "needs at least 2 options"
+            (
+                "needs at least 2 options",
+                "memerlukan paling sedikit 2 pilihan",
+            )
         };
-        ctx.report(span.clone(), format!("{} {what}", t.place));
+        ctx.report(
+            span.clone(),
+            format!("{} {what}", t.place),
+            format!("{} {apa}", t.tempat),
+        );
     }
     if options.is_empty() {
         // Already reported above or per option; a count of 0 would only repeat it.
@@ -495,7 +591,11 @@ fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<Qu
                 "{} must have exactly one option with `correct = true` (found {correct})",
                 t.place
             );
-            ctx.report(span, msg);
+            let pesan = format!(
+                "{} harus punya tepat satu pilihan dengan `correct = true` (ada {correct})",
+                t.tempat
+            );
+            ctx.report(span, msg, pesan);
         }
     } else {
         let sum: f64 = options.iter().map(|o| o.weight).filter(|w| *w > 0.0).sum();
@@ -504,7 +604,11 @@ fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<Qu
                 "the positive weights in {} add up to {sum}; they must add up to 100",
                 t.place
             );
-            ctx.report(span, msg);
+            let pesan = format!(
+                "jumlah bobot positif di {} adalah {sum}; jumlahnya harus 100",
+                t.tempat
+            );
+            ctx.report(span, msg, pesan);
         }
     }
     Some(if single {
@@ -515,9 +619,15 @@ fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<Qu
 }
 
 fn parse_numerical(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind> {
-    let example = "{ value = 3.0 } or { min = 2.0, max = 4.0 }";
+    let example = (
+        "{ value = 3.0 } or { min = 2.0, max = 4.0 }",
+        "{ value = 3.0 } atau { min = 2.0, max = 4.0 }",
+    );
     let (tables, span) = t.tables(ctx, "answers", example, |i, _| {
-        format!("answer {} of {}", i + 1, t.place)
+        (
+            format!("answer {} of {}", i + 1, t.place),
+            format!("jawaban {} pada {}", i + 1, t.tempat),
+        )
     })?;
     let mut answers = Vec::new();
     for a in &tables {
@@ -531,21 +641,37 @@ fn parse_numerical(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind>
             a.number(ctx, "max", f64::MIN, f64::MAX),
         );
         let weight = a.number(ctx, "weight", 0.0, 100.0).unwrap_or(100.0);
-        let problem = match (a.has("value"), a.has("min") || a.has("max")) {
-            (true, true) => Some("must use either `value` or `min`/`max`, not both"),
-            (false, false) => Some("needs a `value` or both `min` and `max`"),
+        let problem: Option<Why> = match (a.has("value"), a.has("min") || a.has("max")) {
+            (true, true) => Some((
+                "must use either `value` or `min`/`max`, not both",
+                "harus memakai `value` atau `min`/`max`, tidak keduanya",
+            )),
+            (false, false) => Some((
+                "needs a `value` or both `min` and `max`",
+                "memerlukan `value`, atau `min` dan `max` sekaligus",
+            )),
             (true, false) => None,
-            (false, true) if !(a.has("min") && a.has("max")) => Some("needs both `min` and `max`"),
-            (false, true) if a.has("tolerance") => {
-                Some("uses `tolerance`, which only works with `value`")
-            }
-            (false, true) => min
-                .zip(max)
-                .filter(|(lo, hi)| lo > hi)
-                .map(|_| "has `min` larger than `max`"),
+            (false, true) if !(a.has("min") && a.has("max")) => Some((
+                "needs both `min` and `max`",
+                "memerlukan `min` dan `max` sekaligus",
+            )),
+            (false, true) if a.has("tolerance") => Some((
+                "uses `tolerance`, which only works with `value`",
+                "memakai `tolerance`, yang hanya berlaku bersama `value`",
+            )),
+            (false, true) => min.zip(max).filter(|(lo, hi)| lo > hi).map(|_| {
+                (
+                    "has `min` larger than `max`",
+                    "punya `min` yang lebih besar daripada `max`",
+                )
+            }),
         };
-        if let Some(problem) = problem {
-            ctx.report(a.span.clone(), format!("{} {problem}", a.place));
+        if let Some((problem, masalah)) = problem {
+            ctx.report(
+                a.span.clone(),
+                format!("{} {problem}", a.place),
+                format!("{} {masalah}", a.tempat),
+            );
         }
         let range = value
             .map(|v| (v - tolerance, v + tolerance))
@@ -555,11 +681,19 @@ fn parse_numerical(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind>
         }
     }
     if tables.is_empty() {
-        ctx.report(span, format!("{} has no answers", t.place));
+        ctx.report(
+            span,
+            format!("{} has no answers", t.place),
+            format!("{} tidak punya jawaban", t.tempat),
+        );
     } else if !answers.is_empty() && !answers.iter().any(|a| a.weight >= 100.0) {
         ctx.report(
             span,
             format!("{} needs at least one answer with weight 100", t.place),
+            format!(
+                "{} memerlukan paling sedikit satu jawaban dengan bobot 100",
+                t.tempat
+            ),
         );
     }
     Some(QuestionKind::Numerical { answers })
@@ -571,8 +705,11 @@ fn parse_matching(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind> 
         .map(|d| d.0)
         .unwrap_or_default();
     let example = "{ left = \"...\", right = \"...\" }";
-    let (tables, span) = t.tables(ctx, "pairs", example, |i, _| {
-        format!("pair {} of {}", i + 1, t.place)
+    let (tables, span) = t.tables(ctx, "pairs", (example, example), |i, _| {
+        (
+            format!("pair {} of {}", i + 1, t.place),
+            format!("pasangan {} pada {}", i + 1, t.tempat),
+        )
     })?;
     let mut pairs = Vec::new();
     for p in &tables {
@@ -584,7 +721,11 @@ fn parse_matching(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind> 
         }
     }
     if tables.len() < 2 {
-        ctx.report(span, format!("{} needs at least 2 pairs", t.place));
+        ctx.report(
+            span,
+            format!("{} needs at least 2 pairs", t.place),
+            format!("{} memerlukan paling sedikit 2 pasangan", t.tempat),
+        );
     }
     Some(QuestionKind::Matching { pairs, distractors })
 }

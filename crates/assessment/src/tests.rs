@@ -105,7 +105,17 @@ fn score(r: ResponseEntry) -> f64 {
 }
 
 fn problems(src: &str) -> Vec<Problem> {
-    parse_quiz_toml(src).unwrap_err()
+    let p = parse_quiz_toml(src).unwrap_err();
+    assert_translated(&p);
+    p
+}
+
+/// Every problem carries an Indonesian `pesan` of its own, not a copy of the English message.
+pub(crate) fn assert_translated(problems: &[Problem]) {
+    for p in problems {
+        assert!(!p.pesan.trim().is_empty(), "no pesan in {p:#?}");
+        assert_ne!(p.pesan, p.message, "pesan is not translated in {p:#?}");
+    }
 }
 
 #[test]
@@ -272,13 +282,15 @@ fn syntax_errors_and_missing_questions() {
     let p = problems("slug = \"a\"\ntitle = \n");
     assert_eq!(p[0].line, 2);
     assert!(p[0].message.starts_with("TOML syntax error"));
+    assert!(p[0].pesan.starts_with("Sintaks TOML tidak valid: "));
     let p = problems("slug = \"a\"\ntitle = \"T\"\n");
     assert_eq!(
         p,
         [Problem {
             line: 1,
             column: 1,
-            message: "the quiz is missing `questions`".into()
+            message: "the quiz is missing `questions`".into(),
+            pesan: "kuis belum punya `questions`".into()
         }]
     );
 }
@@ -604,4 +616,58 @@ fn validate_response_errors() {
         serde_json::to_string(&parsed).unwrap(),
         r#"{"question":"q3","choices":["true"]}"#
     );
+}
+
+#[test]
+fn every_problem_has_an_indonesian_pesan() {
+    // The broken cases of the other tests go through `problems`, which checks every problem;
+    // this one runs broken files of all three formats side by side.
+    let toml = r#"slug = "Kuis Saya"
+title = 3
+warna = "merah"
+
+[[questions]]
+id = "q1"
+kind = "single_choice"
+prompt = "p"
+options = [ { id = "a", text = "A" } ]
+
+[[questions]]
+id = "q2"
+kind = "numerical"
+prompt = "p"
+answers = [ { value = 1.0, min = 0.0 } ]
+"#;
+    let p = problems(toml);
+    assert!(p.len() >= 5, "{p:#?}");
+    let pesan: Vec<&str> = p.iter().map(|p| p.pesan.as_str()).collect();
+    assert!(
+        pesan.contains(&"kunci `warna` tidak dikenal di kuis"),
+        "{pesan:?}"
+    );
+    assert!(
+        pesan.contains(&"`title` di kuis harus berupa teks di antara tanda kutip"),
+        "{pesan:?}"
+    );
+    assert!(
+        pesan.contains(&"soal `q1` memerlukan paling sedikit 2 pilihan"),
+        "{pesan:?}"
+    );
+    assert!(
+        pesan.contains(
+            &"jawaban 1 pada soal `q2` harus memakai `value` atau `min`/`max`, tidak keduanya"
+        ),
+        "{pesan:?}"
+    );
+    assert_translated(&problems("slug = \n"));
+
+    let gift = "::A:: Siapa? {=BPBD ~%abc%BMKG}\n\nTanpa jawaban\n\n::C:: Pasangkan {=a -> b}\n";
+    let p = crate::parse_gift(gift).unwrap_err();
+    assert!(p.len() >= 3, "{p:#?}");
+    assert_translated(&p);
+
+    let aiken = "B. sebelum soal\nSoal?\nA. satu\nANSWER: Z\nSoal dua?\nA. x\nB.\nANSWER: A\n";
+    let p = crate::parse_aiken(aiken).unwrap_err();
+    assert!(p.len() >= 3, "{p:#?}");
+    assert_translated(&p);
 }

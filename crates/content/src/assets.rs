@@ -1,5 +1,7 @@
 //! Checking files in assets/: allowed types, size limit, readable images, script-free SVG.
 
+use crate::position::Texts;
+
 /// Assets above this size are refused: lessons are read on slow regional connections.
 pub(crate) const MAX_ASSET_BYTES: u64 = 1024 * 1024;
 
@@ -15,21 +17,32 @@ pub(crate) fn content_type(ext: &str) -> Option<&'static str> {
     })
 }
 
-/// Width and height for the `<img>` tag, or an explanation of why the file is not a usable image.
-pub(crate) fn check_image(ext: &str, bytes: &[u8]) -> Result<Option<(u32, u32)>, String> {
+/// Width and height for the `<img>` tag, or an explanation (English, then Bahasa Indonesia)
+/// of why the file is not a usable image.
+pub(crate) fn check_image(ext: &str, bytes: &[u8]) -> Result<Option<(u32, u32)>, Texts> {
     if ext == "svg" {
         let text = String::from_utf8_lossy(bytes);
-        if let Some(bad) = svg_danger(&text) {
-            return Err(format!(
-                "this SVG contains {bad}, which is not allowed because it could run code in the learner's browser; export the drawing again without scripts"
+        if let Some((bad, buruk)) = svg_danger(&text) {
+            return Err((
+                format!(
+                    "this SVG contains {bad}, which is not allowed because it could run code in the learner's browser; export the drawing again without scripts"
+                ),
+                format!(
+                    "SVG ini berisi {buruk}, yang tidak diizinkan karena dapat menjalankan kode di peramban peserta; ekspor ulang gambarnya tanpa skrip"
+                ),
             ));
         }
         return Ok(svg_size(&text));
     }
     match imagesize::blob_size(bytes) {
         Ok(size) => Ok(Some((clamp(size.width), clamp(size.height)))),
-        Err(_) => Err(format!(
-            "this file could not be read as a .{ext} image; it may be damaged or have the wrong extension"
+        Err(_) => Err((
+            format!(
+                "this file could not be read as a .{ext} image; it may be damaged or have the wrong extension"
+            ),
+            format!(
+                "berkas ini tidak dapat dibaca sebagai gambar .{ext}; mungkin berkasnya rusak atau ekstensinya salah"
+            ),
         )),
     }
 }
@@ -40,17 +53,26 @@ fn clamp(n: usize) -> u32 {
 
 /// SVG served from our own origin runs scripts when opened directly, so anything scriptable
 /// is refused up front rather than trusting every deployment to set a CSP for assets.
-fn svg_danger(text: &str) -> Option<&'static str> {
+/// What was found, in English and in Bahasa Indonesia.
+fn svg_danger(text: &str) -> Option<(&'static str, &'static str)> {
     let lower = text.to_ascii_lowercase();
-    for (needle, what) in [
-        ("<script", "a <script> element"),
-        ("javascript:", "a javascript: link"),
-        ("<foreignobject", "a <foreignObject> element"),
-        ("<!entity", "an <!ENTITY> declaration"),
-        ("<iframe", "an <iframe> element"),
+    for (needle, what, apa) in [
+        ("<script", "a <script> element", "elemen <script>"),
+        ("javascript:", "a javascript: link", "tautan javascript:"),
+        (
+            "<foreignobject",
+            "a <foreignObject> element",
+            "elemen <foreignObject>",
+        ),
+        (
+            "<!entity",
+            "an <!ENTITY> declaration",
+            "deklarasi <!ENTITY>",
+        ),
+        ("<iframe", "an <iframe> element", "elemen <iframe>"),
     ] {
         if lower.contains(needle) {
-            return Some(what);
+            return Some((what, apa));
         }
     }
     // Event handler attributes: whitespace, "on", letters, optional spaces, "=".
@@ -66,7 +88,10 @@ fn svg_danger(text: &str) -> Option<&'static str> {
                 j += 1;
             }
             if letters > 0 && j < b.len() && b[j] == b'=' {
-                return Some("an event handler attribute (such as onload=)");
+                return Some((
+                    "an event handler attribute (such as onload=)",
+                    "atribut penangan peristiwa (seperti onload=)",
+                ));
             }
         }
     }

@@ -36,9 +36,10 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// `offset` is relative to the TOML, not to the file.
-    pub fn report(&mut self, offset: usize, message: impl Into<String>) {
-        let problem = position::at(self.file, self.text, self.base + offset, message);
+    /// `offset` is relative to the TOML, not to the file; `message` is English, `pesan` the
+    /// same in Bahasa Indonesia.
+    pub fn report(&mut self, offset: usize, message: impl Into<String>, pesan: impl Into<String>) {
+        let problem = position::at(self.file, self.text, self.base + offset, message, pesan);
         self.problems.push(problem);
     }
 
@@ -49,34 +50,44 @@ impl<'a> Doc<'a> {
         for e in errors {
             let offset = e.span().map_or(0, |s| s.start);
             let message = format!("TOML syntax error: {}", e.message().trim());
-            self.report(offset, message);
+            let pesan = format!("Sintaks TOML tidak valid: {}", e.message().trim());
+            self.report(offset, message, pesan);
         }
         table
     }
 
     pub fn check_keys(&mut self, t: Table<'_, '_>, allowed: &[&str]) {
-        self.check_keys_misplaced(t, allowed, &[], "");
+        self.check_keys_misplaced(t, allowed, &[], "", "");
     }
 
     /// Like [`Doc::check_keys`], but a key in `misplaced` is known elsewhere, so it gets the
-    /// message `why` instead of the list of allowed keys.
+    /// message `why` (in Indonesian `mengapa`) instead of the list of allowed keys.
     pub fn check_keys_misplaced(
         &mut self,
         t: Table<'_, '_>,
         allowed: &[&str],
         misplaced: &[&str],
         why: &str,
+        mengapa: &str,
     ) {
         for key in t.map.keys() {
             let name: &str = key.get_ref();
             if misplaced.contains(&name) {
-                self.report(key.span().start, format!("`{name}` {why}"));
+                self.report(
+                    key.span().start,
+                    format!("`{name}` {why}"),
+                    format!("`{name}` {mengapa}"),
+                );
             } else if !allowed.contains(&name) {
                 let message = format!(
                     "unknown setting `{name}` (allowed here: {})",
                     allowed.join(", ")
                 );
-                self.report(key.span().start, message);
+                let pesan = format!(
+                    "pengaturan `{name}` tidak dikenal (yang boleh di sini: {})",
+                    allowed.join(", ")
+                );
+                self.report(key.span().start, message, pesan);
             }
         }
     }
@@ -94,17 +105,27 @@ impl<'a> Doc<'a> {
             .find(|(k, _)| k.get_ref() == key)
             .map(|(_, v)| v);
         if found.is_none() && required {
-            self.report(t.at, format!("missing required setting `{key}`"));
+            self.report(
+                t.at,
+                format!("missing required setting `{key}`"),
+                format!("pengaturan wajib `{key}` belum diisi"),
+            );
         }
         found
     }
 
-    fn wrong_type(&mut self, v: &Spanned<DeValue<'_>>, key: &str, expected: &str) {
-        let message = format!(
-            "`{key}` must be {expected}, but it is {}",
-            describe(v.get_ref())
-        );
-        self.report(v.span().start, message);
+    /// `expected` is English, `diharapkan` the same in Bahasa Indonesia.
+    fn wrong_type(
+        &mut self,
+        v: &Spanned<DeValue<'_>>,
+        key: &str,
+        expected: &str,
+        diharapkan: &str,
+    ) {
+        let (found, isinya) = describe(v.get_ref());
+        let message = format!("`{key}` must be {expected}, but it is {found}");
+        let pesan = format!("`{key}` harus {diharapkan}, tetapi isinya {isinya}");
+        self.report(v.span().start, message, pesan);
     }
 
     pub fn string(
@@ -116,12 +137,16 @@ impl<'a> Doc<'a> {
         let v = self.value(t, key, required)?;
         match v.get_ref() {
             DeValue::String(s) if s.trim().is_empty() => {
-                self.report(v.span().start, format!("`{key}` must not be empty"));
+                self.report(
+                    v.span().start,
+                    format!("`{key}` must not be empty"),
+                    format!("`{key}` tidak boleh kosong"),
+                );
                 None
             }
             DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
             _ => {
-                self.wrong_type(v, key, "text in quotes");
+                self.wrong_type(v, key, "text in quotes", "teks di antara tanda kutip");
                 None
             }
         }
@@ -136,6 +161,7 @@ impl<'a> Doc<'a> {
     ) -> Option<i64> {
         let v = self.value(t, key, required)?;
         let expected = format!("a whole number from {} to {}", range.start(), range.end());
+        let diharapkan = format!("bilangan bulat {} sampai {}", range.start(), range.end());
         let n = match v.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
             _ => None,
@@ -143,7 +169,7 @@ impl<'a> Doc<'a> {
         match n {
             Some(n) if range.contains(&n) => Some(n),
             _ => {
-                self.wrong_type(v, key, &expected);
+                self.wrong_type(v, key, &expected, &diharapkan);
                 None
             }
         }
@@ -155,7 +181,7 @@ impl<'a> Doc<'a> {
         match as_number(v.get_ref()) {
             Some(n) if n > 0.0 => Some(n),
             _ => {
-                self.wrong_type(v, key, "a number greater than 0");
+                self.wrong_type(v, key, "a number greater than 0", "angka lebih dari 0");
                 None
             }
         }
@@ -173,7 +199,8 @@ impl<'a> Doc<'a> {
             Some(n) if range.contains(&n) => Some(n),
             _ => {
                 let expected = format!("a number from {} to {}", range.start(), range.end());
-                self.wrong_type(v, key, &expected);
+                let diharapkan = format!("angka {} sampai {}", range.start(), range.end());
+                self.wrong_type(v, key, &expected, &diharapkan);
                 None
             }
         }
@@ -184,7 +211,7 @@ impl<'a> Doc<'a> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             _ => {
-                self.wrong_type(v, key, "true or false");
+                self.wrong_type(v, key, "true or false", "true atau false");
                 None
             }
         }
@@ -193,14 +220,24 @@ impl<'a> Doc<'a> {
     pub fn strings(&mut self, t: Table<'_, '_>, key: &str, required: bool) -> Option<Vec<String>> {
         let v = self.value(t, key, required)?;
         let DeValue::Array(items) = v.get_ref() else {
-            self.wrong_type(v, key, "a list of texts, like [\"a\", \"b\"]");
+            self.wrong_type(
+                v,
+                key,
+                "a list of texts, like [\"a\", \"b\"]",
+                "daftar teks, seperti [\"a\", \"b\"]",
+            );
             return None;
         };
         let mut out = Vec::new();
         for item in items.iter() {
             match item.get_ref() {
                 DeValue::String(s) if !s.trim().is_empty() => out.push(s.to_string()),
-                _ => self.wrong_type(item, key, "a list of non-empty texts"),
+                _ => self.wrong_type(
+                    item,
+                    key,
+                    "a list of non-empty texts",
+                    "daftar teks yang tidak kosong",
+                ),
             }
         }
         Some(out)
@@ -212,7 +249,12 @@ impl<'a> Doc<'a> {
             return Vec::new();
         };
         let DeValue::Array(items) = v.get_ref() else {
-            self.wrong_type(v, key, &format!("a list of [[{key}]] sections"));
+            self.wrong_type(
+                v,
+                key,
+                &format!("a list of [[{key}]] sections"),
+                &format!("daftar bagian [[{key}]]"),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -222,7 +264,12 @@ impl<'a> Doc<'a> {
                     map,
                     at: item.span().start,
                 }),
-                _ => self.wrong_type(item, key, &format!("a list of [[{key}]] sections")),
+                _ => self.wrong_type(
+                    item,
+                    key,
+                    &format!("a list of [[{key}]] sections"),
+                    &format!("daftar bagian [[{key}]]"),
+                ),
             }
         }
         out
@@ -241,15 +288,25 @@ fn as_number(v: &DeValue<'_>) -> Option<f64> {
     n.filter(|n| n.is_finite())
 }
 
-/// Says what the author actually wrote, in words rather than Rust or TOML type names.
-fn describe(v: &DeValue<'_>) -> String {
+/// Says what the author actually wrote, in words rather than Rust or TOML type names:
+/// in English and in Bahasa Indonesia.
+fn describe(v: &DeValue<'_>) -> (String, String) {
     match v {
-        DeValue::String(s) => format!("the text \"{s}\""),
-        DeValue::Integer(i) => format!("the number {}", i.as_str()),
-        DeValue::Float(f) => format!("the number {}", f.as_str()),
-        DeValue::Boolean(b) => format!("the value {b}"),
-        DeValue::Datetime(d) => format!("the date {d}"),
-        DeValue::Array(_) => "a list".to_owned(),
-        DeValue::Table(_) => "a section (table)".to_owned(),
+        DeValue::String(s) => (format!("the text \"{s}\""), format!("teks \"{s}\"")),
+        DeValue::Integer(i) => (
+            format!("the number {}", i.as_str()),
+            format!("angka {}", i.as_str()),
+        ),
+        DeValue::Float(f) => (
+            format!("the number {}", f.as_str()),
+            format!("angka {}", f.as_str()),
+        ),
+        DeValue::Boolean(b) => (format!("the value {b}"), format!("nilai {b}")),
+        DeValue::Datetime(d) => (format!("the date {d}"), format!("tanggal {d}")),
+        DeValue::Array(_) => ("a list".to_owned(), "sebuah daftar".to_owned()),
+        DeValue::Table(_) => (
+            "a section (table)".to_owned(),
+            "sebuah bagian (tabel)".to_owned(),
+        ),
     }
 }

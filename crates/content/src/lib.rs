@@ -22,7 +22,11 @@ pub struct Problem {
     pub file: String,
     pub line: u32,
     pub column: u32,
+    /// English, for the CLI and logs.
     pub message: String,
+    /// The same problem in plain Bahasa Indonesia, for the upload page.
+    #[serde(default)]
+    pub pesan: String,
 }
 
 impl fmt::Display for Problem {
@@ -153,7 +157,11 @@ pub fn load_courses(dir: &Path) -> Vec<(PathBuf, Result<Course, Vec<Problem>>)> 
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            let problem = position::whole_file(".", format!("the folder could not be read: {e}"));
+            let problem = position::whole_file(
+                ".",
+                format!("the folder could not be read: {e}"),
+                format!("folder ini tidak dapat dibaca: {e}"),
+            );
             return vec![(dir.to_path_buf(), Err(vec![problem]))];
         }
     };
@@ -175,7 +183,12 @@ pub fn load_courses(dir: &Path) -> Vec<(PathBuf, Result<Course, Vec<Problem>>)> 
                     course.slug,
                     first.display()
                 );
-                result = Err(vec![slug_problem(&dir, message)]);
+                let pesan = format!(
+                    "slug kursus `{}` sudah dipakai oleh kursus di {}; setiap kursus harus punya slug sendiri",
+                    course.slug,
+                    first.display()
+                );
+                result = Err(vec![slug_problem(&dir, message, pesan)]);
             } else {
                 seen.push((course.slug.clone(), dir.clone()));
             }
@@ -186,7 +199,7 @@ pub fn load_courses(dir: &Path) -> Vec<(PathBuf, Result<Course, Vec<Problem>>)> 
 }
 
 /// Points at the `slug =` line of course.toml (already known to be valid TOML).
-fn slug_problem(dir: &Path, message: String) -> Problem {
+fn slug_problem(dir: &Path, message: String, pesan: String) -> Problem {
     let text = std::fs::read_to_string(dir.join("course.toml")).unwrap_or_default();
     let line = text
         .lines()
@@ -197,5 +210,6 @@ fn slug_problem(dir: &Path, message: String) -> Problem {
         line,
         column: 1,
         message,
+        pesan,
     }
 }

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::assets::{self, MAX_ASSET_BYTES};
 use crate::fields::{Doc, Table};
 use crate::markdown::{self, CourseLinks, ImageSizes};
-use crate::position::{self, whole_file};
+use crate::position::{self, Texts, whole_file};
 use crate::{Asset, Course, ItemKind, Lesson, Module, OutlineItem, Problem, QuizSource};
 
 /// Lessons and quizzes are text; anything this big is a mistake, and the cap bounds memory.
@@ -37,6 +37,10 @@ const QUIZ_SETTINGS: &[&str] = &[
     "max_attempts",
     "time_limit_minutes",
 ];
+
+/// A folder, its allowed extensions, the English and Indonesian names of its kind of file,
+/// and the English and Indonesian lists of the allowed extensions.
+type FolderRule<'a> = (&'a str, &'a [&'a str], &'a str, &'a str, &'a str, &'a str);
 
 /// Relative path to contents; `None` when the file was too large to read (already reported).
 type Files = BTreeMap<String, Option<Vec<u8>>>;
@@ -65,18 +69,25 @@ struct QuizSettings {
 }
 
 impl Item {
-    /// The item's file and format, or a problem message when there is not exactly one file.
+    /// The item's file and format, or a problem message (English, then Bahasa Indonesia) when
+    /// there is not exactly one file.
     fn file(
         &self,
         files: &Files,
         used: &mut HashSet<String>,
-    ) -> Result<(String, &'static str), String> {
+    ) -> Result<(String, &'static str), Texts> {
         if self.kind == ItemKind::Lesson {
             let file = format!("lessons/{}.md", self.slug);
             if !files.contains_key(&file) {
-                return Err(format!(
-                    "the lesson `{}` has no file: {file} does not exist",
-                    self.slug
+                return Err((
+                    format!(
+                        "the lesson `{}` has no file: {file} does not exist",
+                        self.slug
+                    ),
+                    format!(
+                        "materi `{}` tidak punya berkas: {file} tidak ada",
+                        self.slug
+                    ),
                 ));
             }
             return Ok((file, "md"));
@@ -87,20 +98,34 @@ impl Item {
             .filter(|(file, _)| files.contains_key(file))
             .collect();
         match found.as_slice() {
-            [] => Err(format!(
-                "the quiz `{0}` has no file: add quizzes/{0}.toml, quizzes/{0}.gift or quizzes/{0}.aiken",
-                self.slug
+            [] => Err((
+                format!(
+                    "the quiz `{0}` has no file: add quizzes/{0}.toml, quizzes/{0}.gift or quizzes/{0}.aiken",
+                    self.slug
+                ),
+                format!(
+                    "kuis `{0}` tidak punya berkas: tambahkan quizzes/{0}.toml, quizzes/{0}.gift atau quizzes/{0}.aiken",
+                    self.slug
+                ),
             )),
             [one] => Ok(one.clone()),
             several => {
                 // Counted as used so they are not also reported as unused.
                 used.extend(several.iter().map(|(file, _)| file.clone()));
                 let names: Vec<&str> = several.iter().map(|(file, _)| file.as_str()).collect();
-                Err(format!(
-                    "the quiz `{}` has {} files ({}); keep only one of them",
-                    self.slug,
-                    several.len(),
-                    names.join(", ")
+                Err((
+                    format!(
+                        "the quiz `{}` has {} files ({}); keep only one of them",
+                        self.slug,
+                        several.len(),
+                        names.join(", ")
+                    ),
+                    format!(
+                        "kuis `{}` punya {} berkas ({}); simpan satu saja",
+                        self.slug,
+                        several.len(),
+                        names.join(", ")
+                    ),
                 ))
             }
         }
@@ -138,6 +163,7 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
             problems.push(whole_file(
                 "course.toml",
                 "this folder has no course.toml; every course folder needs one describing the course and its modules",
+                "folder ini tidak punya course.toml; setiap folder kursus memerlukannya untuk menjelaskan kursus dan modul-modulnya",
             ));
         }
         return Err(finish(problems));
@@ -170,8 +196,8 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
     for item in &spec.items {
         let (file, format) = match item.file(&files, &mut used) {
             Ok(found) => found,
-            Err(message) => {
-                problems.push(position::at("course.toml", text, item.pos, message));
+            Err((message, pesan)) => {
+                problems.push(position::at("course.toml", text, item.pos, message, pesan));
                 continue;
             }
         };
@@ -198,7 +224,10 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
                         let message = format!(
                             "`{key}` on a quiz item is only for GIFT and Aiken quizzes; {file} has its own settings, set `{key}` there"
                         );
-                        problems.push(position::at("course.toml", text, *pos, message));
+                        let pesan = format!(
+                            "`{key}` pada item kuis hanya untuk kuis GIFT dan Aiken; {file} punya pengaturannya sendiri, isi `{key}` di sana"
+                        );
+                        problems.push(position::at("course.toml", text, *pos, message, pesan));
                     }
                 }
                 let s = &item.settings;
@@ -219,16 +248,18 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
     }
 
     for path in files.keys() {
-        let folders: [(&str, &[&str], &str, &str); 2] = [
-            ("lessons/", &[".md"], "lesson", ".md"),
+        let folders: [FolderRule<'_>; 2] = [
+            ("lessons/", &[".md"], "lesson", "materi", ".md", ".md"),
             (
                 "quizzes/",
                 &[".toml", ".gift", ".aiken"],
                 "quiz",
+                "kuis",
                 ".toml, .gift or .aiken",
+                ".toml, .gift atau .aiken",
             ),
         ];
-        for (folder, exts, what, ext_list) in folders {
+        for (folder, exts, what, apa, ext_list, daftar_ext) in folders {
             let Some(name) = path.strip_prefix(folder) else {
                 continue;
             };
@@ -237,14 +268,20 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
                 let message = format!(
                     "only {what} files ending in {ext_list} belong directly in {folder}; move or delete this file"
                 );
-                problems.push(whole_file(path, message));
+                let pesan = format!(
+                    "hanya berkas {apa} berakhiran {daftar_ext} yang boleh langsung berada di {folder}; pindahkan atau hapus berkas ini"
+                );
+                problems.push(whole_file(path, message, pesan));
             } else if let Some(slug) = slug
                 && !used.contains(path)
             {
                 let message = format!(
                     "this {what} is not used: add `{what} = \"{slug}\"` to a module in course.toml, or delete the file"
                 );
-                problems.push(whole_file(path, message));
+                let pesan = format!(
+                    "{apa} ini tidak dipakai: tambahkan `{what} = \"{slug}\"` ke salah satu modul di course.toml, atau hapus berkasnya"
+                );
+                problems.push(whole_file(path, message, pesan));
             }
         }
     }
@@ -289,6 +326,7 @@ fn check_assets(files: &Files, problems: &mut Vec<Problem>) -> (Vec<Asset>, Imag
             problems.push(whole_file(
                 path,
                 "this file type is not allowed in assets/; use png, jpg, jpeg, gif, webp or svg images",
+                "jenis berkas ini tidak diizinkan di assets/; gunakan gambar png, jpg, jpeg, gif, webp atau svg",
             ));
             continue;
         };
@@ -301,7 +339,7 @@ fn check_assets(files: &Files, problems: &mut Vec<Problem>) -> (Vec<Asset>, Imag
                     bytes: bytes.clone(),
                 });
             }
-            Err(message) => problems.push(whole_file(path, message)),
+            Err((message, pesan)) => problems.push(whole_file(path, message, pesan)),
         }
     }
     (assets, sizes)
@@ -322,6 +360,7 @@ fn walk(dir: &Path, prefix: &str, files: &mut Files, problems: &mut Vec<Problem>
             problems.push(whole_file(
                 name,
                 format!("this folder could not be read: {e}"),
+                format!("folder ini tidak dapat dibaca: {e}"),
             ));
             return;
         }
@@ -333,6 +372,7 @@ fn walk(dir: &Path, prefix: &str, files: &mut Files, problems: &mut Vec<Problem>
             problems.push(whole_file(
                 &rel,
                 "this file name contains unusual characters; rename it",
+                "nama berkas ini mengandung karakter yang tidak biasa; ganti namanya",
             ));
             continue;
         };
@@ -349,6 +389,7 @@ fn walk(dir: &Path, prefix: &str, files: &mut Files, problems: &mut Vec<Problem>
             problems.push(whole_file(
                 &rel,
                 "shortcuts (symbolic links) are not allowed; copy the real file here",
+                "pintasan (symbolic link) tidak diizinkan; salin berkas aslinya ke sini",
             ));
         } else if meta.is_dir() {
             walk(&entry.path(), &format!("{rel}/"), files, problems);
@@ -365,7 +406,13 @@ fn walk(dir: &Path, prefix: &str, files: &mut Files, problems: &mut Vec<Problem>
                     limit / 1024,
                     limit / 1_048_576
                 );
-                problems.push(whole_file(&rel, message));
+                let pesan = format!(
+                    "berkas ini berukuran {} KB, melebihi batas {} KB ({} MiB); perkecil ukurannya",
+                    meta.len().div_ceil(1024),
+                    limit / 1024,
+                    limit / 1_048_576
+                );
+                problems.push(whole_file(&rel, message, pesan));
                 files.insert(rel, None);
             } else {
                 match fs::read(entry.path()) {
@@ -375,6 +422,7 @@ fn walk(dir: &Path, prefix: &str, files: &mut Files, problems: &mut Vec<Problem>
                     Err(e) => problems.push(whole_file(
                         &rel,
                         format!("this file could not be read: {e}"),
+                        format!("berkas ini tidak dapat dibaca: {e}"),
                     )),
                 }
             }
@@ -406,10 +454,17 @@ fn valid_slug(s: &str, min: usize) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn slug_message(s: &str, min: usize) -> String {
-    format!(
-        "`{s}` is not a valid slug: use {min} to 80 characters, only lowercase letters a-z, digits and hyphens (like `konsep-dasar`)"
-    )
+/// Reports `s` as an invalid slug at `at`.
+fn bad_slug(doc: &mut Doc<'_>, at: usize, s: &str, min: usize) {
+    doc.report(
+        at,
+        format!(
+            "`{s}` is not a valid slug: use {min} to 80 characters, only lowercase letters a-z, digits and hyphens (like `konsep-dasar`)"
+        ),
+        format!(
+            "`{s}` bukan slug yang valid: gunakan {min} sampai 80 karakter, hanya huruf kecil a-z, angka dan tanda hubung (seperti `konsep-dasar`)"
+        ),
+    );
 }
 
 fn choice(doc: &mut Doc<'_>, t: Table<'_, '_>, key: &str, allowed: &[&str]) -> String {
@@ -422,7 +477,12 @@ fn choice(doc: &mut Doc<'_>, t: Table<'_, '_>, key: &str, allowed: &[&str]) -> S
             allowed.join(", "),
             v.get_ref()
         );
-        doc.report(v.span().start, message);
+        let pesan = format!(
+            "`{key}` harus salah satu dari: {} (isinya \"{}\")",
+            allowed.join(", "),
+            v.get_ref()
+        );
+        doc.report(v.span().start, message, pesan);
     }
     v.into_inner()
 }
@@ -452,7 +512,7 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
     let mut spec = Spec::default();
     if let Some(slug) = doc.string(root, "slug", true) {
         if !valid_slug(slug.get_ref(), 3) {
-            doc.report(slug.span().start, slug_message(slug.get_ref(), 3));
+            bad_slug(&mut doc, slug.span().start, slug.get_ref(), 3);
         }
         spec.slug = slug.into_inner();
     }
@@ -476,7 +536,11 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
         && spec.authors.is_empty()
         && v.get_ref().is_array()
     {
-        doc.report(v.span().start, "`authors` must name at least one author");
+        doc.report(
+            v.span().start,
+            "`authors` must name at least one author",
+            "`authors` harus berisi paling sedikit satu nama penulis",
+        );
     }
     spec.tags = doc.strings(root, "tags", false).unwrap_or_default();
     spec.estimated_hours = doc.positive_number(root, "estimated_hours");
@@ -497,13 +561,17 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
         if let Some(slug) = doc.string(m, "slug", true) {
             let at = slug.span().start;
             if !valid_slug(slug.get_ref(), 1) {
-                doc.report(at, slug_message(slug.get_ref(), 1));
+                bad_slug(&mut doc, at, slug.get_ref(), 1);
             } else if let Some(&first) = module_seen.get(slug.get_ref()) {
                 let line = position::line_col(text, first).0;
                 doc.report(
                     at,
                     format!(
                         "the module slug `{}` is already used on line {line}",
+                        slug.get_ref()
+                    ),
+                    format!(
+                        "slug modul `{}` sudah dipakai di baris {line}",
                         slug.get_ref()
                     ),
                 );
@@ -517,6 +585,7 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
             doc.report(
                 m.at,
                 "this module has no items; add [[modules.items]] with a lesson or quiz",
+                "modul ini tidak punya item; tambahkan [[modules.items]] berisi materi atau kuis",
             );
         }
         for it in item_tables {
@@ -536,6 +605,7 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
                     &["lesson", "quiz", "required"],
                     QUIZ_SETTINGS,
                     "is a quiz setting; a lesson item cannot have it",
+                    "adalah pengaturan kuis; item materi tidak boleh memilikinya",
                 );
             } else {
                 doc.check_keys(it, &["lesson", "quiz", "required"]);
@@ -547,7 +617,11 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
                 (Some(l), None) => (ItemKind::Lesson, l),
                 (None, Some(q)) => (ItemKind::Quiz, q),
                 (Some(_), Some(q)) => {
-                    doc.report(q.span().start, "an item has either `lesson` or `quiz`, not both; split it into two [[modules.items]]");
+                    doc.report(
+                        q.span().start,
+                        "an item has either `lesson` or `quiz`, not both; split it into two [[modules.items]]",
+                        "satu item berisi `lesson` atau `quiz`, tidak keduanya; pisahkan menjadi dua [[modules.items]]",
+                    );
                     continue;
                 }
                 (None, None) => {
@@ -559,6 +633,7 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
                         doc.report(
                             it.at,
                             "this item needs `lesson = \"...\"` or `quiz = \"...\"`",
+                            "item ini memerlukan `lesson = \"...\"` atau `quiz = \"...\"`",
                         );
                     }
                     continue;
@@ -566,7 +641,7 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
             };
             let at = slug.span().start;
             if !valid_slug(slug.get_ref(), 1) {
-                doc.report(at, slug_message(slug.get_ref(), 1));
+                bad_slug(&mut doc, at, slug.get_ref(), 1);
                 continue;
             }
             if let Some(&first) = item_seen.get(slug.get_ref()) {
@@ -575,7 +650,11 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
                     "`{}` is already used on line {line}; every lesson and quiz needs its own slug",
                     slug.get_ref()
                 );
-                doc.report(at, message);
+                let pesan = format!(
+                    "`{}` sudah dipakai di baris {line}; setiap materi dan kuis harus punya slug sendiri",
+                    slug.get_ref()
+                );
+                doc.report(at, message, pesan);
                 continue;
             }
             item_seen.insert(slug.get_ref().clone(), at);
@@ -631,6 +710,7 @@ fn parse_lesson(
         problems.push(whole_file(
             file,
             "a lesson must start with a line containing only +++, then slug, title and minutes, then another +++ line",
+            "materi harus diawali baris yang hanya berisi +++, lalu slug, title dan minutes, lalu satu baris +++ lagi",
         ));
         return None;
     }
@@ -648,6 +728,7 @@ fn parse_lesson(
         problems.push(whole_file(
             file,
             "the front matter is never closed: add a line containing only +++ after it",
+            "bagian pembuka (front matter) tidak pernah ditutup: tambahkan baris yang hanya berisi +++ sesudahnya",
         ));
         return None;
     };
@@ -668,7 +749,12 @@ fn parse_lesson(
             slug.get_ref(),
             item.slug
         );
-        doc.report(slug.span().start, message);
+        let pesan = format!(
+            "slug `{}` tidak cocok dengan nama berkas: di {file} slug-nya harus `{}`",
+            slug.get_ref(),
+            item.slug
+        );
+        doc.report(slug.span().start, message, pesan);
     }
     let title = doc.string(t, "title", true);
     let minutes = doc.int(t, "minutes", true, 1..=1440);
@@ -681,12 +767,19 @@ fn parse_lesson(
             text,
             fm_end,
             "this lesson is empty: write its text after the closing +++",
+            "materi ini kosong: tulis isinya sesudah baris +++ penutup",
         ));
         return None;
     }
     let rendered = markdown::render(body, Some(links));
-    for (offset, message) in rendered.problems {
-        problems.push(position::at(file, text, body_start + offset, message));
+    for (offset, message, pesan) in rendered.problems {
+        problems.push(position::at(
+            file,
+            text,
+            body_start + offset,
+            message,
+            pesan,
+        ));
     }
     Some(Lesson {
         slug: item.slug.clone(),

@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::position::Texts;
+
 /// What a lesson may point at; absent for Markdown outside a course (quiz texts).
 pub(crate) struct CourseLinks<'a> {
     pub course_slug: &'a str,
@@ -23,8 +25,8 @@ pub(crate) type ImageSizes = HashMap<String, Option<(u32, u32)>>;
 pub(crate) struct Rendered {
     pub html: String,
     pub words: usize,
-    /// Byte offset in the Markdown and message.
-    pub problems: Vec<(usize, String)>,
+    /// Byte offset in the Markdown, message (English) and pesan (Bahasa Indonesia).
+    pub problems: Vec<(usize, String, String)>,
 }
 
 /// Render Markdown (CommonMark + tables + strikethrough + footnotes) to sanitised HTML.
@@ -86,8 +88,8 @@ pub(crate) fn render(md: &str, links: Option<&CourseLinks<'_>>) -> Rendered {
                 let dest = match (links, link_type) {
                     (Some(l), lt) if *lt != LinkType::Email => match rewrite_link(dest_url, l) {
                         Ok(url) => url.map_or(dest_url.clone(), CowStr::from),
-                        Err(message) => {
-                            problems.push((range.start, message));
+                        Err((message, pesan)) => {
+                            problems.push((range.start, message, pesan));
                             dest_url.clone()
                         }
                     },
@@ -118,8 +120,8 @@ pub(crate) fn render(md: &str, links: Option<&CourseLinks<'_>>) -> Rendered {
                 let (src, size) = match links {
                     Some(l) => match image_source(dest_url, l) {
                         Ok(found) => found,
-                        Err(message) => {
-                            problems.push((range.start, message));
+                        Err((message, pesan)) => {
+                            problems.push((range.start, message, pesan));
                             (String::new(), None)
                         }
                     },
@@ -254,24 +256,32 @@ fn asset_url(course_slug: &str, path: &str) -> String {
     url
 }
 
-fn image_source(url: &str, l: &CourseLinks<'_>) -> Result<(String, Option<(u32, u32)>), String> {
+/// The image's URL and size, or a problem in English and Bahasa Indonesia.
+fn image_source(url: &str, l: &CourseLinks<'_>) -> Result<(String, Option<(u32, u32)>), Texts> {
     let Some(path) = asset_path(url) else {
-        return Err(format!(
-            "image `{url}` must be a file in the course's assets/ folder, written like ../assets/diagram.png"
+        return Err((
+            format!(
+                "image `{url}` must be a file in the course's assets/ folder, written like ../assets/diagram.png"
+            ),
+            format!(
+                "gambar `{url}` harus berupa berkas di folder assets/ kursus, ditulis seperti ../assets/diagram.png"
+            ),
         ));
     };
     match l.assets.get(path) {
         Some(size) if !path.split('/').any(|s| s == "..") => {
             Ok((asset_url(l.course_slug, path), *size))
         }
-        _ => Err(format!(
-            "image `{url}` was not found: there is no file assets/{path}"
+        _ => Err((
+            format!("image `{url}` was not found: there is no file assets/{path}"),
+            format!("gambar `{url}` tidak ada di folder assets/: berkas assets/{path} tidak ada"),
         )),
     }
 }
 
-/// `Ok(None)` keeps the link as written, `Ok(Some)` replaces it, `Err` is a problem.
-fn rewrite_link(url: &str, l: &CourseLinks<'_>) -> Result<Option<String>, String> {
+/// `Ok(None)` keeps the link as written, `Ok(Some)` replaces it, `Err` is a problem (English,
+/// then Bahasa Indonesia).
+fn rewrite_link(url: &str, l: &CourseLinks<'_>) -> Result<Option<String>, Texts> {
     if url.starts_with('#') || url.starts_with('/') {
         return Ok(None);
     }
@@ -279,8 +289,13 @@ fn rewrite_link(url: &str, l: &CourseLinks<'_>) -> Result<Option<String>, String
     if let Some(i) = scheme_end.filter(|&i| url[i..].starts_with(':')) {
         return match url[..i].to_ascii_lowercase().as_str() {
             "http" | "https" | "mailto" | "tel" => Ok(None),
-            _ => Err(format!(
-                "link `{url}` is not allowed: links must be web addresses starting with https:// or http://, mailto: or tel:"
+            _ => Err((
+                format!(
+                    "link `{url}` is not allowed: links must be web addresses starting with https:// or http://, mailto: or tel:"
+                ),
+                format!(
+                    "tautan `{url}` tidak diizinkan: tautan harus berupa alamat web yang diawali https:// atau http://, mailto: atau tel:"
+                ),
             )),
         };
     }
@@ -288,8 +303,9 @@ fn rewrite_link(url: &str, l: &CourseLinks<'_>) -> Result<Option<String>, String
     if let Some(asset) = asset_path(path) {
         return match l.assets.contains_key(asset) && !asset.split('/').any(|s| s == "..") {
             true => Ok(Some(asset_url(l.course_slug, asset))),
-            false => Err(format!(
-                "link `{url}` points to assets/{asset}, which does not exist"
+            false => Err((
+                format!("link `{url}` points to assets/{asset}, which does not exist"),
+                format!("tautan `{url}` menunjuk ke assets/{asset}, yang tidak ada"),
             )),
         };
     }
@@ -302,11 +318,17 @@ fn rewrite_link(url: &str, l: &CourseLinks<'_>) -> Result<Option<String>, String
             "/kursus/{}/materi/{slug}{anchor}",
             l.course_slug
         ))),
-        Some(_) => Err(format!(
-            "link `{url}` points to a lesson that does not exist in this course's outline"
+        Some(_) => Err((
+            format!("link `{url}` points to a lesson that does not exist in this course's outline"),
+            format!("tautan `{url}` menunjuk ke materi yang tidak ada di kerangka kursus ini"),
         )),
-        None => Err(format!(
-            "link `{url}` is not understood: link to another lesson by its file name (other-lesson.md), to an asset (../assets/file.png) or to a web address (https://...)"
+        None => Err((
+            format!(
+                "link `{url}` is not understood: link to another lesson by its file name (other-lesson.md), to an asset (../assets/file.png) or to a web address (https://...)"
+            ),
+            format!(
+                "tautan `{url}` tidak dapat dipahami: tautkan ke materi lain dengan nama berkasnya (materi-lain.md), ke aset (../assets/berkas.png) atau ke alamat web (https://...)"
+            ),
         )),
     }
 }
@@ -416,6 +438,11 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
             .all(|c| c.is_ascii_digit())
             .then_some(Cow::Borrowed(value)),
         "loading" => (value == "lazy").then_some(Cow::Borrowed(value)),
+        // Images come only from the course's own assets (rewritten to /kursus/...): an
+        // image from another site would track learners and stall pages on slow links.
+        "src" if element == "img" => value
+            .starts_with("/kursus/")
+            .then_some(Cow::Borrowed(value)),
         _ => Some(Cow::Borrowed(value)),
     }
 }

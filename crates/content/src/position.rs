@@ -2,6 +2,9 @@
 
 use crate::Problem;
 
+/// A problem's English message and the same in Bahasa Indonesia (its `pesan`).
+pub(crate) type Texts = (String, String);
+
 /// 1-based line and column (in characters, so Indonesian text with accents still lines up) of `offset`.
 pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let mut offset = offset.min(text.len());
@@ -20,23 +23,37 @@ fn to_u32(n: usize) -> u32 {
 }
 
 /// A problem that concerns a whole file rather than one spot in it.
-pub(crate) fn whole_file(file: &str, message: impl Into<String>) -> Problem {
+/// `message` is English, `pesan` the same in Bahasa Indonesia.
+pub(crate) fn whole_file(
+    file: &str,
+    message: impl Into<String>,
+    pesan: impl Into<String>,
+) -> Problem {
     Problem {
         file: file.to_owned(),
         line: 1,
         column: 1,
         message: message.into(),
+        pesan: pesan.into(),
     }
 }
 
 /// A problem at byte `offset` of `text`, the full contents of `file`.
-pub(crate) fn at(file: &str, text: &str, offset: usize, message: impl Into<String>) -> Problem {
+/// `message` is English, `pesan` the same in Bahasa Indonesia.
+pub(crate) fn at(
+    file: &str,
+    text: &str,
+    offset: usize,
+    message: impl Into<String>,
+    pesan: impl Into<String>,
+) -> Problem {
     let (line, column) = line_col(text, offset);
     Problem {
         file: file.to_owned(),
         line,
         column,
         message: message.into(),
+        pesan: pesan.into(),
     }
 }
 
@@ -49,6 +66,7 @@ pub(crate) fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Problem> 
             good,
             good.len(),
             "this file is not saved as UTF-8 text; save it again with UTF-8 encoding",
+            "berkas ini tidak disimpan sebagai teks UTF-8; simpan ulang dengan pengodean UTF-8",
         )
     })
 }

@@ -15,7 +15,18 @@ fn fixture(name: &str) -> PathBuf {
 fn problems(dir: &Path) -> Vec<Problem> {
     match load_course(dir) {
         Ok(_) => panic!("{} should not load", dir.display()),
-        Err(problems) => problems,
+        Err(problems) => {
+            assert_translated(&problems);
+            problems
+        }
+    }
+}
+
+/// Every problem carries an Indonesian `pesan` of its own, not a copy of the English message.
+fn assert_translated(problems: &[Problem]) {
+    for p in problems {
+        assert!(!p.pesan.trim().is_empty(), "no pesan for {p}");
+        assert_ne!(p.pesan, p.message, "pesan is not translated for {p}");
     }
 }
 
@@ -182,6 +193,27 @@ fn broken_course_reports_every_problem_with_positions() {
 }
 
 #[test]
+fn every_problem_has_an_indonesian_pesan() {
+    let ps = problems(&fixture("broken-course"));
+    assert!(!ps.is_empty());
+    assert_translated(&ps);
+    let jp = ps
+        .iter()
+        .find(|p| p.file == "course.toml" && p.line == 5 && p.column == 6)
+        .expect("the `jp` problem");
+    assert_eq!(
+        jp.pesan,
+        "`jp` harus bilangan bulat 1 sampai 200, tetapi isinya teks \"banyak\""
+    );
+    // The CLI's Display stays English.
+    assert!(jp.to_string().starts_with("course.toml:5:6: `jp` must be"));
+    // Stored problems from before `pesan` existed still deserialise.
+    let old: Problem =
+        serde_json::from_str(r#"{"file":"a","line":1,"column":2,"message":"m"}"#).unwrap();
+    assert_eq!(old.pesan, "");
+}
+
+#[test]
 fn missing_keys_bad_files_and_limits() {
     let dir = scratch("limits");
     let course = fs::read_to_string(dir.join("course.toml")).unwrap();
@@ -246,7 +278,8 @@ fn toml_syntax_errors_are_located() {
     assert!(
         ps.iter().any(|p| p.file == "course.toml"
             && p.line == 6
-            && p.message.starts_with("TOML syntax error")),
+            && p.message.starts_with("TOML syntax error")
+            && p.pesan.starts_with("Sintaks TOML tidak valid: ")),
         "{ps:#?}"
     );
     fs::remove_dir_all(&dir).unwrap();
@@ -283,7 +316,9 @@ fn load_courses_finds_each_course_and_rejects_reused_slugs() {
     let dup = results[1].1.as_ref().unwrap_err();
     assert_eq!((dup[0].file.as_str(), dup[0].line), ("course.toml", 1));
     assert!(dup[0].message.contains("already used"));
-    assert!(results[2].1.is_err());
+    assert!(dup[0].pesan.contains("sudah dipakai"));
+    assert_translated(dup);
+    assert_translated(results[2].1.as_ref().unwrap_err());
     assert_eq!(load_courses(&fixture("valid-course")).len(), 1);
     fs::remove_dir_all(&root).unwrap();
 }

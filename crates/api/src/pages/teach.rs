@@ -16,7 +16,9 @@ fn problems_json(r: &Rejected, page: &Page, state: &AppState) -> serde_json::Val
     match r {
         Rejected::Problems(list) => json!(list),
         Rejected::App(e) => {
-            json!([{"file": "", "line": 0, "column": 0, "message": page.t(&state.locales, &format!("error.{}", e.code))}])
+            let key = format!("error.{}", e.code);
+            let text = page.t(&state.locales, &key);
+            json!([{"file": "", "line": 0, "column": 0, "message": text, "pesan": text}])
         }
     }
 }
@@ -73,7 +75,7 @@ pub async fn upload(
             &req,
             &page,
             StatusCode::UNPROCESSABLE_ENTITY,
-            json!([{"file": "", "line": 0, "column": 0, "message": msg}]),
+            json!([{"file": "", "line": 0, "column": 0, "message": msg, "pesan": msg}]),
         )
         .await;
     };
