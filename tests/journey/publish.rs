@@ -181,6 +181,14 @@ async fn an_instructor_uploads_edits_unpublishes_and_rolls_back_a_course() {
     assert!(!catalogue.to_string().contains("kursus-unggah"));
     let (status, _) = app.get("/api/v1/courses/kursus-unggah", &learner).await;
     assert_eq!(status, 404);
+    let image = app.url("/kursus/kursus-unggah/aset/diagram.svg");
+    let res = app
+        .api
+        .get(&image)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 404, "a hidden course's images are not public");
     let (_, progress) = app.get("/api/v1/me/progress", &learner).await;
     assert!(
         progress.to_string().contains("kursus-unggah"),

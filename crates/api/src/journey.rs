@@ -65,15 +65,26 @@ pub async fn progress_in(
     head: &CourseHead,
     compiled: &CompiledCourse,
 ) -> AppResult<CourseProgress> {
-    let done: HashSet<String> = learning::completed_lessons(&state.db, user.id, head.id)
-        .await?
-        .into_iter()
-        .collect();
-    let passed: HashSet<String> = learning::passed_quizzes(&state.db, user.id, head.id)
-        .await?
-        .into_iter()
-        .collect();
+    let done = learning::completed_lessons(&state.db, user.id, head.id).await?;
+    let passed = learning::passed_quizzes(&state.db, user.id, head.id).await?;
     let completion = learning::completion_of(&state.db, user.id, head.id).await?;
+    Ok(progress_from(
+        head,
+        compiled,
+        done.into_iter().collect(),
+        passed.into_iter().collect(),
+        completion.map(|(at, _)| at),
+    ))
+}
+
+/// Where a learner stands, from what they did (no queries: callers fetch once).
+fn progress_from(
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+    done: HashSet<String>,
+    passed: HashSet<String>,
+    completed_at: Option<DateTime<Utc>>,
+) -> CourseProgress {
     let course = &compiled.course;
     let completed_lessons = course
         .lessons
@@ -86,28 +97,28 @@ pub async fn progress_in(
         .filter(|q| passed.contains(&q.slug))
         .count();
     // Percent of the required work: what completion depends on.
-    let required: Vec<(bool, bool)> = course
+    let required: Vec<bool> = course
         .lessons
         .iter()
         .filter(|l| l.required)
-        .map(|l| (true, done.contains(&l.slug)))
+        .map(|l| done.contains(&l.slug))
         .chain(
             course
                 .quizzes
                 .iter()
                 .filter(|q| q.required)
-                .map(|q| (true, passed.contains(&q.slug))),
+                .map(|q| passed.contains(&q.slug)),
         )
         .collect();
-    let percent = if completion.is_some() {
+    let percent = if completed_at.is_some() {
         100
     } else if required.is_empty() {
         0
     } else {
-        let finished = required.iter().filter(|(_, d)| *d).count();
+        let finished = required.iter().filter(|d| **d).count();
         u32::try_from(finished * 100 / required.len()).unwrap_or(100)
     };
-    Ok(CourseProgress {
+    CourseProgress {
         slug: head.slug.clone(),
         title: head.title.clone(),
         jp: head.jp,
@@ -116,20 +127,39 @@ pub async fn progress_in(
         passed_quizzes,
         total_quizzes: course.quizzes.len(),
         percent,
-        completed_at: completion.map(|(at, _)| at),
+        completed_at,
         done_lessons: done,
         passed,
-    })
+    }
 }
 
-/// Progress in every course the user is enrolled in.
+/// Progress in every course the user is enrolled in, in a fixed number of queries
+/// whatever the number of courses (the home page and `GET /me/progress`).
 pub async fn my_progress(state: &AppState, user: &User) -> AppResult<Vec<CourseProgress>> {
     let ids = learning::enrolled_course_ids(&state.db, user.id).await?;
     let heads = courses::by_ids(&state.db, &ids).await?;
+    let records = learning::records_of(&state.db, user.id).await?;
     let mut out = Vec::with_capacity(heads.len());
     for head in heads {
         let compiled = state.courses.get(&state.db, &head).await?;
-        out.push(progress_in(state, user, &head, &compiled).await?);
+        let of_course = |rows: &[(i32, String)]| -> HashSet<String> {
+            rows.iter()
+                .filter(|(c, _)| *c == head.id)
+                .map(|(_, s)| s.clone())
+                .collect()
+        };
+        let completed_at = records
+            .completions
+            .iter()
+            .find(|(c, _)| *c == head.id)
+            .map(|(_, at)| *at);
+        out.push(progress_from(
+            &head,
+            &compiled,
+            of_course(&records.lessons),
+            of_course(&records.passed),
+            completed_at,
+        ));
     }
     Ok(out)
 }

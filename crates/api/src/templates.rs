@@ -27,7 +27,6 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "result.html",
     "certificates.html",
     "verify.html",
-    "error.html",
     "teach.html",
     "teach_course.html",
     "teach_lesson.html",

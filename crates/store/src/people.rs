@@ -100,10 +100,6 @@ pub async fn unit_by_code(db: &Db, code: &str) -> Result<Option<Unit>> {
         .map(Unit::from))
 }
 
-pub async fn unit_by_id(db: &Db, id: i32) -> Result<Option<Unit>> {
-    Ok(unit::Entity::find_by_id(id).one(db).await?.map(Unit::from))
-}
-
 /// Creates a user with their roles in one transaction: never a user without roles.
 pub async fn create_user(db: &Db, new: NewUser) -> Result<User> {
     let txn = db.begin().await?;

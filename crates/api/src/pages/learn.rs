@@ -344,6 +344,7 @@ pub async fn complete_lesson(
 pub async fn asset(
     state: web::Data<AppState>,
     req: HttpRequest,
+    user: PageUser,
     path: web::Path<(String, String)>,
 ) -> PageResult {
     let (slug, file) = path.into_inner();
@@ -352,6 +353,20 @@ pub async fn asset(
         .await
         .map_err(|e| page_err(&req)(e.into()))?
         .ok_or_else(not_found)?;
+    // A hidden course's files are for its editors (the lesson preview), not for anyone
+    // who guesses the slug.
+    if !head.published {
+        let editor = match &user.0 {
+            Some(u) if u.has_role("admin") => true,
+            Some(u) => courses::is_editor(&state.db, head.id, u.user.id)
+                .await
+                .map_err(|e| page_err(&req)(e.into()))?,
+            None => false,
+        };
+        if !editor {
+            return Err(not_found());
+        }
+    }
     let (content_type, bytes) =
         courses::file(&state.db, head.version_id, &format!("assets/{file}"))
             .await
