@@ -5,6 +5,7 @@
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
 mod m20261123_000001_initial;
+mod m20261124_000002_grading_and_ledger;
 
 pub use sea_orm_migration::MigratorTrait as Migrate;
 
@@ -14,6 +15,9 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_initial::Migration)]
+        vec![
+            Box::new(m20261123_000001_initial::Migration),
+            Box::new(m20261124_000002_grading_and_ledger::Migration),
+        ]
     }
 }

@@ -204,48 +204,58 @@ async fn a_learner_finishes_a_course_in_chromium() {
         .await;
     driver.wait_for("start-quiz").await;
     driver.click("#start-quiz").await;
-    driver.wait_for("submit-attempt").await;
-
-    for r in key["responses"].as_array().into_iter().flatten() {
-        let q = r["question"].as_str().unwrap_or_default();
-        if let Some(choices) = r["choices"].as_array() {
-            for c in choices.iter().filter_map(Value::as_str) {
-                driver
-                    .click(&format!("input[name='a.{q}'][value='{c}']"))
-                    .await;
+    // The attempt comes in pages; "Simpan dan lanjut" saves each one, JavaScript or not.
+    let mut html = driver.wait_for("Halaman 1 /").await;
+    for page in 2.. {
+        for r in key["responses"].as_array().into_iter().flatten() {
+            let q = r["question"].as_str().unwrap_or_default();
+            if !html.contains(&format!("id=\"q-{q}\"")) {
+                continue; // on another page of the attempt
             }
-        } else if let Some(text) = r["text"].as_str() {
-            driver
-                .type_into(&format!("input[name='a.{q}']"), text)
-                .await;
-        } else if let Some(n) = r["number"].as_f64() {
-            driver
-                .type_into(
-                    &format!("input[name='a.{q}']"),
-                    &n.to_string().replace('.', ","),
-                )
-                .await;
-        } else if let Some(pairs) = r["pairs"].as_array() {
-            for p in pairs {
-                let (l, rt) = (
-                    p[0].as_str().unwrap_or_default(),
-                    p[1].as_str().unwrap_or_default(),
-                );
+            if let Some(choices) = r["choices"].as_array() {
+                for c in choices.iter().filter_map(Value::as_str) {
+                    driver
+                        .click(&format!("input[name='a.{q}'][value='{c}']"))
+                        .await;
+                }
+            } else if let Some(text) = r["text"].as_str() {
                 driver
-                    .click(&format!("select[name='m.{q}.{l}'] option[value='{rt}']"))
+                    .type_into(&format!("input[name='a.{q}']"), text)
                     .await;
-            }
-        } else if let Some(order) = r["order"].as_array() {
-            for (i, item) in order.iter().enumerate() {
-                let item = item.as_str().unwrap_or_default();
+            } else if let Some(n) = r["number"].as_f64() {
                 driver
-                    .click(&format!(
-                        "select[name='m.{q}.{item}'] option[value='{}']",
-                        i + 1
-                    ))
+                    .type_into(
+                        &format!("input[name='a.{q}']"),
+                        &n.to_string().replace('.', ","),
+                    )
                     .await;
+            } else if let Some(pairs) = r["pairs"].as_array() {
+                for p in pairs {
+                    let (l, rt) = (
+                        p[0].as_str().unwrap_or_default(),
+                        p[1].as_str().unwrap_or_default(),
+                    );
+                    driver
+                        .click(&format!("select[name='m.{q}.{l}'] option[value='{rt}']"))
+                        .await;
+                }
+            } else if let Some(order) = r["order"].as_array() {
+                for (i, item) in order.iter().enumerate() {
+                    let item = item.as_str().unwrap_or_default();
+                    driver
+                        .click(&format!(
+                            "select[name='m.{q}.{item}'] option[value='{}']",
+                            i + 1
+                        ))
+                        .await;
+                }
             }
         }
+        if !html.contains("id=\"next-page\"") {
+            break;
+        }
+        driver.click("#next-page").await;
+        html = driver.wait_for(&format!("Halaman {page} /")).await;
     }
     driver.click("#submit-attempt").await;
     driver.wait_for("id=\"result\"").await;

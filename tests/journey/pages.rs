@@ -206,9 +206,16 @@ async fn a_learner_finishes_a_course_through_the_pages() {
         )
         .await;
     assert_eq!(status, 303);
-    let (status, _, html) = b.get(&location).await;
+    // Seven questions come on two pages: the first has "save and continue", the last the
+    // submit button, and the navigator shows how many are answered on each.
+    let (status, _, first) = b.get(&location).await;
     assert_eq!(status, 200);
-    assert!(html.contains("Kirim dan selesai"));
+    assert!(first.contains("Simpan dan lanjut") && !first.contains("Kirim dan selesai"));
+    assert!(first.contains("Halaman 1 / 2") && first.contains("(0/5)"));
+    let (status, _, second) = b.get(&format!("{location}?halaman=2")).await;
+    assert_eq!(status, 200);
+    assert!(second.contains("Kirim dan selesai") && second.contains("Halaman 2 / 2"));
+    let html = format!("{first}{second}");
     let attempt_path = location.clone();
 
     // A number the server cannot read is shown again next to its question.
@@ -237,6 +244,7 @@ async fn a_learner_finishes_a_course_through_the_pages() {
             &[
                 pair("csrf", &csrf),
                 pair("a.q3", "empat koma lima"),
+                pair("halaman", "2"),
                 pair("action", "simpan"),
             ],
         )
@@ -253,15 +261,27 @@ async fn a_learner_finishes_a_course_through_the_pages() {
             .map(|r| pair("shown", r["question"].as_str().unwrap_or_default())),
     );
     form.push(pair("csrf", &csrf));
-    form.push(pair("action", "simpan"));
+    form.push(pair("halaman", "1"));
+    form.push(pair("action", "berikutnya"));
     let (status, location, _) = b.post(&attempt_path, &form).await;
     assert_eq!(
         (status, location),
-        (303, format!("{attempt_path}?disimpan=1"))
+        (303, format!("{attempt_path}?halaman=2"))
     );
-    // Reload: the saved answers come back checked.
-    let (_, _, html) = b.get(&format!("{attempt_path}?disimpan=1")).await;
-    assert!(html.contains("Jawaban tersimpan") && html.contains("checked"));
+    // Reload: the saved answers come back checked, and every page counts as answered.
+    let (_, _, html) = b.get(&format!("{attempt_path}?halaman=1")).await;
+    assert!(html.contains("checked") && html.contains("(5/5)") && html.contains("(2/2)"));
+    // The navigator saves too: a page button with nothing changed goes to that page.
+    let (status, location, _) = b
+        .post(
+            &attempt_path,
+            &[pair("csrf", &csrf), pair("halaman", "1"), pair("ke", "2")],
+        )
+        .await;
+    assert_eq!(
+        (status, location),
+        (303, format!("{attempt_path}?halaman=2"))
+    );
 
     let (status, location, _) = b
         .post(

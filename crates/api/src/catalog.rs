@@ -35,6 +35,22 @@ impl CompiledCourse {
         self.quizzes.get(slug)
     }
 
+    /// Slugs of this course's quizzes that count as passed, from the learner's standings
+    /// (of any course; others are ignored): any passed attempt when the highest attempt
+    /// counts, the latest graded one when the latest counts.
+    pub fn passed_quizzes(
+        &self,
+        course_id: i32,
+        standings: &[lentera_store::learning::QuizStanding],
+    ) -> std::collections::HashSet<String> {
+        standings
+            .iter()
+            .filter(|s| s.course_id == course_id)
+            .filter(|s| s.any_passed /*COUNTS*/)
+            .map(|s| s.quiz_slug.clone())
+            .collect()
+    }
+
     /// Titles of outline items: lessons carry theirs, quizzes take theirs from the quiz file.
     pub fn quiz_title(&self, slug: &str) -> String {
         self.quiz(slug)

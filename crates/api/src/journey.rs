@@ -66,13 +66,13 @@ pub async fn progress_in(
     compiled: &CompiledCourse,
 ) -> AppResult<CourseProgress> {
     let done = learning::completed_lessons(&state.db, user.id, head.id).await?;
-    let passed = learning::passed_quizzes(&state.db, user.id, head.id).await?;
+    let standings = learning::quiz_standings(&state.db, user.id, head.id).await?;
     let completion = learning::completion_of(&state.db, user.id, head.id).await?;
     Ok(progress_from(
         head,
         compiled,
         done.into_iter().collect(),
-        passed.into_iter().collect(),
+        compiled.passed_quizzes(head.id, &standings),
         completion.map(|(at, _)| at),
     ))
 }
@@ -157,7 +157,7 @@ pub async fn my_progress(state: &AppState, user: &User) -> AppResult<Vec<CourseP
             &head,
             &compiled,
             of_course(&records.lessons),
-            of_course(&records.passed),
+            compiled.passed_quizzes(head.id, &records.quizzes),
             completed_at,
         ));
     }

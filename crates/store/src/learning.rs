@@ -10,7 +10,8 @@ use sea_orm::{
 };
 
 use crate::entity::{
-    attempt_response, certificate, completion, enrollment, lesson_progress, quiz_attempt,
+    attempt_response, certificate, completion, enrollment, lesson_progress, manual_grade,
+    quiz_attempt,
 };
 use crate::{Db, Result, StoreError};
 
@@ -82,13 +83,50 @@ pub async fn completed_lessons(db: &Db, user_id: i32, course_id: i32) -> Result<
         .collect())
 }
 
-/// Everything a user did, across courses: (course id, lesson slug) done, (course id,
-/// quiz slug) passed, and (course id, completed at). Three queries for any number of
-/// courses, instead of three per course.
+/// Where a learner stands on one quiz, from their closed attempts: whether any attempt
+/// passed, and whether the latest graded one did. The quiz's `counts` setting picks one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizStanding {
+    pub course_id: i32,
+    pub quiz_slug: String,
+    pub any_passed: bool,
+    pub latest_passed: bool,
+}
+
+/// Standings from closed attempts (any order); one per (course, quiz).
+fn standings(mut attempts: Vec<quiz_attempt::Model>) -> Vec<QuizStanding> {
+    attempts.sort_by(|a, b| {
+        (a.course_id, &a.quiz_slug, a.number).cmp(&(b.course_id, &b.quiz_slug, b.number))
+    });
+    let mut out: Vec<QuizStanding> = Vec::new();
+    for a in attempts {
+        let passed = a.passed == Some(true);
+        match out.last_mut() {
+            Some(s) if s.course_id == a.course_id && s.quiz_slug == a.quiz_slug => {
+                s.any_passed |= passed;
+                // Attempts waiting for an essay grade do not replace the latest verdict.
+                if a.state == GRADED {
+                    s.latest_passed = passed;
+                }
+            }
+            _ => out.push(QuizStanding {
+                course_id: a.course_id,
+                quiz_slug: a.quiz_slug,
+                any_passed: passed,
+                latest_passed: passed,
+            }),
+        }
+    }
+    out
+}
+
+/// Everything a user did, across courses: (course id, lesson slug) done, quiz standings,
+/// and (course id, completed at). Three queries for any number of courses, instead of
+/// three per course.
 #[derive(Debug, Clone, Default)]
 pub struct Records {
     pub lessons: Vec<(i32, String)>,
-    pub passed: Vec<(i32, String)>,
+    pub quizzes: Vec<QuizStanding>,
     pub completions: Vec<(i32, DateTime<Utc>)>,
 }
 
@@ -100,16 +138,11 @@ pub async fn records_of(db: &Db, user_id: i32) -> Result<Records> {
         .into_iter()
         .map(|p| (p.course_id, p.lesson_slug))
         .collect();
-    let mut passed: Vec<(i32, String)> = quiz_attempt::Entity::find()
+    let closed = quiz_attempt::Entity::find()
         .filter(quiz_attempt::Column::UserId.eq(user_id))
-        .filter(quiz_attempt::Column::Passed.eq(true))
+        .filter(quiz_attempt::Column::State.ne(OPEN))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.course_id, a.quiz_slug))
-        .collect();
-    passed.sort();
-    passed.dedup();
+        .await?;
     let completions = completion::Entity::find()
         .filter(completion::Column::UserId.eq(user_id))
         .all(db)
@@ -119,7 +152,7 @@ pub async fn records_of(db: &Db, user_id: i32) -> Result<Records> {
         .collect();
     Ok(Records {
         lessons,
-        passed,
+        quizzes: standings(closed),
         completions,
     })
 }
@@ -321,20 +354,175 @@ pub async fn finish_attempt(db: &Db, attempt_id: i32, outcome: &Outcome) -> Resu
     Ok(result.rows_affected == 1)
 }
 
-/// Slugs of the quizzes of a course that a user has passed at least once.
-pub async fn passed_quizzes(db: &Db, user_id: i32, course_id: i32) -> Result<Vec<String>> {
-    let mut slugs: Vec<String> = quiz_attempt::Entity::find()
+/// A user's standing on each quiz of a course they have closed an attempt at.
+pub async fn quiz_standings(db: &Db, user_id: i32, course_id: i32) -> Result<Vec<QuizStanding>> {
+    let closed = quiz_attempt::Entity::find()
         .filter(quiz_attempt::Column::UserId.eq(user_id))
         .filter(quiz_attempt::Column::CourseId.eq(course_id))
-        .filter(quiz_attempt::Column::Passed.eq(true))
+        .filter(quiz_attempt::Column::State.ne(OPEN))
+        .all(db)
+        .await?;
+    Ok(standings(closed))
+}
+
+/// Attempts waiting for an instructor's grade, oldest first, in the given courses.
+pub async fn pending_review(db: &Db, course_ids: &[i32]) -> Result<Vec<Attempt>> {
+    if course_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::CourseId.is_in(course_ids.iter().copied()))
+        .filter(quiz_attempt::Column::State.eq(PENDING_REVIEW))
+        .order_by_asc(quiz_attempt::Column::SubmittedAt)
+        .order_by_asc(quiz_attempt::Column::Id)
         .all(db)
         .await?
         .into_iter()
-        .map(|a| a.quiz_slug)
-        .collect();
-    slugs.sort();
-    slugs.dedup();
-    Ok(slugs)
+        .map(Attempt::from)
+        .collect())
+}
+
+/// Closed attempts at one quiz of a course, for statistics.
+pub async fn closed_attempts(db: &Db, course_id: i32, quiz: &str) -> Result<Vec<Attempt>> {
+    Ok(quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::CourseId.eq(course_id))
+        .filter(quiz_attempt::Column::QuizSlug.eq(quiz))
+        .filter(quiz_attempt::Column::State.ne(OPEN))
+        .order_by_asc(quiz_attempt::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Attempt::from)
+        .collect())
+}
+
+/// Saved responses of many attempts: attempt id -> (question id, response JSON, saved at).
+/// Queried in chunks so the parameter count stays within every backend's limit.
+pub async fn responses_of(
+    db: &Db,
+    attempt_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, Vec<(String, String, DateTime<Utc>)>>> {
+    let mut out: std::collections::HashMap<i32, Vec<_>> = std::collections::HashMap::new();
+    for chunk in attempt_ids.chunks(500) {
+        let rows = attempt_response::Entity::find()
+            .filter(attempt_response::Column::AttemptId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        for r in rows {
+            out.entry(r.attempt_id)
+                .or_default()
+                .push((r.question_id, r.response, r.updated_at));
+        }
+    }
+    Ok(out)
+}
+
+/// An instructor's grade for one essay answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManualGrade {
+    pub question_id: String,
+    pub score: f64,
+    pub comment: Option<String>,
+    pub graded_by: i32,
+    pub graded_at: DateTime<Utc>,
+}
+
+pub async fn manual_grades(db: &Db, attempt_id: i32) -> Result<Vec<ManualGrade>> {
+    Ok(manual_grade::Entity::find()
+        .filter(manual_grade::Column::AttemptId.eq(attempt_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| ManualGrade {
+            question_id: m.question_id,
+            score: m.score,
+            comment: m.comment,
+            graded_by: m.graded_by,
+            graded_at: m.graded_at,
+        })
+        .collect())
+}
+
+/// Manual grades of many attempts (statistics): attempt id -> question id -> score.
+pub async fn manual_scores_of(
+    db: &Db,
+    attempt_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, std::collections::HashMap<String, f64>>> {
+    let mut out: std::collections::HashMap<i32, std::collections::HashMap<String, f64>> =
+        std::collections::HashMap::new();
+    for chunk in attempt_ids.chunks(500) {
+        let rows = manual_grade::Entity::find()
+            .filter(manual_grade::Column::AttemptId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        for r in rows {
+            out.entry(r.attempt_id)
+                .or_default()
+                .insert(r.question_id, r.score);
+        }
+    }
+    Ok(out)
+}
+
+/// Records essay grades and the attempt's new outcome in one transaction. Grades may be
+/// given again (a correction); the outcome replaces the earlier one. Returns `false` and
+/// writes nothing when the attempt is still open.
+pub async fn record_manual_grades(
+    db: &Db,
+    attempt_id: i32,
+    grades: &[(String, f64, Option<String>)],
+    grader: i32,
+    outcome: &Outcome,
+) -> Result<bool> {
+    let txn = db.begin().await?;
+    let closed = quiz_attempt::Entity::find_by_id(attempt_id)
+        .one(&txn)
+        .await?
+        .is_some_and(|a| a.state != OPEN);
+    if !closed {
+        return Ok(false);
+    }
+    let now = Utc::now();
+    for (question, score, comment) in grades {
+        manual_grade::Entity::insert(manual_grade::ActiveModel {
+            attempt_id: Set(attempt_id),
+            question_id: Set(question.clone()),
+            score: Set(*score),
+            comment: Set(comment.clone()),
+            graded_by: Set(grader),
+            graded_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                manual_grade::Column::AttemptId,
+                manual_grade::Column::QuestionId,
+            ])
+            .update_columns([
+                manual_grade::Column::Score,
+                manual_grade::Column::Comment,
+                manual_grade::Column::GradedBy,
+                manual_grade::Column::GradedAt,
+            ])
+            .to_owned(),
+        )
+        .exec(&txn)
+        .await?;
+    }
+    quiz_attempt::Entity::update_many()
+        .col_expr(quiz_attempt::Column::State, outcome.state.into())
+        .col_expr(quiz_attempt::Column::Score, Some(outcome.score).into())
+        .col_expr(
+            quiz_attempt::Column::MaxScore,
+            Some(outcome.max_score).into(),
+        )
+        .col_expr(quiz_attempt::Column::Percent, Some(outcome.percent).into())
+        .col_expr(quiz_attempt::Column::Passed, Some(outcome.passed).into())
+        .filter(quiz_attempt::Column::Id.eq(attempt_id))
+        .filter(quiz_attempt::Column::State.ne(OPEN))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// A certificate as stored.

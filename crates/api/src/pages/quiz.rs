@@ -159,25 +159,71 @@ fn question_views(
         .collect())
 }
 
-#[allow(clippy::too_many_arguments)] // one page, its request and what to show on it
+/// Questions per page of the attempt form: small pages load quickly over a slow link, and
+/// "next" saves what is on the page, so nothing depends on JavaScript.
+const PER_PAGE: usize = 5;
+
+fn page_count(questions: usize) -> usize {
+    questions.div_ceil(PER_PAGE).max(1)
+}
+
+/// What to show on the attempt form besides the questions.
+struct FormState<'a> {
+    rejected: &'a Rejected,
+    status: StatusCode,
+    saved_notice: bool,
+    /// 1-based, clamped to the pages there are.
+    page: usize,
+}
+
 async fn render_attempt(
     state: &AppState,
     req: &HttpRequest,
     page: &Page,
     attempt: &Attempt,
     quiz: &Quiz,
-    rejected: &Rejected,
-    status: StatusCode,
-    saved_notice: bool,
+    form: FormState<'_>,
 ) -> PageResult {
     let saved = journey::saved_responses(state, attempt)
         .await
         .map_err(page_err(req))?;
-    let questions =
-        question_views(state, attempt, quiz, &saved, rejected).map_err(page_err(req))?;
-    page.render(state, "attempt.html", status, json!({
+    let all = question_views(state, attempt, quiz, &saved, form.rejected).map_err(page_err(req))?;
+    let pages = page_count(all.len());
+    // A refused answer is shown on its own page, whichever page the form came from.
+    let refused_page = all
+        .iter()
+        .position(|q| {
+            q["id"]
+                .as_str()
+                .is_some_and(|id| form.rejected.contains_key(id))
+        })
+        .map(|i| i / PER_PAGE + 1);
+    let current = refused_page.unwrap_or(form.page).clamp(1, pages);
+    let answered: std::collections::HashSet<&str> =
+        saved.iter().map(|r| r.question.as_str()).collect();
+    let nav: Vec<Value> = (1..=pages)
+        .map(|n| {
+            let on_page = all.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE);
+            let (mut total, mut done) = (0, 0);
+            for q in on_page {
+                total += 1;
+                if q["id"].as_str().is_some_and(|id| answered.contains(id)) {
+                    done += 1;
+                }
+            }
+            json!({"number": n, "current": n == current, "answered": done, "total": total})
+        })
+        .collect();
+    let questions: Vec<&Value> = all
+        .iter()
+        .skip((current - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .collect();
+    page.render(state, "attempt.html", form.status, json!({
         "attempt": {"id": attempt.id, "number": attempt.number, "deadline": attempt.deadline.map(|d| d.format("%H:%M UTC").to_string())},
-        "quiz": {"title": quiz.title}, "questions": questions, "saved_notice": saved_notice, "has_errors": !rejected.is_empty(),
+        "quiz": {"title": quiz.title}, "questions": questions, "saved_notice": form.saved_notice, "has_errors": !form.rejected.is_empty(),
+        "page": current, "pages": pages, "nav": nav, "is_first": current == 1, "is_last": current == pages,
+        "answered": answered.len(), "total": all.len(),
     }))
     .map_err(page_err(req))
 }
@@ -185,6 +231,7 @@ async fn render_attempt(
 #[derive(Deserialize)]
 pub struct ShowQuery {
     disimpan: Option<String>,
+    halaman: Option<usize>,
 }
 
 pub async fn show(
@@ -202,17 +249,13 @@ pub async fn show(
     if attempt.state != learning::OPEN {
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
-    render_attempt(
-        &state,
-        &req,
-        &page,
-        &attempt,
-        &quiz,
-        &Rejected::new(),
-        StatusCode::OK,
-        q.disimpan.is_some(),
-    )
-    .await
+    let form = FormState {
+        rejected: &Rejected::new(),
+        status: StatusCode::OK,
+        saved_notice: q.disimpan.is_some(),
+        page: q.halaman.unwrap_or(1),
+    };
+    render_attempt(&state, &req, &page, &attempt, &quiz, form).await
 }
 
 /// Turns the form fields into response entries. Field names: `a.{question}` for choices
@@ -222,7 +265,7 @@ fn parse_form(
     state: &AppState,
     attempt: &Attempt,
     fields: &[(String, String)],
-    lang_id: bool,
+    page: &Page,
 ) -> Result<(Vec<ResponseEntry>, Rejected), AppError> {
     let layout = journey::layout_of(attempt)?;
     let public = assessment::public_questions(quiz, &layout, &state.keys.quiz_salt);
@@ -283,11 +326,7 @@ fn parse_form(
                 match first.replace(',', ".").parse::<f64>() {
                     Ok(n) if n.is_finite() => entry.number = Some(n),
                     _ => {
-                        let msg = if lang_id {
-                            "Masukkan angka, misalnya 4,5"
-                        } else {
-                            "Enter a number, e.g. 4.5"
-                        };
+                        let msg = page.t(&state.locales, "attempt.number_invalid");
                         rejected.insert(q.id.clone(), (first, msg.to_owned()));
                         continue;
                     }
@@ -323,11 +362,7 @@ fn parse_form(
                 placed.sort();
                 let distinct = placed.windows(2).all(|w| w[0].0 != w[1].0);
                 if !distinct {
-                    let msg = if lang_id {
-                        "Setiap nomor urut hanya boleh dipakai sekali"
-                    } else {
-                        "Use each position once"
-                    };
+                    let msg = page.t(&state.locales, "attempt.position_twice");
                     rejected.insert(q.id.clone(), (String::new(), msg.to_owned()));
                     continue;
                 }
@@ -357,7 +392,23 @@ pub async fn answer(
         .map(|(_, v)| v.as_str())
         .unwrap_or("");
     check_csrf(&req, csrf).map_err(page_err(&req))?;
-    let submit = fields.iter().any(|(k, v)| k == "action" && v == "kirim");
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let action = field("action").unwrap_or("simpan");
+    let submit = action == "kirim";
+    let on_page: usize = field("halaman").and_then(|v| v.parse().ok()).unwrap_or(1);
+    // Where to go after saving: the next or previous page, a page picked in the
+    // navigator (`ke`), or the same page with a "saved" notice.
+    let target = match (action, field("ke").and_then(|v| v.parse::<usize>().ok())) {
+        ("berikutnya", _) => Some(on_page.saturating_add(1)),
+        ("sebelumnya", _) => Some(on_page.saturating_sub(1).max(1)),
+        (_, Some(n)) => Some(n.max(1)),
+        _ => None,
+    };
     let autosave = req.headers().contains_key("x-lentera-autosave");
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
@@ -367,14 +418,8 @@ pub async fn answer(
     if attempt.state != learning::OPEN {
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
-    let (entries, rejected) = parse_form(
-        &quiz,
-        &state,
-        &attempt,
-        &fields,
-        page.lang == crate::i18n::Lang::Id,
-    )
-    .map_err(page_err(&req))?;
+    let (entries, rejected) =
+        parse_form(&quiz, &state, &attempt, &fields, &page).map_err(page_err(&req))?;
     // Whatever is valid is saved first, so nothing typed is lost even when some field is not.
     match journey::save_responses(&state, &attempt, &quiz, &entries).await {
         Ok(()) => {}
@@ -394,17 +439,13 @@ pub async fn answer(
         });
     }
     if !rejected.is_empty() {
-        return render_attempt(
-            &state,
-            &req,
-            &page,
-            &attempt,
-            &quiz,
-            &rejected,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            false,
-        )
-        .await;
+        let form = FormState {
+            rejected: &rejected,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            saved_notice: false,
+            page: on_page,
+        };
+        return render_attempt(&state, &req, &page, &attempt, &quiz, form).await;
     }
     if submit {
         match journey::submit(&state, &me, &attempt, &quiz, &[]).await {
@@ -414,7 +455,13 @@ pub async fn answer(
         }
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
-    Ok(redirect(&format!("/percobaan/{}?disimpan=1", attempt.id)))
+    Ok(match target {
+        Some(n) => redirect(&format!("/percobaan/{}?halaman={n}", attempt.id)),
+        None => redirect(&format!(
+            "/percobaan/{}?halaman={on_page}&disimpan=1",
+            attempt.id
+        )),
+    })
 }
 
 pub async fn result(
