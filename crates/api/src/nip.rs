@@ -30,6 +30,21 @@ impl Nip {
         Ok(Nip(s))
     }
 
+    /// The Indonesian wording of an error from [`Nip::parse`].
+    pub fn pesan(error: &str) -> &'static str {
+        match error {
+            "a NIP has exactly 18 digits" => "NIP harus terdiri atas tepat 18 angka",
+            "digits 1-8 must be a real birth date (YYYYMMDD)" => {
+                "angka ke-1 sampai ke-8 harus tanggal lahir yang benar (TTTTBBHH)"
+            }
+            "digits 9-14 must be the appointment year and month (YYYYMM)" => {
+                "angka ke-9 sampai ke-14 harus tahun dan bulan pengangkatan (TTTTBB)"
+            }
+            "digit 15 (sex) must be 1 or 2" => "angka ke-15 (jenis kelamin) harus 1 atau 2",
+            _ => "NIP tidak valid",
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

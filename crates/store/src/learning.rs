@@ -680,9 +680,10 @@ pub async fn certificate_by_code(db: &Db, code: &str) -> Result<Option<Certifica
         .map(Certificate::from))
 }
 
-/// JP a user earned in a calendar year, from certificates that are not revoked.
+/// JP a user earned in a calendar year: certificates that are not revoked, plus JP earned
+/// outside Lentera and recorded by an admin.
 pub async fn jp_in_year(db: &Db, user_id: i32, year: i32) -> Result<i64> {
-    Ok(certificate::Entity::find()
+    let courses: i64 = certificate::Entity::find()
         .filter(certificate::Column::UserId.eq(user_id))
         .filter(certificate::Column::Year.eq(year))
         .filter(certificate::Column::RevokedAt.is_null())
@@ -690,5 +691,11 @@ pub async fn jp_in_year(db: &Db, user_id: i32, year: i32) -> Result<i64> {
         .await?
         .iter()
         .map(|c| i64::from(c.jp))
-        .sum())
+        .sum();
+    let outside: i64 = crate::reports::jp_entries_of(db, user_id, year)
+        .await?
+        .iter()
+        .map(|e| i64::from(e.jp))
+        .sum();
+    Ok(courses + outside)
 }

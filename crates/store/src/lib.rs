@@ -9,7 +9,9 @@ mod entity;
 pub mod audit;
 pub mod courses;
 pub mod learning;
+pub mod org;
 pub mod people;
+pub mod reports;
 
 use std::time::Duration;
 

@@ -43,7 +43,7 @@ pub struct User {
     pub roles: Vec<String>,
 }
 
-fn user_from(m: user::Model, roles: Vec<String>) -> User {
+pub(crate) fn user_from(m: user::Model, roles: Vec<String>) -> User {
     User {
         id: m.id,
         username: m.username,
@@ -233,6 +233,17 @@ pub async fn session_user(db: &Db, session_id: &str) -> Result<Option<User>> {
         Some(u) if u.active => Ok(Some(u)),
         _ => Ok(None),
     }
+}
+
+/// Ends every live session of a user (deactivation).
+pub async fn revoke_all_sessions(db: &Db, user_id: i32) -> Result<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Some(Utc::now()).into())
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn revoke_session(db: &Db, session_id: &str) -> Result<()> {

@@ -1,11 +1,13 @@
 //! The JSON API under `/api/v1`: one small handler per endpoint.
 
+mod admin;
 mod attempts;
 mod auth;
 mod certificates;
 mod courses;
 mod instructor;
 mod me;
+mod reports;
 
 use actix_web::web;
 
@@ -78,6 +80,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/attempts/{id}", web::get().to(attempts::show))
             .route("/attempts/{id}/responses", web::put().to(attempts::save))
             .route("/attempts/{id}/submit", web::post().to(attempts::submit))
+            .route("/units", web::get().to(admin::units))
+            .route("/units", web::post().to(admin::create_unit))
+            .route("/units/{code}", web::put().to(admin::update_unit))
+            .route("/users", web::get().to(admin::users))
+            .route("/users", web::post().to(admin::create_user))
+            .route("/users/import", web::post().to(admin::import_users))
+            .route("/users/{username}", web::put().to(admin::update_user))
+            .route("/users/{username}/jp", web::post().to(admin::add_jp))
+            .route("/reports/jp", web::get().to(reports::jp))
+            .route("/reports/completions", web::get().to(reports::completions))
+            .route(
+                "/reports/certificates",
+                web::get().to(reports::certificates),
+            )
+            .route("/certificates/{code}/revoke", web::post().to(admin::revoke))
             .route("/certificates/keys", web::get().to(certificates::keys))
             .route("/certificates/{code}", web::get().to(certificates::lookup)),
     );

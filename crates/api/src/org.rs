@@ -1,0 +1,496 @@
+//! The organisation as admins and managers see it: who may see which units, the users of
+//! those units, and importing users from CSV.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::nip::Nip;
+use crate::state::AppState;
+use lentera_store::org;
+use lentera_store::people::{self, NewUser, Unit};
+
+pub const ROLES: &[&str] = &["learner", "instructor", "manager", "admin"];
+
+/// The units a caller may see: all of them for an admin, the own unit and everything below
+/// it for a manager. Anyone else may see none and is refused.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub units: Vec<Unit>,
+    pub visible: Vec<i32>,
+    pub admin: bool,
+}
+
+impl Scope {
+    pub fn unit(&self, id: i32) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    pub fn sees(&self, unit_id: Option<i32>) -> bool {
+        unit_id.is_some_and(|id| self.visible.contains(&id))
+    }
+
+    /// Units visible in this scope, in tree order with their depth (for indented lists).
+    pub fn tree(&self) -> Vec<(usize, &Unit)> {
+        let visible: HashSet<i32> = self.visible.iter().copied().collect();
+        let mut out = Vec::new();
+        let roots: Vec<&Unit> = self
+            .units
+            .iter()
+            .filter(|u| visible.contains(&u.id))
+            .filter(|u| !u.parent_id.is_some_and(|p| visible.contains(&p)))
+            .collect();
+        let mut stack: Vec<(usize, &Unit)> = roots.into_iter().rev().map(|u| (0, u)).collect();
+        let mut seen = HashSet::new();
+        while let Some((depth, u)) = stack.pop() {
+            if !seen.insert(u.id) {
+                continue;
+            }
+            out.push((depth, u));
+            let mut children: Vec<&Unit> = self
+                .units
+                .iter()
+                .filter(|c| c.parent_id == Some(u.id) && visible.contains(&c.id))
+                .collect();
+            children.sort_by(|a, b| b.code.cmp(&a.code));
+            stack.extend(children.into_iter().map(|c| (depth + 1, c)));
+        }
+        out
+    }
+
+    /// The units named by an optional `unit` filter (with everything below), within scope.
+    /// A unit outside the scope is "not found", as if it did not exist.
+    pub fn filter(&self, code: Option<&str>) -> AppResult<Vec<i32>> {
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Ok(self.visible.clone());
+        };
+        let unit = self
+            .units
+            .iter()
+            .find(|u| u.code == code && self.visible.contains(&u.id))
+            .ok_or_else(|| AppError::not_found("unit_not_found", format!("No unit '{code}'")))?;
+        Ok(org::subtree(&self.units, unit.id)
+            .into_iter()
+            .filter(|id| self.visible.contains(id))
+            .collect())
+    }
+}
+
+/// The caller's scope, or 403 for learners and instructors.
+pub async fn scope_of(state: &AppState, me: &CurrentUser) -> AppResult<Scope> {
+    let units = org::all_units(&state.db).await?;
+    if me.has_role("admin") {
+        let visible = units.iter().map(|u| u.id).collect();
+        return Ok(Scope {
+            units,
+            visible,
+            admin: true,
+        });
+    }
+    if me.has_role("manager") {
+        let Some(home) = me.user.unit_id else {
+            return Err(AppError::forbidden(
+                "no_unit",
+                "Your account is not attached to a unit; ask an admin",
+            ));
+        };
+        let visible = org::subtree(&units, home);
+        return Ok(Scope {
+            units,
+            visible,
+            admin: false,
+        });
+    }
+    Err(AppError::forbidden(
+        "forbidden",
+        "Only managers and admins see units and reports",
+    ))
+}
+
+/// 403 unless the caller is an admin.
+pub fn require_admin(me: &CurrentUser) -> AppResult<()> {
+    me.require_any(&["admin"])
+}
+
+/// A refused CSV row: where, and why in both languages.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RowProblem {
+    pub line: u64,
+    pub nip: String,
+    pub message: String,
+    pub pesan: String,
+}
+
+/// An imported user with the one-time password to hand over.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    pub line: u64,
+    pub username: String,
+    pub name: String,
+    pub unit: String,
+    pub initial_password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ImportReport {
+    pub imported: Vec<Imported>,
+    pub rejected: Vec<RowProblem>,
+}
+
+/// A checked row, ready to insert.
+struct GoodRow {
+    line: u64,
+    nip: Nip,
+    name: String,
+    email: Option<String>,
+    unit: Unit,
+    roles: Vec<String>,
+}
+
+fn problem(
+    line: u64,
+    nip: &str,
+    message: impl Into<String>,
+    pesan: impl Into<String>,
+) -> RowProblem {
+    RowProblem {
+        line,
+        nip: nip.to_owned(),
+        message: message.into(),
+        pesan: pesan.into(),
+    }
+}
+
+/// Reads the CSV (header `nip,name,email,unit_code,roles`; roles separated by `;`, default
+/// learner; `,` or `;` as the delimiter, as spreadsheets export either) and checks every
+/// row. Returns the good rows and the problems; nothing is written.
+fn check_rows(
+    data: &[u8],
+    units: &[Unit],
+    taken: &dyn Fn(&[String], &[String]) -> HashSet<String>,
+) -> Result<(Vec<GoodRow>, Vec<RowProblem>), RowProblem> {
+    let text = std::str::from_utf8(data).map_err(|_| {
+        problem(
+            1,
+            "",
+            "the file is not UTF-8 text",
+            "berkas bukan teks UTF-8",
+        )
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| {
+            problem(
+                1,
+                "",
+                format!("unreadable header: {e}"),
+                format!("baris judul tidak terbaca: {e}"),
+            )
+        })?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(c_nip), Some(c_name), Some(c_unit)) = (
+        col("nip"),
+        col("name").or(col("nama")),
+        col("unit_code").or(col("kode_unit")),
+    ) else {
+        return Err(problem(
+            1,
+            "",
+            "the header must name the columns nip, name, email, unit_code, roles",
+            "baris judul harus memuat kolom nip, name, email, unit_code, roles",
+        ));
+    };
+    let c_email = col("email");
+    let c_roles = col("roles").or(col("peran"));
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                bad.push(problem(
+                    line,
+                    "",
+                    format!("unreadable row: {e}"),
+                    format!("baris tidak terbaca: {e}"),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let get = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        };
+        let raw_nip = get(Some(c_nip));
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let nip = match Nip::parse(&raw_nip) {
+            Ok(n) => n,
+            Err(e) => {
+                bad.push(problem(
+                    line,
+                    &raw_nip,
+                    format!("NIP: {e}"),
+                    format!("NIP: {}", Nip::pesan(&e)),
+                ));
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert(nip.as_str().to_owned(), line) {
+            bad.push(problem(
+                line,
+                &raw_nip,
+                format!("NIP repeats line {first}"),
+                format!("NIP sama dengan baris {first}"),
+            ));
+            continue;
+        }
+        let name = get(Some(c_name));
+        if name.is_empty() || name.chars().count() > 200 {
+            bad.push(problem(
+                line,
+                &raw_nip,
+                "name is empty or longer than 200 characters",
+                "nama kosong atau lebih dari 200 karakter",
+            ));
+            continue;
+        }
+        let email = Some(get(c_email)).filter(|e| !e.is_empty());
+        if email.as_deref().is_some_and(|e| !plausible_email(e)) {
+            bad.push(problem(
+                line,
+                &raw_nip,
+                "email is not an address",
+                "email tidak berbentuk alamat email",
+            ));
+            continue;
+        }
+        let code = get(Some(c_unit));
+        let Some(unit) = units.iter().find(|u| u.code == code) else {
+            bad.push(problem(
+                line,
+                &raw_nip,
+                format!("unknown unit code '{code}'"),
+                format!("kode unit '{code}' tidak dikenal"),
+            ));
+            continue;
+        };
+        let roles_raw = get(c_roles);
+        let mut roles: Vec<String> = roles_raw
+            .split([';', '|', ' '])
+            .map(|r| r.trim().to_ascii_lowercase())
+            .filter(|r| !r.is_empty())
+            .collect();
+        if roles.is_empty() {
+            roles.push("learner".into());
+        }
+        if let Some(r) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
+            bad.push(problem(
+                line,
+                &raw_nip,
+                format!("unknown role '{r}' (learner, instructor, manager, admin)"),
+                format!("peran '{r}' tidak dikenal (learner, instructor, manager, admin)"),
+            ));
+            continue;
+        }
+        roles.sort();
+        roles.dedup();
+        good.push(GoodRow {
+            line,
+            nip,
+            name,
+            email,
+            unit: unit.clone(),
+            roles,
+        });
+    }
+    let nips: Vec<String> = good.iter().map(|g| g.nip.as_str().to_owned()).collect();
+    let existing = taken(&nips, &nips);
+    let (fresh, dup): (Vec<GoodRow>, Vec<GoodRow>) = good
+        .into_iter()
+        .partition(|g| !existing.contains(g.nip.as_str()));
+    bad.extend(dup.into_iter().map(|g| {
+        problem(
+            g.line,
+            g.nip.as_str(),
+            "a user with this NIP already exists",
+            "pengguna dengan NIP ini sudah ada",
+        )
+    }));
+    bad.sort_by_key(|p| p.line);
+    Ok((fresh, bad))
+}
+
+fn plausible_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace) && e.len() <= 254
+}
+
+/// Checks and imports a CSV of users. Good rows are created (each row in its own
+/// transaction, with its roles), bad rows listed with line and reason. The NIP is the
+/// username; each imported user gets a random initial password, shown once.
+pub async fn import_users(
+    state: &AppState,
+    me: &CurrentUser,
+    data: &[u8],
+) -> AppResult<ImportReport> {
+    require_admin(me)?;
+    let units = org::all_units(&state.db).await?;
+    // Collect NIPs first, then ask the database which are taken, in one pass.
+    let (candidates, _) = check_rows(data, &units, &|_, _| HashSet::new()).map_err(|p| {
+        AppError::unprocessable("invalid_csv", p.message.clone())
+            .with_extra(serde_json::json!({"rejected": [p]}))
+    })?;
+    let nips: Vec<String> = candidates
+        .iter()
+        .map(|g| g.nip.as_str().to_owned())
+        .collect();
+    let existing = org::taken(&state.db, &nips, &nips).await?;
+    let (rows, mut rejected) = check_rows(data, &units, &|_, _| existing.clone())
+        .map_err(|p| AppError::unprocessable("invalid_csv", p.message.clone()))?;
+    let mut imported = Vec::with_capacity(rows.len());
+    for row in rows {
+        let password = initial_password()?;
+        let hash = {
+            let p = password.clone();
+            actix_web::web::block(move || crate::auth::hash_password_blocking(&p))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?
+        };
+        let new = NewUser {
+            username: row.nip.as_str().to_owned(),
+            nip: Some(row.nip.as_str().to_owned()),
+            name: row.name.clone(),
+            email: row.email.clone(),
+            unit_id: Some(row.unit.id),
+            password_hash: hash,
+            roles: row.roles.clone(),
+            language: "id".into(),
+        };
+        match people::create_user(&state.db, new).await {
+            Ok(user) => imported.push(Imported {
+                line: row.line,
+                username: user.username,
+                name: user.name,
+                unit: row.unit.code.clone(),
+                initial_password: password,
+            }),
+            // Created by someone else between the check and the insert.
+            Err(lentera_store::StoreError::Conflict(_)) => rejected.push(problem(
+                row.line,
+                row.nip.as_str(),
+                "a user with this NIP already exists",
+                "pengguna dengan NIP ini sudah ada",
+            )),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    rejected.sort_by_key(|p| p.line);
+    lentera_store::audit::record(
+        &state.db,
+        Some(me.user.id),
+        "users.import",
+        "users",
+        Some(format!(
+            "imported {}, rejected {}",
+            imported.len(),
+            rejected.len()
+        )),
+    )
+    .await?;
+    Ok(ImportReport { imported, rejected })
+}
+
+/// 12 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
+pub fn initial_password() -> AppResult<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let bytes = crate::auth::random_bytes::<12>().map_err(AppError::internal)?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units() -> Vec<Unit> {
+        vec![Unit {
+            id: 1,
+            code: "BKPSDM".into(),
+            name: "BKPSDM".into(),
+            parent_id: None,
+        }]
+    }
+
+    #[test]
+    fn every_bad_row_is_listed_with_its_line_and_good_rows_pass() {
+        let csv = "nip,name,email,unit_code,roles\n\
+198503152010011003,Siti Aminah,siti@example.go.id,BKPSDM,learner\n\
+19850315201001100,Pendek,,BKPSDM,\n\
+198502302010011003,Tanggal Salah,,BKPSDM,\n\
+198503152010013003,Kelamin Salah,,BKPSDM,\n\
+198503152010011003,Ganda,,BKPSDM,\n\
+199001012015032001,Unit Salah,,TIDAKADA,\n\
+199001012015032002,Peran Salah,,BKPSDM,raja\n\
+199001012015032003,Email Salah,bukan-email,BKPSDM,\n\
+199001012015032004,Sudah Ada,,BKPSDM,manager;learner\n";
+        let taken = |_: &[String], _: &[String]| HashSet::from(["199001012015032004".to_owned()]);
+        let (good, bad) = check_rows(csv.as_bytes(), &units(), &taken).unwrap();
+        assert_eq!(good.len(), 1);
+        assert_eq!(good[0].nip.as_str(), "198503152010011003");
+        let lines: Vec<u64> = bad.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 6, 7, 8, 9, 10]);
+        assert!(bad[0].pesan.contains("18 angka"));
+        assert!(bad[1].pesan.contains("tanggal lahir"));
+        assert!(bad[2].pesan.contains("jenis kelamin"));
+        assert!(bad[3].pesan.contains("baris 2"));
+        assert!(bad[4].pesan.contains("TIDAKADA"));
+        assert!(bad[5].pesan.contains("raja"));
+        assert!(bad[6].pesan.contains("email"));
+        assert!(bad[7].pesan.contains("sudah ada"));
+    }
+
+    #[test]
+    fn semicolon_files_from_spreadsheets_and_a_bom_are_read() {
+        let csv = "\u{feff}NIP;Nama;Email;Kode_Unit;Peran\n198503152010011003;Siti;;BKPSDM;learner|manager\n";
+        let (good, bad) = check_rows(csv.as_bytes(), &units(), &|_, _| HashSet::new()).unwrap();
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(good[0].roles, vec!["learner", "manager"]);
+    }
+
+    #[test]
+    fn a_file_without_the_columns_is_refused_whole() {
+        let err = check_rows(b"a,b\n1,2\n", &units(), &|_, _| HashSet::new())
+            .err()
+            .unwrap();
+        assert_eq!(err.line, 1);
+    }
+}

@@ -1,0 +1,366 @@
+//! Managers' reports: JP against the yearly 20, course states and completion rates, each
+//! as JSON rows and as CSV or XLSX files with the same rows.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::Serialize;
+
+use crate::error::{AppError, AppResult};
+use crate::org::Scope;
+use crate::state::AppState;
+use lentera_store::{courses, reports};
+
+/// The yearly target (PP 11/2017 Pasal 203: at least 20 JP of competence development).
+pub const JP_TARGET: i64 = 20;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JpLine {
+    pub username: String,
+    pub nip: Option<String>,
+    pub name: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub jp: i64,
+    pub jp_courses: i64,
+    pub jp_outside: i64,
+    pub target: i64,
+    pub short: i64,
+    pub certificates: i64,
+}
+
+/// JP per person in `year` for the units (already scoped), optionally only those short of
+/// the target.
+pub async fn jp_lines(
+    state: &AppState,
+    scope: &Scope,
+    units: &[i32],
+    year: i32,
+    only_short: bool,
+) -> AppResult<Vec<JpLine>> {
+    let rows = reports::jp_report(&state.db, units, year).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let unit = r.unit_id.and_then(|id| scope.unit(id));
+            let jp = r.jp();
+            JpLine {
+                username: r.username,
+                nip: r.nip,
+                name: r.name,
+                unit: unit.map(|u| u.code.clone()).unwrap_or_default(),
+                unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+                jp,
+                jp_courses: r.course_jp,
+                jp_outside: r.external_jp,
+                target: JP_TARGET,
+                short: (JP_TARGET - jp).max(0),
+                certificates: r.certificates,
+            }
+        })
+        .filter(|l| !only_short || l.short > 0)
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CourseLine {
+    pub username: String,
+    pub nip: Option<String>,
+    pub name: String,
+    pub unit: String,
+    pub state: &'static str,
+    pub enrolled_at: Option<String>,
+    pub lessons_done: i64,
+    pub last_activity: Option<String>,
+    pub completed_at: Option<String>,
+}
+
+fn day(d: Option<DateTime<Utc>>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Everyone in the units with their state in one course.
+pub async fn course_lines(
+    state: &AppState,
+    scope: &Scope,
+    units: &[i32],
+    course_slug: &str,
+) -> AppResult<Vec<CourseLine>> {
+    let head = courses::find_course(&state.db, course_slug)
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found("course_not_found", format!("No course '{course_slug}'"))
+        })?;
+    let rows = reports::course_states(&state.db, units, head.0).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CourseLine {
+            unit: r
+                .unit_id
+                .and_then(|id| scope.unit(id))
+                .map(|u| u.code.clone())
+                .unwrap_or_default(),
+            state: if r.completed_at.is_some() {
+                "completed"
+            } else if r.enrolled_at.is_some() {
+                "in_progress"
+            } else {
+                "not_started"
+            },
+            username: r.username,
+            nip: r.nip,
+            name: r.name,
+            enrolled_at: day(r.enrolled_at),
+            lessons_done: r.lessons_done,
+            last_activity: day(r.last_activity),
+            completed_at: day(r.completed_at),
+        })
+        .collect())
+}
+
+/// Completion per course among the people of the units who enrolled.
+#[derive(Debug, Clone, Serialize)]
+pub struct RateLine {
+    pub course: String,
+    pub title: String,
+    pub enrolled: i64,
+    pub completed: i64,
+    pub percent: i64,
+}
+
+pub async fn course_rates(state: &AppState, units: &[i32]) -> AppResult<Vec<RateLine>> {
+    let rates = reports::completion_rates(&state.db, units).await?;
+    let ids: Vec<i32> = rates.iter().map(|r| r.0).collect();
+    let heads = courses::by_ids(&state.db, &ids).await?;
+    let mut out: Vec<RateLine> = rates
+        .into_iter()
+        .filter_map(|(id, enrolled, completed)| {
+            let h = heads.iter().find(|h| h.id == id)?;
+            Some(RateLine {
+                course: h.slug.clone(),
+                title: h.title.clone(),
+                enrolled,
+                completed,
+                percent: if enrolled > 0 {
+                    completed * 100 / enrolled
+                } else {
+                    0
+                },
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.title.cmp(&b.title));
+    Ok(out)
+}
+
+/// Per unit (each unit on its own, not its subtree): people, how many reached 20 JP, and
+/// certificates this year.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitLine {
+    pub unit: String,
+    pub name: String,
+    pub depth: usize,
+    pub people: i64,
+    pub reached_target: i64,
+    pub percent: i64,
+    pub certificates: i64,
+}
+
+pub fn unit_lines(scope: &Scope, units: &[i32], jp: &[JpLine]) -> Vec<UnitLine> {
+    scope
+        .tree()
+        .into_iter()
+        .filter(|(_, u)| units.contains(&u.id))
+        .map(|(depth, u)| {
+            let mine: Vec<&JpLine> = jp.iter().filter(|l| l.unit == u.code).collect();
+            let people = mine.len() as i64;
+            let reached = mine.iter().filter(|l| l.short == 0).count() as i64;
+            UnitLine {
+                unit: u.code.clone(),
+                name: u.name.clone(),
+                depth,
+                people,
+                reached_target: reached,
+                percent: if people > 0 {
+                    reached * 100 / people
+                } else {
+                    0
+                },
+                certificates: mine.iter().map(|l| l.certificates).sum(),
+            }
+        })
+        .collect()
+}
+
+pub fn this_year() -> i32 {
+    Utc::now().year()
+}
+
+/// A table for export: header and rows of cells.
+pub struct Table {
+    pub name: &'static str,
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub enum Cell {
+    Text(String),
+    Number(i64),
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+impl From<Option<String>> for Cell {
+    fn from(s: Option<String>) -> Self {
+        Cell::Text(s.unwrap_or_default())
+    }
+}
+impl From<i64> for Cell {
+    fn from(n: i64) -> Self {
+        Cell::Number(n)
+    }
+}
+
+pub fn jp_table(lines: &[JpLine]) -> Table {
+    Table {
+        name: "JP",
+        header: vec![
+            "nip",
+            "nama",
+            "unit",
+            "nama_unit",
+            "jp",
+            "jp_kursus",
+            "jp_luar",
+            "target",
+            "kurang",
+            "sertifikat",
+        ],
+        rows: lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.nip.clone().into(),
+                    l.name.clone().into(),
+                    l.unit.clone().into(),
+                    l.unit_name.clone().into(),
+                    l.jp.into(),
+                    l.jp_courses.into(),
+                    l.jp_outside.into(),
+                    l.target.into(),
+                    l.short.into(),
+                    l.certificates.into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn course_table(lines: &[CourseLine]) -> Table {
+    Table {
+        name: "Kursus",
+        header: vec![
+            "nip",
+            "nama",
+            "unit",
+            "status",
+            "mendaftar",
+            "materi_selesai",
+            "aktivitas_terakhir",
+            "selesai",
+        ],
+        rows: lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.nip.clone().into(),
+                    l.name.clone().into(),
+                    l.unit.clone().into(),
+                    Cell::Text(l.state.to_owned()),
+                    l.enrolled_at.clone().into(),
+                    l.lessons_done.into(),
+                    l.last_activity.clone().into(),
+                    l.completed_at.clone().into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// CSV with a header row. Cells that a spreadsheet would run as a formula (=, +, -, @) are
+/// prefixed with an apostrophe (CSV injection).
+pub fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&table.header).map_err(AppError::internal)?;
+    for row in &table.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+                Cell::Text(s) => s.clone(),
+                Cell::Number(n) => n.to_string(),
+            })
+            .collect();
+        w.write_record(&cells).map_err(AppError::internal)?;
+    }
+    w.into_inner().map_err(AppError::internal)
+}
+
+/// One worksheet with a bold header; numbers stay numbers. Text is written as text, so
+/// nothing in it runs as a formula.
+pub fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(table.name).map_err(AppError::internal)?;
+    let bold = Format::new().set_bold();
+    for (c, h) in table.header.iter().enumerate() {
+        let c = u16::try_from(c).map_err(AppError::internal)?;
+        sheet
+            .write_string_with_format(0, c, *h, &bold)
+            .map_err(AppError::internal)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(AppError::internal)?;
+        for (c, cell) in row.iter().enumerate() {
+            let c = u16::try_from(c).map_err(AppError::internal)?;
+            match cell {
+                Cell::Text(s) => sheet.write_string(r, c, s),
+                // Counts of people and JP: far below 2^53, exact as f64.
+                Cell::Number(n) => sheet.write_number(r, c, *n as f64),
+            }
+            .map_err(AppError::internal)?;
+        }
+    }
+    book.save_to_buffer().map_err(AppError::internal)
+}
+
+/// The file answer for `format=csv|xlsx`.
+pub fn file_response(
+    table: &Table,
+    format: &str,
+    basename: &str,
+) -> AppResult<actix_web::HttpResponse> {
+    let (bytes, mime, ext) = match format {
+        "csv" => (to_csv(table)?, "text/csv; charset=utf-8", "csv"),
+        "xlsx" => (
+            to_xlsx(table)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        other => {
+            return Err(AppError::bad_request(
+                "invalid_format",
+                format!("Unknown format '{other}': use json, csv or xlsx"),
+            ));
+        }
+    };
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type(mime)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{basename}.{ext}\""),
+        ))
+        .body(bytes))
+}

@@ -1,0 +1,201 @@
+//! Administration of the organisation: the unit tree, users and their roles.
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+
+use crate::entity::{unit, user, user_role};
+use crate::people::{Unit, User};
+use crate::{Db, Result, StoreError};
+
+/// Every unit, by code. Unit trees are small (hundreds), so callers walk them in memory.
+pub async fn all_units(db: &Db) -> Result<Vec<Unit>> {
+    Ok(unit::Entity::find()
+        .order_by_asc(unit::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Unit::from)
+        .collect())
+}
+
+/// `root` and every unit below it, however deep. A broken tree (a cycle written by hand)
+/// cannot loop: each unit is visited once.
+pub fn subtree(units: &[Unit], root: i32) -> Vec<i32> {
+    let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
+    for u in units {
+        if let Some(p) = u.parent_id {
+            children.entry(p).or_default().push(u.id);
+        }
+    }
+    let mut seen = HashSet::from([root]);
+    let mut out = vec![root];
+    let mut i = 0;
+    while let Some(&id) = out.get(i) {
+        for &c in children.get(&id).into_iter().flatten() {
+            if seen.insert(c) {
+                out.push(c);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Renames a unit or moves it under another. Refuses (`Conflict`) to move a unit below
+/// itself, which would cut its subtree off from the tree.
+pub async fn update_unit(db: &Db, id: i32, name: &str, parent_id: Option<i32>) -> Result<bool> {
+    if let Some(p) = parent_id {
+        let units = all_units(db).await?;
+        if subtree(&units, id).contains(&p) {
+            return Err(StoreError::Conflict(
+                "a unit cannot be placed below itself".into(),
+            ));
+        }
+    }
+    let Some(model) = unit::Entity::find_by_id(id).one(db).await? else {
+        return Ok(false);
+    };
+    let mut active: unit::ActiveModel = model.into();
+    active.name = Set(name.to_owned());
+    active.parent_id = Set(parent_id);
+    active.update(db).await?;
+    Ok(true)
+}
+
+/// Users of the given units (all users when `units` is `None`), filtered by a search on
+/// name, username or NIP, one page at a time; with the total count.
+pub async fn users_in(
+    db: &Db,
+    units: Option<&[i32]>,
+    search: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<User>, u64)> {
+    let mut q = user::Entity::find();
+    if let Some(ids) = units {
+        q = q.filter(user::Column::UnitId.is_in(ids.iter().copied()));
+    }
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(
+            Condition::any()
+                .add(user::Column::Name.contains(s))
+                .add(user::Column::Username.contains(s))
+                .add(user::Column::Nip.contains(s)),
+        );
+    }
+    let total = q.clone().count(db).await?;
+    let models = q
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let roles = roles_of_many(db, &models.iter().map(|m| m.id).collect::<Vec<_>>()).await?;
+    let users = models
+        .into_iter()
+        .map(|m| {
+            let r = roles.get(&m.id).cloned().unwrap_or_default();
+            crate::people::user_from(m, r)
+        })
+        .collect();
+    Ok((users, total))
+}
+
+async fn roles_of_many(db: &Db, ids: &[i32]) -> Result<HashMap<i32, Vec<String>>> {
+    let mut out: HashMap<i32, Vec<String>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for r in user_role::Entity::find()
+            .filter(user_role::Column::UserId.is_in(chunk.iter().copied()))
+            .order_by_asc(user_role::Column::Role)
+            .all(db)
+            .await?
+        {
+            out.entry(r.user_id).or_default().push(r.role);
+        }
+    }
+    Ok(out)
+}
+
+/// What an admin may change about a user.
+#[derive(Debug, Clone)]
+pub struct UserUpdate {
+    pub name: String,
+    pub email: Option<String>,
+    pub unit_id: Option<i32>,
+    pub active: bool,
+    pub roles: Vec<String>,
+}
+
+/// Updates a user and replaces their roles in one transaction. A deactivated user's
+/// sessions end at once.
+pub async fn update_user(db: &Db, id: i32, update: &UserUpdate) -> Result<bool> {
+    let txn = db.begin().await?;
+    let Some(model) = user::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(false);
+    };
+    let was_active = model.active;
+    let mut active: user::ActiveModel = model.into();
+    active.name = Set(update.name.clone());
+    active.email = Set(update.email.clone());
+    active.unit_id = Set(update.unit_id);
+    active.active = Set(update.active);
+    active.update(&txn).await?;
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    for role in &update.roles {
+        user_role::ActiveModel {
+            user_id: Set(id),
+            role: Set(role.clone()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    if was_active && !update.active {
+        crate::people::revoke_all_sessions(db, id).await?;
+    }
+    Ok(true)
+}
+
+/// Which of these NIPs and usernames are taken already (CSV import checks).
+pub async fn taken(db: &Db, nips: &[String], usernames: &[String]) -> Result<HashSet<String>> {
+    let mut out = HashSet::new();
+    for chunk in nips.chunks(500) {
+        for m in user::Entity::find()
+            .filter(user::Column::Nip.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            out.extend(m.nip);
+        }
+    }
+    for chunk in usernames.chunks(500) {
+        for m in user::Entity::find()
+            .filter(user::Column::Username.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            out.insert(m.username);
+        }
+    }
+    Ok(out)
+}
+
+/// Users by NIP or username, for look-ups by managers.
+pub async fn user_by_nip(db: &Db, nip: &str) -> Result<Option<User>> {
+    match user::Entity::find()
+        .filter(user::Column::Nip.eq(nip))
+        .one(db)
+        .await?
+    {
+        Some(m) => crate::people::user_by_id(db, m.id).await,
+        None => Ok(None),
+    }
+}
