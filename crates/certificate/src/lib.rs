@@ -1,14 +1,16 @@
 //! lentera-certificate: what a certificate says, how it is named and how it is signed.
 //!
 //! Pure: no I/O. The caller supplies randomness for verification codes and the bytes of
-//! the signing key. The PDF comes with its own work.
+//! the signing key. [`pdf`] renders the printable certificate.
 
 use serde::Serialize;
 
 mod canonical;
+pub mod pdf;
 mod signing;
 
 pub use canonical::canonical_json;
+pub use pdf::{PdfCertificate, PdfError, certificate_pdf, tanggal_indonesia};
 pub use signing::{SignError, SigningKey, verify};
 
 /// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud or typed from
