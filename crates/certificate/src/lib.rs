@@ -1,14 +1,19 @@
 //! lentera-certificate: what a certificate says, how it is named and how it is signed.
 //!
 //! Pure: no I/O. The caller supplies randomness for verification codes and the bytes of
-//! the signing key. The PDF comes with its own work.
+//! the signing key. [`pdf`] renders the printable certificate; [`badge`] the same
+//! achievement as a signed Open Badges 3.0 credential.
 
 use serde::Serialize;
 
+pub mod badge;
 mod canonical;
+pub mod pdf;
 mod signing;
 
+pub use badge::{BadgeInput, open_badge_credential, public_key_multibase, verify_open_badge};
 pub use canonical::canonical_json;
+pub use pdf::{PdfCertificate, PdfError, certificate_pdf, tanggal_indonesia};
 pub use signing::{SignError, SigningKey, verify};
 
 /// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud or typed from

@@ -36,6 +36,10 @@ pub enum SignError {
     NonFiniteNumber,
     #[error("the value cannot be written as canonical JSON: {0}")]
     Canonical(#[source] serde_json::Error),
+    #[error("the credential is not a credential this crate can verify: {0}")]
+    BadCredential(String),
+    #[error("the proof value is not multibase base58-btc: {0}")]
+    BadProofValue(String),
 }
 
 /// The instance's certificate signing key.
@@ -63,6 +67,12 @@ impl SigningKey {
     pub fn key_id(&self) -> String {
         // 8 bytes of hash give 16 hex characters.
         hex::encode(&Sha256::digest(self.public_key())[..8])
+    }
+
+    /// The raw Ed25519 signature of `message`, for the other formats this crate signs
+    /// (the Open Badges proof).
+    pub(crate) fn sign_raw(&self, message: &[u8]) -> [u8; SIGNATURE_LENGTH] {
+        self.0.sign(message).to_bytes()
     }
 
     /// base64 (standard, padded) Ed25519 signature over canonical_json(payload).
@@ -101,6 +111,30 @@ pub fn verify(
     signature_b64: &str,
     public_key: &[u8],
 ) -> Result<(), SignError> {
+    let key = verifying_key(public_key)?;
+    let raw = STANDARD
+        .decode(signature_b64)
+        .map_err(|error| SignError::BadBase64(error.to_string()))?;
+    let signature = signature(&raw)?;
+    let message = canonical_json(payload_json)?;
+    key.verify_strict(message.as_bytes(), &signature)
+        .map_err(|_| SignError::SignatureMismatch)
+}
+
+/// Strict Ed25519 verification of raw bytes, with the same key and signature checks as
+/// [`verify`]; for the other formats this crate signs (the Open Badges proof).
+pub(crate) fn verify_raw(
+    public_key: &[u8],
+    message: &[u8],
+    signature_bytes: &[u8],
+) -> Result<(), SignError> {
+    let key = verifying_key(public_key)?;
+    let signature = signature(signature_bytes)?;
+    key.verify_strict(message, &signature)
+        .map_err(|_| SignError::SignatureMismatch)
+}
+
+fn verifying_key(public_key: &[u8]) -> Result<VerifyingKey, SignError> {
     let key_bytes: &[u8; PUBLIC_KEY_LENGTH] = public_key
         .try_into()
         .map_err(|_| SignError::BadKeyLength(public_key.len()))?;
@@ -108,19 +142,14 @@ pub fn verify(
     if key.is_weak() {
         return Err(SignError::BadPublicKey);
     }
+    Ok(key)
+}
 
-    let raw = STANDARD
-        .decode(signature_b64)
-        .map_err(|error| SignError::BadBase64(error.to_string()))?;
+fn signature(raw: &[u8]) -> Result<Signature, SignError> {
     let signature_bytes: &[u8; SIGNATURE_LENGTH] = raw
-        .as_slice()
         .try_into()
         .map_err(|_| SignError::BadSignatureLength(raw.len()))?;
-    let signature = Signature::from_bytes(signature_bytes);
-
-    let message = canonical_json(payload_json)?;
-    key.verify_strict(message.as_bytes(), &signature)
-        .map_err(|_| SignError::SignatureMismatch)
+    Ok(Signature::from_bytes(signature_bytes))
 }
 
 // A failing unwrap is a failing test, which is what a test should do.
