@@ -17,6 +17,7 @@ pub struct TestApp {
     /// Keeps the data directory (and the SQLite file) alive for the test.
     pub dir: tempfile::TempDir,
     pub database: &'static str,
+    pub database_url: String,
 }
 
 pub fn repo_root() -> PathBuf {
@@ -74,6 +75,7 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
         session_hours: 12,
         login_per_account_per_minute: 10,
         login_per_address_per_minute: 200,
+        verify_per_address_per_minute: 60,
         workers: 2,
     };
     let db = lentera_store::connect(&database_url)
@@ -136,6 +138,7 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
         api,
         dir,
         database,
+        database_url,
     }
 }
 
@@ -154,10 +157,14 @@ impl TestApp {
 
     /// Signs in through the API and returns the token.
     pub async fn login(&self, username: &str) -> String {
+        self.login_with(username, PASSWORD).await
+    }
+
+    pub async fn login_with(&self, username: &str, password: &str) -> String {
         let res = self
             .api
             .post(self.url("/api/v1/auth/login"))
-            .json(&json!({"username": username, "password": PASSWORD}))
+            .json(&json!({"username": username, "password": password}))
             .send()
             .await
             .unwrap_or_else(|e| panic!("login request: {e}"));
@@ -201,6 +208,87 @@ impl TestApp {
     pub async fn post(&self, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
         self.call(reqwest::Method::POST, path, Some(token), body)
             .await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
+        self.call(reqwest::Method::PUT, path, Some(token), Some(body))
+            .await
+    }
+
+    /// A GET returning (status, content type, raw bytes): files, not JSON.
+    pub async fn get_bytes(&self, path: &str, token: Option<&str>) -> (u16, String, Vec<u8>) {
+        let mut req = self.api.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = res.status().as_u16();
+        let kind = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = res.bytes().await.unwrap_or_default().to_vec();
+        (status, kind, bytes)
+    }
+
+    /// A second connection to the test's database, for setting up what no endpoint can
+    /// (a deadline in the past) and for checking what was stored.
+    pub async fn db(&self) -> lentera_store::Db {
+        lentera_store::connect(&self.database_url)
+            .await
+            .unwrap_or_else(|e| panic!("connect: {e}"))
+    }
+
+    /// The full-mark responses of a quiz of the fixture course, from the instructor's key.
+    pub async fn answer_key(&self, quiz: &str) -> Value {
+        let instructor = self.login("instruktur").await;
+        let (status, key) = self
+            .get(
+                &format!("/api/v1/courses/kursus-uji/quizzes/{quiz}/key"),
+                &instructor,
+            )
+            .await;
+        assert_eq!(status, 200, "{key}");
+        key["responses"].clone()
+    }
+
+    /// Enrols `token`'s user in the fixture course, completes its lesson and passes its
+    /// quiz; returns the certificate JSON.
+    pub async fn complete_fixture_course(&self, token: &str) -> Value {
+        let key = self.answer_key("kuis-akhir").await;
+        let (status, _) = self
+            .post("/api/v1/courses/kursus-uji/enrollment", token, None)
+            .await;
+        assert!(status == 200 || status == 201);
+        let (status, _) = self
+            .post(
+                "/api/v1/courses/kursus-uji/lessons/pengantar/complete",
+                token,
+                None,
+            )
+            .await;
+        assert!(status == 200 || status == 201);
+        let (status, attempt) = self
+            .post(
+                "/api/v1/courses/kursus-uji/quizzes/kuis-akhir/attempts",
+                token,
+                None,
+            )
+            .await;
+        assert!(status == 200 || status == 201, "{attempt}");
+        let id = attempt["id"].as_i64().unwrap_or_default();
+        let (status, result) = self
+            .post(
+                &format!("/api/v1/attempts/{id}/submit"),
+                token,
+                Some(json!({"responses": key})),
+            )
+            .await;
+        assert_eq!(status, 200, "{result}");
+        assert!(result["certificate"].is_object(), "{result}");
+        result["certificate"].clone()
     }
 }
 

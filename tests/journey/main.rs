@@ -4,5 +4,6 @@
 mod api;
 mod browser;
 mod errors;
+mod org;
 mod pages;
 mod publish;

@@ -24,6 +24,8 @@ pub struct Config {
     /// Login attempts allowed per minute for one account, and for one client address.
     pub login_per_account_per_minute: u32,
     pub login_per_address_per_minute: u32,
+    /// Public certificate look-ups (page, API, PDF, badge) per client address.
+    pub verify_per_address_per_minute: u32,
     /// Actix worker threads; 0 = one per core.
     pub workers: usize,
 }
@@ -49,6 +51,7 @@ impl Config {
             session_hours: 12,
             login_per_account_per_minute: 10,
             login_per_address_per_minute: 60,
+            verify_per_address_per_minute: 30,
             workers: var("LENTERA_WORKERS")
                 .and_then(|w| w.parse().ok())
                 .unwrap_or(0),

@@ -447,8 +447,9 @@ pub fn certificate_json(state: &AppState, c: &Certificate) -> serde_json::Value 
         "issued_at": c.issued_at.to_rfc3339(),
         "revoked": c.revoked_at.is_some(),
         "verify_url": format!("{}/verifikasi/{}", state.config.public_url, c.code),
-        // The PDF comes with the certificate issue; until then there is none to link.
-        "pdf_url": serde_json::Value::Null,
+        "pdf_url": format!("{}/certificates/{}.pdf", state.config.public_url, c.code),
+        "badge_url": format!("{}/api/v1/certificates/{}/badge", state.config.public_url, c.code),
+        "revocation_reason": c.revocation_reason,
     })
 }
 
@@ -549,4 +550,31 @@ pub fn outline(compiled: &CompiledCourse) -> Vec<(ItemKind, String, String, bool
         }
     }
     out
+}
+
+/// A learner's JP ledger for a year: each certificate's JP and each outside entry, with the
+/// total against the yearly target.
+pub async fn ledger_json(state: &AppState, user: &User, year: i32) -> AppResult<serde_json::Value> {
+    let certs: Vec<Certificate> = learning::certificates_of(&state.db, user.id)
+        .await?
+        .into_iter()
+        .filter(|c| c.year == year)
+        .collect();
+    let outside = lentera_store::reports::jp_entries_of(&state.db, user.id, year).await?;
+    let from_courses: i64 = certs
+        .iter()
+        .filter(|c| c.revoked_at.is_none())
+        .map(|c| i64::from(c.jp))
+        .sum();
+    let from_outside: i64 = outside.iter().map(|e| i64::from(e.jp)).sum();
+    Ok(json!({
+        "year": year,
+        "target": crate::reports::JP_TARGET,
+        "earned": from_courses + from_outside,
+        "courses": certs.iter().map(|c| json!({
+            "number": c.number, "course": c.course_slug, "course_title": c.course_title, "jp": c.jp,
+            "issued_at": c.issued_at.to_rfc3339(), "revoked": c.revoked_at.is_some(),
+        })).collect::<Vec<_>>(),
+        "outside": outside.iter().map(crate::reports::jp_entry_json).collect::<Vec<_>>(),
+    }))
 }

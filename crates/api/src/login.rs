@@ -12,7 +12,7 @@ use lentera_store::people::{self, User};
 /// denial-of-service attempt, not a secret.
 const MAX_PASSWORD: usize = 1024;
 
-fn client_address(req: &HttpRequest) -> String {
+pub fn client_address(req: &HttpRequest) -> String {
     req.peer_addr()
         .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
 }

@@ -364,3 +364,8 @@ pub fn file_response(
         ))
         .body(bytes))
 }
+
+pub fn jp_entry_json(e: &lentera_store::reports::JpEntry) -> serde_json::Value {
+    serde_json::json!({"id": e.id, "year": e.year, "jp": e.jp, "title": e.title, "kind": e.kind,
+           "document_ref": e.document_ref, "held_on": e.held_on.to_string()})
+}

@@ -24,6 +24,8 @@ pub struct AppState {
     /// Login attempts, per account and per client address (in this process).
     pub login_by_account: DefaultKeyedRateLimiter<String>,
     pub login_by_address: DefaultKeyedRateLimiter<String>,
+    /// Public certificate look-ups per client address, against enumeration.
+    pub verify_by_address: DefaultKeyedRateLimiter<String>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -40,6 +42,7 @@ impl AppState {
             metrics: Metrics::new()?,
             login_by_account: RateLimiter::keyed(per_minute(config.login_per_account_per_minute)),
             login_by_address: RateLimiter::keyed(per_minute(config.login_per_address_per_minute)),
+            verify_by_address: RateLimiter::keyed(per_minute(config.verify_per_address_per_minute)),
             db,
             config,
             keys,

@@ -2,7 +2,7 @@
 
 use lentera_certificate::{CertificatePayload, is_plausible_code, mask_nip};
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use lentera_store::learning::{self, Certificate};
 
@@ -45,6 +45,9 @@ pub fn keys_json(state: &AppState) -> serde_json::Value {
         "id": key.key_id(),
         "alg": "Ed25519",
         "public_key": base64::engine::general_purpose::STANDARD.encode(key.public_key()),
+        // The same key as a W3C Multikey, for Open Badges / Verifiable Credential verifiers.
+        "type": "Multikey",
+        "publicKeyMultibase": lentera_certificate::public_key_multibase(&key.public_key()),
     }]})
 }
 
@@ -60,4 +63,109 @@ pub fn payload(c: &Certificate) -> CertificatePayload {
         issued_at: c.issued_at.to_rfc3339(),
         issuer: c.issuer.clone(),
     }
+}
+
+/// Public look-ups per client address: enough for anyone checking certificates by hand,
+/// far too few to enumerate codes.
+pub fn check_rate(state: &AppState, req: &actix_web::HttpRequest) -> AppResult<()> {
+    let address = crate::login::client_address(req);
+    if state.verify_by_address.check_key(&address).is_err() {
+        return Err(AppError::too_many(
+            "Too many certificate look-ups from this address; wait a minute",
+        ));
+    }
+    Ok(())
+}
+
+/// The certificate's PDF (A4 landscape, Bahasa Indonesia, QR code to the verification page),
+/// drawn on a blocking thread.
+pub async fn pdf(state: &AppState, c: &Certificate) -> AppResult<Vec<u8>> {
+    let doc = lentera_certificate::PdfCertificate {
+        holder_name: c.holder_name.clone(),
+        holder_nip: c.holder_nip.clone(),
+        course_title: c.course_title.clone(),
+        jp: c.jp,
+        issued_on: c.issued_at.date_naive(),
+        number: c.number.clone(),
+        issuer: c.issuer.clone(),
+        verify_url: format!("{}/verifikasi/{}", state.config.public_url, c.code),
+        revoked: c.revoked_at.is_some(),
+    };
+    actix_web::web::block(move || lentera_certificate::certificate_pdf(&doc))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)
+}
+
+/// The certificate as a signed Open Badges 3.0 credential.
+pub fn badge(state: &AppState, c: &Certificate) -> AppResult<serde_json::Value> {
+    let input = lentera_certificate::BadgeInput {
+        public_url: state.config.public_url.clone(),
+        code: c.code.clone(),
+        number: c.number.clone(),
+        holder_name: c.holder_name.clone(),
+        course_slug: c.course_slug.clone(),
+        course_title: c.course_title.clone(),
+        course_summary: None,
+        jp: c.jp,
+        issued_at: c.issued_at,
+        issuer_name: c.issuer.clone(),
+    };
+    lentera_certificate::open_badge_credential(&input, &state.keys.certificates)
+        .map_err(AppError::internal)
+}
+
+/// Most certificates one zip holds; a larger unit is downloaded per sub-unit or per year.
+pub const ZIP_LIMIT: usize = 2000;
+
+/// PDFs of several certificates in one zip, named by certificate number.
+pub async fn zip_of(state: &AppState, certs: &[Certificate]) -> AppResult<Vec<u8>> {
+    if certs.len() > ZIP_LIMIT {
+        return Err(AppError::unprocessable(
+            "too_many_certificates",
+            format!(
+                "{} certificates; choose a sub-unit or a year so there are at most {ZIP_LIMIT}",
+                certs.len()
+            ),
+        ));
+    }
+    let mut files = Vec::with_capacity(certs.len());
+    for c in certs {
+        files.push((format!("{}.pdf", c.number), pdf(state, c).await?));
+    }
+    actix_web::web::block(move || -> Result<Vec<u8>, zip::result::ZipError> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        // PDFs are compressed already: store them.
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, bytes) in files {
+            zip.start_file(name, options)?;
+            zip.write_all(&bytes)?;
+        }
+        Ok(zip.finish()?.into_inner())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
+}
+
+pub fn zip_response(bytes: Vec<u8>, name: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}.zip\""),
+        ))
+        .body(bytes)
+}
+
+pub fn pdf_response(bytes: Vec<u8>, c: &Certificate) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"{}.pdf\"", c.number),
+        ))
+        .body(bytes)
 }

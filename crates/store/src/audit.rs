@@ -26,3 +26,32 @@ pub async fn record<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// An entry of the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub at: chrono::DateTime<Utc>,
+    pub actor_id: Option<i32>,
+    pub action: String,
+    pub target: String,
+    pub detail: Option<String>,
+}
+
+/// The latest entries, newest first.
+pub async fn recent<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Vec<AuditEntry>> {
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    Ok(audit_entry::Entity::find()
+        .order_by_desc(audit_entry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| AuditEntry {
+            at: m.at,
+            actor_id: m.actor_id,
+            action: m.action,
+            target: m.target,
+            detail: m.detail,
+        })
+        .collect())
+}

@@ -496,11 +496,6 @@ pub async fn add_jp_as(
     Ok(entry)
 }
 
-pub fn jp_entry_json(e: &reports::JpEntry) -> Value {
-    json!({"id": e.id, "year": e.year, "jp": e.jp, "title": e.title, "kind": e.kind,
-           "document_ref": e.document_ref, "held_on": e.held_on.to_string()})
-}
-
 pub async fn add_jp(
     state: web::Data<AppState>,
     user: ApiUser,
@@ -508,7 +503,7 @@ pub async fn add_jp(
     body: web::Json<JpBody>,
 ) -> AppResult<HttpResponse> {
     let entry = add_jp_as(&state, &user.0, &path, &body).await?;
-    Ok(HttpResponse::Created().json(jp_entry_json(&entry)))
+    Ok(HttpResponse::Created().json(crate::reports::jp_entry_json(&entry)))
 }
 
 #[derive(Deserialize)]

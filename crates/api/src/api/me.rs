@@ -34,3 +34,28 @@ pub async fn certificates(state: web::Data<AppState>, user: ApiUser) -> AppResul
         .collect();
     Ok(HttpResponse::Ok().json(json!({"certificates": list})))
 }
+
+/// All of the caller's certificates as PDFs in one zip.
+pub async fn certificates_zip(
+    state: web::Data<AppState>,
+    user: ApiUser,
+) -> AppResult<HttpResponse> {
+    let certs = learning::certificates_of(&state.db, user.0.user.id).await?;
+    let bytes = crate::verify::zip_of(&state, &certs).await?;
+    Ok(crate::verify::zip_response(bytes, "sertifikat-saya"))
+}
+
+#[derive(serde::Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+/// The caller's JP ledger for a year: certificates and JP recorded from outside.
+pub async fn jp(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    q: web::Query<YearQuery>,
+) -> AppResult<HttpResponse> {
+    let year = crate::api::reports::check_year(q.year.unwrap_or_else(crate::reports::this_year))?;
+    Ok(HttpResponse::Ok().json(crate::journey::ledger_json(&state, &user.0.user, year).await?))
+}

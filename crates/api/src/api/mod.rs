@@ -12,6 +12,7 @@ mod reports;
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/certificates/{code}.pdf", web::get().to(certificates::pdf));
     cfg.service(
         web::scope("/api/v1")
             .route("/auth/login", web::post().to(auth::login))
@@ -20,6 +21,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/me/password", web::put().to(auth::change_password))
             .route("/me/progress", web::get().to(me::progress))
             .route("/me/certificates", web::get().to(me::certificates))
+            .route("/me/certificates.zip", web::get().to(me::certificates_zip))
+            .route("/me/jp", web::get().to(me::jp))
             .route("/courses", web::get().to(courses::list))
             .route("/courses", web::post().to(instructor::upload))
             .route("/instructor/courses", web::get().to(instructor::mine))
@@ -95,6 +98,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::get().to(reports::certificates),
             )
             .route("/certificates/{code}/revoke", web::post().to(admin::revoke))
+            .route(
+                "/reports/certificates.zip",
+                web::get().to(reports::certificates_zip),
+            )
+            .route(
+                "/certificates/{code}/badge",
+                web::get().to(certificates::badge),
+            )
             .route("/certificates/keys", web::get().to(certificates::keys))
             .route("/certificates/{code}", web::get().to(certificates::lookup)),
     );

@@ -122,3 +122,28 @@ pub async fn certificates(
         .collect();
     Ok(HttpResponse::Ok().json(json!({"certificates": out})))
 }
+
+#[derive(Deserialize)]
+pub struct ZipQuery {
+    pub unit: Option<String>,
+    pub year: Option<i32>,
+}
+
+/// The certificates of a unit (with its sub-units) as PDFs in one zip.
+pub async fn certificates_zip(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    q: web::Query<ZipQuery>,
+) -> AppResult<HttpResponse> {
+    let scope = org::scope_of(&state, &user.0).await?;
+    let units = scope.filter(q.unit.as_deref())?;
+    let year = q.year.map(check_year).transpose()?;
+    let certs = lentera_store::reports::certificates_in(&state.db, &units, None, year).await?;
+    let bytes = crate::verify::zip_of(&state, &certs).await?;
+    let name = format!(
+        "sertifikat-{}{}",
+        q.unit.as_deref().unwrap_or("semua"),
+        year.map(|y| format!("-{y}")).unwrap_or_default()
+    );
+    Ok(crate::verify::zip_response(bytes, &name))
+}
