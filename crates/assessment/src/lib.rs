@@ -14,6 +14,8 @@ mod grade;
 mod layout;
 mod model;
 mod parse;
+#[cfg(test)]
+mod pool_tests;
 mod review;
 mod settings;
 mod stats;

@@ -441,17 +441,17 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
             }
         }
     }
-    let draws: Vec<Draw> = draw_tables.iter().map(|d| d.draw.clone()).collect();
-    // A draw rule whose own fields were already reported would only add noise here.
-    if draw_tables.iter().all(|d| d.complete) {
-        for (i, field, message, pesan) in draw_problems(&draws, &questions) {
-            if let Some(d) = draw_tables.get(i) {
-                let span = match field {
-                    DrawField::Group => d.group_span.clone(),
-                    DrawField::Count => d.count_span.clone(),
-                };
-                ctx.report(span, message, pesan);
-            }
+    // A draw rule whose own fields were already reported is left out of the checks against the
+    // questions: those would only repeat the problem.
+    let complete: Vec<&DrawTable> = draw_tables.iter().filter(|d| d.complete).collect();
+    let draws: Vec<Draw> = complete.iter().map(|d| d.draw.clone()).collect();
+    for (i, field, message, pesan) in draw_problems(&draws, &questions) {
+        if let Some(d) = complete.get(i) {
+            let span = match field {
+                DrawField::Group => d.group_span.clone(),
+                DrawField::Count => d.count_span.clone(),
+            };
+            ctx.report(span, message, pesan);
         }
     }
     Some(Quiz {
