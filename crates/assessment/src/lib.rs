@@ -17,8 +17,12 @@ mod parse;
 #[cfg(test)]
 mod pool_tests;
 mod review;
+#[cfg(test)]
+mod review_tests;
 mod settings;
 mod stats;
+#[cfg(test)]
+mod stats_tests;
 #[cfg(test)]
 mod tests;
 
