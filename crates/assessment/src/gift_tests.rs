@@ -546,3 +546,58 @@ fn shipped_course_quiz_in_gift() {
     assert!(options(&qs[0]).iter().all(|o| o.feedback.is_some()));
     assert!(qs[1].prompt.contains("**semua**"));
 }
+
+#[test]
+fn numerical_answers_with_partial_credit_grade_by_the_best_match() {
+    // The form of Moodle's GIFT documentation, with a space after `#`.
+    let q = one("Berapa? {# =%100%5:0 =%50%5:2}");
+    assert_eq!(
+        q.kind,
+        QuestionKind::Numerical {
+            answers: vec![
+                NumericAnswer {
+                    min: 5.0,
+                    max: 5.0,
+                    weight: 100.0
+                },
+                NumericAnswer {
+                    min: 3.0,
+                    max: 7.0,
+                    weight: 50.0
+                }
+            ]
+        }
+    );
+    let quiz = crate::quiz_from_questions("n", &crate::QuizSettings::default(), vec![q]).unwrap();
+    let score = |n: f64| {
+        let r = crate::ResponseEntry {
+            question: "q1".into(),
+            number: Some(n),
+            ..Default::default()
+        };
+        grade(&quiz, b"s", &[r]).score
+    };
+    assert_eq!(
+        (score(5.0), score(6.5), score(3.0), score(8.0)),
+        (1.0, 0.5, 0.5, 0.0)
+    );
+}
+
+#[test]
+fn true_false_feedback_goes_through_map_text() {
+    let mut quiz = crate::quiz_from_questions(
+        "tf",
+        &crate::QuizSettings::default(),
+        parse_gift("Q {T#*salah*#*benar*}").unwrap(),
+    )
+    .unwrap();
+    quiz.map_text(&mut |t| format!("<p>{t}</p>"));
+    assert_eq!(
+        quiz.questions[0].kind,
+        QuestionKind::TrueFalse {
+            answer: true,
+            feedback_true: Some("<p>*benar*</p>".into()),
+            feedback_false: Some("<p>*salah*</p>".into()),
+        }
+    );
+}
