@@ -175,6 +175,12 @@ pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
+/// A question's score: rounded, then kept within `0..=points`, because rounding alone could
+/// lift full marks on a question worth e.g. 1.23456 points above its maximum.
+fn question_score(earned: f64, points: f64) -> f64 {
+    round4(earned).clamp(0.0, points.max(0.0))
+}
+
 /// Trim, collapse inner whitespace and (unless case-sensitive) lowercase.
 pub(crate) fn normalize(s: &str, case_sensitive: bool) -> String {
     let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -322,7 +328,7 @@ pub fn grade_with_manual(
                 let given = manual.get(&q.id).copied().filter(|s| s.is_finite());
                 return QuestionGrade {
                     question: q.id.clone(),
-                    score: given.map_or(0.0, |s| round4(s.clamp(0.0, q.points.max(0.0)))),
+                    score: given.map_or(0.0, |s| question_score(s, q.points)),
                     max: q.points,
                     needs_review: given.is_none(),
                 };
@@ -332,7 +338,7 @@ pub fn grade_with_manual(
                 .map_or(0.0, |r| fraction(quiz, salt, q, r));
             QuestionGrade {
                 question: q.id.clone(),
-                score: round4(q.points * frac.clamp(0.0, 1.0)),
+                score: question_score(q.points * frac.clamp(0.0, 1.0), q.points),
                 max: q.points,
                 needs_review: false,
             }
