@@ -87,6 +87,17 @@ impl ReviewPolicy {
             _ => None,
         }
     }
+
+    /// Whether a learner who has submitted `submitted` attempts of a quiz allowing
+    /// `max_attempts` (0 = unlimited) may see the right answers: the `show_correct` of
+    /// [`crate::review`].
+    pub fn shows_correct(self, submitted: u32, max_attempts: u32) -> bool {
+        match self {
+            Self::AfterSubmit => true,
+            Self::AfterLastAttempt => max_attempts > 0 && submitted >= max_attempts,
+            Self::Never => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

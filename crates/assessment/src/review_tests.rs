@@ -225,3 +225,16 @@ fn review_of_an_empty_attempt_and_true_false_feedback() {
     assert_eq!(rv[0].chosen_feedback_html, ["Keliru."]);
     assert_eq!(rv[0].answer.text, ["Salah"]);
 }
+
+#[test]
+fn review_policies_decide_when_right_answers_show() {
+    use crate::ReviewPolicy::{AfterLastAttempt, AfterSubmit, Never};
+    assert!(AfterSubmit.shows_correct(1, 3) && AfterSubmit.shows_correct(1, 0));
+    assert!(!AfterLastAttempt.shows_correct(2, 3));
+    assert!(AfterLastAttempt.shows_correct(3, 3));
+    assert!(
+        !AfterLastAttempt.shows_correct(50, 0),
+        "unlimited attempts never run out"
+    );
+    assert!(!Never.shows_correct(3, 3));
+}
