@@ -151,6 +151,7 @@ fn read(src: &str, report: &mut dyn FnMut(usize, String, String)) -> Vec<Questio
                 points: 1.0,
                 prompt: p.prompt,
                 feedback: None,
+                group: None,
             });
         } else {
             match pending.as_mut() {

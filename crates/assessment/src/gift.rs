@@ -30,8 +30,11 @@ pub fn parse_gift(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
         problems: Vec::new(),
     };
     let mut parsed = Vec::new();
+    // `$CATEGORY:` sets the group of every question after it, until the next one.
+    let mut group = None;
     for block in blocks(src) {
-        if let Some(q) = parse_block(&mut ctx, &block) {
+        if let Some(mut q) = parse_block(&mut ctx, &block, &mut group) {
+            q.1.group.clone_from(&group);
             parsed.push(q);
         }
     }
@@ -311,11 +314,39 @@ fn numberish(c: &Ch) -> bool {
     c.c.is_ascii_digit() || c.c == '-' || c.c == '.'
 }
 
-/// Parses one block: a `$CATEGORY:` line (ignored) and/or one question with its title.
-fn parse_block(ctx: &mut Ctx<'_>, block: &Block) -> Option<(Option<String>, Question)> {
+/// The group named by a `$CATEGORY:` path. Moodle writes paths like `$course$/top/Bencana/Gempa`;
+/// the context and the `top` every Moodle tree starts with say nothing to our authors, so they
+/// are dropped and `Bencana/Gempa` is the group. `None` for the top category itself.
+fn category_group(path: &str) -> Option<String> {
+    let mut p = path.trim();
+    for context in ["$course$", "$system$", "$module$"] {
+        if let Some(rest) = p.strip_prefix(context) {
+            p = rest.strip_prefix('/').unwrap_or(rest);
+            break;
+        }
+    }
+    p = match p.strip_prefix("top") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.trim_start_matches('/'),
+        _ => p,
+    };
+    non_empty(p.trim().to_owned())
+}
+
+/// Parses one block: a `$CATEGORY:` line (which sets `group`) and/or one question with its
+/// title.
+fn parse_block(
+    ctx: &mut Ctx<'_>,
+    block: &Block,
+    group: &mut Option<String>,
+) -> Option<(Option<String>, Question)> {
     let mut chars: &[Ch] = &block.chars;
     let mut start = block.at;
     if string(&chars[..chars.len().min(10)]) == "$CATEGORY:" {
+        let end = chars
+            .iter()
+            .position(|c| is(c, '\n'))
+            .unwrap_or(chars.len());
+        *group = category_group(&string(&chars[10..end]));
         // Moodle would swallow a question written right under the category line into the
         // category name; reading it as a question is what the author meant.
         let next = chars.iter().position(|c| is(c, '\n'))?;
@@ -438,18 +469,20 @@ fn parse_block(ctx: &mut Ctx<'_>, block: &Block) -> Option<(Option<String>, Ques
     } else if find(inner, "=").is_some() && find(inner, "->").is_some() {
         parse_matching(ctx, inner, block_at)
     } else if let Some(answer) = true_false(inner) {
-        // Our model has no per-answer feedback for true/false, so unless there is general
-        // feedback, the answers' feedback is shown to everyone.
-        if feedback.is_none() {
-            let parts: Vec<String> = split_n(inner, '#', 3)
-                .into_iter()
-                .skip(1)
-                .map(text)
-                .filter(|t| !t.is_empty())
-                .collect();
-            feedback = non_empty(parts.join("\n\n"));
-        }
-        Some(QuestionKind::TrueFalse { answer })
+        // `{T#for a wrong answer#for the right answer}`, as Moodle reads it.
+        let parts = split_n(inner, '#', 3);
+        let part = |i: usize| parts.get(i).map(|p| text(p)).and_then(non_empty);
+        let (wrong, right) = (part(1), part(2));
+        let (feedback_true, feedback_false) = if answer {
+            (right, wrong)
+        } else {
+            (wrong, right)
+        };
+        Some(QuestionKind::TrueFalse {
+            answer,
+            feedback_true,
+            feedback_false,
+        })
     } else {
         parse_short_answer(ctx, inner, block_at)
     };
@@ -464,6 +497,7 @@ fn parse_block(ctx: &mut Ctx<'_>, block: &Block) -> Option<(Option<String>, Ques
             points: 1.0,
             prompt,
             feedback,
+            group: None,
         },
     ))
 }

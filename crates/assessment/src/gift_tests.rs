@@ -113,6 +113,14 @@ fn multiple_choice_weights() {
     assert!((w[0] - 100.0 / 3.0).abs() < 1e-9 && w[0] == w[1] && w[1] == w[3] && w[2] == 0.0);
 }
 
+fn tf(answer: bool, feedback_true: Option<&str>, feedback_false: Option<&str>) -> QuestionKind {
+    QuestionKind::TrueFalse {
+        answer,
+        feedback_true: feedback_true.map(Into::into),
+        feedback_false: feedback_false.map(Into::into),
+    }
+}
+
 #[test]
 fn true_false_forms_and_feedback() {
     for (src, answer) in [
@@ -122,17 +130,27 @@ fn true_false_forms_and_feedback() {
         ("BPBD ada di kabupaten. {TRUE}", true),
     ] {
         let q = one(src);
-        assert_eq!(q.kind, QuestionKind::TrueFalse { answer }, "{src}");
+        assert_eq!(q.kind, tf(answer, None, None), "{src}");
         assert_eq!(q.feedback, None);
     }
-    // Without general feedback, the answers' feedback is what learners get to read.
+    // As in Moodle: `{T#for a wrong answer#for the right answer}`, so the first feedback goes
+    // with the answer that is not the right one.
     let q = one("Gempa bisa diprediksi. {F#Belum ada metode yang andal.}");
-    assert_eq!(q.kind, QuestionKind::TrueFalse { answer: false });
-    assert_eq!(q.feedback.as_deref(), Some("Belum ada metode yang andal."));
+    assert_eq!(
+        q.kind,
+        tf(false, Some("Belum ada metode yang andal."), None)
+    );
+    assert_eq!(q.feedback, None);
     let q = one("Q {TRUE#Salah.#Benar.}");
-    assert_eq!(q.feedback.as_deref(), Some("Salah.\n\nBenar."));
+    assert_eq!(q.kind, tf(true, Some("Benar."), Some("Salah.")));
+    let q = one("Q {F#Keliru.#Tepat.}");
+    assert_eq!(q.kind, tf(false, Some("Keliru."), Some("Tepat.")));
     let q = one("Q {T#Salah.#Benar.####Penjelasan umum.}");
+    assert_eq!(q.kind, tf(true, Some("Benar."), Some("Salah.")));
     assert_eq!(q.feedback.as_deref(), Some("Penjelasan umum."));
+    // Moodle's export writes `##` when there is no feedback for a wrong answer.
+    let q = one("Q {FALSE##Benar\\: belum bisa.}");
+    assert_eq!(q.kind, tf(false, None, Some("Benar: belum bisa.")));
 }
 
 #[test]
@@ -372,7 +390,8 @@ $CATEGORY: $course$/top/Default for Lentera\r\n\
     let ids: Vec<_> = qs.iter().map(|q| q.id.as_str()).collect();
     assert_eq!(ids, ["singkatan", "tahun", "gempa", "fase"]);
     assert_eq!(qs[0].prompt, "<p>Singkatan badan daerah?</p>");
-    assert_eq!(qs[2].feedback.as_deref(), Some("Benar: belum bisa."));
+    assert_eq!(qs[2].kind, tf(false, None, Some("Benar: belum bisa.")));
+    assert_eq!(qs[2].feedback, None);
     assert_eq!(qs[1].feedback.as_deref(), Some("UU Penanggulangan Bencana"));
     let QuestionKind::Matching { pairs, distractors } = &qs[3].kind else {
         panic!()
@@ -396,6 +415,10 @@ fn parsed_questions_grade_to_full_marks() {
         shuffle_questions: true,
         shuffle_options: true,
         questions: parse_gift(src).unwrap(),
+        draws: Vec::new(),
+        cooldown_minutes: 0,
+        counts: Default::default(),
+        review: Default::default(),
     };
     let g = grade(&quiz, b"salt", &answer_key(&quiz, b"salt"));
     assert_eq!((g.score, g.max_score, g.percent), (7.0, 7.0, 100.0));
@@ -517,9 +540,64 @@ fn shipped_course_quiz_in_gift() {
         ]
     );
     assert_eq!(weights(&qs[1]), [25.0, 25.0, 25.0, 25.0, -25.0, -25.0]);
-    assert_eq!(qs[3].kind, QuestionKind::TrueFalse { answer: false });
+    assert_eq!(qs[3].kind, tf(false, None, None));
     assert!(qs[3].prompt.starts_with("Benar atau salah: maklumat"));
     assert!(qs.iter().all(|q| q.feedback.is_some()));
     assert!(options(&qs[0]).iter().all(|o| o.feedback.is_some()));
     assert!(qs[1].prompt.contains("**semua**"));
+}
+
+#[test]
+fn numerical_answers_with_partial_credit_grade_by_the_best_match() {
+    // The form of Moodle's GIFT documentation, with a space after `#`.
+    let q = one("Berapa? {# =%100%5:0 =%50%5:2}");
+    assert_eq!(
+        q.kind,
+        QuestionKind::Numerical {
+            answers: vec![
+                NumericAnswer {
+                    min: 5.0,
+                    max: 5.0,
+                    weight: 100.0
+                },
+                NumericAnswer {
+                    min: 3.0,
+                    max: 7.0,
+                    weight: 50.0
+                }
+            ]
+        }
+    );
+    let quiz = crate::quiz_from_questions("n", &crate::QuizSettings::default(), vec![q]).unwrap();
+    let score = |n: f64| {
+        let r = crate::ResponseEntry {
+            question: "q1".into(),
+            number: Some(n),
+            ..Default::default()
+        };
+        grade(&quiz, b"s", &[r]).score
+    };
+    assert_eq!(
+        (score(5.0), score(6.5), score(3.0), score(8.0)),
+        (1.0, 0.5, 0.5, 0.0)
+    );
+}
+
+#[test]
+fn true_false_feedback_goes_through_map_text() {
+    let mut quiz = crate::quiz_from_questions(
+        "tf",
+        &crate::QuizSettings::default(),
+        parse_gift("Q {T#*salah*#*benar*}").unwrap(),
+    )
+    .unwrap();
+    quiz.map_text(&mut |t| format!("<p>{t}</p>"));
+    assert_eq!(
+        quiz.questions[0].kind,
+        QuestionKind::TrueFalse {
+            answer: true,
+            feedback_true: Some("<p>*benar*</p>".into()),
+            feedback_false: Some("<p>*salah*</p>".into()),
+        }
+    );
 }

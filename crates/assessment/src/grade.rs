@@ -166,17 +166,23 @@ pub fn validate_response(quiz: &Quiz, salt: &[u8], entry: &ResponseEntry) -> Res
     }
 }
 
-fn find<'q>(quiz: &'q Quiz, id: &str) -> Option<&'q Question> {
+pub(crate) fn find<'q>(quiz: &'q Quiz, id: &str) -> Option<&'q Question> {
     quiz.questions.iter().find(|q| q.id == id)
 }
 
 /// Round to 4 decimals so sums of fractions like 1/3 compare and store stably.
-fn round4(x: f64) -> f64 {
+pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
+/// A question's score: rounded, then kept within `0..=points`, because rounding alone could
+/// lift full marks on a question worth e.g. 1.23456 points above its maximum.
+fn question_score(earned: f64, points: f64) -> f64 {
+    round4(earned).clamp(0.0, points.max(0.0))
+}
+
 /// Trim, collapse inner whitespace and (unless case-sensitive) lowercase.
-fn normalize(s: &str, case_sensitive: bool) -> String {
+pub(crate) fn normalize(s: &str, case_sensitive: bool) -> String {
     let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if case_sensitive {
         collapsed
@@ -223,7 +229,7 @@ fn fraction(quiz: &Quiz, salt: &[u8], q: &Question, r: &ResponseEntry) -> f64 {
                 .sum::<f64>()
                 / 100.0
         }
-        QuestionKind::TrueFalse { answer } => match r.choices.as_deref() {
+        QuestionKind::TrueFalse { answer, .. } => match r.choices.as_deref() {
             Some([c]) if c == if *answer { "true" } else { "false" } => 1.0,
             _ => 0.0,
         },
@@ -294,22 +300,47 @@ fn fraction(quiz: &Quiz, salt: &[u8], q: &Question, r: &ResponseEntry) -> f64 {
 
 /// Grade responses; at most one entry per question counts (later ones win), missing = 0 points.
 /// Essays score 0 and always need an instructor's review, so a quiz with an essay is
-/// `pending_review` until someone grades it.
+/// `pending_review` until someone grades it (see [`grade_with_manual`]).
+///
+/// For a quiz with draw rules, grade against [`Quiz::for_layout`] so questions the attempt did
+/// not show do not count.
 pub fn grade(quiz: &Quiz, salt: &[u8], responses: &[ResponseEntry]) -> Grade {
+    grade_with_manual(quiz, salt, responses, &HashMap::new())
+}
+
+/// Like [`grade`], with instructors' scores for essays: `manual` maps a question id to points.
+/// An essay with a finite manual score earns it (clamped to `0..=points`) and no longer needs
+/// review, whether the learner answered it or not. Manual scores for other kinds are ignored:
+/// those are graded automatically.
+pub fn grade_with_manual(
+    quiz: &Quiz,
+    salt: &[u8],
+    responses: &[ResponseEntry],
+    manual: &HashMap<String, f64>,
+) -> Grade {
     let latest: HashMap<&str, &ResponseEntry> =
         responses.iter().map(|r| (r.question.as_str(), r)).collect();
     let questions: Vec<QuestionGrade> = quiz
         .questions
         .iter()
         .map(|q| {
+            if matches!(q.kind, QuestionKind::Essay) {
+                let given = manual.get(&q.id).copied().filter(|s| s.is_finite());
+                return QuestionGrade {
+                    question: q.id.clone(),
+                    score: given.map_or(0.0, |s| question_score(s, q.points)),
+                    max: q.points,
+                    needs_review: given.is_none(),
+                };
+            }
             let frac = latest
                 .get(q.id.as_str())
                 .map_or(0.0, |r| fraction(quiz, salt, q, r));
             QuestionGrade {
                 question: q.id.clone(),
-                score: round4(q.points * frac.clamp(0.0, 1.0)),
+                score: question_score(q.points * frac.clamp(0.0, 1.0), q.points),
                 max: q.points,
-                needs_review: matches!(q.kind, QuestionKind::Essay),
+                needs_review: false,
             }
         })
         .collect();
@@ -355,7 +386,9 @@ pub fn answer_key(quiz: &Quiz, salt: &[u8]) -> Vec<ResponseEntry> {
                         .map(|(_, id)| id);
                     e.choices = Some(good.collect());
                 }
-                QuestionKind::TrueFalse { answer } => e.choices = Some(vec![answer.to_string()]),
+                QuestionKind::TrueFalse { answer, .. } => {
+                    e.choices = Some(vec![answer.to_string()])
+                }
                 QuestionKind::ShortAnswer { answers, .. } => e.text = answers.first().cloned(),
                 QuestionKind::Numerical { answers } => {
                     let best = answers.iter().max_by(|a, b| a.weight.total_cmp(&b.weight));

@@ -103,13 +103,49 @@ impl SplitMix64 {
     }
 }
 
-/// Question order and per-question option order for an attempt, derived only from `seed`.
+/// Author indexes of the questions in an attempt, in authored order: every question whose group
+/// has no draw rule, plus `count` questions drawn at random for each rule. Without draw rules no
+/// random number is used, so layouts of such quizzes are what they were before pools existed.
+fn drawn(quiz: &Quiz, rng: &mut SplitMix64) -> Vec<usize> {
+    let n = quiz.questions.len();
+    if quiz.draws.is_empty() {
+        return (0..n).collect();
+    }
+    let ruled = |g: &Option<String>| {
+        g.as_ref()
+            .is_some_and(|g| quiz.draws.iter().any(|d| &d.group == g))
+    };
+    let mut keep: Vec<bool> = quiz.questions.iter().map(|q| !ruled(&q.group)).collect();
+    let mut done: Vec<&str> = Vec::new();
+    for d in &quiz.draws {
+        // The parsers refuse a second rule for a group; should one be stored anyway, the
+        // first rule decides.
+        if done.contains(&d.group.as_str()) {
+            continue;
+        }
+        done.push(&d.group);
+        let mut pool: Vec<usize> = (0..n)
+            .filter(|&i| quiz.questions[i].group.as_deref() == Some(d.group.as_str()))
+            .collect();
+        // A partial Fisher-Yates shuffle: the first `count` entries are a uniform sample.
+        for j in 0..d.count.min(pool.len()) {
+            let r = j + rng.below(pool.len() - j);
+            pool.swap(j, r);
+            keep[pool[j]] = true;
+        }
+    }
+    (0..n).filter(|&i| keep[i]).collect()
+}
+
+/// Which questions an attempt has (see [`Quiz::draws`]), their order and per-question option
+/// order, derived only from `seed`.
 pub fn new_layout(quiz: &Quiz, seed: u64) -> AttemptLayout {
     let mut rng = SplitMix64(seed);
-    let order = rng.permutation(quiz.questions.len(), quiz.shuffle_questions);
+    let chosen = drawn(quiz, &mut rng);
+    let order = rng.permutation(chosen.len(), quiz.shuffle_questions);
     let questions = order
         .into_iter()
-        .filter_map(|i| quiz.questions.get(i))
+        .filter_map(|i| quiz.questions.get(*chosen.get(i)?))
         .map(|q| {
             let (options, right) = match &q.kind {
                 QuestionKind::SingleChoice { options }

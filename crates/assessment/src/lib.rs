@@ -15,17 +15,35 @@ mod layout;
 mod model;
 mod parse;
 #[cfg(test)]
+mod pool_tests;
+mod review;
+#[cfg(test)]
+mod review_tests;
+mod settings;
+mod stats;
+#[cfg(test)]
+mod stats_tests;
+#[cfg(test)]
 mod tests;
 
 pub use aiken::parse_aiken;
 pub use gift::parse_gift;
 pub use grade::{
-    Grade, MAX_TEXT_CHARS, QuestionGrade, ResponseEntry, answer_key, grade, passed,
-    validate_response,
+    Grade, MAX_TEXT_CHARS, QuestionGrade, ResponseEntry, answer_key, grade, grade_with_manual,
+    passed, validate_response,
 };
 pub use layout::{
     AttemptLayout, IdRole, PublicOption, PublicQuestion, QuestionLayout, new_layout, opaque_id,
     public_questions,
 };
-pub use model::{ChoiceOption, MatchPair, NumericAnswer, Question, QuestionKind, Quiz};
+pub use model::{
+    ChoiceOption, CountedAttempt, Draw, MatchPair, NumericAnswer, Question, QuestionKind, Quiz,
+    ReviewPolicy,
+};
 pub use parse::{Problem, parse_quiz_toml};
+pub use review::{AnswerView, ReviewQuestion, review};
+pub use settings::{MAX_COOLDOWN_MINUTES, QuizSettings, quiz_from_questions};
+pub use stats::{
+    AttemptRecord, OptionCount, QuestionStatistics, QuizStatistics, ResponseCount, TOP_RESPONSES,
+    statistics,
+};

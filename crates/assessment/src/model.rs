@@ -14,6 +14,90 @@ pub struct Quiz {
     pub shuffle_questions: bool,
     pub shuffle_options: bool,
     pub questions: Vec<Question>,
+    /// Question pools: each rule picks `count` questions of its group per attempt. Questions
+    /// whose group has no rule (or that have no group) are always in the attempt.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub draws: Vec<Draw>,
+    /// Minutes a learner waits between submitting an attempt and starting the next; 0 = none.
+    #[serde(default)]
+    pub cooldown_minutes: u32,
+    /// Which attempt's grade is the learner's grade for the quiz.
+    #[serde(default)]
+    pub counts: CountedAttempt,
+    /// When learners may see the right answers and the general feedback.
+    #[serde(default)]
+    pub review: ReviewPolicy,
+}
+
+/// Draw `count` questions of `group` at random into each attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draw {
+    pub group: String,
+    pub count: usize,
+}
+
+/// Which attempt counts when a learner has several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountedAttempt {
+    /// The best attempt counts, so trying again never costs a learner anything.
+    #[default]
+    Highest,
+    /// The most recent attempt counts.
+    Latest,
+}
+
+/// When the right answers (and the general feedback) are shown after an attempt. A learner's
+/// own answers and scores are always shown after submitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewPolicy {
+    /// Right after each submitted attempt.
+    #[default]
+    AfterSubmit,
+    /// Only once the learner has used up their attempts (with unlimited attempts: never),
+    /// so later attempts cannot be answered from the key.
+    AfterLastAttempt,
+    /// Never.
+    Never,
+}
+
+impl CountedAttempt {
+    pub const NAMES: &'static [&'static str] = &["highest", "latest"];
+
+    /// The value of its snake_case name, as written in quiz files.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "highest" => Some(Self::Highest),
+            "latest" => Some(Self::Latest),
+            _ => None,
+        }
+    }
+}
+
+impl ReviewPolicy {
+    pub const NAMES: &'static [&'static str] = &["after_submit", "after_last_attempt", "never"];
+
+    /// The value of its snake_case name, as written in quiz files.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "after_submit" => Some(Self::AfterSubmit),
+            "after_last_attempt" => Some(Self::AfterLastAttempt),
+            "never" => Some(Self::Never),
+            _ => None,
+        }
+    }
+
+    /// Whether a learner who has submitted `submitted` attempts of a quiz allowing
+    /// `max_attempts` (0 = unlimited) may see the right answers: the `show_correct` of
+    /// [`crate::review`].
+    pub fn shows_correct(self, submitted: u32, max_attempts: u32) -> bool {
+        match self {
+            Self::AfterSubmit => true,
+            Self::AfterLastAttempt => max_attempts > 0 && submitted >= max_attempts,
+            Self::Never => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +109,9 @@ pub struct Question {
     pub points: f64,
     pub prompt: String,
     pub feedback: Option<String>,
+    /// The pool the question belongs to, for [`Quiz::draws`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// What a question asks for and how it is graded.
@@ -41,6 +128,11 @@ pub enum QuestionKind {
     },
     TrueFalse {
         answer: bool,
+        /// Shown to learners who answered "true" / "false" (GIFT's `{T#wrong#right}`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        feedback_true: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        feedback_false: Option<String>,
     },
     ShortAnswer {
         answers: Vec<String>,
@@ -104,6 +196,27 @@ pub struct MatchPair {
 }
 
 impl Quiz {
+    /// The quiz as one attempt sees it: only the questions in `layout`, in authored order, and
+    /// no draw rules (the draw already happened). `grade`, `validate_response`, `max_score` and
+    /// `answer_key` on the result work per attempt.
+    pub fn for_layout(&self, layout: &crate::AttemptLayout) -> Quiz {
+        let shown: std::collections::HashSet<&str> = layout
+            .questions
+            .iter()
+            .map(|q| q.question.as_str())
+            .collect();
+        Quiz {
+            questions: self
+                .questions
+                .iter()
+                .filter(|q| shown.contains(q.id.as_str()))
+                .cloned()
+                .collect(),
+            draws: Vec::new(),
+            ..self.clone()
+        }
+    }
+
     pub fn max_score(&self) -> f64 {
         self.questions.iter().map(|q| q.points).sum()
     }
@@ -140,8 +253,16 @@ impl Quiz {
                         *i = f(i);
                     }
                 }
-                QuestionKind::TrueFalse { .. }
-                | QuestionKind::ShortAnswer { .. }
+                QuestionKind::TrueFalse {
+                    feedback_true,
+                    feedback_false,
+                    ..
+                } => {
+                    for fb in [feedback_true, feedback_false].into_iter().flatten() {
+                        *fb = f(fb);
+                    }
+                }
+                QuestionKind::ShortAnswer { .. }
                 | QuestionKind::Numerical { .. }
                 | QuestionKind::Essay => {}
             }

@@ -10,7 +10,11 @@ use serde::Serialize;
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
-use crate::model::{ChoiceOption, MatchPair, NumericAnswer, Question, QuestionKind, Quiz};
+use crate::model::{
+    ChoiceOption, CountedAttempt, Draw, MatchPair, NumericAnswer, Question, QuestionKind, Quiz,
+    ReviewPolicy,
+};
+use crate::settings::{DrawField, MAX_COOLDOWN_MINUTES, MAX_GROUP_CHARS, draw_problems};
 
 /// A problem in a quiz file, 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -353,6 +357,10 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
         "time_limit_minutes",
         "shuffle_questions",
         "shuffle_options",
+        "cooldown_minutes",
+        "counts",
+        "review",
+        "draw",
         "questions",
     ];
     top.check_keys(ctx, KEYS, "");
@@ -379,6 +387,31 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
     }
     let shuffle_questions = top.boolean(ctx, "shuffle_questions", false).unwrap_or(true);
     let shuffle_options = top.boolean(ctx, "shuffle_options", false).unwrap_or(true);
+    let cooldown = top.field(ctx, "cooldown_minutes", false, as_whole);
+    if let Some((n, span)) = &cooldown
+        && *n > MAX_COOLDOWN_MINUTES
+    {
+        ctx.report(
+            span.clone(),
+            format!("`cooldown_minutes` must be between 0 and {MAX_COOLDOWN_MINUTES} (one week)"),
+            format!("`cooldown_minutes` harus antara 0 dan {MAX_COOLDOWN_MINUTES} (satu minggu)"),
+        );
+    }
+    let counts = named(
+        ctx,
+        top,
+        "counts",
+        CountedAttempt::NAMES,
+        CountedAttempt::from_name,
+    );
+    let review = named(
+        ctx,
+        top,
+        "review",
+        ReviewPolicy::NAMES,
+        ReviewPolicy::from_name,
+    );
+    let draw_tables = parse_draw_tables(ctx, top);
 
     let example = ("a [[questions]] section", "bagian [[questions]]");
     let (tables, span) = top.tables(ctx, "questions", example, |i, t| match t.peek_text("id") {
@@ -408,6 +441,19 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
             }
         }
     }
+    // A draw rule whose own fields were already reported is left out of the checks against the
+    // questions: those would only repeat the problem.
+    let complete: Vec<&DrawTable> = draw_tables.iter().filter(|d| d.complete).collect();
+    let draws: Vec<Draw> = complete.iter().map(|d| d.draw.clone()).collect();
+    for (i, field, message, pesan) in draw_problems(&draws, &questions) {
+        if let Some(d) = complete.get(i) {
+            let span = match field {
+                DrawField::Group => d.group_span.clone(),
+                DrawField::Count => d.count_span.clone(),
+            };
+            ctx.report(span, message, pesan);
+        }
+    }
     Some(Quiz {
         slug: slug?.0,
         title: title?.0,
@@ -417,7 +463,77 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
         shuffle_questions,
         shuffle_options,
         questions,
+        draws,
+        cooldown_minutes: cooldown.map_or(0, |c| c.0),
+        counts: counts.unwrap_or_default(),
+        review: review.unwrap_or_default(),
     })
+}
+
+/// An optional setting whose value is one of a few names, like `counts = "latest"`.
+fn named<T>(
+    ctx: &mut Ctx<'_>,
+    t: &Table<'_, '_>,
+    key: &str,
+    names: &[&str],
+    from_name: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let (name, span) = t.field(ctx, key, false, as_text)?;
+    let value = from_name(&name);
+    if value.is_none() {
+        let list = names.join(", ");
+        ctx.report(
+            span,
+            format!("`{key}` must be one of: {list} (found \"{name}\")"),
+            format!("`{key}` harus salah satu dari: {list} (isinya \"{name}\")"),
+        );
+    }
+    value
+}
+
+/// One `[[draw]]` table as read, with where its fields are for later messages.
+struct DrawTable {
+    draw: Draw,
+    group_span: Range<usize>,
+    count_span: Range<usize>,
+    /// Both fields were present and valid.
+    complete: bool,
+}
+
+fn parse_draw_tables(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<DrawTable> {
+    let Some((arr, _)) = top.field(ctx, "draw", false, as_array) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, v) in arr.iter().enumerate() {
+        let DeValue::Table(map) = v.get_ref() else {
+            ctx.report(
+                v.span(),
+                "each `draw` rule must be a [[draw]] section with `group` and `count`",
+                "setiap aturan `draw` harus berupa bagian [[draw]] berisi `group` dan `count`",
+            );
+            continue;
+        };
+        let t = Table {
+            map,
+            span: v.span(),
+            place: format!("draw rule {}", i + 1),
+            tempat: format!("aturan draw {}", i + 1),
+        };
+        t.check_keys(ctx, &["group", "count"], "");
+        let group = t.text(ctx, "group", true);
+        let count = t.field(ctx, "count", true, as_whole);
+        out.push(DrawTable {
+            complete: group.is_some() && count.is_some(),
+            group_span: group.as_ref().map_or(v.span(), |g| g.1.clone()),
+            count_span: count.as_ref().map_or(v.span(), |c| c.1.clone()),
+            draw: Draw {
+                group: group.map(|g| g.0).unwrap_or_default(),
+                count: count.map_or(0, |c| c.0 as usize),
+            },
+        });
+    }
+    out
 }
 
 fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
@@ -435,6 +551,22 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
     let points = t.number(ctx, "points", 0.0, f64::INFINITY).unwrap_or(1.0);
     let prompt = t.text(ctx, "prompt", true);
     let feedback = t.text(ctx, "feedback", false).map(|f| f.0);
+    let group = t.text(ctx, "group", false);
+    if let Some((g, span)) = &group
+        && (g.trim().is_empty() || g.trim() != g || g.chars().count() > MAX_GROUP_CHARS)
+    {
+        ctx.report(
+            span.clone(),
+            format!(
+                "`group` in {} must be a name of 1 to {MAX_GROUP_CHARS} characters without spaces around it",
+                t.place
+            ),
+            format!(
+                "`group` di {} harus berupa nama 1 sampai {MAX_GROUP_CHARS} karakter tanpa spasi di awal atau akhir",
+                t.tempat
+            ),
+        );
+    }
 
     let (kind, kind_span) = kind?;
     let extra: &[&str] = match kind.as_str() {
@@ -458,7 +590,7 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
             return None;
         }
     };
-    let allowed: Vec<&str> = ["id", "kind", "points", "prompt", "feedback"]
+    let allowed: Vec<&str> = ["id", "kind", "points", "prompt", "feedback", "group"]
         .iter()
         .chain(extra)
         .copied()
@@ -470,7 +602,11 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
         "multiple_choice" => parse_choice(ctx, t, false),
         "true_false" => t
             .boolean(ctx, "answer", true)
-            .map(|answer| QuestionKind::TrueFalse { answer }),
+            .map(|answer| QuestionKind::TrueFalse {
+                answer,
+                feedback_true: None,
+                feedback_false: None,
+            }),
         "short_answer" => {
             let case_sensitive = t.boolean(ctx, "case_sensitive", false).unwrap_or(false);
             let (answers, span) = t.text_list(ctx, "answers", true)?;
@@ -510,6 +646,7 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
         points,
         prompt: prompt?.0,
         feedback,
+        group: group.map(|g| g.0),
     })
 }
 

@@ -7,7 +7,7 @@ use crate::{
     new_layout, opaque_id, parse_quiz_toml, passed, public_questions, validate_response,
 };
 
-const SALT: &[u8] = b"instance-secret";
+pub(crate) const SALT: &[u8] = b"instance-secret";
 
 const FULL: &str = r#"
 slug = "evaluasi-pra-bencana"
@@ -78,7 +78,7 @@ kind = "essay"
 prompt = "Jelaskan"
 "#;
 
-fn quiz() -> Quiz {
+pub(crate) fn quiz() -> Quiz {
     parse_quiz_toml(FULL).unwrap()
 }
 
@@ -89,7 +89,7 @@ fn entry(question: &str) -> ResponseEntry {
     }
 }
 
-fn id(q: &str, role: IdRole, i: usize) -> String {
+pub(crate) fn id(q: &str, role: IdRole, i: usize) -> String {
     opaque_id(SALT, "evaluasi-pra-bencana", q, role, i)
 }
 

@@ -120,6 +120,27 @@ pub struct QuizSource {
     pub max_attempts: Option<u32>,
     #[serde(default)]
     pub time_limit_minutes: Option<u32>,
+    /// Minutes between attempts; `None` when not set.
+    #[serde(default)]
+    pub cooldown_minutes: Option<u32>,
+    /// Which attempt counts: "highest" or "latest" (already checked).
+    #[serde(default)]
+    pub counts: Option<String>,
+    /// When right answers are shown: "after_submit", "after_last_attempt" or "never" (already
+    /// checked).
+    #[serde(default)]
+    pub review: Option<String>,
+    /// Question pools: draw `count` questions of `group` per attempt. Whether the groups exist is
+    /// for lentera-assessment to check, since only it reads the question files.
+    #[serde(default)]
+    pub draws: Vec<DrawRule>,
+}
+
+/// `draw = [{ group = "...", count = 2 }]` on an outline quiz item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawRule {
+    pub group: String,
+    pub count: usize,
 }
 
 fn toml_format() -> String {

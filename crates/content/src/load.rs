@@ -6,12 +6,13 @@ use std::fs;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
+use toml::de::DeValue;
 
 use crate::assets::{self, MAX_ASSET_BYTES};
 use crate::fields::{Doc, Table};
 use crate::markdown::{self, CourseLinks, ImageSizes};
 use crate::position::{self, Texts, whole_file};
-use crate::{Asset, Course, ItemKind, Lesson, Module, OutlineItem, Problem, QuizSource};
+use crate::{Asset, Course, DrawRule, ItemKind, Lesson, Module, OutlineItem, Problem, QuizSource};
 
 /// Lessons and quizzes are text; anything this big is a mistake, and the cap bounds memory.
 const MAX_TEXT_BYTES: u64 = 2 * 1024 * 1024;
@@ -36,7 +37,15 @@ const QUIZ_SETTINGS: &[&str] = &[
     "pass_percent",
     "max_attempts",
     "time_limit_minutes",
+    "cooldown_minutes",
+    "counts",
+    "review",
+    "draw",
 ];
+
+/// The values of `counts` and `review`, as lentera-assessment names them.
+const COUNTS: &[&str] = &["highest", "latest"];
+const REVIEWS: &[&str] = &["after_submit", "after_last_attempt", "never"];
 
 /// A folder, its allowed extensions, the English and Indonesian names of its kind of file,
 /// and the English and Indonesian lists of the allowed extensions.
@@ -63,6 +72,10 @@ struct QuizSettings {
     pass_percent: Option<f64>,
     max_attempts: Option<u32>,
     time_limit_minutes: Option<u32>,
+    cooldown_minutes: Option<u32>,
+    counts: Option<String>,
+    review: Option<String>,
+    draws: Vec<DrawRule>,
     /// Each settings key present and its offset in course.toml, valid or not, so a TOML quiz
     /// (which has its own settings) can point at them.
     keys: Vec<(String, usize)>,
@@ -242,6 +255,10 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
                     pass_percent: s.pass_percent,
                     max_attempts: s.max_attempts,
                     time_limit_minutes: s.time_limit_minutes,
+                    cooldown_minutes: s.cooldown_minutes,
+                    counts: s.counts.clone(),
+                    review: s.review.clone(),
+                    draws: s.draws.clone(),
                 });
             }
         }
@@ -468,9 +485,27 @@ fn bad_slug(doc: &mut Doc<'_>, at: usize, s: &str, min: usize) {
 }
 
 fn choice(doc: &mut Doc<'_>, t: Table<'_, '_>, key: &str, allowed: &[&str]) -> String {
-    let Some(v) = doc.string(t, key, true) else {
-        return String::new();
-    };
+    checked_choice(doc, t, key, true, allowed).unwrap_or_default()
+}
+
+/// An optional setting that is one of `allowed`; `None` when absent or wrong (reported).
+fn optional_choice(
+    doc: &mut Doc<'_>,
+    t: Table<'_, '_>,
+    key: &str,
+    allowed: &[&str],
+) -> Option<String> {
+    checked_choice(doc, t, key, false, allowed).filter(|v| allowed.contains(&v.as_str()))
+}
+
+fn checked_choice(
+    doc: &mut Doc<'_>,
+    t: Table<'_, '_>,
+    key: &str,
+    required: bool,
+    allowed: &[&str],
+) -> Option<String> {
+    let v = doc.string(t, key, required)?;
     if !allowed.contains(&v.get_ref().as_str()) {
         let message = format!(
             "`{key}` must be one of: {} (found \"{}\")",
@@ -484,7 +519,68 @@ fn choice(doc: &mut Doc<'_>, t: Table<'_, '_>, key: &str, allowed: &[&str]) -> S
         );
         doc.report(v.span().start, message, pesan);
     }
-    v.into_inner()
+    Some(v.into_inner())
+}
+
+/// `draw = [{ group = "...", count = 2 }, ...]` on a quiz item; wrong entries are reported and
+/// left out. Whether each group exists is checked when the quiz file is parsed.
+fn draw_rules(doc: &mut Doc<'_>, it: Table<'_, '_>) -> Vec<DrawRule> {
+    let Some(v) = doc.value(it, "draw", false) else {
+        return Vec::new();
+    };
+    let example = "{ group = \"...\", count = 2 }";
+    let DeValue::Array(items) = v.get_ref() else {
+        doc.report(
+            v.span().start,
+            format!("`draw` must be a list of rules like [{example}]"),
+            format!("`draw` harus berupa daftar aturan seperti [{example}]"),
+        );
+        return Vec::new();
+    };
+    let mut out: Vec<DrawRule> = Vec::new();
+    // Groups of every rule so far, valid or not, so a repeated group is reported either way.
+    let mut seen: Vec<String> = Vec::new();
+    for item in items.iter() {
+        let DeValue::Table(map) = item.get_ref() else {
+            doc.report(
+                item.span().start,
+                format!("each rule in `draw` must look like {example}"),
+                format!("setiap aturan di `draw` harus ditulis seperti {example}"),
+            );
+            continue;
+        };
+        let t = Table {
+            map,
+            at: item.span().start,
+        };
+        doc.check_keys(t, &["group", "count"]);
+        let group = doc.string(t, "group", true);
+        let count = doc.int(t, "count", true, 1..=1000);
+        if let Some(g) = &group
+            && seen.contains(g.get_ref())
+        {
+            doc.report(
+                g.span().start,
+                format!(
+                    "there is already a draw rule for group `{}`; keep one",
+                    g.get_ref()
+                ),
+                format!(
+                    "sudah ada aturan draw untuk group `{}`; sisakan satu saja",
+                    g.get_ref()
+                ),
+            );
+            continue;
+        }
+        seen.extend(group.as_ref().map(|g| g.get_ref().clone()));
+        if let (Some(group), Some(count)) = (group, count.and_then(|c| usize::try_from(c).ok())) {
+            out.push(DrawRule {
+                group: group.into_inner(),
+                count,
+            });
+        }
+    }
+    out
 }
 
 fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
@@ -686,6 +782,10 @@ fn quiz_settings(doc: &mut Doc<'_>, it: Table<'_, '_>) -> QuizSettings {
         pass_percent: doc.number_in(it, "pass_percent", 0.0..=100.0),
         max_attempts: whole(doc.int(it, "max_attempts", false, 0..=1000)),
         time_limit_minutes: whole(doc.int(it, "time_limit_minutes", false, 1..=1440)),
+        cooldown_minutes: whole(doc.int(it, "cooldown_minutes", false, 0..=10_080)),
+        counts: optional_choice(doc, it, "counts", COUNTS),
+        review: optional_choice(doc, it, "review", REVIEWS),
+        draws: draw_rules(doc, it),
         keys: it
             .map
             .keys()

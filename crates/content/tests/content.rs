@@ -550,3 +550,95 @@ fn quiz_files_and_settings_problems() {
     assert_eq!(ps.len(), 2, "{ps:#?}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn outline_quiz_items_take_attempt_policies_and_draw_rules() {
+    let dir = scratch("policies");
+    fs::remove_file(dir.join("quizzes/evaluasi-pra-bencana.toml")).unwrap();
+    fs::write(
+        dir.join("quizzes/evaluasi-pra-bencana.gift"),
+        "$CATEGORY: Bencana\n\nSiapa koordinator? {=BPBD ~BMKG}\n",
+    )
+    .unwrap();
+    with_quiz_item(
+        &dir,
+        "  quiz = \"evaluasi-pra-bencana\"\n  cooldown_minutes = 30\n  counts = \"latest\"\n  review = \"after_last_attempt\"\n  draw = [{ group = \"Bencana\", count = 2 }, { group = \"Umum\", count = 1 }]\n",
+    );
+    let course = load_course(&dir).unwrap_or_else(|p| panic!("{p:#?}"));
+    let q = course.quiz("evaluasi-pra-bencana").unwrap();
+    assert_eq!(q.cooldown_minutes, Some(30));
+    assert_eq!(q.counts.as_deref(), Some("latest"));
+    assert_eq!(q.review.as_deref(), Some("after_last_attempt"));
+    assert_eq!(
+        q.draws,
+        [
+            lentera_content::DrawRule {
+                group: "Bencana".into(),
+                count: 2
+            },
+            lentera_content::DrawRule {
+                group: "Umum".into(),
+                count: 1
+            }
+        ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+
+    // Sources stored before these settings existed still load, without them.
+    let old = r#"{"slug":"q","required":true,"module":"m","file":"quizzes/q.gift","source":"x","format":"gift"}"#;
+    let q: lentera_content::QuizSource = serde_json::from_str(old).unwrap();
+    assert_eq!((q.cooldown_minutes, q.counts, q.review), (None, None, None));
+    assert!(q.draws.is_empty());
+}
+
+#[test]
+fn attempt_policy_and_draw_problems_are_located() {
+    let dir = scratch("policy-problems");
+    fs::remove_file(dir.join("quizzes/evaluasi-pra-bencana.toml")).unwrap();
+    fs::write(dir.join("quizzes/evaluasi-pra-bencana.gift"), "Q {T}\n").unwrap();
+    with_quiz_item(
+        &dir,
+        "  quiz = \"evaluasi-pra-bencana\"\n  cooldown_minutes = 20000\n  counts = \"best\"\n  review = \"sometimes\"\n  draw = [{ group = \"A\", count = 0 }, { group = \"A\", count = 1 },\n    \"x\", { group = \"B\", count = 1, extra = 1 }, { count = 2 }]\n",
+    );
+    let ps = problems(&dir);
+    assert_problem(&ps, "course.toml", 25, 22, "a whole number from 0 to 10080");
+    assert_problem(
+        &ps,
+        "course.toml",
+        26,
+        12,
+        "`counts` must be one of: highest, latest",
+    );
+    assert_problem(
+        &ps,
+        "course.toml",
+        27,
+        12,
+        "`review` must be one of: after_submit, after_last_attempt, never",
+    );
+    assert_problem(&ps, "course.toml", 28, 34, "a whole number from 1 to 1000");
+    assert_problem(
+        &ps,
+        "course.toml",
+        28,
+        49,
+        "already a draw rule for group `A`",
+    );
+    assert_problem(
+        &ps,
+        "course.toml",
+        29,
+        5,
+        "each rule in `draw` must look like",
+    );
+    assert_problem(&ps, "course.toml", 29, 36, "unknown setting `extra`");
+    assert_problem(
+        &ps,
+        "course.toml",
+        29,
+        49,
+        "missing required setting `group`",
+    );
+    assert_eq!(ps.len(), 8, "{ps:#?}");
+    fs::remove_dir_all(&dir).unwrap();
+}
