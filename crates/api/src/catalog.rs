@@ -46,7 +46,13 @@ impl CompiledCourse {
         standings
             .iter()
             .filter(|s| s.course_id == course_id)
-            .filter(|s| s.any_passed /*COUNTS*/)
+            .filter(|s| match self.quiz(&s.quiz_slug) {
+                Some(q) => match q.counts {
+                    lentera_assessment::CountedAttempt::Highest => s.any_passed,
+                    lentera_assessment::CountedAttempt::Latest => s.latest_passed,
+                },
+                None => s.any_passed,
+            })
             .map(|s| s.quiz_slug.clone())
             .collect()
     }

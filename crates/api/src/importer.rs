@@ -135,16 +135,30 @@ fn parse_quiz(
         "aiken" => lentera_assessment::parse_aiken(&source.source)?,
         _ => return lentera_assessment::parse_quiz_toml(&source.source),
     };
-    Ok(lentera_assessment::Quiz {
-        slug: source.slug.clone(),
-        title: source.title.clone().unwrap_or_else(|| source.slug.clone()),
-        pass_percent: source.pass_percent.unwrap_or(70.0),
-        max_attempts: source.max_attempts.unwrap_or(0),
+    let settings = lentera_assessment::QuizSettings {
+        title: source.title.clone(),
+        pass_percent: source.pass_percent,
+        max_attempts: source.max_attempts,
         time_limit_minutes: source.time_limit_minutes,
-        shuffle_questions: true,
-        shuffle_options: true,
-        questions,
-    })
+        cooldown_minutes: source.cooldown_minutes,
+        counts: source
+            .counts
+            .as_deref()
+            .and_then(lentera_assessment::CountedAttempt::from_name),
+        review: source
+            .review
+            .as_deref()
+            .and_then(lentera_assessment::ReviewPolicy::from_name),
+        draws: source
+            .draws
+            .iter()
+            .map(|d| lentera_assessment::Draw {
+                group: d.group.clone(),
+                count: d.count,
+            })
+            .collect(),
+    };
+    lentera_assessment::quiz_from_questions(&source.slug, &settings, questions)
 }
 
 /// The content type served for a course file.
