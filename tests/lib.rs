@@ -48,6 +48,10 @@ pub const OTHER_LEARNER: &str = "199001012015032001";
 
 /// Starts a server with the fixture course (and, with `shipped`, the courses in `content/`).
 pub async fn spawn_app_with(shipped: bool) -> TestApp {
+    // LENTERA_TEST_LOG=1 shows the server's log (errors included) in failing tests.
+    if std::env::var_os("LENTERA_TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+    }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let (database_url, database) = match std::env::var("LENTERA_TEST_DATABASE_URL") {
         Ok(admin) if !admin.is_empty() => {
@@ -241,12 +245,33 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("connect: {e}"))
     }
 
+    /// Publishes a course from `tests/fixtures-extra/NAME`, owned by `owner`.
+    pub async fn import_fixture(&self, name: &str, owner: &str) {
+        let db = self.db().await;
+        let owner_id = people::credentials(&db, owner)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .map(|c| c.user.id);
+        let (_, problems) = importer::import_dir(
+            &db,
+            &repo_root().join("tests/fixtures-extra").join(name),
+            owner_id,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("import {name}: {e}"));
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+    }
+
     /// The full-mark responses of a quiz of the fixture course, from the instructor's key.
     pub async fn answer_key(&self, quiz: &str) -> Value {
+        self.answer_key_of("kursus-uji", quiz).await
+    }
+
+    pub async fn answer_key_of(&self, course: &str, quiz: &str) -> Value {
         let instructor = self.login("instruktur").await;
         let (status, key) = self
             .get(
-                &format!("/api/v1/courses/kursus-uji/quizzes/{quiz}/key"),
+                &format!("/api/v1/courses/{course}/quizzes/{quiz}/key"),
                 &instructor,
             )
             .await;

@@ -7,3 +7,4 @@ mod errors;
 mod org;
 mod pages;
 mod publish;
+mod quiz_rules;

@@ -271,6 +271,18 @@ pub async fn start_attempt(
             format!("All {} attempts at this quiz are used", quiz.max_attempts),
         ));
     }
+    if let Some(at) = next_attempt_at(quiz, &previous)
+        && at > Utc::now()
+    {
+        return Err(AppError::conflict(
+            "cooldown",
+            format!(
+                "The next attempt at this quiz can start at {}",
+                at.to_rfc3339()
+            ),
+        )
+        .with_extra(json!({"available_at": at.to_rfc3339()})));
+    }
     let seed = u64::from_le_bytes(crate::auth::random_bytes::<8>().map_err(AppError::internal)?);
     let layout = assessment::new_layout(quiz, seed);
     let deadline = quiz
@@ -397,6 +409,8 @@ pub async fn save_responses(
             "The time for this attempt is over",
         ));
     }
+    // Only the questions drawn for this attempt may be answered.
+    let quiz = &quiz.for_layout(&layout_of(attempt)?);
     let mut rows = Vec::with_capacity(entries.len());
     for entry in entries {
         assessment::validate_response(quiz, &state.keys.quiz_salt, entry).map_err(|m| {
@@ -466,6 +480,7 @@ async fn grade_and_close(
     let quiz = compiled
         .quiz(&attempt.quiz_slug)
         .ok_or_else(|| AppError::internal("attempt's quiz missing from its version"))?;
+    let quiz = &quiz.for_layout(&layout_of(attempt)?);
     let responses = saved_responses(state, attempt).await?;
     let grade = assessment::grade(quiz, &state.keys.quiz_salt, &responses);
     let passed = assessment::passed(quiz, &grade);
@@ -507,7 +522,17 @@ pub async fn submit(
         return Err(already_submitted(state, attempt));
     }
     if !final_entries.is_empty() && !past_deadline(attempt, Utc::now()) {
-        save_responses(state, attempt, quiz, final_entries).await?;
+        match save_responses(state, attempt, quiz, final_entries).await {
+            Ok(()) => {}
+            // Another tab submitted between our read and our save: report its result.
+            Err(e) if e.code == "attempt_closed" => {
+                let fresh = learning::attempt(&state.db, attempt.id)
+                    .await?
+                    .ok_or_else(|| AppError::internal("attempt vanished"))?;
+                return Err(already_submitted(state, &fresh));
+            }
+            Err(e) => return Err(e),
+        }
     }
     let (won, certificate) = grade_and_close(state, user, attempt).await?;
     let fresh = learning::attempt(&state.db, attempt.id)
@@ -577,4 +602,373 @@ pub async fn ledger_json(state: &AppState, user: &User, year: i32) -> AppResult<
         })).collect::<Vec<_>>(),
         "outside": outside.iter().map(crate::reports::jp_entry_json).collect::<Vec<_>>(),
     }))
+}
+
+/// When the cooldown after the latest submitted attempt ends (`None`: no cooldown).
+pub fn next_attempt_at(quiz: &Quiz, attempts: &[Attempt]) -> Option<DateTime<Utc>> {
+    if quiz.cooldown_minutes == 0 {
+        return None;
+    }
+    attempts
+        .iter()
+        .filter_map(|a| a.submitted_at)
+        .max()
+        .map(|at| at + chrono::Duration::minutes(i64::from(quiz.cooldown_minutes)))
+}
+
+/// The attempt whose grade counts: the best graded one, or the latest graded one.
+pub fn counted_attempt<'a>(quiz: &Quiz, attempts: &'a [Attempt]) -> Option<&'a Attempt> {
+    let graded = attempts.iter().filter(|a| a.state == learning::GRADED);
+    match quiz.counts {
+        assessment::CountedAttempt::Highest => graded.max_by(|a, b| {
+            a.percent
+                .unwrap_or(0.0)
+                .total_cmp(&b.percent.unwrap_or(0.0))
+                .then(b.number.cmp(&a.number))
+        }),
+        assessment::CountedAttempt::Latest => graded.max_by_key(|a| a.number),
+    }
+}
+
+/// A learner's standing on one quiz: attempts, the counted grade, what is left.
+pub fn quiz_standing_json(quiz: &Quiz, attempts: &[Attempt]) -> serde_json::Value {
+    let counted = counted_attempt(quiz, attempts);
+    let next = next_attempt_at(quiz, attempts).filter(|at| *at > Utc::now());
+    let left = (quiz.max_attempts > 0)
+        .then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
+    json!({
+        "quiz": quiz.slug, "title": quiz.title, "pass_percent": quiz.pass_percent,
+        "max_attempts": quiz.max_attempts, "time_limit_minutes": quiz.time_limit_minutes,
+        "cooldown_minutes": quiz.cooldown_minutes, "counts": quiz.counts, "review": quiz.review,
+        "attempts_left": left, "next_attempt_at": next.map(|d| d.to_rfc3339()),
+        "counted": counted.map(|a| json!({"attempt": a.id, "number": a.number, "percent": a.percent, "passed": a.passed})),
+        "attempts": attempts.iter().map(|a| json!({
+            "id": a.id, "number": a.number, "state": a.state, "percent": a.percent, "passed": a.passed,
+            "started_at": a.started_at.to_rfc3339(), "submitted_at": a.submitted_at.map(|d| d.to_rfc3339()),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A closed attempt's grade, recomputed from what was saved and the essay grades (grading
+/// is deterministic, so this equals what was stored).
+pub async fn closed_grade(
+    state: &AppState,
+    attempt: &Attempt,
+    quiz: &Quiz,
+) -> AppResult<(
+    Quiz,
+    Vec<ResponseEntry>,
+    assessment::Grade,
+    Vec<learning::ManualGrade>,
+)> {
+    let layout = layout_of(attempt)?;
+    let quiz = quiz.for_layout(&layout);
+    let responses = saved_responses(state, attempt).await?;
+    let manual = learning::manual_grades(&state.db, attempt.id).await?;
+    let scores: std::collections::HashMap<String, f64> = manual
+        .iter()
+        .map(|m| (m.question_id.clone(), m.score))
+        .collect();
+    let grade = assessment::grade_with_manual(&quiz, &state.keys.quiz_salt, &responses, &scores);
+    Ok((quiz, responses, grade, manual))
+}
+
+/// The review of a closed attempt for its learner: their answers and marks, feedback on
+/// what they chose, the grader's comments, and the right answers only when the quiz's
+/// review setting allows it by now.
+pub async fn review_json(
+    state: &AppState,
+    attempt: &Attempt,
+    quiz: &Quiz,
+) -> AppResult<serde_json::Value> {
+    let (restricted, responses, grade, manual) = closed_grade(state, attempt, quiz).await?;
+    let attempts = learning::attempts(
+        &state.db,
+        attempt.user_id,
+        attempt.course_id,
+        &attempt.quiz_slug,
+    )
+    .await?;
+    let submitted = u32::try_from(
+        attempts
+            .iter()
+            .filter(|a| a.state != learning::OPEN)
+            .count(),
+    )
+    .unwrap_or(u32::MAX);
+    let show = quiz.review.shows_correct(submitted, quiz.max_attempts);
+    let layout = layout_of(attempt)?;
+    let questions = assessment::review(
+        &restricted,
+        &layout,
+        &state.keys.quiz_salt,
+        &responses,
+        &grade,
+        show,
+    );
+    let mut out = serde_json::to_value(&questions).map_err(AppError::internal)?;
+    if let Some(list) = out.as_array_mut() {
+        for q in list {
+            let comment = manual
+                .iter()
+                .find(|m| q["id"].as_str() == Some(m.question_id.as_str()))
+                .and_then(|m| m.comment.clone());
+            q["grader_comment"] = json!(comment);
+        }
+    }
+    Ok(json!({"shows_correct": show, "review": quiz.review, "questions": out}))
+}
+
+/// Who may grade a course's essays: its owner, co-authors and admins.
+pub async fn may_grade(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    course_id: i32,
+) -> AppResult<bool> {
+    Ok(user.has_role("admin")
+        || (user.has_role("instructor")
+            && courses::is_editor(&state.db, course_id, user.user.id).await?))
+}
+
+/// Attempts waiting for an essay grade in the courses this instructor may grade.
+pub async fn grading_queue(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+) -> AppResult<Vec<serde_json::Value>> {
+    user.require_any(&["instructor", "admin"])?;
+    let heads = courses::editable_by(&state.db, user.user.id, user.has_role("admin")).await?;
+    let ids: Vec<i32> = heads.iter().map(|h| h.id).collect();
+    let pending = learning::pending_review(&state.db, &ids).await?;
+    let mut out = Vec::with_capacity(pending.len());
+    for a in pending {
+        let learner = lentera_store::people::user_by_id(&state.db, a.user_id).await?;
+        let head = heads.iter().find(|h| h.id == a.course_id);
+        let compiled = state
+            .courses
+            .version(&state.db, a.course_version_id)
+            .await?;
+        out.push(json!({
+            "attempt": a.id, "number": a.number, "course": head.map(|h| h.slug.clone()),
+            "course_title": head.map(|h| h.title.clone()), "quiz": a.quiz_slug,
+            "quiz_title": compiled.quiz_title(&a.quiz_slug),
+            "learner": learner.as_ref().map(|u| u.name.clone()), "learner_nip": learner.and_then(|u| u.nip),
+            "submitted_at": a.submitted_at.map(|d| d.to_rfc3339()),
+        }));
+    }
+    Ok(out)
+}
+
+/// A closed attempt an instructor may grade, with its quiz; 404 for anyone else.
+pub async fn attempt_for_grading(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    id: i32,
+) -> AppResult<(Attempt, Arc<Quiz>)> {
+    user.require_any(&["instructor", "admin"])?;
+    let attempt = learning::attempt(&state.db, id)
+        .await?
+        .filter(|a| a.state != learning::OPEN)
+        .ok_or_else(|| AppError::not_found("attempt_not_found", "No such submitted attempt"))?;
+    if !may_grade(state, user, attempt.course_id).await? {
+        return Err(AppError::not_found(
+            "attempt_not_found",
+            "No such submitted attempt",
+        ));
+    }
+    let compiled = state
+        .courses
+        .version(&state.db, attempt.course_version_id)
+        .await?;
+    let quiz = compiled
+        .quiz(&attempt.quiz_slug)
+        .cloned()
+        .ok_or_else(|| AppError::internal("attempt's quiz missing from its version"))?;
+    Ok((attempt, quiz))
+}
+
+/// What the grader sees: every essay of the attempt with the learner's text (escaped by
+/// the caller) and any grade given so far.
+pub async fn grading_view(
+    state: &AppState,
+    attempt: &Attempt,
+    quiz: &Quiz,
+) -> AppResult<serde_json::Value> {
+    let (restricted, responses, grade, manual) = closed_grade(state, attempt, quiz).await?;
+    let learner = lentera_store::people::user_by_id(&state.db, attempt.user_id).await?;
+    let essays: Vec<serde_json::Value> = restricted
+        .questions
+        .iter()
+        .filter(|q| matches!(q.kind, assessment::QuestionKind::Essay))
+        .map(|q| {
+            let text = responses.iter().find(|r| r.question == q.id).and_then(|r| r.text.clone());
+            let given = manual.iter().find(|m| m.question_id == q.id);
+            json!({"question": q.id, "prompt_html": q.prompt, "points": q.points, "answer": text,
+                   "score": given.map(|m| m.score), "comment": given.and_then(|m| m.comment.clone())})
+        })
+        .collect();
+    Ok(json!({
+        "attempt": attempt.id, "number": attempt.number, "quiz": attempt.quiz_slug, "quiz_title": quiz.title,
+        "state": attempt.state, "learner": learner.as_ref().map(|u| u.name.clone()),
+        "score": grade.score, "max_score": grade.max_score, "percent": grade.percent, "essays": essays,
+    }))
+}
+
+/// Records essay grades, regrades the attempt, and completes the course for the learner
+/// when this made them pass.
+pub async fn grade_essays(
+    state: &AppState,
+    grader: &crate::auth::CurrentUser,
+    attempt: &Attempt,
+    quiz: &Quiz,
+    grades: &[(String, f64, Option<String>)],
+) -> AppResult<serde_json::Value> {
+    let layout = layout_of(attempt)?;
+    let restricted = quiz.for_layout(&layout);
+    for (question, score, comment) in grades {
+        let q = restricted
+            .questions
+            .iter()
+            .find(|q| &q.id == question && matches!(q.kind, assessment::QuestionKind::Essay))
+            .ok_or_else(|| {
+                AppError::unprocessable(
+                    "invalid_grade",
+                    format!("'{question}' is not an essay of this attempt"),
+                )
+                .with_extra(json!({"field": question}))
+            })?;
+        if !score.is_finite() || *score < 0.0 || *score > q.points {
+            return Err(AppError::unprocessable(
+                "invalid_grade",
+                format!("'{question}': a score from 0 to {}", q.points),
+            )
+            .with_extra(json!({"field": question})));
+        }
+        if comment.as_deref().is_some_and(|c| c.chars().count() > 5000) {
+            return Err(AppError::unprocessable(
+                "invalid_grade",
+                "a comment has at most 5000 characters",
+            )
+            .with_extra(json!({"field": question})));
+        }
+    }
+    let mut scores: std::collections::HashMap<String, f64> =
+        learning::manual_grades(&state.db, attempt.id)
+            .await?
+            .into_iter()
+            .map(|m| (m.question_id, m.score))
+            .collect();
+    for (q, score, _) in grades {
+        scores.insert(q.clone(), *score);
+    }
+    let responses = saved_responses(state, attempt).await?;
+    let grade =
+        assessment::grade_with_manual(&restricted, &state.keys.quiz_salt, &responses, &scores);
+    let passed = assessment::passed(&restricted, &grade);
+    let outcome = Outcome {
+        state: if grade.pending_review {
+            learning::PENDING_REVIEW
+        } else {
+            learning::GRADED
+        },
+        score: grade.score,
+        max_score: grade.max_score,
+        percent: grade.percent,
+        passed,
+        submitted_at: attempt.submitted_at.unwrap_or_else(Utc::now),
+    };
+    if !learning::record_manual_grades(&state.db, attempt.id, grades, grader.user.id, &outcome)
+        .await?
+    {
+        return Err(AppError::conflict(
+            "attempt_open",
+            "This attempt is not submitted yet",
+        ));
+    }
+    lentera_store::audit::record(
+        &state.db,
+        Some(grader.user.id),
+        "attempt.grade",
+        &format!("attempt:{}", attempt.id),
+        Some(format!("{:.2}/{:.2}", grade.score, grade.max_score)),
+    )
+    .await?;
+    let mut certificate = None;
+    if passed {
+        let compiled = state
+            .courses
+            .version(&state.db, attempt.course_version_id)
+            .await?;
+        if let (Some(head), Some(learner)) = (
+            courses::by_slug(&state.db, &compiled.course.slug).await?,
+            lentera_store::people::user_by_id(&state.db, attempt.user_id).await?,
+        ) {
+            let current = state.courses.get(&state.db, &head).await?;
+            certificate = check_completion(state, &learner, &head, &current).await?;
+        }
+    }
+    let fresh = learning::attempt(&state.db, attempt.id)
+        .await?
+        .ok_or_else(|| AppError::internal("attempt vanished"))?;
+    Ok(result_json(&fresh, certificate.as_ref(), state))
+}
+
+/// Moodle-style statistics of a quiz over every submitted attempt made on a version whose
+/// quiz is the same as the current one (changed questions would mix two tests).
+pub async fn quiz_statistics(
+    state: &AppState,
+    head: &CourseHead,
+    quiz: &Quiz,
+) -> AppResult<assessment::QuizStatistics> {
+    let attempts = learning::closed_attempts(&state.db, head.id, &quiz.slug).await?;
+    let mut same_version: std::collections::HashMap<i32, bool> = std::collections::HashMap::new();
+    let mut kept = Vec::with_capacity(attempts.len());
+    for a in attempts {
+        let same = match same_version.get(&a.course_version_id) {
+            Some(same) => *same,
+            None => {
+                let compiled = state
+                    .courses
+                    .version(&state.db, a.course_version_id)
+                    .await?;
+                let same = compiled.quiz(&quiz.slug).is_some_and(|q| **q == *quiz);
+                same_version.insert(a.course_version_id, same);
+                same
+            }
+        };
+        if same {
+            kept.push(a);
+        }
+    }
+    let ids: Vec<i32> = kept.iter().map(|a| a.id).collect();
+    let mut responses = learning::responses_of(&state.db, &ids).await?;
+    let manual = learning::manual_scores_of(&state.db, &ids).await?;
+    let empty = std::collections::HashMap::new();
+    let mut records = Vec::with_capacity(kept.len());
+    for a in &kept {
+        let layout = layout_of(a)?;
+        let restricted = quiz.for_layout(&layout);
+        let mut entries = Vec::new();
+        for (_, json, saved_at) in responses.remove(&a.id).unwrap_or_default() {
+            if a.deadline.is_some_and(|d| saved_at > d) {
+                continue;
+            }
+            entries.push(serde_json::from_str::<ResponseEntry>(&json).map_err(AppError::internal)?);
+        }
+        let grade = assessment::grade_with_manual(
+            &restricted,
+            &state.keys.quiz_salt,
+            &entries,
+            manual.get(&a.id).unwrap_or(&empty),
+        );
+        records.push(assessment::AttemptRecord {
+            layout,
+            responses: entries,
+            grade,
+        });
+    }
+    Ok(assessment::statistics(
+        quiz,
+        &state.keys.quiz_salt,
+        &records,
+    ))
 }

@@ -369,3 +369,79 @@ pub fn jp_entry_json(e: &lentera_store::reports::JpEntry) -> serde_json::Value {
     serde_json::json!({"id": e.id, "year": e.year, "jp": e.jp, "title": e.title, "kind": e.kind,
            "document_ref": e.document_ref, "held_on": e.held_on.to_string()})
 }
+
+/// Per-question quiz statistics as CSV: one row per question, option counts in one cell.
+pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> AppResult<Vec<u8>> {
+    let fmt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
+    let table = Table {
+        name: "Statistik",
+        header: vec![
+            "soal",
+            "jenis",
+            "teks",
+            "poin",
+            "ditampilkan",
+            "dijawab",
+            "indeks_kemudahan",
+            "simpangan_baku",
+            "indeks_daya_beda",
+            "pilihan",
+        ],
+        rows: stats
+            .questions
+            .iter()
+            .map(|q| {
+                let options = q
+                    .options
+                    .iter()
+                    .flatten()
+                    .map(|o| format!("{} ({}%): {}", plain(&o.text), o.weight, o.count))
+                    .chain(
+                        q.top_responses
+                            .iter()
+                            .flatten()
+                            .map(|r| format!("\"{}\": {}", r.response, r.count)),
+                    )
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                vec![
+                    Cell::Text(q.id.clone()),
+                    Cell::Text(q.kind.to_owned()),
+                    Cell::Text(plain(&q.prompt_html)),
+                    Cell::Text(format!("{}", q.points)),
+                    Cell::Number(q.shown as i64),
+                    Cell::Number(q.answered as i64),
+                    Cell::Text(fmt(q.facility_index)),
+                    Cell::Text(fmt(q.standard_deviation)),
+                    Cell::Text(fmt(q.discrimination_index)),
+                    Cell::Text(options),
+                ]
+            })
+            .collect(),
+    };
+    to_csv(&table)
+}
+
+/// Sanitised HTML to plain text for spreadsheets.
+pub fn plain(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

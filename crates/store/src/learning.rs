@@ -276,11 +276,10 @@ pub async fn save_responses(
     entries: &[(String, String)],
 ) -> Result<bool> {
     let txn = db.begin().await?;
-    let open = quiz_attempt::Entity::find_by_id(attempt_id)
-        .one(&txn)
-        .await?
-        .is_some_and(|a| a.state == OPEN);
-    if !open {
+    // A write first: it takes the write lock (SQLite) or the row lock (PostgreSQL) at once,
+    // so a racing submit either finishes before this sees the attempt, or waits for it.
+    // Reading first would let SQLite fail the later upgrade to a writer with "busy".
+    if !claim(&txn, attempt_id, quiz_attempt::Column::State.eq(OPEN)).await? {
         return Ok(false);
     }
     let now = Utc::now();
@@ -307,6 +306,24 @@ pub async fn save_responses(
     }
     txn.commit().await?;
     Ok(true)
+}
+
+/// Locks an attempt row inside `txn` with a no-op update, when it matches `condition`.
+async fn claim(
+    txn: &sea_orm::DatabaseTransaction,
+    attempt_id: i32,
+    condition: sea_orm::sea_query::SimpleExpr,
+) -> Result<bool> {
+    let result = quiz_attempt::Entity::update_many()
+        .col_expr(
+            quiz_attempt::Column::State,
+            sea_orm::sea_query::Expr::col(quiz_attempt::Column::State).into(),
+        )
+        .filter(quiz_attempt::Column::Id.eq(attempt_id))
+        .filter(condition)
+        .exec(txn)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Saved responses of an attempt: (question id, response JSON, saved at).
@@ -475,11 +492,7 @@ pub async fn record_manual_grades(
     outcome: &Outcome,
 ) -> Result<bool> {
     let txn = db.begin().await?;
-    let closed = quiz_attempt::Entity::find_by_id(attempt_id)
-        .one(&txn)
-        .await?
-        .is_some_and(|a| a.state != OPEN);
-    if !closed {
+    if !claim(&txn, attempt_id, quiz_attempt::Column::State.ne(OPEN)).await? {
         return Ok(false);
     }
     let now = Utc::now();

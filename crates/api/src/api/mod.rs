@@ -80,6 +80,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/courses/{slug}/quizzes/{quiz}/key",
                 web::get().to(attempts::key),
             )
+            .route(
+                "/courses/{slug}/quizzes/{quiz}",
+                web::get().to(attempts::quiz),
+            )
+            .route(
+                "/courses/{slug}/quizzes/{quiz}/statistics",
+                web::get().to(attempts::statistics),
+            )
+            .route("/grading", web::get().to(attempts::grading_queue))
+            .route("/grading/{id}", web::get().to(attempts::grading_show))
+            .route("/grading/{id}", web::post().to(attempts::grading_submit))
             .route("/attempts/{id}", web::get().to(attempts::show))
             .route("/attempts/{id}/responses", web::put().to(attempts::save))
             .route("/attempts/{id}/submit", web::post().to(attempts::submit))
