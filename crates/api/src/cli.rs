@@ -49,6 +49,10 @@ pub enum Command {
     /// Work with certificates.
     #[command(subcommand)]
     Certificate(CertificateCommand),
+    /// Fill a fresh database with a synthetic regional government (benchmarks).
+    Seed(crate::seeding::SeedArgs),
+    /// Time the managers' reports on a seeded database.
+    BenchReports,
 }
 
 #[derive(Subcommand)]
@@ -125,6 +129,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Demo { content } => demo(config, &content).await,
+        Command::Seed(args) => {
+            let db = open(&config).await?;
+            crate::seeding::seed(&db, &config.issuer, &args).await?;
+            Ok(0)
+        }
+        Command::BenchReports => {
+            let db = open(&config).await?;
+            crate::seeding::bench_reports(&db).await?;
+            Ok(0)
+        }
         Command::Migrate => {
             let db = open(&config).await?;
             drop(db);

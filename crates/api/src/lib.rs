@@ -20,6 +20,7 @@ pub mod org;
 pub mod pages;
 pub mod publishing;
 pub mod reports;
+pub mod seeding;
 pub mod startup;
 pub mod state;
 pub mod templates;

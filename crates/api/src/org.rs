@@ -169,7 +169,7 @@ fn problem(
 fn check_rows(
     data: &[u8],
     units: &[Unit],
-    taken: &dyn Fn(&[String], &[String]) -> HashSet<String>,
+    taken: &HashSet<String>,
 ) -> Result<(Vec<GoodRow>, Vec<RowProblem>), RowProblem> {
     let text = std::str::from_utf8(data).map_err(|_| {
         problem(
@@ -327,11 +327,9 @@ fn check_rows(
             roles,
         });
     }
-    let nips: Vec<String> = good.iter().map(|g| g.nip.as_str().to_owned()).collect();
-    let existing = taken(&nips, &nips);
     let (fresh, dup): (Vec<GoodRow>, Vec<GoodRow>) = good
         .into_iter()
-        .partition(|g| !existing.contains(g.nip.as_str()));
+        .partition(|g| !taken.contains(g.nip.as_str()));
     bad.extend(dup.into_iter().map(|g| {
         problem(
             g.line,
@@ -362,7 +360,7 @@ pub async fn import_users(
     require_admin(me)?;
     let units = org::all_units(&state.db).await?;
     // Collect NIPs first, then ask the database which are taken, in one pass.
-    let (candidates, _) = check_rows(data, &units, &|_, _| HashSet::new()).map_err(|p| {
+    let (candidates, _) = check_rows(data, &units, &HashSet::new()).map_err(|p| {
         AppError::unprocessable("invalid_csv", p.message.clone())
             .with_extra(serde_json::json!({"rejected": [p]}))
     })?;
@@ -371,7 +369,7 @@ pub async fn import_users(
         .map(|g| g.nip.as_str().to_owned())
         .collect();
     let existing = org::taken(&state.db, &nips, &nips).await?;
-    let (rows, mut rejected) = check_rows(data, &units, &|_, _| existing.clone())
+    let (rows, mut rejected) = check_rows(data, &units, &existing)
         .map_err(|p| AppError::unprocessable("invalid_csv", p.message.clone()))?;
     let mut imported = Vec::with_capacity(rows.len());
     for row in rows {
@@ -462,8 +460,9 @@ mod tests {
 199001012015032002,Peran Salah,,BKPSDM,raja\n\
 199001012015032003,Email Salah,bukan-email,BKPSDM,\n\
 199001012015032004,Sudah Ada,,BKPSDM,manager;learner\n";
-        let taken = |_: &[String], _: &[String]| HashSet::from(["199001012015032004".to_owned()]);
-        let (good, bad) = check_rows(csv.as_bytes(), &units(), &taken).unwrap();
+        let taken = HashSet::from(["199001012015032004".to_owned()]);
+        let (good, bad) =
+            check_rows(csv.as_bytes(), &units(), &taken).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(good.len(), 1);
         assert_eq!(good[0].nip.as_str(), "198503152010011003");
         let lines: Vec<u64> = bad.iter().map(|p| p.line).collect();
@@ -481,16 +480,17 @@ mod tests {
     #[test]
     fn semicolon_files_from_spreadsheets_and_a_bom_are_read() {
         let csv = "\u{feff}NIP;Nama;Email;Kode_Unit;Peran\n198503152010011003;Siti;;BKPSDM;learner|manager\n";
-        let (good, bad) = check_rows(csv.as_bytes(), &units(), &|_, _| HashSet::new()).unwrap();
+        let (good, bad) = check_rows(csv.as_bytes(), &units(), &HashSet::new())
+            .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(good[0].roles, vec!["learner", "manager"]);
     }
 
     #[test]
     fn a_file_without_the_columns_is_refused_whole() {
-        let err = check_rows(b"a,b\n1,2\n", &units(), &|_, _| HashSet::new())
-            .err()
-            .unwrap();
+        let Err(err) = check_rows(b"a,b\n1,2\n", &units(), &HashSet::new()) else {
+            panic!("a file without the columns must be refused");
+        };
         assert_eq!(err.line, 1);
     }
 }

@@ -317,7 +317,7 @@ async fn claim(
     let result = quiz_attempt::Entity::update_many()
         .col_expr(
             quiz_attempt::Column::State,
-            sea_orm::sea_query::Expr::col(quiz_attempt::Column::State).into(),
+            sea_orm::sea_query::Expr::col(quiz_attempt::Column::State),
         )
         .filter(quiz_attempt::Column::Id.eq(attempt_id))
         .filter(condition)

@@ -12,6 +12,7 @@ pub mod learning;
 pub mod org;
 pub mod people;
 pub mod reports;
+pub mod seed;
 
 use std::time::Duration;
 

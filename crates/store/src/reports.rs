@@ -99,6 +99,29 @@ fn users_of(units: &[i32]) -> SelectStatement {
         .into_query()
 }
 
+/// (id, username, NIP, name, unit id) of a person in a report.
+type Person = (i32, String, Option<String>, String, Option<i32>);
+
+/// The active people of some units, by name.
+async fn people_of(db: &Db, units: &[i32]) -> Result<Vec<Person>> {
+    Ok(user::Entity::find()
+        .select_only()
+        .columns([
+            user::Column::Id,
+            user::Column::Username,
+            user::Column::Nip,
+            user::Column::Name,
+            user::Column::UnitId,
+        ])
+        .filter(user::Column::UnitId.is_in(units.iter().copied()))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// One person's line in the JP report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JpRow {
@@ -124,22 +147,7 @@ pub async fn jp_report(db: &Db, units: &[i32], year: i32) -> Result<Vec<JpRow>> 
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let people: Vec<(i32, String, Option<String>, String, Option<i32>)> = user::Entity::find()
-        .select_only()
-        .columns([
-            user::Column::Id,
-            user::Column::Username,
-            user::Column::Nip,
-            user::Column::Name,
-            user::Column::UnitId,
-        ])
-        .filter(user::Column::UnitId.is_in(units.iter().copied()))
-        .filter(user::Column::Active.eq(true))
-        .order_by_asc(user::Column::Name)
-        .order_by_asc(user::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let people = people_of(db, units).await?;
     let certs: Vec<(i32, Option<i64>, i64)> = certificate::Entity::find()
         .select_only()
         .column(certificate::Column::UserId)
@@ -208,22 +216,7 @@ pub async fn course_states(db: &Db, units: &[i32], course_id: i32) -> Result<Vec
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let people: Vec<(i32, String, Option<String>, String, Option<i32>)> = user::Entity::find()
-        .select_only()
-        .columns([
-            user::Column::Id,
-            user::Column::Username,
-            user::Column::Nip,
-            user::Column::Name,
-            user::Column::UnitId,
-        ])
-        .filter(user::Column::UnitId.is_in(units.iter().copied()))
-        .filter(user::Column::Active.eq(true))
-        .order_by_asc(user::Column::Name)
-        .order_by_asc(user::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let people = people_of(db, units).await?;
     let enrolled: HashMap<i32, DateTime<Utc>> = enrollment::Entity::find()
         .select_only()
         .columns([enrollment::Column::UserId, enrollment::Column::EnrolledAt])
