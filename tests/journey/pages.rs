@@ -512,3 +512,166 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
     let (status, _, _) = learner.get("/pengajar").await;
     assert_eq!(status, 403);
 }
+
+/// A browser signed in as `username` through the sign-in form, with its CSRF token.
+async fn signed_in<'a>(app: &'a TestApp, username: &str) -> (Browser<'a>, String) {
+    let b = Browser::new(app);
+    let (_, _, html) = b.get("/masuk").await;
+    let csrf = csrf_of(&html);
+    let (status, _, _) = b
+        .post(
+            "/masuk",
+            &[
+                pair("csrf", &csrf),
+                pair("username", username),
+                pair("password", PASSWORD),
+                pair("next", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "sign in as {username}");
+    (b, csrf)
+}
+
+#[tokio::test]
+async fn essays_are_graded_and_reviewed_through_the_pages() {
+    let app = spawn_app().await;
+    app.import_fixture("kursus-esai", "instruktur").await;
+    let (learner, csrf) = signed_in(&app, LEARNER).await;
+    learner
+        .post("/kursus/kursus-esai/daftar", &[pair("csrf", &csrf)])
+        .await;
+    learner
+        .post(
+            "/kursus/kursus-esai/materi/bacaan/selesai",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
+    let (_, _, intro) = learner.get("/kursus/kursus-esai/kuis/tugas-esai").await;
+    assert!(
+        intro.contains("<li>3 soal</li>"),
+        "an attempt holds the essay and 2 drawn questions: {intro}"
+    );
+    assert!(
+        intro.contains("percobaan terakhir yang sudah dinilai"),
+        "counts = latest is said"
+    );
+    let (status, attempt_path, _) = learner
+        .post(
+            "/kursus/kursus-esai/kuis/tugas-esai/mulai",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, _, form) = learner.get(&attempt_path).await;
+    // Nothing in the HTML tells the right option: no weights, no feedback, no author ids.
+    for leak in [
+        "correct",
+        "weight",
+        "Tepat.",
+        "value=\"a\"",
+        "value=\"b\"",
+        "satu JP bukan",
+    ] {
+        assert!(!form.contains(leak), "`{leak}` leaks in the attempt page");
+    }
+    assert!(form.contains("name=\"a.e1\""), "the essay is on the page");
+    let essay = "Kami menyusun <rencana> pengembangan kompetensi & memantau JP.";
+    let (status, location, _) = learner
+        .post(
+            &attempt_path,
+            &[
+                pair("csrf", &csrf),
+                pair("a.e1", essay),
+                pair("halaman", "1"),
+                pair("action", "kirim"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, _, result) = learner.get(&location).await;
+    assert!(
+        result.contains("menunggu penilaian") || result.contains("Menunggu penilaian"),
+        "{result}"
+    );
+    assert!(
+        result.contains("Kami menyusun &lt;rencana&gt;"),
+        "the learner's text is escaped"
+    );
+
+    let (teacher, tcsrf) = signed_in(&app, "instruktur").await;
+    let (status, _, queue) = teacher.get("/pengajar/penilaian").await;
+    assert_eq!(status, 200);
+    assert!(queue.contains("Rahmat Hidayat"), "{queue}");
+    let id = attempt_path.trim_start_matches("/percobaan/");
+    let grade_path = format!("/pengajar/penilaian/{id}");
+    let (status, _, page) = teacher.get(&grade_path).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Kami menyusun &lt;rencana&gt;"),
+        "escaped for the grader too"
+    );
+    let (status, _, page) = teacher
+        .post(
+            &grade_path,
+            &[
+                pair("csrf", &tcsrf),
+                pair("score.e1", "9"),
+                pair("comment.e1", "Bagus"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("antara 0 dan poin soal") && page.contains("Bagus"),
+        "message next to the field, input kept"
+    );
+    let (status, location, _) = teacher
+        .post(
+            &grade_path,
+            &[
+                pair("csrf", &tcsrf),
+                pair("score.e1", "3,5"),
+                pair("comment.e1", "Cukup baik; tambahkan contoh."),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/pengajar/penilaian?dinilai=1")
+    );
+    let (_, _, queue) = teacher.get("/pengajar/penilaian").await;
+    assert!(queue.contains("queue-empty"));
+    // Another instructor cannot open it.
+    let (other, _) = signed_in(&app, "instruktur2").await;
+    let (status, _, _) = other.get(&grade_path).await;
+    assert_eq!(status, 404);
+
+    let (_, _, result) = learner.get(&location_of_result(&attempt_path)).await;
+    assert!(
+        result.contains("Catatan pengajar") && result.contains("Cukup baik; tambahkan contoh."),
+        "{result}"
+    );
+    assert!(result.contains("3.5 / 4"), "{result}");
+    assert!(
+        !result.contains("Jawaban benar:"),
+        "after_last_attempt: not yet"
+    );
+
+    let stats = "/pengajar/kursus/kursus-esai/kuis/tugas-esai/statistik";
+    let (status, _, html) = teacher.get(stats).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("id=\"stat-attempts\">1<") && html.contains("Indeks kemudahan"),
+        "{html}"
+    );
+    let (status, _, csv) = teacher.get(&format!("{stats}?format=csv")).await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("soal,jenis,teks"));
+    let (status, _, _) = learner.get(stats).await;
+    assert_eq!(status, 403);
+}
+
+fn location_of_result(attempt_path: &str) -> String {
+    format!("{attempt_path}/hasil")
+}

@@ -972,3 +972,16 @@ pub async fn quiz_statistics(
         &records,
     ))
 }
+
+/// A moment in the user's Indonesian time zone (WIB, WITA or WIT), e.g. "24-11-2026 09:00 WIT".
+pub fn local_time(at: DateTime<Utc>, time_zone: &str) -> String {
+    let (hours, name) = match time_zone {
+        "WITA" => (8, "WITA"),
+        "WIT" => (9, "WIT"),
+        _ => (7, "WIB"),
+    };
+    format!(
+        "{} {name}",
+        (at + chrono::Duration::hours(hours)).format("%d-%m-%Y %H:%M")
+    )
+}

@@ -30,6 +30,9 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "teach.html",
     "teach_course.html",
     "teach_lesson.html",
+    "grading.html",
+    "grade.html",
+    "statistics.html",
 ];
 
 pub struct Templates {

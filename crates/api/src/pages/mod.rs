@@ -4,6 +4,7 @@
 //! Every form carries a CSRF token (double-submit: a random cookie and the same value in
 //! a hidden field, compared in constant time), and state changes happen only on POST.
 
+mod grading;
 mod learn;
 mod quiz;
 mod teach;
@@ -52,6 +53,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/percobaan/{id}", web::post().to(quiz::answer))
         .route("/percobaan/{id}/hasil", web::get().to(quiz::result))
         .route("/pengajar", web::get().to(teach::home))
+        .route("/pengajar/penilaian", web::get().to(grading::queue))
+        .route("/pengajar/penilaian/{id}", web::get().to(grading::form))
+        .route("/pengajar/penilaian/{id}", web::post().to(grading::submit))
+        .route(
+            "/pengajar/kursus/{slug}/kuis/{quiz}/statistik",
+            web::get().to(grading::statistics),
+        )
         .route("/pengajar/unggah", web::post().to(teach::upload))
         .route("/pengajar/kursus/{slug}", web::get().to(teach::course))
         .route(

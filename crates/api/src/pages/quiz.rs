@@ -16,10 +16,10 @@ use crate::journey;
 use crate::state::AppState;
 use lentera_store::learning::{self, Attempt};
 
-fn attempt_summary(a: &Attempt) -> Value {
+fn attempt_summary(a: &Attempt, time_zone: &str) -> Value {
     json!({
         "id": a.id, "number": a.number, "state": a.state, "percent": a.percent.map(|p| format!("{p:.0}")),
-        "passed": a.passed, "started_at": a.started_at.format("%d-%m-%Y %H:%M").to_string(),
+        "passed": a.passed, "started_at": journey::local_time(a.started_at, time_zone),
     })
 }
 
@@ -50,12 +50,20 @@ pub async fn intro(
     let open = attempts.iter().any(|a| a.state == learning::OPEN);
     let left = (quiz.max_attempts > 0)
         .then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
+    let counted = journey::counted_attempt(quiz, &attempts);
+    let wait_until =
+        journey::next_attempt_at(quiz, &attempts).filter(|at| *at > chrono::Utc::now());
+    let questions = assessment::new_layout(quiz, 0).questions.len();
     page.render(&state, "quiz.html", StatusCode::OK, json!({
         "course": {"slug": head.slug, "title": head.title},
-        "quiz": {"slug": quiz.slug, "title": quiz.title, "questions": quiz.questions.len(), "pass_percent": quiz.pass_percent,
-                 "max_attempts": quiz.max_attempts, "time_limit": quiz.time_limit_minutes},
-        "attempts": attempts.iter().map(attempt_summary).collect::<Vec<_>>(),
-        "open": open, "attempts_left": left, "can_start": open || left != Some(0),
+        "quiz": {"slug": quiz.slug, "title": quiz.title, "questions": questions, "pass_percent": quiz.pass_percent,
+                 "max_attempts": quiz.max_attempts, "time_limit": quiz.time_limit_minutes,
+                 "cooldown": quiz.cooldown_minutes, "counts": quiz.counts, "review": quiz.review},
+        "attempts": attempts.iter().map(|a| attempt_summary(a, &me.time_zone)).collect::<Vec<_>>(),
+        "counted": counted.map(|a| json!({"number": a.number, "percent": a.percent.map(|p| format!("{p:.0}")), "passed": a.passed})),
+        "wait_until": wait_until.map(|at| journey::local_time(at, &me.time_zone)),
+        "open": open, "attempts_left": left,
+        "can_start": open || (left != Some(0) && wait_until.is_none()),
     }))
     .map_err(page_err(&req))
 }
@@ -220,7 +228,7 @@ async fn render_attempt(
         .take(PER_PAGE)
         .collect();
     page.render(state, "attempt.html", form.status, json!({
-        "attempt": {"id": attempt.id, "number": attempt.number, "deadline": attempt.deadline.map(|d| d.format("%H:%M UTC").to_string())},
+        "attempt": {"id": attempt.id, "number": attempt.number, "deadline": attempt.deadline.map(|d| journey::local_time(d, &page.user.as_ref().map_or("WIB".to_owned(), |u| u.user.time_zone.clone())))},
         "quiz": {"title": quiz.title}, "questions": questions, "saved_notice": form.saved_notice, "has_errors": !form.rejected.is_empty(),
         "page": current, "pages": pages, "nav": nav, "is_first": current == 1, "is_last": current == pages,
         "answered": answered.len(), "total": all.len(),
@@ -488,7 +496,11 @@ pub async fn result(
             .is_some(),
         None => false,
     };
+    let review = journey::review_json(&state, &attempt, &quiz)
+        .await
+        .map_err(page_err(&req))?;
     page.render(&state, "result.html", StatusCode::OK, json!({
+        "review": review,
         "course": {"slug": compiled.course.slug, "title": compiled.course.title},
         "quiz": {"slug": quiz.slug, "title": quiz.title, "pass_percent": quiz.pass_percent},
         "attempt": {"id": attempt.id, "number": attempt.number, "state": attempt.state,

@@ -137,7 +137,14 @@ pub async fn course(
         .iter()
         .map(|l| json!({"slug": l.slug, "title": l.title}))
         .collect();
+    let quizzes: Vec<_> = compiled
+        .course
+        .quizzes
+        .iter()
+        .map(|q| json!({"slug": q.slug, "title": compiled.quiz_title(&q.slug)}))
+        .collect();
     page.render(&state, "teach_course.html", StatusCode::OK, json!({
+        "quizzes": quizzes,
         "course": {"slug": head.slug, "title": head.title, "published": head.published, "version": head.version},
         "versions": versions, "learners": learners, "lessons": lessons, "just_published": q.versi,
     }))
