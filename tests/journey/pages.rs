@@ -68,6 +68,59 @@ impl Browser<'_> {
     }
 }
 
+impl Browser<'_> {
+    async fn post_file(
+        &self,
+        path: &str,
+        csrf: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, String, String) {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.to_owned())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            );
+        let res = self
+            .client
+            .post(self.app.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = res.status().as_u16();
+        let kind = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, kind, res.text().await.unwrap_or_default())
+    }
+
+    async fn download(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let res = self
+            .client
+            .get(self.app.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = res.status().as_u16();
+        let kind = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (
+            status,
+            kind,
+            res.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+        )
+    }
+}
+
 fn pair(k: &str, v: &str) -> (String, String) {
     (k.to_owned(), v.to_owned())
 }
@@ -515,6 +568,14 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
 
 /// A browser signed in as `username` through the sign-in form, with its CSRF token.
 async fn signed_in<'a>(app: &'a TestApp, username: &str) -> (Browser<'a>, String) {
+    signed_in_with(app, username, PASSWORD).await
+}
+
+async fn signed_in_with<'a>(
+    app: &'a TestApp,
+    username: &str,
+    password: &str,
+) -> (Browser<'a>, String) {
     let b = Browser::new(app);
     let (_, _, html) = b.get("/masuk").await;
     let csrf = csrf_of(&html);
@@ -524,7 +585,7 @@ async fn signed_in<'a>(app: &'a TestApp, username: &str) -> (Browser<'a>, String
             &[
                 pair("csrf", &csrf),
                 pair("username", username),
-                pair("password", PASSWORD),
+                pair("password", password),
                 pair("next", "/"),
             ],
         )
@@ -674,4 +735,212 @@ async fn essays_are_graded_and_reviewed_through_the_pages() {
 
 fn location_of_result(attempt_path: &str) -> String {
     format!("{attempt_path}/hasil")
+}
+
+/// The text between `start` and the next `<`.
+fn text_after(html: &str, start: &str) -> String {
+    html.find(start)
+        .map(|i| &html[i + start.len()..])
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn admins_and_managers_work_through_the_pages() {
+    let app = spawn_app().await;
+    let (admin, csrf) = signed_in(&app, "admin").await;
+    let (status, _, html) = admin.get("/admin").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Administrasi")
+            && html.contains("href=\"/laporan\"")
+            && html.contains("href=\"/admin\"")
+    );
+
+    // Bad input is re-shown next to its field, in Indonesian, with what was typed.
+    let (status, _, html) = admin
+        .post(
+            "/admin/unit",
+            &[
+                pair("csrf", &csrf),
+                pair("code", "a b"),
+                pair("name", "Spasi"),
+                pair("parent", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("Kode unit: 2–40") && html.contains("value=\"Spasi\""),
+        "{html}"
+    );
+    let (status, location, _) = admin
+        .post(
+            "/admin/unit",
+            &[
+                pair("csrf", &csrf),
+                pair("code", "BUNGO-DINKES"),
+                pair("name", "Dinas Kesehatan"),
+                pair("parent", "BUNGO"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/admin?ok=unit:BUNGO-DINKES")
+    );
+    let (status, _, html) = admin
+        .post(
+            "/admin/pengguna",
+            &[
+                pair("csrf", &csrf),
+                pair("nip", "199213142018012002"),
+                pair("name", "Bulan Salah"),
+                pair("roles", "learner"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("NIP: angka ke-1 sampai ke-8 harus tanggal lahir"),
+        "{html}"
+    );
+    let (status, _, html) = admin
+        .post(
+            "/admin/pengguna",
+            &[
+                pair("csrf", &csrf),
+                pair("nip", "197501012000031001"),
+                pair("name", "dr. Hendra Gunawan"),
+                pair("unit", "BUNGO-DINKES"),
+                pair("roles", "manager"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 201);
+    let manager_password = text_after(&html, "id=\"initial-password\">");
+    assert_eq!(manager_password.len(), 12, "{html}");
+
+    // CSV import from the page: the good row in, the bad one listed with its line.
+    let csv = "nip,name,email,unit_code,roles\n199203142018012002,Ns. Dewi Lestari,,BUNGO-DINKES,learner\n19920314,Pendek,,BUNGO-DINKES,learner\n";
+    let (status, _, html) = admin
+        .post_file("/admin/impor", &csrf, "asn.csv", csv.as_bytes().to_vec())
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Diimpor: 1 · Ditolak: 1")
+            && html.contains("<td>3</td>")
+            && html.contains("18 angka"),
+        "{html}"
+    );
+
+    // Outside JP on the person's page.
+    let person = format!("/admin/pengguna/{LEARNER}");
+    let (status, _, html) = admin.get(&person).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Rahmat Hidayat") && html.contains("0 / 20 JP"), "{html}");
+    let jp_path = format!("{person}/jp");
+    let (status, _, html2) = admin
+        .post(
+            &jp_path,
+            &[
+                pair("csrf", &csrf),
+                pair("title", "Seminar SPBE"),
+                pair("kind", "seminar"),
+                pair("jp", "nol"),
+                pair("document_ref", "005/SEM/2026"),
+                pair("held_on", "2026-02-03"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        html2.contains("JP harus bilangan bulat") && html2.contains("005&#x2f;SEM&#x2f;2026"),
+        "{html2}"
+    );
+    let (status, location, _) = admin
+        .post(
+            &jp_path,
+            &[
+                pair("csrf", &csrf),
+                pair("title", "Seminar SPBE"),
+                pair("kind", "seminar"),
+                pair("jp", "4"),
+                pair("document_ref", "005/SEM/2026"),
+                pair("held_on", "2026-02-03"),
+            ],
+        )
+        .await;
+    assert_eq!((status, location), (303, format!("{person}?ok=jp")));
+    let (_, _, html) = admin.get(&person).await;
+    assert!(
+        html.contains("Seminar SPBE") && html.contains("4 / 20 JP"),
+        "{html}"
+    );
+    let (status, _, html) = admin
+        .post(
+            "/admin/cabut",
+            &[
+                pair("csrf", &csrf),
+                pair("certificate", "LNT-2026-999999"),
+                pair("reason", "Uji pencabutan"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert!(
+        html.contains("tidak ditemukan") && html.contains("Uji pencabutan"),
+        "{html}"
+    );
+    assert!(
+        html.contains("user.create") && html.contains("jp.record"),
+        "the audit log is on the page"
+    );
+
+    // The manager sees Dinkes only, and can download it.
+    let (manager, _) = signed_in_with(&app, "197501012000031001", &manager_password).await;
+    let (status, _, html) = manager.get("/laporan").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Ns. Dewi Lestari") && !html.contains("Rahmat Hidayat"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("href=\"/admin\""),
+        "no admin link for a manager"
+    );
+    let (status, _, _) = manager.get("/laporan?unit=BUNGO").await;
+    assert_eq!(status, 404);
+    let (status, kind, csv) = manager.download("/laporan/unduh?jenis=jp&format=csv").await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/csv"));
+    let csv = String::from_utf8(csv).unwrap_or_default();
+    assert!(
+        csv.contains("199203142018012002,Ns. Dewi Lestari,BUNGO-DINKES") && !csv.contains(LEARNER),
+        "{csv}"
+    );
+    let (status, kind, _) = manager
+        .download("/laporan/unduh?jenis=jp&format=xlsx")
+        .await;
+    assert_eq!((status, kind.contains("spreadsheetml")), (200, true));
+    let (status, kind, _) = manager.download("/laporan/sertifikat.zip").await;
+    assert_eq!((status, kind.as_str()), (200, "application/zip"));
+
+    // A learner has neither page, and sees their ledger with the outside JP.
+    let (learner, _) = signed_in(&app, LEARNER).await;
+    let (status, _, _) = learner.get("/laporan").await;
+    assert_eq!(status, 403);
+    let (status, _, _) = learner.get("/admin").await;
+    assert_eq!(status, 403);
+    let (_, _, html) = learner.get("/sertifikat").await;
+    assert!(
+        html.contains("Catatan JP") && html.contains("Seminar SPBE"),
+        "{html}"
+    );
+    let (_, _, home) = learner.get("/").await;
+    assert!(
+        home.contains("4</strong> / 20 JP"),
+        "outside JP counts on the home page"
+    );
 }

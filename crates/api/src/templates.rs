@@ -33,6 +33,9 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "grading.html",
     "grade.html",
     "statistics.html",
+    "admin.html",
+    "admin_user.html",
+    "reports.html",
 ];
 
 pub struct Templates {

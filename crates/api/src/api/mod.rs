@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1`: one small handler per endpoint.
 
-mod admin;
+pub mod admin;
 mod attempts;
 mod auth;
 mod certificates;

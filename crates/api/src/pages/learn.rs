@@ -397,13 +397,32 @@ pub async fn certificates(
         .iter()
         .map(|c| json!({"number": c.number, "code": c.code, "course_title": c.course_title, "jp": c.jp, "issued_at": c.issued_at.format("%d-%m-%Y").to_string(), "revoked": c.revoked_at.is_some()}))
         .collect();
+    let ledger = journey::ledger_json(&state, &me, crate::reports::this_year())
+        .await
+        .map_err(page_err(&req))?;
     page.render(
         &state,
         "certificates.html",
         StatusCode::OK,
-        json!({"certificates": list}),
+        json!({"certificates": list, "ledger": ledger}),
     )
     .map_err(page_err(&req))
+}
+
+/// All of the learner's certificates as PDFs in one zip.
+pub async fn certificates_zip(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+) -> PageResult {
+    let (_, me) = signed_in(&req, user)?;
+    let certs = learning::certificates_of(&state.db, me.user.id)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?;
+    let bytes = crate::verify::zip_of(&state, &certs)
+        .await
+        .map_err(page_err(&req))?;
+    Ok(crate::verify::zip_response(bytes, "sertifikat-saya"))
 }
 
 #[derive(Deserialize)]
@@ -438,6 +457,7 @@ pub async fn verify(
     path: web::Path<String>,
 ) -> PageResult {
     let page = Page::new(&req, user.0).map_err(page_err(&req))?;
+    verify::check_rate(&state, &req).map_err(page_err(&req))?;
     let found = verify::find(&state, &path).await.map_err(page_err(&req))?;
     let (status, ctx) = match found {
         Some(c) => (

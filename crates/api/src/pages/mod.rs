@@ -4,9 +4,11 @@
 //! Every form carries a CSRF token (double-submit: a random cookie and the same value in
 //! a hidden field, compared in constant time), and state changes happen only on POST.
 
+mod admin;
 mod grading;
 mod learn;
 mod quiz;
+mod reports;
 mod teach;
 
 use actix_web::cookie::{Cookie, SameSite};
@@ -52,6 +54,33 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/percobaan/{id}", web::get().to(quiz::show))
         .route("/percobaan/{id}", web::post().to(quiz::answer))
         .route("/percobaan/{id}/hasil", web::get().to(quiz::result))
+        .route("/admin", web::get().to(admin::home))
+        .route("/admin/unit", web::post().to(admin::create_unit))
+        .route("/admin/pengguna", web::post().to(admin::create_user))
+        .route("/admin/impor", web::post().to(admin::import))
+        .route("/admin/cabut", web::post().to(admin::revoke))
+        .route(
+            "/admin/pengguna/{username}",
+            web::get().to(admin::user_page),
+        )
+        .route(
+            "/admin/pengguna/{username}",
+            web::post().to(admin::update_user),
+        )
+        .route(
+            "/admin/pengguna/{username}/jp",
+            web::post().to(admin::add_jp),
+        )
+        .route("/laporan", web::get().to(reports::page))
+        .route("/laporan/unduh", web::get().to(reports::download))
+        .route(
+            "/laporan/sertifikat.zip",
+            web::get().to(reports::certificates_zip),
+        )
+        .route(
+            "/sertifikat/semua.zip",
+            web::get().to(learn::certificates_zip),
+        )
         .route("/pengajar", web::get().to(teach::home))
         .route("/pengajar/penilaian", web::get().to(grading::queue))
         .route("/pengajar/penilaian/{id}", web::get().to(grading::form))

@@ -1,0 +1,420 @@
+//! Admin pages: units, users (create, edit, CSV import), JP earned outside Lentera,
+//! certificate revocation and the audit log. Every action goes through the same domain
+//! functions as the API, so the checks and the audit entries are the same.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, web};
+use serde_json::{Value, json};
+
+use super::{Page, PageResult, check_csrf, page_err, redirect, signed_in};
+use crate::api::admin::{self as ops, JpBody, UnitBody, UserBody};
+use crate::auth::{CurrentUser, PageUser};
+use crate::error::AppError;
+use crate::org::{self, ROLES};
+use crate::state::AppState;
+use lentera_store::{audit, org as store_org, people};
+
+type Form = web::Form<Vec<(String, String)>>;
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn opt(fields: &[(String, String)], name: &str) -> Option<String> {
+    Some(field(fields, name).trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The message for a refused form: the API's English message on English pages; on
+/// Indonesian ones the field's own message from the locale file (the NIP's reason in full).
+fn message(page: &Page, state: &AppState, e: &AppError) -> String {
+    if page.lang == crate::i18n::Lang::En {
+        return e.message.clone();
+    }
+    let field = error_field(e);
+    if field == "nip"
+        && let Some(en) = e.message.strip_prefix("NIP: ")
+    {
+        return format!("NIP: {}", crate::nip::Nip::pesan(en));
+    }
+    for key in [format!("field_error.{field}"), format!("error.{}", e.code)] {
+        let text = page.t(&state.locales, &key);
+        if text != key {
+            return text.to_owned();
+        }
+    }
+    e.message.clone()
+}
+
+fn error_field(e: &AppError) -> String {
+    e.extra
+        .as_ref()
+        .and_then(|x| x["field"].as_str())
+        .unwrap_or("_")
+        .to_owned()
+}
+
+/// Everything the admin page shows; `notice` and `errors` come from the last action.
+async fn render_admin(
+    state: &AppState,
+    req: &HttpRequest,
+    page: &Page,
+    me: &CurrentUser,
+    query: &HashMap<String, String>,
+    extra: Value,
+    status: StatusCode,
+) -> PageResult {
+    org::require_admin(me).map_err(page_err(req))?;
+    let scope = org::scope_of(state, me).await.map_err(page_err(req))?;
+    let units: Vec<Value> = scope
+        .tree()
+        .into_iter()
+        .map(|(d, u)| json!({"code": u.code, "name": u.name, "depth": d, "indent": "· ".repeat(d)}))
+        .collect();
+    let unit_filter = query
+        .get("unit")
+        .map(String::as_str)
+        .filter(|u| !u.is_empty());
+    let filter = scope.filter(unit_filter).map_err(page_err(req))?;
+    let page_no: u64 = query
+        .get("hal")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let (users, total) = store_org::users_in(
+        &state.db,
+        if unit_filter.is_some() {
+            Some(&filter)
+        } else {
+            None
+        },
+        query.get("q").map(String::as_str),
+        (page_no - 1) * ops::PAGE_SIZE,
+        ops::PAGE_SIZE,
+    )
+    .await
+    .map_err(|e| page_err(req)(e.into()))?;
+    let users: Vec<Value> = users.iter().map(|u| ops::user_json(&scope, u)).collect();
+    let log: Vec<Value> = audit::recent(&state.db, 30)
+        .await
+        .map_err(|e| page_err(req)(e.into()))?
+        .into_iter()
+        .map(|e| json!({"at": crate::journey::local_time(e.at, &me.user.time_zone), "action": e.action, "target": e.target, "detail": e.detail}))
+        .collect();
+    let mut ctx = json!({
+        "units": units, "users": users, "total": total, "page_no": page_no,
+        "pages": total.div_ceil(ops::PAGE_SIZE).max(1), "q": query.get("q"), "unit": unit_filter,
+        "roles": ROLES, "log": log, "errors": {}, "typed": {},
+    });
+    if let (Some(c), Some(e)) = (ctx.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            c.insert(k.clone(), v.clone());
+        }
+    }
+    page.render(state, "admin.html", status, ctx)
+        .map_err(page_err(req))
+}
+
+pub async fn home(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    let notice = q.get("ok").cloned();
+    render_admin(
+        &state,
+        &req,
+        &page,
+        &me,
+        &q,
+        json!({"notice": notice}),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Re-shows the admin page with the form's values and the message next to its field.
+async fn refused(
+    state: &AppState,
+    req: &HttpRequest,
+    page: &Page,
+    me: &CurrentUser,
+    form: &str,
+    fields: &[(String, String)],
+    e: &AppError,
+) -> PageResult {
+    let typed: serde_json::Map<String, Value> = fields
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    let extra =
+        json!({"form": form, "errors": {error_field(e): message(page, state, e)}, "typed": typed});
+    render_admin(state, req, page, me, &HashMap::new(), extra, e.status).await
+}
+
+pub async fn create_unit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    form: Form,
+) -> PageResult {
+    let fields = form.into_inner();
+    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    let (page, me) = signed_in(&req, user)?;
+    let body = UnitBody {
+        code: opt(&fields, "code"),
+        name: field(&fields, "name").to_owned(),
+        parent: opt(&fields, "parent"),
+    };
+    match ops::create_unit_as(&state, &me, &body).await {
+        Ok(u) => Ok(redirect(&format!("/admin?ok=unit:{}", u.code))),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            refused(&state, &req, &page, &me, "unit", &fields, &e).await
+        }
+        Err(e) => Err(page_err(&req)(e)),
+    }
+}
+
+fn user_body(fields: &[(String, String)]) -> UserBody {
+    UserBody {
+        username: opt(fields, "username"),
+        nip: opt(fields, "nip"),
+        name: field(fields, "name").to_owned(),
+        email: opt(fields, "email"),
+        unit: opt(fields, "unit"),
+        roles: fields
+            .iter()
+            .filter(|(k, _)| k == "roles")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        active: Some(fields.iter().any(|(k, v)| k == "active" && v == "1")),
+    }
+}
+
+pub async fn create_user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    form: Form,
+) -> PageResult {
+    let fields = form.into_inner();
+    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    let (page, me) = signed_in(&req, user)?;
+    let mut body = user_body(&fields);
+    body.active = None;
+    match ops::create_user_as(&state, &me, &body).await {
+        // The initial password is shown once, on this answer, never stored in clear.
+        Ok((created, password)) => render_admin(
+            &state,
+            &req,
+            &page,
+            &me,
+            &HashMap::new(),
+            json!({"created": {"username": created.username, "name": created.name, "password": password}}),
+            StatusCode::CREATED,
+        )
+        .await,
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            refused(&state, &req, &page, &me, "user", &fields, &e).await
+        }
+        Err(e) => Err(page_err(&req)(e)),
+    }
+}
+
+pub async fn import(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    form: actix_multipart::Multipart,
+) -> PageResult {
+    let (fields, file) = crate::publishing::read_multipart(form)
+        .await
+        .map_err(page_err(&req))?;
+    let csrf = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str());
+    check_csrf(&req, csrf).map_err(page_err(&req))?;
+    let (page, me) = signed_in(&req, user)?;
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        let e = AppError::unprocessable("missing_file", "choose a CSV file")
+            .with_extra(json!({"field": "file"}));
+        return refused(&state, &req, &page, &me, "import", &[], &e).await;
+    };
+    match org::import_users(&state, &me, &bytes).await {
+        Ok(report) => {
+            render_admin(
+                &state,
+                &req,
+                &page,
+                &me,
+                &HashMap::new(),
+                json!({"import": report}),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            let e = e.with_extra(json!({"field": "file"}));
+            refused(&state, &req, &page, &me, "import", &[], &e).await
+        }
+        Err(e) => Err(page_err(&req)(e)),
+    }
+}
+
+pub async fn revoke(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    form: Form,
+) -> PageResult {
+    let fields = form.into_inner();
+    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    let (page, me) = signed_in(&req, user)?;
+    let code = field(&fields, "certificate").trim().to_owned();
+    match ops::revoke_as(&state, &me, &code, field(&fields, "reason")).await {
+        Ok(c) => Ok(redirect(&format!("/admin?ok=revoked:{}", c.number))),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            let e = if e.extra.is_none() {
+                e.with_extra(json!({"field": "certificate"}))
+            } else {
+                e
+            };
+            refused(&state, &req, &page, &me, "revoke", &fields, &e).await
+        }
+        Err(e) => Err(page_err(&req)(e)),
+    }
+}
+
+async fn render_user(
+    state: &AppState,
+    req: &HttpRequest,
+    page: &Page,
+    me: &CurrentUser,
+    username: &str,
+    extra: Value,
+    status: StatusCode,
+) -> PageResult {
+    org::require_admin(me).map_err(page_err(req))?;
+    let scope = org::scope_of(state, me).await.map_err(page_err(req))?;
+    let target = people::credentials(&state.db, username)
+        .await
+        .map_err(|e| page_err(req)(e.into()))?
+        .ok_or_else(|| super::PageError::not_found(req))?
+        .user;
+    let year = crate::reports::this_year();
+    let ledger = crate::journey::ledger_json(state, &target, year)
+        .await
+        .map_err(page_err(req))?;
+    let units: Vec<Value> = scope
+        .tree()
+        .into_iter()
+        .map(|(d, u)| json!({"code": u.code, "name": u.name, "indent": "· ".repeat(d)}))
+        .collect();
+    let mut ctx = json!({
+        "target": ops::user_json(&scope, &target), "units": units, "roles": ROLES, "ledger": ledger,
+        "kinds": ops::JP_KINDS, "errors": {}, "typed": {},
+    });
+    if let (Some(c), Some(e)) = (ctx.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            c.insert(k.clone(), v.clone());
+        }
+    }
+    page.render(state, "admin_user.html", status, ctx)
+        .map_err(page_err(req))
+}
+
+pub async fn user_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<String>,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    render_user(
+        &state,
+        &req,
+        &page,
+        &me,
+        &path,
+        json!({"notice": q.get("ok")}),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn update_user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<String>,
+    form: Form,
+) -> PageResult {
+    let fields = form.into_inner();
+    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    let (page, me) = signed_in(&req, user)?;
+    match ops::update_user_as(&state, &me, &path, &user_body(&fields)).await {
+        Ok(()) => Ok(redirect(&format!(
+            "/admin/pengguna/{}?ok=saved",
+            path.as_str()
+        ))),
+        Err(e)
+            if e.status.is_client_error()
+                && e.status != StatusCode::FORBIDDEN
+                && e.status != StatusCode::NOT_FOUND =>
+        {
+            let extra =
+                json!({"form": "user", "errors": {error_field(&e): message(&page, &state, &e)}});
+            render_user(&state, &req, &page, &me, &path, extra, e.status).await
+        }
+        Err(e) => Err(page_err(&req)(e)),
+    }
+}
+
+pub async fn add_jp(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    path: web::Path<String>,
+    form: Form,
+) -> PageResult {
+    let fields = form.into_inner();
+    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    let (page, me) = signed_in(&req, user)?;
+    let jp_raw = field(&fields, "jp").trim().to_owned();
+    let body = JpBody {
+        jp: jp_raw.parse().unwrap_or(0),
+        title: field(&fields, "title").to_owned(),
+        kind: field(&fields, "kind").to_owned(),
+        document_ref: field(&fields, "document_ref").to_owned(),
+        held_on: field(&fields, "held_on").to_owned(),
+    };
+    match ops::add_jp_as(&state, &me, &path, &body).await {
+        Ok(_) => Ok(redirect(&format!(
+            "/admin/pengguna/{}?ok=jp",
+            path.as_str()
+        ))),
+        Err(e)
+            if e.status.is_client_error()
+                && e.status != StatusCode::FORBIDDEN
+                && e.status != StatusCode::NOT_FOUND =>
+        {
+            let typed: serde_json::Map<String, Value> = fields
+                .iter()
+                .filter(|(k, _)| k != "csrf")
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
+            let extra = json!({"form": "jp", "errors": {error_field(&e): message(&page, &state, &e)}, "typed": typed});
+            render_user(&state, &req, &page, &me, &path, extra, e.status).await
+        }
+        Err(e) => Err(page_err(&req)(e)),
+    }
+}

@@ -1,0 +1,187 @@
+//! The managers' report page (`/laporan`) and its downloads, scoped like the API.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::json;
+
+use super::{PageResult, page_err, signed_in};
+use crate::auth::PageUser;
+use crate::org;
+use crate::reports::{self, JP_TARGET};
+use crate::state::AppState;
+use lentera_store::courses;
+
+/// Rows per page: a unit of 50,000 people would be several megabytes on one page.
+const ROWS_PER_PAGE: usize = 100;
+
+struct Filters {
+    year: i32,
+    unit: Option<String>,
+    short: bool,
+    course: Option<String>,
+    page: usize,
+}
+
+fn filters(q: &HashMap<String, String>) -> Filters {
+    let get = |k: &str| {
+        q.get(k)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    Filters {
+        year: get("tahun")
+            .and_then(|y| y.parse().ok())
+            .filter(|y| (2000..=2100).contains(y))
+            .unwrap_or_else(reports::this_year),
+        unit: get("unit"),
+        short: get("kurang").is_some(),
+        course: get("kursus"),
+        page: get("hal").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
+    }
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    let scope = org::scope_of(&state, &me).await.map_err(page_err(&req))?;
+    let f = filters(&q);
+    let units = scope.filter(f.unit.as_deref()).map_err(page_err(&req))?;
+    let all = reports::jp_lines(&state, &scope, &units, f.year, false)
+        .await
+        .map_err(page_err(&req))?;
+    let unit_lines = reports::unit_lines(&scope, &units, &all);
+    let short_count = all.iter().filter(|l| l.short > 0).count();
+    let lines: Vec<_> = all.iter().filter(|l| !f.short || l.short > 0).collect();
+    let pages = lines.len().div_ceil(ROWS_PER_PAGE).max(1);
+    let current = f.page.min(pages);
+    let shown: Vec<_> = lines
+        .iter()
+        .skip((current - 1) * ROWS_PER_PAGE)
+        .take(ROWS_PER_PAGE)
+        .collect();
+    let rates = reports::course_rates(&state, &units)
+        .await
+        .map_err(page_err(&req))?;
+    let course_list = courses::list_published(&state.db)
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?;
+    let course_report = match &f.course {
+        Some(slug) => {
+            let lines = reports::course_lines(&state, &scope, &units, slug)
+                .await
+                .map_err(page_err(&req))?;
+            let count = |s: &str| lines.iter().filter(|l| l.state == s).count();
+            let summary = json!({"completed": count("completed"), "in_progress": count("in_progress"), "not_started": count("not_started")});
+            let rows: Vec<_> = lines.into_iter().take(ROWS_PER_PAGE * 5).collect();
+            Some(json!({"slug": slug, "summary": summary, "rows": rows}))
+        }
+        None => None,
+    };
+    let lookup = match q.get("cari").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(term) => {
+            let found =
+                lentera_store::reports::certificates_in(&state.db, &units, Some(term), None)
+                    .await
+                    .map_err(|e| page_err(&req)(e.into()))?;
+            Some(
+                json!({"term": term, "certificates": found.iter().map(|c| json!({
+                "number": c.number, "code": c.code, "holder": c.holder_name, "nip": c.holder_nip,
+                "course": c.course_title, "jp": c.jp, "issued": c.issued_at.format("%d-%m-%Y").to_string(),
+                "revoked": c.revoked_at.is_some(),
+            })).collect::<Vec<_>>()}),
+            )
+        }
+        None => None,
+    };
+    let tree: Vec<_> = scope
+        .tree()
+        .into_iter()
+        .map(|(d, u)| json!({"code": u.code, "name": u.name, "indent": "· ".repeat(d)}))
+        .collect();
+    let query = serde_urlencoded::to_string([
+        ("tahun", f.year.to_string()),
+        ("unit", f.unit.clone().unwrap_or_default()),
+        ("kurang", if f.short { "1".into() } else { String::new() }),
+        ("kursus", f.course.clone().unwrap_or_default()),
+    ])
+    .unwrap_or_default();
+    page.render(&state, "reports.html", StatusCode::OK, json!({
+        "year": f.year, "unit": f.unit, "short": f.short, "course": f.course, "target": JP_TARGET,
+        "tree": tree, "courses": course_list.iter().map(|c| json!({"slug": c.slug, "title": c.title})).collect::<Vec<_>>(),
+        "people": all.len(), "short_count": short_count, "rows": shown, "page_no": current, "pages": pages,
+        "units": unit_lines, "rates": rates, "course_report": course_report, "lookup": lookup, "query": query,
+    }))
+    .map_err(page_err(&req))
+}
+
+/// `/laporan/unduh?jenis=jp|kursus&format=csv|xlsx&...`: the same rows as the page.
+pub async fn download(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    q: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, super::PageError> {
+    let (_, me) = signed_in(&req, user)?;
+    let scope = org::scope_of(&state, &me).await.map_err(page_err(&req))?;
+    let f = filters(&q);
+    let units = scope.filter(f.unit.as_deref()).map_err(page_err(&req))?;
+    let format = q.get("format").map_or("csv", String::as_str);
+    match q.get("jenis").map(String::as_str) {
+        Some("kursus") => {
+            let slug = f.course.clone().unwrap_or_default();
+            let lines = reports::course_lines(&state, &scope, &units, &slug)
+                .await
+                .map_err(page_err(&req))?;
+            reports::file_response(
+                &reports::course_table(&lines),
+                format,
+                &format!("kursus-{slug}"),
+            )
+            .map_err(page_err(&req))
+        }
+        _ => {
+            let lines = reports::jp_lines(&state, &scope, &units, f.year, f.short)
+                .await
+                .map_err(page_err(&req))?;
+            reports::file_response(
+                &reports::jp_table(&lines),
+                format,
+                &format!("jp-{}", f.year),
+            )
+            .map_err(page_err(&req))
+        }
+    }
+}
+
+/// `/laporan/sertifikat.zip?unit=&tahun=`: the units' certificates as PDFs.
+pub async fn certificates_zip(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    q: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, super::PageError> {
+    let (_, me) = signed_in(&req, user)?;
+    let scope = org::scope_of(&state, &me).await.map_err(page_err(&req))?;
+    let f = filters(&q);
+    let units = scope.filter(f.unit.as_deref()).map_err(page_err(&req))?;
+    let certs = lentera_store::reports::certificates_in(&state.db, &units, None, Some(f.year))
+        .await
+        .map_err(|e| page_err(&req)(e.into()))?;
+    let bytes = crate::verify::zip_of(&state, &certs)
+        .await
+        .map_err(page_err(&req))?;
+    Ok(crate::verify::zip_response(
+        bytes,
+        &format!(
+            "sertifikat-{}-{}",
+            f.unit.as_deref().unwrap_or("semua"),
+            f.year
+        ),
+    ))
+}
