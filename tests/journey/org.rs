@@ -150,6 +150,14 @@ async fn managers_see_exactly_their_units_in_reports_and_exports() {
         (Some(2), Some(20), Some(18))
     );
     assert_eq!(nurse_row["unit"], "BUNGO-DINKES-PKM");
+    assert_eq!(
+        (
+            nurse_row["courses_completed"].as_i64(),
+            nurse_row["courses_in_progress"].as_i64(),
+            nurse_row["courses_not_started"].as_i64()
+        ),
+        (Some(1), Some(0), Some(0))
+    );
     // ...and nothing of its parent or siblings, not even by naming them.
     for unit in ["BUNGO", "BUNGO-BKPSDM", "SAWAHLUNTO"] {
         let (status, body) = app
@@ -249,12 +257,12 @@ async fn managers_see_exactly_their_units_in_reports_and_exports() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "nip,nama,unit,nama_unit,jp,jp_kursus,jp_luar,target,kurang,sertifikat"
+        "nip,nama,unit,nama_unit,jp,jp_kursus,jp_luar,target,kurang,sertifikat,kursus_selesai,kursus_berjalan,kursus_belum_mulai"
     );
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(
         csv.contains(&format!(
-            "{PKM_NURSE},Ns. Dewi Lestari,BUNGO-DINKES-PKM,Puskesmas Muara Bungo,2,2,0,20,18,1"
+            "{PKM_NURSE},Ns. Dewi Lestari,BUNGO-DINKES-PKM,Puskesmas Muara Bungo,2,2,0,20,18,1,1,0,0"
         )),
         "{csv}"
     );

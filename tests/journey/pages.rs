@@ -839,7 +839,10 @@ async fn admins_and_managers_work_through_the_pages() {
     let person = format!("/admin/pengguna/{LEARNER}");
     let (status, _, html) = admin.get(&person).await;
     assert_eq!(status, 200);
-    assert!(html.contains("Rahmat Hidayat") && html.contains("0 / 20 JP"), "{html}");
+    assert!(
+        html.contains("Rahmat Hidayat") && html.contains("0 / 20 JP"),
+        "{html}"
+    );
     let jp_path = format!("{person}/jp");
     let (status, _, html2) = admin
         .post(

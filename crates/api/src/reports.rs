@@ -25,6 +25,9 @@ pub struct JpLine {
     pub target: i64,
     pub short: i64,
     pub certificates: i64,
+    pub courses_completed: i64,
+    pub courses_in_progress: i64,
+    pub courses_not_started: i64,
 }
 
 /// JP per person in `year` for the units (already scoped), optionally only those short of
@@ -54,6 +57,10 @@ pub async fn jp_lines(
                 target: JP_TARGET,
                 short: (JP_TARGET - jp).max(0),
                 certificates: r.certificates,
+                courses_completed: r.completed,
+                // Enrolled and started but not completed; enrolled and nothing done yet.
+                courses_in_progress: (r.started.min(r.enrolled) - r.completed).max(0),
+                courses_not_started: (r.enrolled - r.started).max(0),
             }
         })
         .filter(|l| !only_short || l.short > 0)
@@ -162,6 +169,9 @@ pub struct UnitLine {
     pub reached_target: i64,
     pub percent: i64,
     pub certificates: i64,
+    pub enrolments: i64,
+    pub completions: i64,
+    pub completion_percent: i64,
 }
 
 pub fn unit_lines(scope: &Scope, units: &[i32], jp: &[JpLine]) -> Vec<UnitLine> {
@@ -173,7 +183,19 @@ pub fn unit_lines(scope: &Scope, units: &[i32], jp: &[JpLine]) -> Vec<UnitLine> 
             let mine: Vec<&JpLine> = jp.iter().filter(|l| l.unit == u.code).collect();
             let people = mine.len() as i64;
             let reached = mine.iter().filter(|l| l.short == 0).count() as i64;
+            let completions: i64 = mine.iter().map(|l| l.courses_completed).sum();
+            let enrolments: i64 = mine
+                .iter()
+                .map(|l| l.courses_completed + l.courses_in_progress + l.courses_not_started)
+                .sum();
             UnitLine {
+                enrolments,
+                completions,
+                completion_percent: if enrolments > 0 {
+                    completions * 100 / enrolments
+                } else {
+                    0
+                },
                 unit: u.code.clone(),
                 name: u.name.clone(),
                 depth,
@@ -236,6 +258,9 @@ pub fn jp_table(lines: &[JpLine]) -> Table {
             "target",
             "kurang",
             "sertifikat",
+            "kursus_selesai",
+            "kursus_berjalan",
+            "kursus_belum_mulai",
         ],
         rows: lines
             .iter()
@@ -251,6 +276,9 @@ pub fn jp_table(lines: &[JpLine]) -> Table {
                     l.target.into(),
                     l.short.into(),
                     l.certificates.into(),
+                    l.courses_completed.into(),
+                    l.courses_in_progress.into(),
+                    l.courses_not_started.into(),
                 ]
             })
             .collect(),

@@ -133,6 +133,10 @@ pub struct JpRow {
     pub course_jp: i64,
     pub external_jp: i64,
     pub certificates: i64,
+    /// Courses enrolled in, completed (ever), and started (at least one lesson done).
+    pub enrolled: i64,
+    pub completed: i64,
+    pub started: i64,
 }
 
 impl JpRow {
@@ -170,6 +174,43 @@ pub async fn jp_report(db: &Db, units: &[i32], year: i32) -> Result<Vec<JpRow>> 
         .into_tuple()
         .all(db)
         .await?;
+    let enrolled = count_by_user(
+        db,
+        enrollment::Entity::find()
+            .select_only()
+            .column(enrollment::Column::UserId)
+            .column_as(enrollment::Column::Id.count(), "n")
+            .filter(enrollment::Column::UserId.in_subquery(users_of(units)))
+            .group_by(enrollment::Column::UserId),
+    )
+    .await?;
+    let completed = count_by_user(
+        db,
+        completion::Entity::find()
+            .select_only()
+            .column(completion::Column::UserId)
+            .column_as(completion::Column::Id.count(), "n")
+            .filter(completion::Column::UserId.in_subquery(users_of(units)))
+            .group_by(completion::Column::UserId),
+    )
+    .await?;
+    let started = count_by_user(
+        db,
+        lesson_progress::Entity::find()
+            .select_only()
+            .column(lesson_progress::Column::UserId)
+            .column_as(
+                {
+                    use sea_orm::sea_query::ExprTrait;
+                    sea_orm::sea_query::Expr::col(lesson_progress::Column::CourseId)
+                        .count_distinct()
+                },
+                "n",
+            )
+            .filter(lesson_progress::Column::UserId.in_subquery(users_of(units)))
+            .group_by(lesson_progress::Column::UserId),
+    )
+    .await?;
     let certs: HashMap<i32, (i64, i64)> = certs
         .into_iter()
         .map(|(u, jp, n)| (u, (jp.unwrap_or(0), n)))
@@ -191,8 +232,24 @@ pub async fn jp_report(db: &Db, units: &[i32], year: i32) -> Result<Vec<JpRow>> 
                 course_jp,
                 external_jp: outside.get(&id).copied().unwrap_or(0),
                 certificates,
+                enrolled: enrolled.get(&id).copied().unwrap_or(0),
+                completed: completed.get(&id).copied().unwrap_or(0),
+                started: started.get(&id).copied().unwrap_or(0),
             }
         })
+        .collect())
+}
+
+/// Runs a `(user id, count)` grouped query into a map.
+async fn count_by_user<E: EntityTrait>(
+    db: &Db,
+    query: sea_orm::Select<E>,
+) -> Result<HashMap<i32, i64>> {
+    Ok(query
+        .into_tuple::<(i32, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
         .collect())
 }
 
