@@ -378,10 +378,16 @@ pub fn attempt_view(
 
 /// Saved responses of an attempt, parsed.
 pub async fn saved_responses(state: &AppState, attempt: &Attempt) -> AppResult<Vec<ResponseEntry>> {
-    let rows = learning::responses(&state.db, attempt.id).await?;
+    in_time(attempt, learning::responses(&state.db, attempt.id).await?)
+}
+
+/// Saved rows parsed, without those saved after the deadline (the server's clock decides).
+fn in_time(
+    attempt: &Attempt,
+    rows: Vec<(String, String, DateTime<Utc>)>,
+) -> AppResult<Vec<ResponseEntry>> {
     let mut out = Vec::with_capacity(rows.len());
     for (_, json, saved_at) in rows {
-        // A response saved after the deadline does not count (the server's clock decides).
         if attempt.deadline.is_some_and(|d| saved_at > d) {
             continue;
         }
@@ -467,6 +473,22 @@ pub fn certificate_json(state: &AppState, c: &Certificate) -> serde_json::Value 
     })
 }
 
+/// What is stored of a grade: pending while an essay waits for its grade.
+fn outcome_of(grade: &assessment::Grade, passed: bool, submitted_at: DateTime<Utc>) -> Outcome {
+    Outcome {
+        state: if grade.pending_review {
+            learning::PENDING_REVIEW
+        } else {
+            learning::GRADED
+        },
+        score: grade.score,
+        max_score: grade.max_score,
+        percent: grade.percent,
+        passed,
+        submitted_at,
+    }
+}
+
 /// Grades an open attempt and closes it. `false` when another request closed it first.
 async fn grade_and_close(
     state: &AppState,
@@ -484,18 +506,7 @@ async fn grade_and_close(
     let responses = saved_responses(state, attempt).await?;
     let grade = assessment::grade(quiz, &state.keys.quiz_salt, &responses);
     let passed = assessment::passed(quiz, &grade);
-    let outcome = Outcome {
-        state: if grade.pending_review {
-            learning::PENDING_REVIEW
-        } else {
-            learning::GRADED
-        },
-        score: grade.score,
-        max_score: grade.max_score,
-        percent: grade.percent,
-        passed,
-        submitted_at: Utc::now(),
-    };
+    let outcome = outcome_of(&grade, passed, Utc::now());
     if !learning::finish_attempt(&state.db, attempt.id, &outcome).await? {
         return Ok((false, None));
     }
@@ -864,18 +875,11 @@ pub async fn grade_essays(
     let grade =
         assessment::grade_with_manual(&restricted, &state.keys.quiz_salt, &responses, &scores);
     let passed = assessment::passed(&restricted, &grade);
-    let outcome = Outcome {
-        state: if grade.pending_review {
-            learning::PENDING_REVIEW
-        } else {
-            learning::GRADED
-        },
-        score: grade.score,
-        max_score: grade.max_score,
-        percent: grade.percent,
+    let outcome = outcome_of(
+        &grade,
         passed,
-        submitted_at: attempt.submitted_at.unwrap_or_else(Utc::now),
-    };
+        attempt.submitted_at.unwrap_or_else(Utc::now),
+    );
     if !learning::record_manual_grades(&state.db, attempt.id, grades, grader.user.id, &outcome)
         .await?
     {
@@ -947,13 +951,7 @@ pub async fn quiz_statistics(
     for a in &kept {
         let layout = layout_of(a)?;
         let restricted = quiz.for_layout(&layout);
-        let mut entries = Vec::new();
-        for (_, json, saved_at) in responses.remove(&a.id).unwrap_or_default() {
-            if a.deadline.is_some_and(|d| saved_at > d) {
-                continue;
-            }
-            entries.push(serde_json::from_str::<ResponseEntry>(&json).map_err(AppError::internal)?);
-        }
+        let entries = in_time(a, responses.remove(&a.id).unwrap_or_default())?;
         let grade = assessment::grade_with_manual(
             &restricted,
             &state.keys.quiz_salt,

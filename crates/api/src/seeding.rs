@@ -51,14 +51,6 @@ const LAST: &[&str] = &[
     "Putri",
     "Setiawan",
 ];
-const CATEGORIES: &[&str] = &[
-    "kepemimpinan",
-    "teknologi-informasi",
-    "manajemen-bencana",
-    "pelayanan-publik",
-    "manajemen-keuangan",
-    "pengembangan-diri",
-];
 
 /// A structurally valid NIP, distinct for every `i` below 12 million.
 pub fn seed_nip(i: usize) -> String {
@@ -79,7 +71,8 @@ fn write_course(root: &Path, n: usize) -> anyhow::Result<()> {
     let dir = root.join(&slug);
     std::fs::create_dir_all(dir.join("lessons"))?;
     std::fs::create_dir_all(dir.join("quizzes"))?;
-    let category = CATEGORIES[n % CATEGORIES.len()];
+    let categories = lentera_content::CATEGORIES;
+    let category = categories[n % categories.len()];
     let jp = 2 + n % 5;
     let mut toml = format!(
         "slug = \"{slug}\"\ntitle = \"Kursus Sintetis {n:03}\"\nsummary = \"Kursus buatan untuk uji beban dan laporan.\"\n\

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use load::load_course;
+pub use load::{CATEGORIES, load_course};
 pub use markdown::render_markdown;
 
 /// One problem, with the file path relative to the course folder (e.g. "lessons/intro.md"),

@@ -17,7 +17,8 @@ use crate::{Asset, Course, DrawRule, ItemKind, Lesson, Module, OutlineItem, Prob
 /// Lessons and quizzes are text; anything this big is a mistake, and the cap bounds memory.
 const MAX_TEXT_BYTES: u64 = 2 * 1024 * 1024;
 
-const CATEGORIES: &[&str] = &[
+/// The course categories a course.toml may name.
+pub const CATEGORIES: &[&str] = &[
     "kepemimpinan",
     "teknologi-informasi",
     "manajemen-bencana",

@@ -348,10 +348,9 @@ pub struct Outcome {
     pub submitted_at: DateTime<Utc>,
 }
 
-/// Closes an open attempt with its outcome. Only the first caller wins (the update is
-/// conditional on the attempt still being open), so two tabs submitting at once grade once.
-pub async fn finish_attempt(db: &Db, attempt_id: i32, outcome: &Outcome) -> Result<bool> {
-    let result = quiz_attempt::Entity::update_many()
+/// The update that writes a grade's outcome (state, scores, verdict) to an attempt.
+fn outcome_update(outcome: &Outcome) -> sea_orm::UpdateMany<quiz_attempt::Entity> {
+    quiz_attempt::Entity::update_many()
         .col_expr(quiz_attempt::Column::State, outcome.state.into())
         .col_expr(quiz_attempt::Column::Score, Some(outcome.score).into())
         .col_expr(
@@ -360,6 +359,12 @@ pub async fn finish_attempt(db: &Db, attempt_id: i32, outcome: &Outcome) -> Resu
         )
         .col_expr(quiz_attempt::Column::Percent, Some(outcome.percent).into())
         .col_expr(quiz_attempt::Column::Passed, Some(outcome.passed).into())
+}
+
+/// Closes an open attempt with its outcome. Only the first caller wins (the update is
+/// conditional on the attempt still being open), so two tabs submitting at once grade once.
+pub async fn finish_attempt(db: &Db, attempt_id: i32, outcome: &Outcome) -> Result<bool> {
+    let result = outcome_update(outcome)
         .col_expr(
             quiz_attempt::Column::SubmittedAt,
             Some(outcome.submitted_at).into(),
@@ -521,15 +526,7 @@ pub async fn record_manual_grades(
         .exec(&txn)
         .await?;
     }
-    quiz_attempt::Entity::update_many()
-        .col_expr(quiz_attempt::Column::State, outcome.state.into())
-        .col_expr(quiz_attempt::Column::Score, Some(outcome.score).into())
-        .col_expr(
-            quiz_attempt::Column::MaxScore,
-            Some(outcome.max_score).into(),
-        )
-        .col_expr(quiz_attempt::Column::Percent, Some(outcome.percent).into())
-        .col_expr(quiz_attempt::Column::Passed, Some(outcome.passed).into())
+    outcome_update(outcome)
         .filter(quiz_attempt::Column::Id.eq(attempt_id))
         .filter(quiz_attempt::Column::State.ne(OPEN))
         .exec(&txn)

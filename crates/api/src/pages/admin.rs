@@ -50,6 +50,26 @@ fn message(page: &Page, state: &AppState, e: &AppError) -> String {
     e.message.clone()
 }
 
+/// What was typed into a refused form (never the CSRF token), to show it again.
+fn typed_of(fields: &[(String, String)]) -> Value {
+    Value::Object(
+        fields
+            .iter()
+            .filter(|(k, _)| k != "csrf")
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect(),
+    )
+}
+
+/// Adds `extra`'s keys to a template context.
+fn merge(ctx: &mut Value, extra: &Value) {
+    if let (Some(c), Some(e)) = (ctx.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            c.insert(k.clone(), v.clone());
+        }
+    }
+}
+
 fn error_field(e: &AppError) -> String {
     e.extra
         .as_ref()
@@ -110,11 +130,7 @@ async fn render_admin(
         "pages": total.div_ceil(ops::PAGE_SIZE).max(1), "q": query.get("q"), "unit": unit_filter,
         "roles": ROLES, "log": log, "errors": {}, "typed": {},
     });
-    if let (Some(c), Some(e)) = (ctx.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            c.insert(k.clone(), v.clone());
-        }
-    }
+    merge(&mut ctx, &extra);
     page.render(state, "admin.html", status, ctx)
         .map_err(page_err(req))
 }
@@ -149,11 +165,7 @@ async fn refused(
     fields: &[(String, String)],
     e: &AppError,
 ) -> PageResult {
-    let typed: serde_json::Map<String, Value> = fields
-        .iter()
-        .filter(|(k, _)| k != "csrf")
-        .map(|(k, v)| (k.clone(), json!(v)))
-        .collect();
+    let typed = typed_of(fields);
     let extra =
         json!({"form": form, "errors": {error_field(e): message(page, state, e)}, "typed": typed});
     render_admin(state, req, page, me, &HashMap::new(), extra, e.status).await
@@ -322,11 +334,7 @@ async fn render_user(
         "target": ops::user_json(&scope, &target), "units": units, "roles": ROLES, "ledger": ledger,
         "kinds": ops::JP_KINDS, "errors": {}, "typed": {},
     });
-    if let (Some(c), Some(e)) = (ctx.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            c.insert(k.clone(), v.clone());
-        }
-    }
+    merge(&mut ctx, &extra);
     page.render(state, "admin_user.html", status, ctx)
         .map_err(page_err(req))
 }
@@ -407,11 +415,7 @@ pub async fn add_jp(
                 && e.status != StatusCode::FORBIDDEN
                 && e.status != StatusCode::NOT_FOUND =>
         {
-            let typed: serde_json::Map<String, Value> = fields
-                .iter()
-                .filter(|(k, _)| k != "csrf")
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect();
+            let typed = typed_of(&fields);
             let extra = json!({"form": "jp", "errors": {error_field(&e): message(&page, &state, &e)}, "typed": typed});
             render_user(&state, &req, &page, &me, &path, extra, e.status).await
         }
