@@ -72,6 +72,12 @@ const INDEXES: &[(&str, &str, &[&str])] = &[
     ),
     ("ix_certificates_year", "certificates", &["year", "user_id"]),
     ("ix_users_unit_active", "users", &["unit_id", "active"]),
+    // Managers look certificates up by the holder's NIP.
+    (
+        "ix_certificates_holder_nip",
+        "certificates",
+        &["holder_nip"],
+    ),
 ];
 
 #[sea_orm_migration::async_trait::async_trait]

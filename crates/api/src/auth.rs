@@ -7,8 +7,7 @@ use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::PasswordHasher;
 use chrono::{Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -147,20 +146,9 @@ pub fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bGVudGVyYWR1bW15c2FsdA$RgTRrPmygZ4i6phpJC9FiwGNOYQu1a5m1Tu0lyE84ho";
 
 pub async fn verify_password(password: String, hash: Option<String>) -> AppResult<bool> {
-    web::block(move || {
-        let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
-        let ok = PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false);
-        known && ok
-    })
-    .await
-    .map_err(AppError::internal)
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+    Ok(crate::passwords::check(password, hash).await && known)
 }
 
 #[derive(Debug, Serialize, Deserialize)]

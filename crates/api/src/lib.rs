@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod nip;
 pub mod org;
 pub mod pages;
+pub mod passwords;
 pub mod publishing;
 pub mod reports;
 pub mod seeding;

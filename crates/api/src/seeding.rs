@@ -176,7 +176,8 @@ pub async fn seed(db: &Db, issuer: &str, args: &SeedArgs) -> anyhow::Result<()> 
     // average); those with all 5 completed the course and hold its certificate, dated in
     // this year or the last.
     let t = Instant::now();
-    let per_person = (args.progress / (args.people.max(1) * 3)).clamp(1, heads.len());
+    let per_lessons = args.people.max(1) * 3;
+    let per_person = ((args.progress + per_lessons / 2) / per_lessons).clamp(1, heads.len());
     let now = Utc::now();
     let mut enrolments = Vec::new();
     let mut progress = Vec::new();
