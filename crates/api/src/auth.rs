@@ -219,12 +219,63 @@ async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<Curre
     let Some(sid) = session_of(state, token) else {
         return Ok(None);
     };
-    Ok(people::session_user(&state.db, &sid)
-        .await?
-        .map(|user| CurrentUser {
+    if let Some(user) = state.sessions.get(&sid) {
+        return Ok(Some(CurrentUser {
             user,
             session_id: sid,
-        }))
+        }));
+    }
+    let found = people::session_user(&state.db, &sid).await?;
+    if let Some(user) = &found {
+        state.sessions.put(&sid, user);
+    }
+    Ok(found.map(|user| CurrentUser {
+        user,
+        session_id: sid,
+    }))
+}
+
+/// Signed-in users by session id, for a few seconds: the session row is read once per
+/// [`SESSION_TTL`] and not on every request. Sign-out, a password change, deactivation and
+/// role changes made through this process take effect at once; made on another replica,
+/// within [`SESSION_TTL`].
+#[derive(Default)]
+pub struct SessionCache {
+    map: std::sync::RwLock<std::collections::HashMap<String, (std::time::Instant, User)>>,
+}
+
+pub const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl SessionCache {
+    pub fn get(&self, session_id: &str) -> Option<User> {
+        let map = self.map.read().ok()?;
+        let (at, user) = map.get(session_id)?;
+        (at.elapsed() < SESSION_TTL).then(|| user.clone())
+    }
+
+    pub fn put(&self, session_id: &str, user: &User) {
+        if let Ok(mut map) = self.map.write() {
+            if map.len() >= 50_000 {
+                map.retain(|_, (at, _)| at.elapsed() < SESSION_TTL);
+            }
+            map.insert(
+                session_id.to_owned(),
+                (std::time::Instant::now(), user.clone()),
+            );
+        }
+    }
+
+    pub fn forget_session(&self, session_id: &str) {
+        if let Ok(mut map) = self.map.write() {
+            map.remove(session_id);
+        }
+    }
+
+    pub fn forget_user(&self, user_id: i32) {
+        if let Ok(mut map) = self.map.write() {
+            map.retain(|_, (_, u)| u.id != user_id);
+        }
+    }
 }
 
 fn app_state(req: &HttpRequest) -> AppResult<web::Data<AppState>> {

@@ -64,12 +64,47 @@ impl CompiledCourse {
     }
 }
 
+/// How long a course's head (which version is current, published or not) is taken from
+/// memory. Changes made through this process are seen at once (`forget_heads`); another
+/// replica sees them within this time.
+const HEAD_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+type CachedHead = (std::time::Instant, Option<CourseHead>);
+
 #[derive(Default)]
 pub struct CourseCache {
     versions: RwLock<HashMap<i32, Arc<CompiledCourse>>>,
+    heads: RwLock<HashMap<String, CachedHead>>,
 }
 
 impl CourseCache {
+    /// The course with this slug and its current version, from memory when fresh: every
+    /// lesson, quiz and outline request needs it.
+    pub async fn head(&self, db: &Db, slug: &str) -> AppResult<Option<CourseHead>> {
+        if let Ok(map) = self.heads.read()
+            && let Some((at, head)) = map.get(slug)
+            && at.elapsed() < HEAD_TTL
+        {
+            return Ok(head.clone());
+        }
+        let head = courses::by_slug(db, slug).await?;
+        if let Ok(mut map) = self.heads.write() {
+            // Unknown slugs are cached too; bound the map against a crawler of bad URLs.
+            if map.len() > 10_000 {
+                map.clear();
+            }
+            map.insert(slug.to_owned(), (std::time::Instant::now(), head.clone()));
+        }
+        Ok(head)
+    }
+
+    /// After a course is published, hidden or rolled back here.
+    pub fn forget_heads(&self) {
+        if let Ok(mut map) = self.heads.write() {
+            map.clear();
+        }
+    }
+
     /// The compiled course of `head`'s current version, from the cache or the database.
     pub async fn get(&self, db: &Db, head: &CourseHead) -> AppResult<Arc<CompiledCourse>> {
         self.version(db, head.version_id).await

@@ -22,7 +22,9 @@ pub const JP_TARGET: i64 = 20;
 
 /// A published course and its compiled current version; 404 for unknown or unpublished.
 pub async fn course(state: &AppState, slug: &str) -> AppResult<(CourseHead, Arc<CompiledCourse>)> {
-    let head = courses::by_slug(&state.db, slug)
+    let head = state
+        .courses
+        .head(&state.db, slug)
         .await?
         .filter(|c| c.published)
         .ok_or_else(|| AppError::not_found("course_not_found", format!("No course '{slug}'")))?;

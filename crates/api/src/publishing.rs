@@ -88,6 +88,7 @@ pub async fn publish_folder(
     let (slug, imported) = importer::publish(&state.db, checked, Some(user.user.id))
         .await
         .map_err(AppError::internal)?;
+    state.courses.forget_heads();
     let (version, status) = match imported {
         Imported::Published { version } => (version, "published"),
         Imported::Unchanged { version } => (version, "unchanged"),

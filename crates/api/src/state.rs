@@ -20,6 +20,7 @@ pub struct AppState {
     pub templates: Templates,
     pub locales: Arc<Locales>,
     pub courses: CourseCache,
+    pub sessions: crate::auth::SessionCache,
     pub metrics: Metrics,
     /// Login attempts, per account and per client address (in this process).
     pub login_by_account: DefaultKeyedRateLimiter<String>,
@@ -39,6 +40,7 @@ impl AppState {
             templates: Templates::new(locales.clone())?,
             locales,
             courses: CourseCache::default(),
+            sessions: crate::auth::SessionCache::default(),
             metrics: Metrics::new()?,
             login_by_account: RateLimiter::keyed(per_minute(config.login_per_account_per_minute)),
             login_by_address: RateLimiter::keyed(per_minute(config.login_per_address_per_minute)),

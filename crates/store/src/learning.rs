@@ -709,3 +709,47 @@ pub async fn jp_in_year(db: &Db, user_id: i32, year: i32) -> Result<i64> {
         .sum();
     Ok(courses + outside)
 }
+
+/// One query for a lesson request: `None` when the user is not enrolled in the course,
+/// else whether they have completed the lesson.
+pub async fn lesson_state(
+    db: &Db,
+    user_id: i32,
+    course_id: i32,
+    lesson: &str,
+) -> Result<Option<bool>> {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+    let stmt = Query::select()
+        .expr_as(
+            Expr::col((lesson_progress::Entity, lesson_progress::Column::Id)),
+            Alias::new("progress_id"),
+        )
+        .from(enrollment::Entity)
+        .join(
+            JoinType::LeftJoin,
+            lesson_progress::Entity,
+            Expr::col((lesson_progress::Entity, lesson_progress::Column::UserId))
+                .equals((enrollment::Entity, enrollment::Column::UserId))
+                .and(
+                    Expr::col((lesson_progress::Entity, lesson_progress::Column::CourseId))
+                        .equals((enrollment::Entity, enrollment::Column::CourseId)),
+                )
+                .and(
+                    Expr::col((lesson_progress::Entity, lesson_progress::Column::LessonSlug))
+                        .eq(lesson),
+                ),
+        )
+        .and_where(Expr::col((enrollment::Entity, enrollment::Column::UserId)).eq(user_id))
+        .and_where(Expr::col((enrollment::Entity, enrollment::Column::CourseId)).eq(course_id))
+        .to_owned();
+    let row = db
+        .query_one_raw(db.get_database_backend().build(&stmt))
+        .await?;
+    Ok(row.map(|r| {
+        r.try_get::<Option<i32>>("", "progress_id")
+            .ok()
+            .flatten()
+            .is_some()
+    }))
+}

@@ -374,6 +374,7 @@ pub async fn update_user_as(
         },
     )
     .await?;
+    state.sessions.forget_user(target.id);
     audit::record(
         &state.db,
         Some(me.user.id),

@@ -32,6 +32,7 @@ pub async fn login(
 
 pub async fn logout(state: web::Data<AppState>, user: ApiUser) -> AppResult<HttpResponse> {
     people::revoke_session(&state.db, &user.0.session_id).await?;
+    state.sessions.forget_session(&user.0.session_id);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -60,6 +61,7 @@ pub async fn change_password(
     }
     let hash = auth::hash_password(body.new_password).await?;
     people::set_password(&state.db, me.id, &hash).await?;
+    state.sessions.forget_user(me.id);
     audit::record(
         &state.db,
         Some(me.id),

@@ -79,10 +79,9 @@ pub async fn lesson(
             format!("No lesson '{lesson_slug}' in this course"),
         )
     })?;
-    journey::require_enrolled(&state, &user.0.user, &head).await?;
-    let done = learning::completed_lessons(&state.db, user.0.user.id, head.id)
+    let done = learning::lesson_state(&state.db, user.0.user.id, head.id, &lesson.slug)
         .await?
-        .contains(&lesson.slug);
+        .ok_or_else(|| AppError::forbidden("not_enrolled", "Enrol in the course first"))?;
     Ok(HttpResponse::Ok().json(json!({
         "slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes, "required": lesson.required,
         "module": lesson.module, "html": lesson.html, "completed": done,

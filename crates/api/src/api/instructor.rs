@@ -82,6 +82,7 @@ async fn set_published(
 ) -> AppResult<HttpResponse> {
     let head = publishing::editable(state, &user.0, slug).await?;
     courses::set_published(&state.db, head.id, published).await?;
+    state.courses.forget_heads();
     let action = if published {
         "course.published"
     } else {
@@ -127,7 +128,9 @@ pub async fn rollback(
     body: web::Json<Rollback>,
 ) -> AppResult<HttpResponse> {
     let head = publishing::editable(&state, &user.0, &path).await?;
-    if !courses::set_current_version(&state.db, head.id, body.version).await? {
+    let switched = courses::set_current_version(&state.db, head.id, body.version).await?;
+    state.courses.forget_heads();
+    if !switched {
         return Err(AppError::not_found(
             "version_not_found",
             format!("Course '{}' has no version {}", head.slug, body.version),

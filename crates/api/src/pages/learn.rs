@@ -124,6 +124,7 @@ pub async fn logout(
         lentera_store::people::revoke_session(&state.db, &u.session_id)
             .await
             .map_err(|e| page_err(&req)(e.into()))?;
+        state.sessions.forget_session(&u.session_id);
     }
     let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
     gone.make_removal();
@@ -148,6 +149,7 @@ pub async fn switch_language(
         lentera_store::people::set_language(&state.db, u.user.id, lang.code())
             .await
             .map_err(|e| page_err(&req)(e.into()))?;
+        state.sessions.forget_user(u.user.id);
     }
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
@@ -289,16 +291,12 @@ pub async fn lesson(
         .course
         .lesson(&lesson_slug)
         .ok_or_else(|| page_err(&req)(AppError::not_found("lesson_not_found", "No such lesson")))?;
-    if !learning::is_enrolled(&state.db, me.id, head.id)
+    let Some(done) = learning::lesson_state(&state.db, me.id, head.id, &lesson.slug)
         .await
         .map_err(|e| page_err(&req)(e.into()))?
-    {
+    else {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
-    }
-    let done = learning::completed_lessons(&state.db, me.id, head.id)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?
-        .contains(&lesson.slug);
+    };
     let items = journey::outline(&compiled);
     let (prev, next) = neighbours(&head.slug, &items, &lesson.slug);
     page.render(&state, "lesson.html", StatusCode::OK, json!({

@@ -200,6 +200,7 @@ pub async fn action(
         }
         _ => return Err(super::PageError::not_found(&req)),
     };
+    state.courses.forget_heads();
     lentera_store::audit::record(
         &state.db,
         Some(me.user.id),
