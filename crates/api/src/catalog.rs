@@ -135,3 +135,45 @@ impl CourseCache {
         Ok(compiled)
     }
 }
+
+/// A learner's state in a course (`None`: not enrolled; else the lessons done), kept for
+/// [`HEAD_TTL`] so reading lessons costs no query. Enrolling and completing a lesson here
+/// forget the entry at once; on another replica the change shows within [`HEAD_TTL`].
+#[derive(Default)]
+pub struct ProgressCache {
+    map: RwLock<HashMap<(i32, i32), CachedProgress>>,
+}
+
+/// Lessons done in a course; `None` when not enrolled.
+pub type Done = Option<Arc<std::collections::HashSet<String>>>;
+type CachedProgress = (std::time::Instant, Done);
+
+impl ProgressCache {
+    pub async fn get(&self, db: &Db, user_id: i32, course_id: i32) -> AppResult<Done> {
+        if let Ok(map) = self.map.read()
+            && let Some((at, state)) = map.get(&(user_id, course_id))
+            && at.elapsed() < HEAD_TTL
+        {
+            return Ok(state.clone());
+        }
+        let state = lentera_store::learning::course_state(db, user_id, course_id)
+            .await?
+            .map(|done| Arc::new(done.into_iter().collect()));
+        if let Ok(mut map) = self.map.write() {
+            if map.len() >= 100_000 {
+                map.retain(|_, (at, _)| at.elapsed() < HEAD_TTL);
+            }
+            map.insert(
+                (user_id, course_id),
+                (std::time::Instant::now(), state.clone()),
+            );
+        }
+        Ok(state)
+    }
+
+    pub fn forget(&self, user_id: i32, course_id: i32) {
+        if let Ok(mut map) = self.map.write() {
+            map.remove(&(user_id, course_id));
+        }
+    }
+}

@@ -239,6 +239,7 @@ pub async fn complete_lesson(
     }
     require_enrolled(state, user, head).await?;
     let new = learning::complete_lesson(&state.db, user.id, head.id, lesson).await?;
+    state.progress.forget(user.id, head.id);
     let cert = check_completion(state, user, head, compiled).await?;
     Ok((new, cert))
 }

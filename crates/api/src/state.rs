@@ -21,6 +21,7 @@ pub struct AppState {
     pub locales: Arc<Locales>,
     pub courses: CourseCache,
     pub sessions: crate::auth::SessionCache,
+    pub progress: crate::catalog::ProgressCache,
     pub metrics: Metrics,
     /// Login attempts, per account and per client address (in this process).
     pub login_by_account: DefaultKeyedRateLimiter<String>,
@@ -41,6 +42,7 @@ impl AppState {
             locales,
             courses: CourseCache::default(),
             sessions: crate::auth::SessionCache::default(),
+            progress: crate::catalog::ProgressCache::default(),
             metrics: Metrics::new()?,
             login_by_account: RateLimiter::keyed(per_minute(config.login_per_account_per_minute)),
             login_by_address: RateLimiter::keyed(per_minute(config.login_per_address_per_minute)),

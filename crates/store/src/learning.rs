@@ -710,20 +710,15 @@ pub async fn jp_in_year(db: &Db, user_id: i32, year: i32) -> Result<i64> {
     Ok(courses + outside)
 }
 
-/// One query for a lesson request: `None` when the user is not enrolled in the course,
-/// else whether they have completed the lesson.
-pub async fn lesson_state(
-    db: &Db,
-    user_id: i32,
-    course_id: i32,
-    lesson: &str,
-) -> Result<Option<bool>> {
+/// One query for a learner's state in a course: `None` when not enrolled, else the slugs
+/// of the lessons they have completed.
+pub async fn course_state(db: &Db, user_id: i32, course_id: i32) -> Result<Option<Vec<String>>> {
     use sea_orm::ConnectionTrait;
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
     let stmt = Query::select()
         .expr_as(
-            Expr::col((lesson_progress::Entity, lesson_progress::Column::Id)),
-            Alias::new("progress_id"),
+            Expr::col((lesson_progress::Entity, lesson_progress::Column::LessonSlug)),
+            Alias::new("lesson"),
         )
         .from(enrollment::Entity)
         .join(
@@ -734,22 +729,20 @@ pub async fn lesson_state(
                 .and(
                     Expr::col((lesson_progress::Entity, lesson_progress::Column::CourseId))
                         .equals((enrollment::Entity, enrollment::Column::CourseId)),
-                )
-                .and(
-                    Expr::col((lesson_progress::Entity, lesson_progress::Column::LessonSlug))
-                        .eq(lesson),
                 ),
         )
         .and_where(Expr::col((enrollment::Entity, enrollment::Column::UserId)).eq(user_id))
         .and_where(Expr::col((enrollment::Entity, enrollment::Column::CourseId)).eq(course_id))
         .to_owned();
-    let row = db
-        .query_one_raw(db.get_database_backend().build(&stmt))
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&stmt))
         .await?;
-    Ok(row.map(|r| {
-        r.try_get::<Option<i32>>("", "progress_id")
-            .ok()
-            .flatten()
-            .is_some()
-    }))
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        rows.iter()
+            .filter_map(|r| r.try_get::<Option<String>>("", "lesson").ok().flatten())
+            .collect(),
+    ))
 }

@@ -58,6 +58,7 @@ pub async fn enroll(
 ) -> AppResult<HttpResponse> {
     let (head, _) = journey::course(&state, &path).await?;
     let created = learning::enroll(&state.db, user.0.user.id, head.id).await?;
+    state.progress.forget(user.0.user.id, head.id);
     let body = json!({"course": head.slug, "enrolled": true});
     Ok(if created {
         HttpResponse::Created().json(body)
@@ -79,9 +80,12 @@ pub async fn lesson(
             format!("No lesson '{lesson_slug}' in this course"),
         )
     })?;
-    let done = learning::lesson_state(&state.db, user.0.user.id, head.id, &lesson.slug)
+    let done = state
+        .progress
+        .get(&state.db, user.0.user.id, head.id)
         .await?
-        .ok_or_else(|| AppError::forbidden("not_enrolled", "Enrol in the course first"))?;
+        .ok_or_else(|| AppError::forbidden("not_enrolled", "Enrol in the course first"))?
+        .contains(&lesson.slug);
     Ok(HttpResponse::Ok().json(json!({
         "slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes, "required": lesson.required,
         "module": lesson.module, "html": lesson.html, "completed": done,

@@ -11,10 +11,50 @@ mod reports;
 
 use actix_web::web;
 
+/// Routes with a dynamic prefix are grouped in scopes, so matching a request (done with a
+/// regular expression per dynamic pattern, and again for the log's route name) tries a
+/// handful of patterns instead of every one; the most requested come first.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/certificates/{code}.pdf", web::get().to(certificates::pdf));
     cfg.service(
         web::scope("/api/v1")
+            .service(
+                web::scope("/courses/{slug}")
+                    .route("", web::get().to(courses::outline))
+                    .route("/lessons/{lesson}", web::get().to(courses::lesson))
+                    .route(
+                        "/lessons/{lesson}/complete",
+                        web::post().to(courses::complete_lesson),
+                    )
+                    .route("/quizzes/{quiz}/attempts", web::post().to(attempts::start))
+                    .route("/quizzes/{quiz}", web::get().to(attempts::quiz))
+                    .route("/enrollment", web::post().to(courses::enroll))
+                    .route("/quizzes/{quiz}/key", web::get().to(attempts::key))
+                    .route(
+                        "/quizzes/{quiz}/statistics",
+                        web::get().to(attempts::statistics),
+                    )
+                    .route("/versions", web::get().to(instructor::versions))
+                    .route("/publish", web::post().to(instructor::publish))
+                    .route("/unpublish", web::post().to(instructor::unpublish))
+                    .route("/rollback", web::post().to(instructor::rollback))
+                    .route("/enrollments", web::get().to(instructor::enrollments))
+                    .route("/editors", web::post().to(instructor::add_editor))
+                    .route(
+                        "/lessons/{lesson}/source",
+                        web::get().to(instructor::lesson_source),
+                    )
+                    .route(
+                        "/lessons/{lesson}/source",
+                        web::put().to(instructor::edit_lesson),
+                    ),
+            )
+            .service(
+                web::scope("/attempts/{id}")
+                    .route("", web::get().to(attempts::show))
+                    .route("/responses", web::put().to(attempts::save))
+                    .route("/submit", web::post().to(attempts::submit)),
+            )
             .route("/auth/login", web::post().to(auth::login))
             .route("/auth/logout", web::post().to(auth::logout))
             .route("/me", web::get().to(me::me))
@@ -27,73 +67,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/courses", web::post().to(instructor::upload))
             .route("/instructor/courses", web::get().to(instructor::mine))
             .route("/preview", web::post().to(instructor::preview))
-            .route(
-                "/courses/{slug}/versions",
-                web::get().to(instructor::versions),
-            )
-            .route(
-                "/courses/{slug}/publish",
-                web::post().to(instructor::publish),
-            )
-            .route(
-                "/courses/{slug}/unpublish",
-                web::post().to(instructor::unpublish),
-            )
-            .route(
-                "/courses/{slug}/rollback",
-                web::post().to(instructor::rollback),
-            )
-            .route(
-                "/courses/{slug}/enrollments",
-                web::get().to(instructor::enrollments),
-            )
-            .route(
-                "/courses/{slug}/editors",
-                web::post().to(instructor::add_editor),
-            )
-            .route(
-                "/courses/{slug}/lessons/{lesson}/source",
-                web::get().to(instructor::lesson_source),
-            )
-            .route(
-                "/courses/{slug}/lessons/{lesson}/source",
-                web::put().to(instructor::edit_lesson),
-            )
-            .route("/courses/{slug}", web::get().to(courses::outline))
-            .route(
-                "/courses/{slug}/enrollment",
-                web::post().to(courses::enroll),
-            )
-            .route(
-                "/courses/{slug}/lessons/{lesson}",
-                web::get().to(courses::lesson),
-            )
-            .route(
-                "/courses/{slug}/lessons/{lesson}/complete",
-                web::post().to(courses::complete_lesson),
-            )
-            .route(
-                "/courses/{slug}/quizzes/{quiz}/attempts",
-                web::post().to(attempts::start),
-            )
-            .route(
-                "/courses/{slug}/quizzes/{quiz}/key",
-                web::get().to(attempts::key),
-            )
-            .route(
-                "/courses/{slug}/quizzes/{quiz}",
-                web::get().to(attempts::quiz),
-            )
-            .route(
-                "/courses/{slug}/quizzes/{quiz}/statistics",
-                web::get().to(attempts::statistics),
-            )
             .route("/grading", web::get().to(attempts::grading_queue))
             .route("/grading/{id}", web::get().to(attempts::grading_show))
             .route("/grading/{id}", web::post().to(attempts::grading_submit))
-            .route("/attempts/{id}", web::get().to(attempts::show))
-            .route("/attempts/{id}/responses", web::put().to(attempts::save))
-            .route("/attempts/{id}/submit", web::post().to(attempts::submit))
             .route("/units", web::get().to(admin::units))
             .route("/units", web::post().to(admin::create_unit))
             .route("/units/{code}", web::put().to(admin::update_unit))
@@ -108,16 +84,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/reports/certificates",
                 web::get().to(reports::certificates),
             )
-            .route("/certificates/{code}/revoke", web::post().to(admin::revoke))
             .route(
                 "/reports/certificates.zip",
                 web::get().to(reports::certificates_zip),
             )
+            .route("/certificates/keys", web::get().to(certificates::keys))
+            .route("/certificates/{code}/revoke", web::post().to(admin::revoke))
             .route(
                 "/certificates/{code}/badge",
                 web::get().to(certificates::badge),
             )
-            .route("/certificates/keys", web::get().to(certificates::keys))
             .route("/certificates/{code}", web::get().to(certificates::lookup)),
     );
 }

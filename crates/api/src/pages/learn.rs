@@ -242,6 +242,7 @@ pub async fn enroll(
     learning::enroll(&state.db, me.id, head.id)
         .await
         .map_err(|e| page_err(&req)(e.into()))?;
+    state.progress.forget(me.id, head.id);
     let first = journey::outline(&compiled).into_iter().next();
     Ok(redirect(&match first {
         Some((ItemKind::Lesson, slug, ..)) => format!("/kursus/{}/materi/{slug}", head.slug),
@@ -291,9 +292,12 @@ pub async fn lesson(
         .course
         .lesson(&lesson_slug)
         .ok_or_else(|| page_err(&req)(AppError::not_found("lesson_not_found", "No such lesson")))?;
-    let Some(done) = learning::lesson_state(&state.db, me.id, head.id, &lesson.slug)
+    let Some(done) = state
+        .progress
+        .get(&state.db, me.id, head.id)
         .await
-        .map_err(|e| page_err(&req)(e.into()))?
+        .map_err(page_err(&req))?
+        .map(|done| done.contains(&lesson.slug))
     else {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     };

@@ -25,84 +25,86 @@ use crate::state::AppState;
 pub const CSRF_COOKIE: &str = "lentera_csrf";
 pub const LANG_COOKIE: &str = "lentera_lang";
 
+/// The course and attempt pages are scopes, first: a request then tries a few patterns
+/// (each a regular expression) instead of all of them.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(learn::home))
-        .route("/masuk", web::get().to(learn::login_form))
-        .route("/masuk", web::post().to(learn::login_submit))
-        .route("/keluar", web::post().to(learn::logout))
-        .route("/bahasa/{lang}", web::get().to(learn::switch_language))
-        .route("/katalog", web::get().to(learn::catalog))
-        .route("/sertifikat", web::get().to(learn::certificates))
-        .route("/verifikasi", web::get().to(learn::verify_form))
-        .route("/verifikasi/{code}", web::get().to(learn::verify))
-        .route("/kursus/{slug}", web::get().to(learn::course))
-        .route("/kursus/{slug}/daftar", web::post().to(learn::enroll))
-        .route(
-            "/kursus/{slug}/materi/{lesson}",
-            web::get().to(learn::lesson),
-        )
-        .route(
-            "/kursus/{slug}/materi/{lesson}/selesai",
-            web::post().to(learn::complete_lesson),
-        )
-        .route("/kursus/{slug}/aset/{file:.+}", web::get().to(learn::asset))
-        .route("/kursus/{slug}/kuis/{quiz}", web::get().to(quiz::intro))
-        .route(
-            "/kursus/{slug}/kuis/{quiz}/mulai",
-            web::post().to(quiz::start),
-        )
-        .route("/percobaan/{id}", web::get().to(quiz::show))
-        .route("/percobaan/{id}", web::post().to(quiz::answer))
-        .route("/percobaan/{id}/hasil", web::get().to(quiz::result))
-        .route("/admin", web::get().to(admin::home))
-        .route("/admin/unit", web::post().to(admin::create_unit))
-        .route("/admin/pengguna", web::post().to(admin::create_user))
-        .route("/admin/impor", web::post().to(admin::import))
-        .route("/admin/cabut", web::post().to(admin::revoke))
-        .route(
-            "/admin/pengguna/{username}",
-            web::get().to(admin::user_page),
-        )
-        .route(
-            "/admin/pengguna/{username}",
-            web::post().to(admin::update_user),
-        )
-        .route(
-            "/admin/pengguna/{username}/jp",
-            web::post().to(admin::add_jp),
-        )
-        .route("/laporan", web::get().to(reports::page))
-        .route("/laporan/unduh", web::get().to(reports::download))
-        .route(
-            "/laporan/sertifikat.zip",
-            web::get().to(reports::certificates_zip),
-        )
-        .route(
-            "/sertifikat/semua.zip",
-            web::get().to(learn::certificates_zip),
-        )
-        .route("/pengajar", web::get().to(teach::home))
-        .route("/pengajar/penilaian", web::get().to(grading::queue))
-        .route("/pengajar/penilaian/{id}", web::get().to(grading::form))
-        .route("/pengajar/penilaian/{id}", web::post().to(grading::submit))
-        .route(
-            "/pengajar/kursus/{slug}/kuis/{quiz}/statistik",
-            web::get().to(grading::statistics),
-        )
-        .route("/pengajar/unggah", web::post().to(teach::upload))
-        .route("/pengajar/kursus/{slug}", web::get().to(teach::course))
-        .route(
-            "/pengajar/kursus/{slug}/materi/{lesson}",
-            web::get().to(teach::edit_lesson),
-        )
-        .route(
-            "/pengajar/kursus/{slug}/materi/{lesson}",
-            web::post().to(teach::save_lesson),
-        )
-        .route(
-            "/pengajar/kursus/{slug}/{action}",
-            web::post().to(teach::action),
-        );
+    cfg.service(
+        web::scope("/kursus/{slug}")
+            .route("", web::get().to(learn::course))
+            .route("/materi/{lesson}", web::get().to(learn::lesson))
+            .route(
+                "/materi/{lesson}/selesai",
+                web::post().to(learn::complete_lesson),
+            )
+            .route("/daftar", web::post().to(learn::enroll))
+            .route("/aset/{file:.+}", web::get().to(learn::asset))
+            .route("/kuis/{quiz}", web::get().to(quiz::intro))
+            .route("/kuis/{quiz}/mulai", web::post().to(quiz::start)),
+    )
+    .service(
+        web::scope("/percobaan/{id}")
+            .route("", web::get().to(quiz::show))
+            .route("", web::post().to(quiz::answer))
+            .route("/hasil", web::get().to(quiz::result)),
+    )
+    .route("/", web::get().to(learn::home))
+    .route("/masuk", web::get().to(learn::login_form))
+    .route("/masuk", web::post().to(learn::login_submit))
+    .route("/keluar", web::post().to(learn::logout))
+    .route("/bahasa/{lang}", web::get().to(learn::switch_language))
+    .route("/katalog", web::get().to(learn::catalog))
+    .route("/sertifikat", web::get().to(learn::certificates))
+    .route("/verifikasi", web::get().to(learn::verify_form))
+    .route("/verifikasi/{code}", web::get().to(learn::verify))
+    .route("/admin", web::get().to(admin::home))
+    .route("/admin/unit", web::post().to(admin::create_unit))
+    .route("/admin/pengguna", web::post().to(admin::create_user))
+    .route("/admin/impor", web::post().to(admin::import))
+    .route("/admin/cabut", web::post().to(admin::revoke))
+    .route(
+        "/admin/pengguna/{username}",
+        web::get().to(admin::user_page),
+    )
+    .route(
+        "/admin/pengguna/{username}",
+        web::post().to(admin::update_user),
+    )
+    .route(
+        "/admin/pengguna/{username}/jp",
+        web::post().to(admin::add_jp),
+    )
+    .route("/laporan", web::get().to(reports::page))
+    .route("/laporan/unduh", web::get().to(reports::download))
+    .route(
+        "/laporan/sertifikat.zip",
+        web::get().to(reports::certificates_zip),
+    )
+    .route(
+        "/sertifikat/semua.zip",
+        web::get().to(learn::certificates_zip),
+    )
+    .route("/pengajar", web::get().to(teach::home))
+    .route("/pengajar/penilaian", web::get().to(grading::queue))
+    .route("/pengajar/penilaian/{id}", web::get().to(grading::form))
+    .route("/pengajar/penilaian/{id}", web::post().to(grading::submit))
+    .route(
+        "/pengajar/kursus/{slug}/kuis/{quiz}/statistik",
+        web::get().to(grading::statistics),
+    )
+    .route("/pengajar/unggah", web::post().to(teach::upload))
+    .route("/pengajar/kursus/{slug}", web::get().to(teach::course))
+    .route(
+        "/pengajar/kursus/{slug}/materi/{lesson}",
+        web::get().to(teach::edit_lesson),
+    )
+    .route(
+        "/pengajar/kursus/{slug}/materi/{lesson}",
+        web::post().to(teach::save_lesson),
+    )
+    .route(
+        "/pengajar/kursus/{slug}/{action}",
+        web::post().to(teach::action),
+    );
 }
 
 /// What every page knows about its request: language, visitor, CSRF token.
