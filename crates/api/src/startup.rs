@@ -8,7 +8,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, Next, from_fn};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, error, web};
+use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, error, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::Keys;
@@ -61,7 +61,7 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(observe))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(web_ops::routes)
                 .configure(api::routes)
                 .configure(pages::routes)
@@ -180,4 +180,35 @@ async fn observe(
             .observe(&path, status, started.elapsed().as_secs_f64());
     }
     res
+}
+
+/// The root span of a request: method, path, status and request id. Unlike the default it
+/// does not look up the route's pattern, which matched every route's regular expression a
+/// second time on every request.
+pub struct RequestSpan;
+
+impl tracing_actix_web::RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &ServiceRequest) -> tracing::Span {
+        let request_id = request
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .copied();
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.target = %request.path(),
+            http.status_code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+            request_id = ?request_id.map(|id| id.to_string()),
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
 }

@@ -9,7 +9,8 @@ use crate::state::AppState;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(healthz))
         .route("/metrics", web::get().to(metrics))
-        .route("/static/{file}", web::get().to(static_file));
+        // A static prefix is compared as text; only `/static/...` requests reach the pattern.
+        .service(web::scope("/static").route("/{file}", web::get().to(static_file)));
 }
 
 /// Liveness and database reachability.

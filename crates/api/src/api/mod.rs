@@ -15,7 +15,7 @@ use actix_web::web;
 /// regular expression per dynamic pattern, and again for the log's route name) tries a
 /// handful of patterns instead of every one; the most requested come first.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/certificates/{code}.pdf", web::get().to(certificates::pdf));
+    cfg.service(web::scope("/certificates").route("/{code}.pdf", web::get().to(certificates::pdf)));
     cfg.service(
         web::scope("/api/v1")
             .service(
