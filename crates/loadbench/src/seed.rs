@@ -4,8 +4,10 @@
 //!   `lentera_store::people::create_user` (the same call `lentera user create` makes),
 //!   with NIP usernames. Needs no change to the server; `lentera user create` itself
 //!   hashes once per user (~40 ms each), far too slow for 10,000.
-//! - `LenteraSeed`: `lentera seed --people N ...` (units, ASN with NIP usernames, one
-//!   password printed by the command). Switch `METHOD` once the command is on the branch.
+//! - `LenteraSeed`: `lentera seed --people N ...`. That command builds a whole synthetic
+//!   regional government (its own units, 200 courses, a million progress rows) for the
+//!   report benchmark; the load run wants bare learners on the shipped courses, so it keeps
+//!   `Store`.
 
 use anyhow::Context;
 use argon2::Argon2;
@@ -20,7 +22,7 @@ pub enum Method {
     LenteraSeed,
 }
 
-/// The one line to change when `lentera seed` lands.
+/// Which method the load run uses.
 pub const METHOD: Method = Method::Store;
 
 /// The password of every learner created by the `Store` method.
