@@ -181,14 +181,15 @@ pub async fn start_session(state: &AppState, user: &User) -> AppResult<String> {
     .map_err(AppError::internal)
 }
 
-/// The session id inside a token whose signature and expiry are valid.
-fn session_of(state: &AppState, token: &str) -> Option<String> {
+/// The session id and expiry (Unix seconds) inside a token whose signature and expiry are
+/// valid.
+fn session_of(state: &AppState, token: &str) -> Option<(String, i64)> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&["lentera"]);
     validation.leeway = 5;
     jsonwebtoken::decode::<Claims>(token, &state.keys.decoding, &validation)
         .ok()
-        .map(|data| data.claims.sid)
+        .map(|data| (data.claims.sid, data.claims.exp))
 }
 
 /// The signed-in user and the session they are using.
@@ -216,18 +217,15 @@ impl CurrentUser {
 }
 
 async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<CurrentUser>> {
-    let Some(sid) = session_of(state, token) else {
+    if let Some((session_id, user)) = state.sessions.get(token) {
+        return Ok(Some(CurrentUser { user, session_id }));
+    }
+    let Some((sid, exp)) = session_of(state, token) else {
         return Ok(None);
     };
-    if let Some(user) = state.sessions.get(&sid) {
-        return Ok(Some(CurrentUser {
-            user,
-            session_id: sid,
-        }));
-    }
     let found = people::session_user(&state.db, &sid).await?;
     if let Some(user) = &found {
-        state.sessions.put(&sid, user);
+        state.sessions.put(token, &sid, exp, user);
     }
     Ok(found.map(|user| CurrentUser {
         user,
@@ -235,45 +233,59 @@ async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<Curre
     }))
 }
 
-/// Signed-in users by session id, for a few seconds: the session row is read once per
-/// [`SESSION_TTL`] and not on every request. Sign-out, a password change, deactivation and
-/// role changes made through this process take effect at once; made on another replica,
-/// within [`SESSION_TTL`].
+/// Signed-in users by token, for a few seconds: a token seen in the last [`SESSION_TTL`]
+/// is neither verified again (HMAC, JSON) nor looked up in the database. Sign-out, a
+/// password change, deactivation and role changes made through this process take effect
+/// at once; made on another replica, within [`SESSION_TTL`]. A token is never used past
+/// its own expiry.
 #[derive(Default)]
 pub struct SessionCache {
-    map: std::sync::RwLock<std::collections::HashMap<String, (std::time::Instant, User)>>,
+    map: std::sync::RwLock<std::collections::HashMap<String, CachedSession>>,
+}
+
+struct CachedSession {
+    at: std::time::Instant,
+    session_id: String,
+    expires: i64,
+    user: User,
 }
 
 pub const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl SessionCache {
-    pub fn get(&self, session_id: &str) -> Option<User> {
+    pub fn get(&self, token: &str) -> Option<(String, User)> {
         let map = self.map.read().ok()?;
-        let (at, user) = map.get(session_id)?;
-        (at.elapsed() < SESSION_TTL).then(|| user.clone())
+        let entry = map.get(token)?;
+        (entry.at.elapsed() < SESSION_TTL && entry.expires > Utc::now().timestamp())
+            .then(|| (entry.session_id.clone(), entry.user.clone()))
     }
 
-    pub fn put(&self, session_id: &str, user: &User) {
+    pub fn put(&self, token: &str, session_id: &str, expires: i64, user: &User) {
         if let Ok(mut map) = self.map.write() {
             if map.len() >= 50_000 {
-                map.retain(|_, (at, _)| at.elapsed() < SESSION_TTL);
+                map.retain(|_, e| e.at.elapsed() < SESSION_TTL);
             }
             map.insert(
-                session_id.to_owned(),
-                (std::time::Instant::now(), user.clone()),
+                token.to_owned(),
+                CachedSession {
+                    at: std::time::Instant::now(),
+                    session_id: session_id.to_owned(),
+                    expires,
+                    user: user.clone(),
+                },
             );
         }
     }
 
     pub fn forget_session(&self, session_id: &str) {
         if let Ok(mut map) = self.map.write() {
-            map.remove(session_id);
+            map.retain(|_, e| e.session_id != session_id);
         }
     }
 
     pub fn forget_user(&self, user_id: i32) {
         if let Ok(mut map) = self.map.write() {
-            map.retain(|_, (_, u)| u.id != user_id);
+            map.retain(|_, e| e.user.id != user_id);
         }
     }
 }
