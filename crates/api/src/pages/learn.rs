@@ -303,14 +303,15 @@ pub async fn lesson(
     };
     let items = journey::outline(&compiled);
     let (prev, next) = neighbours(&head.slug, &items, &lesson.slug);
-    page.render(&state, "lesson.html", StatusCode::OK, json!({
+    let ctx = json!({
         "course": {"slug": head.slug, "title": head.title},
-        "lesson": {"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes, "html": lesson.html,
+        "lesson": {"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes,
                    // Most lessons open with their own `# Title`; the page then adds no second one.
                    "has_heading": lesson.html.trim_start().starts_with("<h1")},
         "done": done, "prev": prev, "next": next,
-    }))
-    .map_err(page_err(&req))
+    });
+    page.render_with_body(&state, "lesson.html", StatusCode::OK, ctx, &lesson.html)
+        .map_err(page_err(&req))
 }
 
 pub async fn complete_lesson(

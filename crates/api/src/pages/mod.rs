@@ -24,6 +24,8 @@ use crate::state::AppState;
 
 pub const CSRF_COOKIE: &str = "lentera_csrf";
 pub const LANG_COOKIE: &str = "lentera_lang";
+/// Where [`Page::render_with_body`] puts the body; a comment, so nothing shows if unused.
+pub const BODY_MARKER: &str = "<!--lentera:body-->";
 
 /// The course and attempt pages are scopes, first: a request then tries a few patterns
 /// (each a regular expression) instead of all of them.
@@ -158,6 +160,20 @@ impl Page {
         status: StatusCode,
         ctx: Value,
     ) -> AppResult<HttpResponse> {
+        self.render_with_body(state, template, status, ctx, "")
+    }
+
+    /// [`Page::render`], with `body` (trusted, already sanitised HTML such as a lesson)
+    /// put where the template writes [`BODY_MARKER`], instead of copying it through the
+    /// template context: a lesson is most of its page.
+    pub fn render_with_body(
+        &self,
+        state: &AppState,
+        template: &str,
+        status: StatusCode,
+        ctx: Value,
+        body: &str,
+    ) -> AppResult<HttpResponse> {
         let mut base = json!({
             "lang": self.lang.code(),
             "other_lang": if self.lang == Lang::Id { "en" } else { "id" },
@@ -170,7 +186,12 @@ impl Page {
         if let (Some(base_map), Value::Object(extra)) = (base.as_object_mut(), ctx) {
             base_map.extend(extra);
         }
-        let html = state.templates.render(template, base)?;
+        let mut html = state.templates.render(template, base)?;
+        if !body.is_empty()
+            && let Some(at) = html.find(BODY_MARKER)
+        {
+            html.replace_range(at..at + BODY_MARKER.len(), body);
+        }
         let mut res = HttpResponse::build(status);
         res.content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"));
