@@ -502,6 +502,11 @@ async fn admins_manage_units_and_users_and_bad_input_is_named() {
         .get(&format!("/api/v1/users?q={DINKES_HEAD}"), &admin)
         .await;
     assert_eq!(users["total"], 0);
+    // A page number far past the end is an empty page, not an overflow.
+    let (status, users) = app
+        .get("/api/v1/users?page=18446744073709551615", &admin)
+        .await;
+    assert_eq!((status, users["users"].clone()), (200, json!([])));
 }
 
 #[tokio::test]

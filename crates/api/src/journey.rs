@@ -223,6 +223,13 @@ pub async fn check_completion(
     Ok(cert)
 }
 
+/// Enrols a learner (true when new); their cached state in the course is forgotten.
+pub async fn enroll(state: &AppState, user: &User, head: &CourseHead) -> AppResult<bool> {
+    let created = learning::enroll(&state.db, user.id, head.id).await?;
+    state.progress.forget(user.id, head.id);
+    Ok(created)
+}
+
 /// Marks a lesson done; returns whether it was new and a certificate if this finished the course.
 pub async fn complete_lesson(
     state: &AppState,
@@ -753,9 +760,11 @@ pub async fn grading_queue(
     let heads = courses::editable_by(&state.db, user.user.id, user.has_role("admin")).await?;
     let ids: Vec<i32> = heads.iter().map(|h| h.id).collect();
     let pending = learning::pending_review(&state.db, &ids).await?;
+    let learners: Vec<i32> = pending.iter().map(|a| a.user_id).collect();
+    let names = lentera_store::people::names_of(&state.db, &learners).await?;
     let mut out = Vec::with_capacity(pending.len());
     for a in pending {
-        let learner = lentera_store::people::user_by_id(&state.db, a.user_id).await?;
+        let learner = names.get(&a.user_id);
         let head = heads.iter().find(|h| h.id == a.course_id);
         let compiled = state
             .courses
@@ -765,7 +774,7 @@ pub async fn grading_queue(
             "attempt": a.id, "number": a.number, "course": head.map(|h| h.slug.clone()),
             "course_title": head.map(|h| h.title.clone()), "quiz": a.quiz_slug,
             "quiz_title": compiled.quiz_title(&a.quiz_slug),
-            "learner": learner.as_ref().map(|u| u.name.clone()), "learner_nip": learner.and_then(|u| u.nip),
+            "learner": learner.map(|(name, _)| name), "learner_nip": learner.and_then(|(_, nip)| nip.as_ref()),
             "submitted_at": a.submitted_at.map(|d| d.to_rfc3339()),
         }));
     }

@@ -28,10 +28,6 @@ impl Scope {
         self.units.iter().find(|u| u.id == id)
     }
 
-    pub fn sees(&self, unit_id: Option<i32>) -> bool {
-        unit_id.is_some_and(|id| self.visible.contains(&id))
-    }
-
     /// Units visible in this scope, in tree order with their depth (for indented lists).
     pub fn tree(&self) -> Vec<(usize, &Unit)> {
         let visible: HashSet<i32> = self.visible.iter().copied().collect();
@@ -166,11 +162,7 @@ fn problem(
 /// Reads the CSV (header `nip,name,email,unit_code,roles`; roles separated by `;`, default
 /// learner; `,` or `;` as the delimiter, as spreadsheets export either) and checks every
 /// row. Returns the good rows and the problems; nothing is written.
-fn check_rows(
-    data: &[u8],
-    units: &[Unit],
-    taken: &HashSet<String>,
-) -> Result<(Vec<GoodRow>, Vec<RowProblem>), RowProblem> {
+fn check_rows(data: &[u8], units: &[Unit]) -> Result<(Vec<GoodRow>, Vec<RowProblem>), RowProblem> {
     let text = std::str::from_utf8(data).map_err(|_| {
         problem(
             1,
@@ -327,6 +319,16 @@ fn check_rows(
             roles,
         });
     }
+    bad.sort_by_key(|p| p.line);
+    Ok((good, bad))
+}
+
+/// Moves the rows whose NIP is `taken` (already a user) to the problems.
+fn without_taken(
+    good: Vec<GoodRow>,
+    mut bad: Vec<RowProblem>,
+    taken: &HashSet<String>,
+) -> (Vec<GoodRow>, Vec<RowProblem>) {
     let (fresh, dup): (Vec<GoodRow>, Vec<GoodRow>) = good
         .into_iter()
         .partition(|g| !taken.contains(g.nip.as_str()));
@@ -339,10 +341,11 @@ fn check_rows(
         )
     }));
     bad.sort_by_key(|p| p.line);
-    Ok((fresh, bad))
+    (fresh, bad)
 }
 
-fn plausible_email(e: &str) -> bool {
+/// An address with a local part, an `@` and a dotted domain, without spaces.
+pub fn plausible_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };
@@ -359,8 +362,8 @@ pub async fn import_users(
 ) -> AppResult<ImportReport> {
     require_admin(me)?;
     let units = org::all_units(&state.db).await?;
-    // Collect NIPs first, then ask the database which are taken, in one pass.
-    let (candidates, _) = check_rows(data, &units, &HashSet::new()).map_err(|p| {
+    // Check the file once, then ask the database which NIPs are taken, in one pass.
+    let (candidates, bad) = check_rows(data, &units).map_err(|p| {
         AppError::unprocessable("invalid_csv", p.message.clone())
             .with_extra(serde_json::json!({"rejected": [p]}))
     })?;
@@ -369,8 +372,7 @@ pub async fn import_users(
         .map(|g| g.nip.as_str().to_owned())
         .collect();
     let existing = org::taken(&state.db, &nips, &nips).await?;
-    let (rows, mut rejected) = check_rows(data, &units, &existing)
-        .map_err(|p| AppError::unprocessable("invalid_csv", p.message.clone()))?;
+    let (rows, mut rejected) = without_taken(candidates, bad, &existing);
     let mut imported = Vec::with_capacity(rows.len());
     for row in rows {
         let password = initial_password()?;
@@ -461,8 +463,9 @@ mod tests {
 199001012015032003,Email Salah,bukan-email,BKPSDM,\n\
 199001012015032004,Sudah Ada,,BKPSDM,manager;learner\n";
         let taken = HashSet::from(["199001012015032004".to_owned()]);
-        let (good, bad) =
-            check_rows(csv.as_bytes(), &units(), &taken).unwrap_or_else(|e| panic!("{e:?}"));
+        let (good, bad) = check_rows(csv.as_bytes(), &units())
+            .map(|(good, bad)| without_taken(good, bad, &taken))
+            .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(good.len(), 1);
         assert_eq!(good[0].nip.as_str(), "198503152010011003");
         let lines: Vec<u64> = bad.iter().map(|p| p.line).collect();
@@ -480,15 +483,14 @@ mod tests {
     #[test]
     fn semicolon_files_from_spreadsheets_and_a_bom_are_read() {
         let csv = "\u{feff}NIP;Nama;Email;Kode_Unit;Peran\n198503152010011003;Siti;;BKPSDM;learner|manager\n";
-        let (good, bad) = check_rows(csv.as_bytes(), &units(), &HashSet::new())
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        let (good, bad) = check_rows(csv.as_bytes(), &units()).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(good[0].roles, vec!["learner", "manager"]);
     }
 
     #[test]
     fn a_file_without_the_columns_is_refused_whole() {
-        let Err(err) = check_rows(b"a,b\n1,2\n", &units(), &HashSet::new()) else {
+        let Err(err) = check_rows(b"a,b\n1,2\n", &units()) else {
             panic!("a file without the columns must be refused");
         };
         assert_eq!(err.line, 1);

@@ -423,7 +423,14 @@ pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> AppResult<V
                     .options
                     .iter()
                     .flatten()
-                    .map(|o| format!("{} ({}%): {}", plain(&o.text), o.weight, o.count))
+                    .map(|o| {
+                        format!(
+                            "{} ({}%): {}",
+                            crate::templates::plain_text(&o.text),
+                            o.weight,
+                            o.count
+                        )
+                    })
                     .chain(
                         q.top_responses
                             .iter()
@@ -435,7 +442,7 @@ pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> AppResult<V
                 vec![
                     Cell::Text(q.id.clone()),
                     Cell::Text(q.kind.to_owned()),
-                    Cell::Text(plain(&q.prompt_html)),
+                    Cell::Text(crate::templates::plain_text(&q.prompt_html)),
                     Cell::Text(format!("{}", q.points)),
                     Cell::Number(q.shown as i64),
                     Cell::Number(q.answered as i64),
@@ -448,28 +455,4 @@ pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> AppResult<V
             .collect(),
     };
     to_csv(&table)
-}
-
-/// Sanitised HTML to plain text for spreadsheets.
-pub fn plain(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let text = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

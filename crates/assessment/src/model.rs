@@ -196,6 +196,18 @@ pub struct MatchPair {
 }
 
 impl Quiz {
+    /// How many questions one attempt shows: every question outside a drawn group, plus
+    /// each draw's count.
+    pub fn questions_per_attempt(&self) -> usize {
+        let drawn = |q: &Question| {
+            q.group
+                .as_ref()
+                .is_some_and(|g| self.draws.iter().any(|d| &d.group == g))
+        };
+        self.questions.iter().filter(|q| !drawn(q)).count()
+            + self.draws.iter().map(|d| d.count).sum::<usize>()
+    }
+
     /// The quiz as one attempt sees it: only the questions in `layout`, in authored order, and
     /// no draw rules (the draw already happened). `grade`, `validate_response`, `max_score` and
     /// `answer_key` on the result work per attempt.

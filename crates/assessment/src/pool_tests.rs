@@ -133,6 +133,7 @@ fn for_layout_grades_one_attempt() {
     let layout = new_layout(&quiz, 7);
     let attempt = quiz.for_layout(&layout);
     assert_eq!(attempt.questions.len(), 4);
+    assert_eq!(quiz.questions_per_attempt(), 4, "known without drawing");
     assert!(attempt.draws.is_empty());
     assert_eq!(attempt.max_score(), 4.0);
     // Authored order, whatever the display order.

@@ -187,15 +187,3 @@ pub async fn taken(db: &Db, nips: &[String], usernames: &[String]) -> Result<Has
     }
     Ok(out)
 }
-
-/// Users by NIP or username, for look-ups by managers.
-pub async fn user_by_nip(db: &Db, nip: &str) -> Result<Option<User>> {
-    match user::Entity::find()
-        .filter(user::Column::Nip.eq(nip))
-        .one(db)
-        .await?
-    {
-        Some(m) => crate::people::user_by_id(db, m.id).await,
-        None => Ok(None),
-    }
-}

@@ -284,3 +284,23 @@ pub async fn revoke_session(db: &Db, session_id: &str) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Names and NIPs of several users by id, in one query (lists of learners).
+pub async fn names_of(
+    db: &Db,
+    ids: &[i32],
+) -> Result<std::collections::HashMap<i32, (String, Option<String>)>> {
+    use sea_orm::QuerySelect;
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i32, String, Option<String>)> = user::Entity::find()
+            .select_only()
+            .columns([user::Column::Id, user::Column::Name, user::Column::Nip])
+            .filter(user::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows.into_iter().map(|(id, name, nip)| (id, (name, nip))));
+    }
+    Ok(out)
+}

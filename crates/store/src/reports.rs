@@ -389,13 +389,6 @@ pub async fn certificates_in(
         .collect())
 }
 
-pub async fn certificate_by_id(db: &Db, id: i32) -> Result<Option<Certificate>> {
-    Ok(certificate::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(Certificate::from))
-}
-
 pub async fn certificate_by_number(db: &Db, number: &str) -> Result<Option<Certificate>> {
     Ok(certificate::Entity::find()
         .filter(certificate::Column::Number.eq(number))

@@ -162,6 +162,8 @@ pub struct UserQuery {
 }
 
 pub const PAGE_SIZE: u64 = 50;
+/// The highest page number honoured (50 million people); higher ones give this page.
+pub const MAX_PAGE: u64 = 1_000_000;
 
 pub async fn users(
     state: web::Data<AppState>,
@@ -170,7 +172,8 @@ pub async fn users(
 ) -> AppResult<HttpResponse> {
     let scope = org::scope_of(&state, &user.0).await?;
     let units = scope.filter(query.unit.as_deref())?;
-    let page = query.page.unwrap_or(1).max(1);
+    // Far past the last page is an empty page, never an overflowing offset.
+    let page = query.page.unwrap_or(1).clamp(1, MAX_PAGE);
     let (list, total) = store_org::users_in(
         &state.db,
         Some(&units),
@@ -222,10 +225,7 @@ async fn checked_user_fields(
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .map(str::to_owned);
-    if email
-        .as_deref()
-        .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace) || e.len() > 254)
-    {
+    if email.as_deref().is_some_and(|e| !org::plausible_email(e)) {
         return Err(field_error("email", "email: not an address"));
     }
     let unit = match body

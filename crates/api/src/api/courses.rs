@@ -57,8 +57,7 @@ pub async fn enroll(
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let (head, _) = journey::course(&state, &path).await?;
-    let created = learning::enroll(&state.db, user.0.user.id, head.id).await?;
-    state.progress.forget(user.0.user.id, head.id);
+    let created = journey::enroll(&state, &user.0.user, &head).await?;
     let body = json!({"course": head.slug, "enrolled": true});
     Ok(if created {
         HttpResponse::Created().json(body)

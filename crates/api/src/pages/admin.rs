@@ -104,7 +104,7 @@ async fn render_admin(
         .get("hal")
         .and_then(|p| p.parse().ok())
         .unwrap_or(1)
-        .max(1);
+        .clamp(1, ops::MAX_PAGE);
     let (users, total) = store_org::users_in(
         &state.db,
         if unit_filter.is_some() {

@@ -239,10 +239,9 @@ pub async fn enroll(
     let (head, compiled) = journey::course(&state, &path)
         .await
         .map_err(page_err(&req))?;
-    learning::enroll(&state.db, me.id, head.id)
+    journey::enroll(&state, &me, &head)
         .await
-        .map_err(|e| page_err(&req)(e.into()))?;
-    state.progress.forget(me.id, head.id);
+        .map_err(page_err(&req))?;
     let first = journey::outline(&compiled).into_iter().next();
     Ok(redirect(&match first {
         Some((ItemKind::Lesson, slug, ..)) => format!("/kursus/{}/materi/{slug}", head.slug),

@@ -53,7 +53,7 @@ pub async fn intro(
     let counted = journey::counted_attempt(quiz, &attempts);
     let wait_until =
         journey::next_attempt_at(quiz, &attempts).filter(|at| *at > chrono::Utc::now());
-    let questions = assessment::new_layout(quiz, 0).questions.len();
+    let questions = quiz.questions_per_attempt();
     page.render(&state, "quiz.html", StatusCode::OK, json!({
         "course": {"slug": head.slug, "title": head.title},
         "quiz": {"slug": quiz.slug, "title": quiz.title, "questions": questions, "pass_percent": quiz.pass_percent,
@@ -91,27 +91,6 @@ pub async fn start(
         .await
         .map_err(page_err(&req))?;
     Ok(redirect(&format!("/percobaan/{}", attempt.id)))
-}
-
-/// Sanitised HTML to plain text, for `<option>` labels (which cannot hold markup).
-fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-        .trim()
-        .to_owned()
 }
 
 /// Values typed into the form that could not be saved, shown again with their message.
@@ -160,7 +139,7 @@ fn question_views(
             json!({
                 "number": i + 1, "id": q.id, "kind": q.kind, "prompt_html": q.prompt_html, "points": format!("{}", q.points),
                 "options": options, "left": left, "text": text, "error": error,
-                "right": q.right.iter().flatten().map(|r| json!({"id": r.id, "html": plain_text(&r.html)})).collect::<Vec<_>>(),
+                "right": q.right.iter().flatten().map(|r| json!({"id": r.id, "html": crate::templates::plain_text(&r.html)})).collect::<Vec<_>>(),
                 "positions": (1..=q.options.as_ref().map_or(0, Vec::len)).collect::<Vec<_>>(),
             })
         })
