@@ -1,6 +1,6 @@
 //! The learner's journey through the pages, as a browser without JavaScript would do it.
 
-use lentera_tests::{LEARNER, PASSWORD, TestApp, spawn_app};
+use lentera_tests::{LEARNER, OTHER_LEARNER, PASSWORD, TestApp, spawn_app};
 use serde_json::Value;
 
 fn csrf_of(html: &str) -> String {
@@ -483,6 +483,20 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
     let (_, _, html) = b.get(&location).await;
     assert!(html.contains("Versi baru diterbitkan") && html.contains("versi aktif"));
 
+    // A learner reads the lesson of version 1; the page is rendered once and kept.
+    let (reader, reader_csrf) = signed_in(&app, LEARNER).await;
+    let (status, _, _) = reader
+        .post(
+            "/kursus/kursus-halaman/daftar",
+            &[pair("csrf", &reader_csrf)],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let lesson = "/kursus/kursus-halaman/materi/pengantar";
+    let (status, _, before) = reader.get(lesson).await;
+    assert_eq!(status, 200);
+    assert!(!before.contains("Isi baru."));
+
     // Preview without JavaScript, then publish the edit as version 2.
     let path = "/pengajar/kursus/kursus-halaman/materi/pengantar";
     let (status, _, html) = b.get(path).await;
@@ -529,6 +543,9 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
         (status, location.as_str()),
         (303, "/pengajar/kursus/kursus-halaman?versi=2")
     );
+    // The learner sees version 2 at once, and version 1 again after the roll-back below.
+    let (_, _, after) = reader.get(lesson).await;
+    assert!(after.contains("Judul baru") && after.contains("Isi baru."));
 
     // Roll back to version 1 and hide the course.
     let (status, _, _) = b
@@ -538,6 +555,8 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
         )
         .await;
     assert_eq!(status, 303);
+    let (_, _, rolled_back) = reader.get(lesson).await;
+    assert_eq!(rolled_back, before);
     let (status, _, _) = b
         .post(
             "/pengajar/kursus/kursus-halaman/sembunyikan",
@@ -564,6 +583,71 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
         .await;
     let (status, _, _) = learner.get("/pengajar").await;
     assert_eq!(status, 403);
+}
+
+/// Every CSRF token in a page.
+fn csrf_fields(html: &str) -> Vec<&str> {
+    let marker = "name=\"csrf\" value=\"";
+    html.split(marker)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+/// A lesson page is rendered once for all its readers (per version, language, roles and
+/// whether it is done); each reader still gets their own CSRF token, navigation and state.
+#[tokio::test]
+async fn a_lesson_page_is_shared_but_each_reader_gets_their_own() {
+    let app = spawn_app().await;
+    let lesson = "/kursus/kursus-uji/materi/pengantar";
+    let mut readers = Vec::new();
+    for username in [LEARNER, OTHER_LEARNER, "instruktur"] {
+        let (b, csrf) = signed_in(&app, username).await;
+        let (status, _, _) = b
+            .post("/kursus/kursus-uji/daftar", &[pair("csrf", &csrf)])
+            .await;
+        assert_eq!(status, 303);
+        readers.push((b, csrf));
+    }
+    let mut pages = Vec::new();
+    for (b, csrf) in &readers {
+        let (status, _, html) = b.get(lesson).await;
+        assert_eq!(status, 200);
+        // The sign-out form and the mark-done form, both with this reader's token only.
+        assert_eq!(csrf_fields(&html), vec![csrf.as_str(), csrf.as_str()]);
+        assert!(html.contains("Tandai selesai") && !html.contains('\u{1}'));
+        pages.push(html);
+    }
+    assert_ne!(readers[0].1, readers[1].1);
+    // Apart from the token the two learners' pages are the same; the instructor's header
+    // links to the teaching pages, the learners' do not.
+    assert_eq!(
+        pages[0].replace(&readers[0].1, "T"),
+        pages[1].replace(&readers[1].1, "T")
+    );
+    assert!(!pages[0].contains("href=\"/pengajar\""));
+    assert!(pages[2].contains("href=\"/pengajar\""));
+    // Names never reach a shared page.
+    assert!(!pages[2].contains("Sri Wahyuni") && !pages[0].contains("Rahmat"));
+
+    // One learner marks it done: their page says so, the other's still offers the button.
+    let (first, first_csrf) = &readers[0];
+    let (status, _, _) = first
+        .post(&format!("{lesson}/selesai"), &[pair("csrf", first_csrf)])
+        .await;
+    assert_eq!(status, 303);
+    let (_, _, done) = first.get(lesson).await;
+    assert!(done.contains("Materi ini sudah ditandai selesai") && !done.contains("Tandai selesai"));
+    assert_eq!(csrf_fields(&done), vec![first_csrf.as_str()]);
+    let (_, _, other) = readers[1].0.get(lesson).await;
+    assert!(other.contains("Tandai selesai"));
+
+    // In English, the same lesson in the English interface, with the same token.
+    let (status, _, _) = first.get(&format!("/bahasa/en?next={lesson}")).await;
+    assert_eq!(status, 303);
+    let (_, _, english) = first.get(lesson).await;
+    assert!(english.contains("This lesson is marked as done.") && english.contains("lang=\"en\""));
+    assert_eq!(csrf_fields(&english), vec![first_csrf.as_str()]);
 }
 
 /// A browser signed in as `username` through the sign-in form, with its CSRF token.

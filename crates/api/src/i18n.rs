@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 /// A UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Id,
     En,

@@ -22,6 +22,8 @@ pub struct AppState {
     pub courses: CourseCache,
     pub sessions: crate::auth::SessionCache,
     pub progress: crate::catalog::ProgressCache,
+    /// Lesson pages rendered once per version, language and roles.
+    pub shared_pages: crate::pages::SharedPages,
     pub metrics: Metrics,
     /// Login attempts, per account and per client address (in this process).
     pub login_by_account: DefaultKeyedRateLimiter<String>,
@@ -43,6 +45,7 @@ impl AppState {
             courses: CourseCache::default(),
             sessions: crate::auth::SessionCache::default(),
             progress: crate::catalog::ProgressCache::default(),
+            shared_pages: crate::pages::SharedPages::default(),
             metrics: Metrics::new()?,
             login_by_account: RateLimiter::keyed(per_minute(config.login_per_account_per_minute)),
             login_by_address: RateLimiter::keyed(per_minute(config.login_per_address_per_minute)),

@@ -300,16 +300,21 @@ pub async fn lesson(
     else {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     };
-    let items = journey::outline(&compiled);
-    let (prev, next) = neighbours(&head.slug, &items, &lesson.slug);
-    let ctx = json!({
-        "course": {"slug": head.slug, "title": head.title},
-        "lesson": {"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes,
-                   // Most lessons open with their own `# Title`; the page then adds no second one.
-                   "has_heading": lesson.html.trim_start().starts_with("<h1")},
-        "done": done, "prev": prev, "next": next,
-    });
-    page.render_with_body(&state, "lesson.html", StatusCode::OK, ctx, &lesson.html)
+    // Everything on the page but the CSRF token follows from the version, the lesson and
+    // whether it is done: it is rendered once for all learners.
+    let key = format!("{} {} {done}", compiled.version_id, lesson.slug);
+    let ctx = || {
+        let items = journey::outline(&compiled);
+        let (prev, next) = neighbours(&head.slug, &items, &lesson.slug);
+        json!({
+            "course": {"slug": head.slug, "title": head.title},
+            "lesson": {"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes,
+                       // Most lessons open with their own `# Title`; the page then adds no second one.
+                       "has_heading": lesson.html.trim_start().starts_with("<h1")},
+            "done": done, "prev": prev, "next": next,
+        })
+    };
+    page.render_shared(&state, &key, "lesson.html", ctx, &lesson.html)
         .map_err(page_err(&req))
 }
 

@@ -16,6 +16,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -24,7 +26,7 @@ use crate::state::AppState;
 
 pub const CSRF_COOKIE: &str = "lentera_csrf";
 pub const LANG_COOKIE: &str = "lentera_lang";
-/// Where [`Page::render_with_body`] puts the body; a comment, so nothing shows if unused.
+/// Where [`Page::render_shared`] puts the body; a comment, so nothing shows if unused.
 pub const BODY_MARKER: &str = "<!--lentera:body-->";
 
 /// The course and attempt pages are scopes, first: a request then tries a few patterns
@@ -160,38 +162,100 @@ impl Page {
         status: StatusCode,
         ctx: Value,
     ) -> AppResult<HttpResponse> {
-        self.render_with_body(state, template, status, ctx, "")
+        let user = self.user.as_ref().map(
+            |u| json!({"name": u.user.name, "username": u.user.username, "roles": u.user.roles}),
+        );
+        let html = state
+            .templates
+            .render(template, self.context(&self.csrf, user, ctx))?;
+        Ok(self.respond(state, status, html))
     }
 
-    /// [`Page::render`], with `body` (trusted, already sanitised HTML such as a lesson)
-    /// put where the template writes [`BODY_MARKER`], instead of copying it through the
-    /// template context: a lesson is most of its page.
-    pub fn render_with_body(
+    /// A page that every visitor with the same `key`, language and roles sees alike but for
+    /// the CSRF token (a lesson): rendered once, then served from [`SharedPages`] with the
+    /// visitor's token put in. `key` must name everything `ctx` and `body` depend on (a
+    /// course version, not a course). The template sees the user's roles only, never a
+    /// name, so nothing of one visitor can reach another. `body` (trusted, sanitised
+    /// HTML) goes where the template writes [`BODY_MARKER`] rather than through the
+    /// context: a lesson is most of its page.
+    pub fn render_shared(
         &self,
         state: &AppState,
+        key: &str,
         template: &str,
-        status: StatusCode,
-        ctx: Value,
+        ctx: impl FnOnce() -> Value,
         body: &str,
     ) -> AppResult<HttpResponse> {
+        let roles = self.nav_roles();
+        let key = SharedKey {
+            key: format!("{template}\n{}\n{key}", self.path),
+            lang: self.lang,
+            roles,
+        };
+        let pieces = match state.shared_pages.get(&key) {
+            Some(found) => found,
+            None => {
+                let user = self.user.as_ref().map(|_| {
+                    let names: Vec<&str> = NAV_ROLES
+                        .iter()
+                        .enumerate()
+                        .filter(|(bit, _)| roles & (1 << bit) != 0)
+                        .map(|(_, role)| *role)
+                        .collect();
+                    json!({ "roles": names })
+                });
+                let html = state
+                    .templates
+                    .render(template, self.context(CSRF_GAP, user, ctx()))?;
+                let pieces: Arc<[String]> = html
+                    .split(CSRF_GAP)
+                    .map(|piece| match piece.find(BODY_MARKER) {
+                        Some(at) => [&piece[..at], body, &piece[at + BODY_MARKER.len()..]].concat(),
+                        None => piece.to_owned(),
+                    })
+                    .collect();
+                state.shared_pages.put(key, pieces.clone());
+                pieces
+            }
+        };
+        let len = pieces.iter().map(String::len).sum::<usize>() + pieces.len() * self.csrf.len();
+        let mut html = String::with_capacity(len);
+        for (i, piece) in pieces.iter().enumerate() {
+            if i > 0 {
+                html.push_str(&self.csrf);
+            }
+            html.push_str(piece);
+        }
+        Ok(self.respond(state, StatusCode::OK, html))
+    }
+
+    /// The roles the navigation shows links for, as bits of [`NAV_ROLES`].
+    fn nav_roles(&self) -> u8 {
+        self.user.as_ref().map_or(0, |u| {
+            NAV_ROLES
+                .iter()
+                .enumerate()
+                .filter(|(_, role)| u.has_role(role))
+                .fold(0, |mask, (bit, _)| mask | (1 << bit))
+        })
+    }
+
+    /// The base context (language, path, CSRF token, user) with the page's own merged in.
+    fn context(&self, csrf: &str, user: Option<Value>, ctx: Value) -> Value {
         let mut base = json!({
             "lang": self.lang.code(),
             "other_lang": if self.lang == Lang::Id { "en" } else { "id" },
-            "csrf": self.csrf,
+            "csrf": csrf,
             "path": self.path,
-            "user": self.user.as_ref().map(|u| json!({
-                "name": u.user.name, "username": u.user.username, "roles": u.user.roles,
-            })),
+            "user": user,
         });
         if let (Some(base_map), Value::Object(extra)) = (base.as_object_mut(), ctx) {
             base_map.extend(extra);
         }
-        let mut html = state.templates.render(template, base)?;
-        if !body.is_empty()
-            && let Some(at) = html.find(BODY_MARKER)
-        {
-            html.replace_range(at..at + BODY_MARKER.len(), body);
-        }
+        base
+    }
+
+    fn respond(&self, state: &AppState, status: StatusCode, html: String) -> HttpResponse {
         let mut res = HttpResponse::build(status);
         res.content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"));
@@ -205,7 +269,47 @@ impl Page {
                     .finish(),
             );
         }
-        Ok(res.body(html))
+        res.body(html)
+    }
+}
+
+/// The roles the page header has links for (teaching, reports, administration).
+const NAV_ROLES: [&str; 3] = ["instructor", "manager", "admin"];
+
+/// Where the visitor's CSRF token goes in a shared page: control characters, which HTML
+/// escaping leaves alone and no title or lesson is expected to hold.
+const CSRF_GAP: &str = "\u{1}csrf\u{1}";
+
+/// At most this many shared pages are kept; past it the store starts again (a version
+/// change leaves old keys behind, and odd spellings of a path make new ones).
+const SHARED_PAGES_MAX: usize = 1024;
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SharedKey {
+    key: String,
+    lang: Lang,
+    roles: u8,
+}
+
+/// Pages rendered once for many visitors ([`Page::render_shared`]), split where each
+/// visitor's CSRF token goes.
+#[derive(Default)]
+pub struct SharedPages {
+    map: RwLock<HashMap<SharedKey, Arc<[String]>>>,
+}
+
+impl SharedPages {
+    fn get(&self, key: &SharedKey) -> Option<Arc<[String]>> {
+        self.map.read().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: SharedKey, pieces: Arc<[String]>) {
+        if let Ok(mut map) = self.map.write() {
+            if map.len() >= SHARED_PAGES_MAX {
+                map.clear();
+            }
+            map.insert(key, pieces);
+        }
     }
 }
 
