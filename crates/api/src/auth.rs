@@ -244,7 +244,8 @@ pub struct SessionCache {
 }
 
 struct CachedSession {
-    at: std::time::Instant,
+    /// Taken from memory until then ([`crate::catalog::stale_at`]).
+    until: std::time::Instant,
     session_id: String,
     expires: i64,
     user: User,
@@ -256,19 +257,20 @@ impl SessionCache {
     pub fn get(&self, token: &str) -> Option<(String, User)> {
         let map = self.map.read().ok()?;
         let entry = map.get(token)?;
-        (entry.at.elapsed() < SESSION_TTL && entry.expires > Utc::now().timestamp())
+        (std::time::Instant::now() < entry.until && entry.expires > Utc::now().timestamp())
             .then(|| (entry.session_id.clone(), entry.user.clone()))
     }
 
     pub fn put(&self, token: &str, session_id: &str, expires: i64, user: &User) {
         if let Ok(mut map) = self.map.write() {
             if map.len() >= 50_000 {
-                map.retain(|_, e| e.at.elapsed() < SESSION_TTL);
+                let now = std::time::Instant::now();
+                map.retain(|_, e| now < e.until);
             }
             map.insert(
                 token.to_owned(),
                 CachedSession {
-                    at: std::time::Instant::now(),
+                    until: crate::catalog::stale_at(SESSION_TTL),
                     session_id: session_id.to_owned(),
                     expires,
                     user: user.clone(),

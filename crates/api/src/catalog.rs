@@ -69,6 +69,21 @@ impl CompiledCourse {
 /// replica sees them within this time.
 const HEAD_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// When an entry kept now for `ttl` goes stale: somewhere between half of `ttl` and all of
+/// it, different from one entry to the next. Entries filled together (every learner's
+/// session and progress as a wave of requests starts) then do not all expire in the same
+/// instant and send their queries to the database at once.
+pub fn stale_at(ttl: std::time::Duration) -> std::time::Instant {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    // Consecutive counts times a large odd number spread over 0..1000.
+    let spread = NEXT
+        .fetch_add(1, Ordering::Relaxed)
+        .wrapping_mul(2_654_435_761)
+        % 1000;
+    std::time::Instant::now() + ttl / 2 + ttl / 2 * spread / 1000
+}
+
 type CachedHead = (std::time::Instant, Option<CourseHead>);
 
 #[derive(Default)]
@@ -82,8 +97,8 @@ impl CourseCache {
     /// lesson, quiz and outline request needs it.
     pub async fn head(&self, db: &Db, slug: &str) -> AppResult<Option<CourseHead>> {
         if let Ok(map) = self.heads.read()
-            && let Some((at, head)) = map.get(slug)
-            && at.elapsed() < HEAD_TTL
+            && let Some((until, head)) = map.get(slug)
+            && std::time::Instant::now() < *until
         {
             return Ok(head.clone());
         }
@@ -93,7 +108,7 @@ impl CourseCache {
             if map.len() > 10_000 {
                 map.clear();
             }
-            map.insert(slug.to_owned(), (std::time::Instant::now(), head.clone()));
+            map.insert(slug.to_owned(), (stale_at(HEAD_TTL), head.clone()));
         }
         Ok(head)
     }
@@ -151,8 +166,8 @@ type CachedProgress = (std::time::Instant, Done);
 impl ProgressCache {
     pub async fn get(&self, db: &Db, user_id: i32, course_id: i32) -> AppResult<Done> {
         if let Ok(map) = self.map.read()
-            && let Some((at, state)) = map.get(&(user_id, course_id))
-            && at.elapsed() < HEAD_TTL
+            && let Some((until, state)) = map.get(&(user_id, course_id))
+            && std::time::Instant::now() < *until
         {
             return Ok(state.clone());
         }
@@ -161,12 +176,10 @@ impl ProgressCache {
             .map(|done| Arc::new(done.into_iter().collect()));
         if let Ok(mut map) = self.map.write() {
             if map.len() >= 100_000 {
-                map.retain(|_, (at, _)| at.elapsed() < HEAD_TTL);
+                let now = std::time::Instant::now();
+                map.retain(|_, (until, _)| now < *until);
             }
-            map.insert(
-                (user_id, course_id),
-                (std::time::Instant::now(), state.clone()),
-            );
+            map.insert((user_id, course_id), (stale_at(HEAD_TTL), state.clone()));
         }
         Ok(state)
     }

@@ -85,10 +85,26 @@ pub async fn lesson(
         .await?
         .ok_or_else(|| AppError::forbidden("not_enrolled", "Enrol in the course first"))?
         .contains(&lesson.slug);
-    Ok(HttpResponse::Ok().json(json!({
-        "slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes, "required": lesson.required,
-        "module": lesson.module, "html": lesson.html, "completed": done,
-    })))
+    // Written straight from the cached lesson: no copy of its HTML into a JSON tree first.
+    #[derive(serde::Serialize)]
+    struct LessonBody<'a> {
+        slug: &'a str,
+        title: &'a str,
+        minutes: u32,
+        required: bool,
+        module: &'a str,
+        html: &'a str,
+        completed: bool,
+    }
+    Ok(HttpResponse::Ok().json(LessonBody {
+        slug: &lesson.slug,
+        title: &lesson.title,
+        minutes: lesson.minutes,
+        required: lesson.required,
+        module: &lesson.module,
+        html: &lesson.html,
+        completed: done,
+    }))
 }
 
 pub async fn complete_lesson(
