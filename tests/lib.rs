@@ -48,6 +48,11 @@ pub const OTHER_LEARNER: &str = "199001012015032001";
 
 /// Starts a server with the fixture course (and, with `shipped`, the courses in `content/`).
 pub async fn spawn_app_with(shipped: bool) -> TestApp {
+    spawn_app_configured(shipped, |_| {}).await
+}
+
+/// [`spawn_app_with`], with the test configuration changed by `tweak` first.
+pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)) -> TestApp {
     // LENTERA_TEST_LOG=1 shows the server's log (errors included) in failing tests.
     if std::env::var_os("LENTERA_TEST_LOG").is_some() {
         let _ = tracing_subscriber::fmt().with_test_writer().try_init();
@@ -68,7 +73,7 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
             "sqlite",
         ),
     };
-    let config = Config {
+    let mut config = Config {
         database_url: database_url.clone(),
         bind: "127.0.0.1:0".into(),
         data_dir: dir.path().to_path_buf(),
@@ -81,7 +86,9 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
         login_per_address_per_minute: 200,
         verify_per_address_per_minute: 60,
         workers: 2,
+        trusted_proxies: Vec::new(),
     };
+    tweak(&mut config);
     let db = lentera_store::connect(&database_url)
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));

@@ -1,6 +1,8 @@
 //! Bad input, every time: the right 4xx, the JSON error shape, and nothing lost.
 
-use lentera_tests::{LEARNER, PASSWORD, error_code, spawn_app, spawn_app_with};
+use lentera_tests::{
+    LEARNER, PASSWORD, error_code, spawn_app, spawn_app_configured, spawn_app_with,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -77,6 +79,47 @@ async fn sign_in_is_rate_limited_per_account() {
     assert!(limited, "12 wrong passwords in a row must hit the limit");
     // Another account from the same address still signs in.
     app.login("instruktur").await;
+}
+
+/// Behind a reverse proxy every request comes from the proxy's address; with the proxy
+/// named in `LENTERA_TRUSTED_PROXIES` the per-address limit counts each client apart, and a
+/// client cannot escape it by writing its own `X-Forwarded-For`.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_limit_is_per_client() {
+    let app = spawn_app_configured(false, |c| {
+        c.trusted_proxies = vec![std::net::Ipv4Addr::LOCALHOST.into()];
+        c.login_per_address_per_minute = 3;
+    })
+    .await;
+    let from = |forwarded: &'static str, username: &'static str| {
+        let req = app
+            .api
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({"username": username, "password": "tebakan-salah"}));
+        async move {
+            let res = req.send().await.unwrap_or_else(|e| panic!("{e}"));
+            res.status().as_u16()
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(from("203.0.113.5", "tidak-ada-1").await, 401);
+    }
+    assert_eq!(from("203.0.113.5", "tidak-ada-2").await, 429);
+    // The proxy says it is the client's address; what the client wrote to the left of it
+    // changes nothing.
+    assert_eq!(from("198.51.100.1, 203.0.113.5", "tidak-ada-3").await, 429);
+    // Another client behind the same proxy signs in.
+    assert_eq!(from("203.0.113.6", "tidak-ada-1").await, 401);
+    let res = app
+        .api
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .json(&json!({"username": LEARNER, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
 }
 
 #[tokio::test]

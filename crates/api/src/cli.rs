@@ -120,7 +120,7 @@ pub enum UnitCommand {
 
 /// Runs a command; the `Err` message is printed by `main` and the exit code is 1.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
-    let config = Config::from_env();
+    let config = Config::from_env()?;
     match cli.command {
         Command::Serve => {
             let app = Application::build(config.clone()).await?;

@@ -1,6 +1,9 @@
 //! Configuration from the environment (the CLI flags mirror it).
 
+use std::net::IpAddr;
 use std::path::PathBuf;
+
+use anyhow::{Context, bail};
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
@@ -28,19 +31,52 @@ pub struct Config {
     pub verify_per_address_per_minute: u32,
     /// Actix worker threads; 0 = one per core.
     pub workers: usize,
+    /// Reverse proxies in front of Lentera: for a request from one of these, the client's
+    /// address is taken from `X-Forwarded-For` (for the rate limits and the audit log).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Config {
     /// Reads `DATABASE_URL`, `LENTERA_BIND`, `LENTERA_DATA_DIR`, `LENTERA_PUBLIC_URL`,
-    /// `LENTERA_ISSUER`, `LENTERA_JWT_SECRET`, `LENTERA_SIGNING_KEY`, `LENTERA_WORKERS`.
-    pub fn from_env() -> Config {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    /// `LENTERA_ISSUER`, `LENTERA_JWT_SECRET`, `LENTERA_SIGNING_KEY`, `LENTERA_WORKERS`,
+    /// `LENTERA_LOGIN_PER_ACCOUNT`, `LENTERA_LOGIN_PER_ADDRESS`, `LENTERA_VERIFY_PER_ADDRESS`
+    /// and `LENTERA_TRUSTED_PROXIES`. A value that cannot be read is an error naming it.
+    pub fn from_env() -> anyhow::Result<Config> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::from_env`] with the variables from `var`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let number = |name: &str, default: u32, max: u32| -> anyhow::Result<u32> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => match v.trim().parse::<u32>() {
+                    Ok(n) if (1..=max).contains(&n) => Ok(n),
+                    _ => bail!("{name}: expected a whole number from 1 to {max}, got '{v}'"),
+                },
+            }
+        };
         let data_dir = PathBuf::from(var("LENTERA_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let bind = var("LENTERA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let database_url = var("DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("lentera.db").display()));
         let public_url = var("LENTERA_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
-        Config {
+        let workers = match var("LENTERA_WORKERS") {
+            None => 0,
+            Some(_) => number("LENTERA_WORKERS", 1, 1024)? as usize,
+        };
+        let trusted_proxies = var("LENTERA_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse::<IpAddr>()
+                    .with_context(|| format!("LENTERA_TRUSTED_PROXIES: '{a}' is not an IP address"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Config {
             database_url,
             bind,
             data_dir,
@@ -49,12 +85,67 @@ impl Config {
             jwt_secret: var("LENTERA_JWT_SECRET"),
             signing_key: var("LENTERA_SIGNING_KEY"),
             session_hours: 12,
-            login_per_account_per_minute: 10,
-            login_per_address_per_minute: 60,
-            verify_per_address_per_minute: 30,
-            workers: var("LENTERA_WORKERS")
-                .and_then(|w| w.parse().ok())
-                .unwrap_or(0),
+            login_per_account_per_minute: number("LENTERA_LOGIN_PER_ACCOUNT", 10, 100_000)?,
+            login_per_address_per_minute: number("LENTERA_LOGIN_PER_ADDRESS", 60, 100_000)?,
+            verify_per_address_per_minute: number("LENTERA_VERIFY_PER_ADDRESS", 30, 100_000)?,
+            workers,
+            trusted_proxies,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        Config::from_vars(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn defaults_and_overrides() -> anyhow::Result<()> {
+        let c = config(&[])?;
+        assert_eq!(
+            (
+                c.login_per_account_per_minute,
+                c.login_per_address_per_minute,
+                c.verify_per_address_per_minute,
+                c.workers
+            ),
+            (10, 60, 30, 0)
+        );
+        assert!(c.trusted_proxies.is_empty());
+        let c = config(&[
+            ("LENTERA_LOGIN_PER_ADDRESS", " 600 "),
+            ("LENTERA_TRUSTED_PROXIES", "10.0.0.2, ::1"),
+            ("LENTERA_WORKERS", "4"),
+        ])?;
+        assert_eq!(c.login_per_address_per_minute, 600);
+        assert_eq!(c.workers, 4);
+        assert_eq!(
+            c.trusted_proxies,
+            vec!["10.0.0.2".parse::<IpAddr>()?, "::1".parse::<IpAddr>()?]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (name, value) in [
+            ("LENTERA_LOGIN_PER_ADDRESS", "banyak"),
+            ("LENTERA_LOGIN_PER_ACCOUNT", "0"),
+            ("LENTERA_VERIFY_PER_ADDRESS", "-5"),
+            ("LENTERA_WORKERS", "dua"),
+            ("LENTERA_TRUSTED_PROXIES", "10.0.0.2, proxy.local"),
+        ] {
+            match config(&[(name, value)]) {
+                Ok(_) => panic!("{name}={value} was accepted"),
+                Err(err) => assert!(err.to_string().starts_with(name), "{err}"),
+            }
         }
     }
 }

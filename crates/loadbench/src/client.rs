@@ -60,8 +60,9 @@ pub fn client(local: Option<IpAddr>) -> anyhow::Result<reqwest::Client> {
 }
 
 /// Signs `usernames` in with `concurrency` requests in flight. The server limits sign-ins
-/// to 60 a minute per client address, so every 50 accounts use their own loopback source
-/// address (127.0.0.2, 127.0.0.3, ...): all of 127.0.0.0/8 reaches the server here.
+/// to 60 a minute per client address by default (the benchmark runs the server as shipped),
+/// so every 50 accounts use their own loopback source address (127.0.0.2, 127.0.0.3, ...):
+/// all of 127.0.0.0/8 reaches the server here.
 pub async fn login_all(
     base: &str,
     usernames: &[String],

@@ -329,7 +329,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         16,
         out,
         format!(
-            "429 rate-limited: {}; 2xx: {} (limit: 60/min per address, 10/min per account, not configurable)",
+            "429 rate-limited: {}; 2xx: {} (default limits: 60/min per address, 10/min per account)",
             out.s429, out.s2xx
         ),
     ));
