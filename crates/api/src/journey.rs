@@ -79,6 +79,31 @@ pub async fn progress_in(
     ))
 }
 
+/// Whether the learner is enrolled, and where they stand, for the course outline and page:
+/// enrolment and lessons done come from [`crate::catalog::ProgressCache`], quizzes and
+/// completion from the database (no query at all for a visitor not enrolled).
+pub async fn course_view(
+    state: &AppState,
+    user: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+) -> AppResult<(bool, CourseProgress)> {
+    let Some(done) = state.progress.get(&state.db, user.id, head.id).await? else {
+        let nothing = progress_from(head, compiled, HashSet::new(), HashSet::new(), None);
+        return Ok((false, nothing));
+    };
+    let standings = learning::quiz_standings(&state.db, user.id, head.id).await?;
+    let completion = learning::completion_of(&state.db, user.id, head.id).await?;
+    let progress = progress_from(
+        head,
+        compiled,
+        (*done).clone(),
+        compiled.passed_quizzes(head.id, &standings),
+        completion.map(|(at, _)| at),
+    );
+    Ok((true, progress))
+}
+
 /// Where a learner stands, from what they did (no queries: callers fetch once).
 fn progress_from(
     head: &CourseHead,

@@ -6,7 +6,8 @@
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use crate::entity::{
@@ -93,25 +94,50 @@ pub struct QuizStanding {
     pub latest_passed: bool,
 }
 
+/// What a standing needs of a closed attempt: (course id, quiz slug, number, state, passed).
+type ClosedAttempt = (i32, String, i32, String, Option<bool>);
+
+/// The user's closed attempts (in `course_id` only, when given), without their layouts and
+/// scores: only what [`standings`] reads.
+async fn closed_attempts_of(
+    db: &Db,
+    user_id: i32,
+    course_id: Option<i32>,
+) -> Result<Vec<ClosedAttempt>> {
+    let mut query = quiz_attempt::Entity::find()
+        .select_only()
+        .columns([
+            quiz_attempt::Column::CourseId,
+            quiz_attempt::Column::QuizSlug,
+            quiz_attempt::Column::Number,
+            quiz_attempt::Column::State,
+            quiz_attempt::Column::Passed,
+        ])
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::State.ne(OPEN));
+    if let Some(course_id) = course_id {
+        query = query.filter(quiz_attempt::Column::CourseId.eq(course_id));
+    }
+    Ok(query.into_tuple().all(db).await?)
+}
+
 /// Standings from closed attempts (any order); one per (course, quiz).
-fn standings(mut attempts: Vec<quiz_attempt::Model>) -> Vec<QuizStanding> {
-    attempts.sort_by(|a, b| {
-        (a.course_id, &a.quiz_slug, a.number).cmp(&(b.course_id, &b.quiz_slug, b.number))
-    });
+fn standings(mut attempts: Vec<ClosedAttempt>) -> Vec<QuizStanding> {
+    attempts.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
     let mut out: Vec<QuizStanding> = Vec::new();
-    for a in attempts {
-        let passed = a.passed == Some(true);
+    for (course_id, quiz_slug, _, state, passed) in attempts {
+        let passed = passed == Some(true);
         match out.last_mut() {
-            Some(s) if s.course_id == a.course_id && s.quiz_slug == a.quiz_slug => {
+            Some(s) if s.course_id == course_id && s.quiz_slug == quiz_slug => {
                 s.any_passed |= passed;
                 // Attempts waiting for an essay grade do not replace the latest verdict.
-                if a.state == GRADED {
+                if state == GRADED {
                     s.latest_passed = passed;
                 }
             }
             _ => out.push(QuizStanding {
-                course_id: a.course_id,
-                quiz_slug: a.quiz_slug,
+                course_id,
+                quiz_slug,
                 any_passed: passed,
                 latest_passed: passed,
             }),
@@ -138,11 +164,7 @@ pub async fn records_of(db: &Db, user_id: i32) -> Result<Records> {
         .into_iter()
         .map(|p| (p.course_id, p.lesson_slug))
         .collect();
-    let closed = quiz_attempt::Entity::find()
-        .filter(quiz_attempt::Column::UserId.eq(user_id))
-        .filter(quiz_attempt::Column::State.ne(OPEN))
-        .all(db)
-        .await?;
+    let closed = closed_attempts_of(db, user_id, None).await?;
     let completions = completion::Entity::find()
         .filter(completion::Column::UserId.eq(user_id))
         .all(db)
@@ -378,13 +400,9 @@ pub async fn finish_attempt(db: &Db, attempt_id: i32, outcome: &Outcome) -> Resu
 
 /// A user's standing on each quiz of a course they have closed an attempt at.
 pub async fn quiz_standings(db: &Db, user_id: i32, course_id: i32) -> Result<Vec<QuizStanding>> {
-    let closed = quiz_attempt::Entity::find()
-        .filter(quiz_attempt::Column::UserId.eq(user_id))
-        .filter(quiz_attempt::Column::CourseId.eq(course_id))
-        .filter(quiz_attempt::Column::State.ne(OPEN))
-        .all(db)
-        .await?;
-    Ok(standings(closed))
+    Ok(standings(
+        closed_attempts_of(db, user_id, Some(course_id)).await?,
+    ))
 }
 
 /// Attempts waiting for an instructor's grade, oldest first, in the given courses.

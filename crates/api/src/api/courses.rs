@@ -9,7 +9,6 @@ use crate::error::{AppError, AppResult};
 use crate::journey;
 use crate::state::AppState;
 use lentera_store::courses;
-use lentera_store::learning;
 
 pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> AppResult<HttpResponse> {
     let list: Vec<_> = courses::list_published(&state.db)
@@ -40,8 +39,7 @@ pub async fn outline(
         .iter()
         .map(|m| json!({"slug": m.slug, "title": m.title, "items": m.items.iter().map(|i| json!({"kind": i.kind, "slug": i.slug, "required": i.required})).collect::<Vec<_>>()}))
         .collect();
-    let enrolled = learning::is_enrolled(&state.db, user.0.user.id, head.id).await?;
-    let progress = journey::progress_in(&state, &user.0.user, &head, &compiled).await?;
+    let (enrolled, progress) = journey::course_view(&state, &user.0.user, &head, &compiled).await?;
     Ok(HttpResponse::Ok().json(json!({
         "slug": head.slug, "title": head.title, "summary": head.summary, "category": head.category,
         "jp": head.jp, "version": head.version, "level": course.level, "language": course.language,

@@ -190,10 +190,7 @@ pub async fn course(
     let (head, compiled) = journey::course(&state, &path)
         .await
         .map_err(page_err(&req))?;
-    let enrolled = learning::is_enrolled(&state.db, me.id, head.id)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?;
-    let progress = journey::progress_in(&state, &me, &head, &compiled)
+    let (enrolled, progress) = journey::course_view(&state, &me, &head, &compiled)
         .await
         .map_err(page_err(&req))?;
     let mut modules: Vec<serde_json::Value> = Vec::new();
