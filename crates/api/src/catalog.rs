@@ -151,42 +151,51 @@ impl CourseCache {
     }
 }
 
-/// A learner's state in a course (`None`: not enrolled; else the lessons done), kept for
-/// [`HEAD_TTL`] so reading lessons costs no query. Enrolling and completing a lesson here
-/// forget the entry at once; on another replica the change shows within [`HEAD_TTL`].
+/// A learner's state in their courses (which they are enrolled in, and the lessons done in
+/// each), one entry per learner, kept for [`HEAD_TTL`] so reading lessons costs no query;
+/// a learner moving between their courses costs one query, not one per course. Enrolling
+/// and completing a lesson here forget the entry at once; on another replica the change
+/// shows within [`HEAD_TTL`].
 #[derive(Default)]
 pub struct ProgressCache {
-    map: RwLock<HashMap<(i32, i32), CachedProgress>>,
+    map: RwLock<HashMap<i32, CachedProgress>>,
 }
 
 /// Lessons done in a course; `None` when not enrolled.
 pub type Done = Option<Arc<std::collections::HashSet<String>>>;
-type CachedProgress = (std::time::Instant, Done);
+/// Course id -> lessons done, for the courses a learner is enrolled in.
+type LearnerState = HashMap<i32, Arc<std::collections::HashSet<String>>>;
+type CachedProgress = (std::time::Instant, Arc<LearnerState>);
 
 impl ProgressCache {
     pub async fn get(&self, db: &Db, user_id: i32, course_id: i32) -> AppResult<Done> {
         if let Ok(map) = self.map.read()
-            && let Some((until, state)) = map.get(&(user_id, course_id))
+            && let Some((until, state)) = map.get(&user_id)
             && std::time::Instant::now() < *until
         {
-            return Ok(state.clone());
+            return Ok(state.get(&course_id).cloned());
         }
-        let state = lentera_store::learning::course_state(db, user_id, course_id)
-            .await?
-            .map(|done| Arc::new(done.into_iter().collect()));
+        let state: Arc<LearnerState> = Arc::new(
+            lentera_store::learning::learner_state(db, user_id)
+                .await?
+                .into_iter()
+                .map(|(course, done)| (course, Arc::new(done.into_iter().collect())))
+                .collect(),
+        );
         if let Ok(mut map) = self.map.write() {
             if map.len() >= 100_000 {
                 let now = std::time::Instant::now();
                 map.retain(|_, (until, _)| now < *until);
             }
-            map.insert((user_id, course_id), (stale_at(HEAD_TTL), state.clone()));
+            map.insert(user_id, (stale_at(HEAD_TTL), state.clone()));
         }
-        Ok(state)
+        Ok(state.get(&course_id).cloned())
     }
 
-    pub fn forget(&self, user_id: i32, course_id: i32) {
+    /// After the learner enrolled or completed a lesson here.
+    pub fn forget(&self, user_id: i32) {
         if let Ok(mut map) = self.map.write() {
-            map.remove(&(user_id, course_id));
+            map.remove(&user_id);
         }
     }
 }

@@ -251,7 +251,7 @@ pub async fn check_completion(
 /// Enrols a learner (true when new); their cached state in the course is forgotten.
 pub async fn enroll(state: &AppState, user: &User, head: &CourseHead) -> AppResult<bool> {
     let created = learning::enroll(&state.db, user.id, head.id).await?;
-    state.progress.forget(user.id, head.id);
+    state.progress.forget(user.id);
     Ok(created)
 }
 
@@ -271,7 +271,7 @@ pub async fn complete_lesson(
     }
     require_enrolled(state, user, head).await?;
     let new = learning::complete_lesson(&state.db, user.id, head.id, lesson).await?;
-    state.progress.forget(user.id, head.id);
+    state.progress.forget(user.id);
     let cert = check_completion(state, user, head, compiled).await?;
     Ok((new, cert))
 }

@@ -728,12 +728,19 @@ pub async fn jp_in_year(db: &Db, user_id: i32, year: i32) -> Result<i64> {
     Ok(courses + outside)
 }
 
-/// One query for a learner's state in a course: `None` when not enrolled, else the slugs
-/// of the lessons they have completed.
-pub async fn course_state(db: &Db, user_id: i32, course_id: i32) -> Result<Option<Vec<String>>> {
+/// One query for a learner's state in every course they are enrolled in: course id ->
+/// the slugs of the lessons they have completed there (empty when none yet).
+pub async fn learner_state(
+    db: &Db,
+    user_id: i32,
+) -> Result<std::collections::HashMap<i32, Vec<String>>> {
     use sea_orm::ConnectionTrait;
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
     let stmt = Query::select()
+        .expr_as(
+            Expr::col((enrollment::Entity, enrollment::Column::CourseId)),
+            Alias::new("course"),
+        )
         .expr_as(
             Expr::col((lesson_progress::Entity, lesson_progress::Column::LessonSlug)),
             Alias::new("lesson"),
@@ -750,17 +757,17 @@ pub async fn course_state(db: &Db, user_id: i32, course_id: i32) -> Result<Optio
                 ),
         )
         .and_where(Expr::col((enrollment::Entity, enrollment::Column::UserId)).eq(user_id))
-        .and_where(Expr::col((enrollment::Entity, enrollment::Column::CourseId)).eq(course_id))
         .to_owned();
     let rows = db
         .query_all_raw(db.get_database_backend().build(&stmt))
         .await?;
-    if rows.is_empty() {
-        return Ok(None);
+    let mut out: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
+    for row in rows {
+        let course: i32 = row.try_get("", "course")?;
+        let done = out.entry(course).or_default();
+        if let Some(lesson) = row.try_get::<Option<String>>("", "lesson")? {
+            done.push(lesson);
+        }
     }
-    Ok(Some(
-        rows.iter()
-            .filter_map(|r| r.try_get::<Option<String>>("", "lesson").ok().flatten())
-            .collect(),
-    ))
+    Ok(out)
 }
