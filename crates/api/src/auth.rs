@@ -223,10 +223,21 @@ async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<Curre
     let Some((sid, exp)) = session_of(state, token) else {
         return Ok(None);
     };
-    let found = people::session_user(&state.db, &sid).await?;
-    if let Some(user) = &found {
-        state.sessions.put(token, &sid, exp, user);
-    }
+    let cache = &state.sessions;
+    let found = cache
+        .loads
+        .run(
+            &token.to_owned(),
+            || cache.get(token).map(|(_, user)| Some(user)),
+            || async {
+                let found = people::session_user(&state.db, &sid).await?;
+                if let Some(user) = &found {
+                    cache.put(token, &sid, exp, user);
+                }
+                Ok(found)
+            },
+        )
+        .await?;
     Ok(found.map(|user| CurrentUser {
         user,
         session_id: sid,
@@ -241,6 +252,7 @@ async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<Curre
 #[derive(Default)]
 pub struct SessionCache {
     map: std::sync::RwLock<std::collections::HashMap<String, CachedSession>>,
+    loads: crate::catalog::OneLoad<String>,
 }
 
 struct CachedSession {

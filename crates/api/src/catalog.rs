@@ -84,33 +84,101 @@ pub fn stale_at(ttl: std::time::Duration) -> std::time::Instant {
     std::time::Instant::now() + ttl / 2 + ttl / 2 * spread / 1000
 }
 
+/// One load per key at a time. When a hot entry goes stale, every request in flight misses
+/// it at once; without this each would ask the database (64 connections, 64 identical
+/// queries queued on the pool, p99 in the hundreds of ms on PostgreSQL). With it the
+/// first loads and the others wait, then find its result by `recheck`.
+pub struct OneLoad<K> {
+    locks: std::sync::Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl<K> Default for OneLoad<K> {
+    fn default() -> Self {
+        OneLoad {
+            locks: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> OneLoad<K> {
+    /// `recheck()` (the cache, filled by whoever loaded first) or else `load()`.
+    pub async fn run<T, Fut>(
+        &self,
+        key: &K,
+        recheck: impl Fn() -> Option<T>,
+        load: impl FnOnce() -> Fut,
+    ) -> AppResult<T>
+    where
+        Fut: std::future::Future<Output = AppResult<T>>,
+    {
+        let lock = self
+            .locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let result = {
+            let _turn = lock.lock().await;
+            match recheck() {
+                Some(found) => Ok(found),
+                None => load().await,
+            }
+        };
+        let mut locks = self
+            .locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Held by the map and by us only: nobody waits, so the key's lock goes. Others
+        // take a clone only under this mutex, so the count cannot grow meanwhile.
+        if Arc::strong_count(&lock) == 2 {
+            locks.remove(key);
+        }
+        result
+    }
+}
+
 type CachedHead = (std::time::Instant, Option<CourseHead>);
 
 #[derive(Default)]
 pub struct CourseCache {
     versions: RwLock<HashMap<i32, Arc<CompiledCourse>>>,
     heads: RwLock<HashMap<String, CachedHead>>,
+    head_loads: OneLoad<String>,
+    version_loads: OneLoad<i32>,
 }
 
 impl CourseCache {
     /// The course with this slug and its current version, from memory when fresh: every
     /// lesson, quiz and outline request needs it.
     pub async fn head(&self, db: &Db, slug: &str) -> AppResult<Option<CourseHead>> {
-        if let Ok(map) = self.heads.read()
-            && let Some((until, head)) = map.get(slug)
-            && std::time::Instant::now() < *until
-        {
-            return Ok(head.clone());
+        if let Some(head) = self.fresh_head(slug) {
+            return Ok(head);
         }
-        let head = courses::by_slug(db, slug).await?;
-        if let Ok(mut map) = self.heads.write() {
-            // Unknown slugs are cached too; bound the map against a crawler of bad URLs.
-            if map.len() > 10_000 {
-                map.clear();
-            }
-            map.insert(slug.to_owned(), (stale_at(HEAD_TTL), head.clone()));
-        }
-        Ok(head)
+        self.head_loads
+            .run(
+                &slug.to_owned(),
+                || self.fresh_head(slug),
+                || async {
+                    let head = courses::by_slug(db, slug).await?;
+                    if let Ok(mut map) = self.heads.write() {
+                        // Unknown slugs are cached too; bound the map against a crawler
+                        // of bad URLs.
+                        if map.len() > 10_000 {
+                            map.clear();
+                        }
+                        map.insert(slug.to_owned(), (stale_at(HEAD_TTL), head.clone()));
+                    }
+                    Ok(head)
+                },
+            )
+            .await
+    }
+
+    fn fresh_head(&self, slug: &str) -> Option<Option<CourseHead>> {
+        let map = self.heads.read().ok()?;
+        let (until, head) = map.get(slug)?;
+        (std::time::Instant::now() < *until).then(|| head.clone())
     }
 
     /// After a course is published, hidden or rolled back here.
@@ -126,28 +194,43 @@ impl CourseCache {
     }
 
     pub async fn version(&self, db: &Db, version_id: i32) -> AppResult<Arc<CompiledCourse>> {
-        if let Ok(map) = self.versions.read()
-            && let Some(found) = map.get(&version_id)
-        {
-            return Ok(found.clone());
+        if let Some(found) = self.cached_version(version_id) {
+            return Ok(found);
         }
-        let data = courses::version_data(db, version_id)
-            .await?
-            .ok_or_else(|| AppError::not_found("course_not_found", "Course version not found"))?;
-        let stored: StoredCourse = serde_json::from_str(&data).map_err(AppError::internal)?;
-        let compiled = Arc::new(CompiledCourse {
-            version_id,
-            quizzes: stored
-                .quizzes
-                .into_iter()
-                .map(|q| (q.slug.clone(), Arc::new(q)))
-                .collect(),
-            course: stored.course,
-        });
-        if let Ok(mut map) = self.versions.write() {
-            map.insert(version_id, compiled.clone());
-        }
-        Ok(compiled)
+        // Right after a start or a publication every reader wants the same version: it is
+        // read and parsed once.
+        self.version_loads
+            .run(
+                &version_id,
+                || self.cached_version(version_id),
+                || async {
+                    let data = courses::version_data(db, version_id)
+                        .await?
+                        .ok_or_else(|| {
+                            AppError::not_found("course_not_found", "Course version not found")
+                        })?;
+                    let stored: StoredCourse =
+                        serde_json::from_str(&data).map_err(AppError::internal)?;
+                    let compiled = Arc::new(CompiledCourse {
+                        version_id,
+                        quizzes: stored
+                            .quizzes
+                            .into_iter()
+                            .map(|q| (q.slug.clone(), Arc::new(q)))
+                            .collect(),
+                        course: stored.course,
+                    });
+                    if let Ok(mut map) = self.versions.write() {
+                        map.insert(version_id, compiled.clone());
+                    }
+                    Ok(compiled)
+                },
+            )
+            .await
+    }
+
+    fn cached_version(&self, version_id: i32) -> Option<Arc<CompiledCourse>> {
+        self.versions.read().ok()?.get(&version_id).cloned()
     }
 }
 
@@ -159,6 +242,7 @@ impl CourseCache {
 #[derive(Default)]
 pub struct ProgressCache {
     map: RwLock<HashMap<i32, CachedProgress>>,
+    loads: OneLoad<i32>,
 }
 
 /// Lessons done in a course; `None` when not enrolled.
@@ -169,27 +253,43 @@ type CachedProgress = (std::time::Instant, Arc<LearnerState>);
 
 impl ProgressCache {
     pub async fn get(&self, db: &Db, user_id: i32, course_id: i32) -> AppResult<Done> {
-        if let Ok(map) = self.map.read()
-            && let Some((until, state)) = map.get(&user_id)
-            && std::time::Instant::now() < *until
-        {
-            return Ok(state.get(&course_id).cloned());
-        }
-        let state: Arc<LearnerState> = Arc::new(
-            lentera_store::learning::learner_state(db, user_id)
-                .await?
-                .into_iter()
-                .map(|(course, done)| (course, Arc::new(done.into_iter().collect())))
-                .collect(),
-        );
-        if let Ok(mut map) = self.map.write() {
-            if map.len() >= 100_000 {
-                let now = std::time::Instant::now();
-                map.retain(|_, (until, _)| now < *until);
+        let state = match self.fresh(user_id) {
+            Some(state) => state,
+            None => {
+                self.loads
+                    .run(
+                        &user_id,
+                        || self.fresh(user_id),
+                        || async {
+                            let state: Arc<LearnerState> = Arc::new(
+                                lentera_store::learning::learner_state(db, user_id)
+                                    .await?
+                                    .into_iter()
+                                    .map(|(course, done)| {
+                                        (course, Arc::new(done.into_iter().collect()))
+                                    })
+                                    .collect(),
+                            );
+                            if let Ok(mut map) = self.map.write() {
+                                if map.len() >= 100_000 {
+                                    let now = std::time::Instant::now();
+                                    map.retain(|_, (until, _)| now < *until);
+                                }
+                                map.insert(user_id, (stale_at(HEAD_TTL), state.clone()));
+                            }
+                            Ok(state)
+                        },
+                    )
+                    .await?
             }
-            map.insert(user_id, (stale_at(HEAD_TTL), state.clone()));
-        }
+        };
         Ok(state.get(&course_id).cloned())
+    }
+
+    fn fresh(&self, user_id: i32) -> Option<Arc<LearnerState>> {
+        let map = self.map.read().ok()?;
+        let (until, state) = map.get(&user_id)?;
+        (std::time::Instant::now() < *until).then(|| state.clone())
     }
 
     /// After the learner enrolled or completed a lesson here.
@@ -197,5 +297,60 @@ impl ProgressCache {
         if let Ok(mut map) = self.map.write() {
             map.remove(&user_id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test]
+    async fn misses_of_one_key_at_once_load_once() {
+        let loads = OneLoad::<i32>::default();
+        let cache = std::sync::Mutex::new(None::<u32>);
+        let queries = AtomicU32::new(0);
+        let read = || {
+            *cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let one = || {
+            loads.run(&1, read, || async {
+                queries.fetch_add(1, Ordering::SeqCst);
+                // Long enough for every other caller to arrive while this one loads.
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                *cache
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(7);
+                Ok(7)
+            })
+        };
+        let results = futures_util::future::join_all((0..20).map(|_| one())).await;
+        assert!(results.iter().all(|r| matches!(r, Ok(7))));
+        assert_eq!(queries.load(Ordering::SeqCst), 1);
+        // Nobody waits any more: the key's lock is gone.
+        assert!(
+            loads
+                .locks
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_load_is_tried_again_by_the_next_caller() {
+        let loads = OneLoad::<&str>::default();
+        let failed: AppResult<u32> = loads
+            .run(
+                &"k",
+                || None,
+                || async { Err(AppError::internal("database away")) },
+            )
+            .await;
+        assert!(failed.is_err());
+        let again = loads.run(&"k", || None, || async { Ok(3) }).await;
+        assert!(matches!(again, Ok(3)));
     }
 }
