@@ -13,6 +13,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::cache::ShortCache;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use lentera_store::people::{self, User};
@@ -183,11 +184,11 @@ pub async fn start_session(state: &AppState, user: &User) -> AppResult<String> {
 
 /// The session id and expiry (Unix seconds) inside a token whose signature and expiry are
 /// valid.
-fn session_of(state: &AppState, token: &str) -> Option<(String, i64)> {
+fn session_of(decoding: &DecodingKey, token: &str) -> Option<(String, i64)> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&["lentera"]);
     validation.leeway = 5;
-    jsonwebtoken::decode::<Claims>(token, &state.keys.decoding, &validation)
+    jsonwebtoken::decode::<Claims>(token, decoding, &validation)
         .ok()
         .map(|data| (data.claims.sid, data.claims.exp))
 }
@@ -217,48 +218,57 @@ impl CurrentUser {
 }
 
 async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<CurrentUser>> {
-    if let Some((session_id, user)) = state.sessions.get(token) {
-        return Ok(Some(CurrentUser { user, session_id }));
-    }
-    let Some((sid, exp)) = session_of(state, token) else {
-        return Ok(None);
-    };
-    let cache = &state.sessions;
-    let found = cache
-        .loads
-        .run(
-            &token.to_owned(),
-            || cache.get(token).map(|(_, user)| Some(user)),
-            || async {
-                let found = people::session_user(&state.db, &sid).await?;
-                if let Some(user) = &found {
-                    cache.put(token, &sid, exp, user);
-                }
-                Ok(found)
-            },
-        )
+    let (decoding, db, owned) = (
+        state.keys.decoding.clone(),
+        state.db.clone(),
+        token.to_owned(),
+    );
+    let found = state
+        .sessions
+        .cache
+        .get(&owned.clone(), move || async move {
+            // Only a token we signed names a session worth looking up.
+            let Some((session_id, expires)) = session_of(&decoding, &owned) else {
+                return Ok(None);
+            };
+            let user = people::session_user(&db, &session_id).await?;
+            Ok(user.map(|user| CachedSession {
+                session_id,
+                expires,
+                user,
+            }))
+        })
         .await?;
-    Ok(found.map(|user| CurrentUser {
-        user,
-        session_id: sid,
-    }))
+    Ok(found
+        .filter(|s| s.expires > Utc::now().timestamp())
+        .map(|s| CurrentUser {
+            user: s.user,
+            session_id: s.session_id,
+        }))
 }
 
-/// Signed-in users by token, for a few seconds: a token seen in the last [`SESSION_TTL`]
-/// is neither verified again (HMAC, JSON) nor looked up in the database. Sign-out, a
-/// password change, deactivation and role changes made through this process take effect
-/// at once; made on another replica, within [`SESSION_TTL`]. A token is never used past
-/// its own expiry.
-#[derive(Default)]
+/// Signed-in users by token, for a few seconds ([`crate::cache`]): a token seen in the
+/// last [`SESSION_TTL`] is neither verified again (HMAC, JSON) nor looked up in the
+/// database. Sign-out, a password change, deactivation and role changes made through this
+/// process take effect at once; made on another replica, within [`SESSION_TTL`]. A token
+/// is never used past its own expiry.
 pub struct SessionCache {
-    map: std::sync::RwLock<std::collections::HashMap<String, CachedSession>>,
-    loads: crate::catalog::OneLoad<String>,
+    /// By token; `None` for a token that names no live session.
+    cache: ShortCache<String, Option<CachedSession>>,
 }
 
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache {
+            cache: ShortCache::new(SESSION_TTL, 50_000),
+        }
+    }
+}
+
+#[derive(Clone)]
 struct CachedSession {
-    /// Taken from memory until then ([`crate::catalog::stale_at`]).
-    until: std::time::Instant,
     session_id: String,
+    /// The token's own expiry (Unix seconds).
     expires: i64,
     user: User,
 }
@@ -266,41 +276,14 @@ struct CachedSession {
 pub const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl SessionCache {
-    pub fn get(&self, token: &str) -> Option<(String, User)> {
-        let map = self.map.read().ok()?;
-        let entry = map.get(token)?;
-        (std::time::Instant::now() < entry.until && entry.expires > Utc::now().timestamp())
-            .then(|| (entry.session_id.clone(), entry.user.clone()))
-    }
-
-    pub fn put(&self, token: &str, session_id: &str, expires: i64, user: &User) {
-        if let Ok(mut map) = self.map.write() {
-            if map.len() >= 50_000 {
-                let now = std::time::Instant::now();
-                map.retain(|_, e| now < e.until);
-            }
-            map.insert(
-                token.to_owned(),
-                CachedSession {
-                    until: crate::catalog::stale_at(SESSION_TTL),
-                    session_id: session_id.to_owned(),
-                    expires,
-                    user: user.clone(),
-                },
-            );
-        }
-    }
-
     pub fn forget_session(&self, session_id: &str) {
-        if let Ok(mut map) = self.map.write() {
-            map.retain(|_, e| e.session_id != session_id);
-        }
+        self.cache
+            .retain(|_, s| s.as_ref().is_none_or(|s| s.session_id != session_id));
     }
 
     pub fn forget_user(&self, user_id: i32) {
-        if let Ok(mut map) = self.map.write() {
-            map.retain(|_, e| e.user.id != user_id);
-        }
+        self.cache
+            .retain(|_, s| s.as_ref().is_none_or(|s| s.user.id != user_id));
     }
 }
 

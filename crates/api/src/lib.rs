@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -1,0 +1,317 @@
+//! Short-lived in-memory copies of hot database reads: the signed-in session, a course's
+//! head, a learner's state in their courses.
+//!
+//! An entry is served until it goes stale (at a time spread between half and all of the
+//! cache's lifetime, so entries filled together do not expire together), never after.
+//! Changes made through this process forget entries at once; another replica's changes
+//! show within the lifetime. Three things keep the database off the request path:
+//! - a key in steady use is reloaded in the background shortly before it goes stale
+//!   (the request that notices is served from the still-fresh entry);
+//! - a key that is missing or stale is loaded by one request while the others asking for
+//!   it wait for that load ([`OneLoad`]), instead of all querying at once;
+//! - a load that began before a forget does not put back what was forgotten (the cache's
+//!   epoch moved on).
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::error::AppResult;
+
+/// How long before an entry goes stale a request starts reloading it in the background.
+const REFRESH_AHEAD: Duration = Duration::from_millis(1500);
+
+/// When an entry kept now for `ttl` goes stale: between half of `ttl` and all of it,
+/// different from one entry to the next.
+fn stale_at(ttl: Duration) -> Instant {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    // Consecutive counts times a large odd number spread over 0..1000.
+    let spread = NEXT
+        .fetch_add(1, Ordering::Relaxed)
+        .wrapping_mul(2_654_435_761)
+        % 1000;
+    Instant::now() + ttl / 2 + ttl / 2 * spread / 1000
+}
+
+/// A map from `K` to `V` whose entries live at most `ttl` (see the module documentation).
+pub struct ShortCache<K, V> {
+    inner: Arc<Inner<K, V>>,
+}
+
+struct Inner<K, V> {
+    map: RwLock<HashMap<K, (Instant, V)>>,
+    ttl: Duration,
+    /// Past this many entries, stale ones are dropped (and all, if none was stale).
+    max: usize,
+    loads: OneLoad<K>,
+    refreshing: Mutex<HashSet<K>>,
+    /// Moves on at every forget; a load only stores its result if it has not.
+    epoch: AtomicU64,
+}
+
+impl<K, V> ShortCache<K, V>
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    pub fn new(ttl: Duration, max: usize) -> Self {
+        ShortCache {
+            inner: Arc::new(Inner {
+                map: RwLock::new(HashMap::new()),
+                ttl,
+                max,
+                loads: OneLoad::default(),
+                refreshing: Mutex::new(HashSet::new()),
+                epoch: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// The value of `key`: from memory while fresh, else from `load` (called once however
+    /// many ask at the same moment). `load` may also be called in the background to
+    /// refresh a key in use, so it owns what it needs.
+    pub async fn get<F, Fut>(&self, key: &K, load: F) -> AppResult<V>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = AppResult<V>> + Send + 'static,
+    {
+        if let Some((until, value)) = self.inner.fresh(key) {
+            if Instant::now() + REFRESH_AHEAD >= until && self.inner.start_refresh(key) {
+                let inner = self.inner.clone();
+                let key = key.clone();
+                let epoch = inner.epoch.load(Ordering::SeqCst);
+                let loading = load();
+                tokio::spawn(async move {
+                    match loading.await {
+                        Ok(value) => inner.put(&key, value, epoch),
+                        // The entry goes stale as usual; the next request loads it.
+                        Err(e) => tracing::warn!(error = %e, "cache refresh failed"),
+                    }
+                    inner
+                        .refreshing
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .remove(&key);
+                });
+            }
+            return Ok(value);
+        }
+        let epoch = self.inner.epoch.load(Ordering::SeqCst);
+        let inner = &self.inner;
+        inner
+            .loads
+            .run(
+                key,
+                || inner.fresh(key).map(|(_, v)| v),
+                || async {
+                    let value = load().await?;
+                    inner.put(key, value.clone(), epoch);
+                    Ok(value)
+                },
+            )
+            .await
+    }
+
+    /// Drops the entries for which `keep` says no, at once.
+    pub fn retain(&self, keep: impl Fn(&K, &V) -> bool) {
+        self.inner.epoch.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut map) = self.inner.map.write() {
+            map.retain(|k, (_, v)| keep(k, v));
+        }
+    }
+
+    pub fn forget(&self, key: &K) {
+        self.inner.epoch.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut map) = self.inner.map.write() {
+            map.remove(key);
+        }
+    }
+
+    pub fn clear(&self) {
+        self.retain(|_, _| false);
+    }
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> Inner<K, V> {
+    fn fresh(&self, key: &K) -> Option<(Instant, V)> {
+        let map = self.map.read().ok()?;
+        let (until, value) = map.get(key)?;
+        (Instant::now() < *until).then(|| (*until, value.clone()))
+    }
+
+    fn start_refresh(&self, key: &K) -> bool {
+        self.refreshing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.clone())
+    }
+
+    fn put(&self, key: &K, value: V, epoch: u64) {
+        let Ok(mut map) = self.map.write() else {
+            return;
+        };
+        // Checked under the write lock, which every forget also takes after moving the
+        // epoch on: a forget either came before this check or removes this entry after.
+        if self.epoch.load(Ordering::SeqCst) != epoch {
+            return;
+        }
+        if map.len() >= self.max {
+            let now = Instant::now();
+            map.retain(|_, (until, _)| now < *until);
+            if map.len() >= self.max {
+                map.clear();
+            }
+        }
+        map.insert(key.clone(), (stale_at(self.ttl), value));
+    }
+}
+
+/// One load per key at a time. When a hot entry goes stale, every request in flight misses
+/// it at once; without this each would ask the database (64 connections, 64 identical
+/// queries queued on the pool: p99 in the hundreds of ms on PostgreSQL). With it the
+/// first loads and the others wait, then find its result by `recheck`.
+pub struct OneLoad<K> {
+    locks: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl<K> Default for OneLoad<K> {
+    fn default() -> Self {
+        OneLoad {
+            locks: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone> OneLoad<K> {
+    /// `recheck()` (the cache, filled by whoever loaded first) or else `load()`.
+    pub async fn run<T, Fut>(
+        &self,
+        key: &K,
+        recheck: impl Fn() -> Option<T>,
+        load: impl FnOnce() -> Fut,
+    ) -> AppResult<T>
+    where
+        Fut: Future<Output = AppResult<T>>,
+    {
+        let lock = self
+            .locks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let result = {
+            let _turn = lock.lock().await;
+            match recheck() {
+                Some(found) => Ok(found),
+                None => load().await,
+            }
+        };
+        let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
+        // Held by the map and by us only: nobody waits, so the key's lock goes. Others
+        // take a clone only under this mutex, so the count cannot grow meanwhile.
+        if Arc::strong_count(&lock) == 2 {
+            locks.remove(key);
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AppError;
+    use std::sync::atomic::AtomicU32;
+
+    #[tokio::test]
+    async fn misses_of_one_key_at_once_load_once() {
+        let loads = OneLoad::<i32>::default();
+        let cache = Mutex::new(None::<u32>);
+        let queries = AtomicU32::new(0);
+        let read = || *cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let one = || {
+            loads.run(&1, read, || async {
+                queries.fetch_add(1, Ordering::SeqCst);
+                // Long enough for every other caller to arrive while this one loads.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                *cache.lock().unwrap_or_else(PoisonError::into_inner) = Some(7);
+                Ok(7)
+            })
+        };
+        let results = futures_util::future::join_all((0..20).map(|_| one())).await;
+        assert!(results.iter().all(|r| matches!(r, Ok(7))));
+        assert_eq!(queries.load(Ordering::SeqCst), 1);
+        // Nobody waits any more: the key's lock is gone.
+        assert!(
+            loads
+                .locks
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_load_is_tried_again_by_the_next_caller() {
+        let cache = ShortCache::<&str, u32>::new(Duration::from_secs(5), 10);
+        let failed = cache
+            .get(&"k", || async { Err(AppError::internal("database away")) })
+            .await;
+        assert!(failed.is_err());
+        assert!(matches!(cache.get(&"k", || async { Ok(3) }).await, Ok(3)));
+        // Now cached: the loader is not asked.
+        assert!(matches!(cache.get(&"k", || async { Ok(4) }).await, Ok(3)));
+    }
+
+    #[tokio::test]
+    async fn forgetting_wins_over_a_load_that_started_before() {
+        let cache = ShortCache::<u8, u32>::new(Duration::from_secs(5), 10);
+        let (go, wait) = tokio::sync::oneshot::channel::<()>();
+        let slow = cache.get(&1, || async move {
+            let _ = wait.await;
+            Ok(1)
+        });
+        let forget = async {
+            tokio::task::yield_now().await;
+            cache.forget(&1);
+            let _ = go.send(());
+        };
+        let (loaded, ()) = tokio::join!(slow, forget);
+        assert!(matches!(loaded, Ok(1)));
+        // What the slow load read may predate the forget: it was not kept.
+        assert!(matches!(cache.get(&1, || async { Ok(2) }).await, Ok(2)));
+    }
+
+    #[tokio::test]
+    async fn a_key_in_use_is_refreshed_before_it_goes_stale() {
+        // Lifetime 1 s: every entry is within REFRESH_AHEAD of going stale from the start.
+        let cache = ShortCache::<u8, u32>::new(Duration::from_secs(1), 10);
+        assert!(matches!(cache.get(&1, || async { Ok(1) }).await, Ok(1)));
+        // Served from memory, and a background reload starts.
+        assert!(matches!(cache.get(&1, || async { Ok(2) }).await, Ok(1)));
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            if matches!(cache.get(&1, || async { Ok(3) }).await, Ok(2)) {
+                return;
+            }
+        }
+        panic!("the background reload never landed");
+    }
+
+    #[test]
+    fn stale_times_spread_over_the_second_half_of_the_lifetime() {
+        let ttl = Duration::from_secs(10);
+        let now = Instant::now();
+        let times: Vec<Duration> = (0..200).map(|_| stale_at(ttl) - now).collect();
+        assert!(
+            times
+                .iter()
+                .all(|t| *t >= ttl / 2 && *t <= ttl + Duration::from_secs(1))
+        );
+        let (min, max) = (times.iter().min(), times.iter().max());
+        assert!(matches!((min, max), (Some(a), Some(b)) if *b - *a > Duration::from_secs(3)));
+    }
+}
