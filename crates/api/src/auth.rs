@@ -218,25 +218,26 @@ impl CurrentUser {
 }
 
 async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<CurrentUser>> {
-    let (decoding, db, owned) = (
-        state.keys.decoding.clone(),
-        state.db.clone(),
-        token.to_owned(),
-    );
+    let key = token.to_owned();
     let found = state
         .sessions
         .cache
-        .get(&owned.clone(), move || async move {
-            // Only a token we signed names a session worth looking up.
-            let Some((session_id, expires)) = session_of(&decoding, &owned) else {
-                return Ok(None);
-            };
-            let user = people::session_user(&db, &session_id).await?;
-            Ok(user.map(|user| CachedSession {
-                session_id,
-                expires,
-                user,
-            }))
+        .get(&key, || {
+            // Cloned only when a load is due: a cache hit allocates nothing more.
+            let (decoding, db, token) =
+                (state.keys.decoding.clone(), state.db.clone(), key.clone());
+            async move {
+                // Only a token we signed names a session worth looking up.
+                let Some((session_id, expires)) = session_of(&decoding, &token) else {
+                    return Ok(None);
+                };
+                let user = people::session_user(&db, &session_id).await?;
+                Ok(user.map(|user| CachedSession {
+                    session_id,
+                    expires,
+                    user,
+                }))
+            }
         })
         .await?;
     Ok(found

@@ -1,8 +1,8 @@
 //! Short-lived in-memory copies of hot database reads: the signed-in session, a course's
 //! head, a learner's state in their courses.
 //!
-//! An entry is served until it goes stale (at a time spread between half and all of the
-//! cache's lifetime, so entries filled together do not expire together), never after.
+//! An entry is served until it goes stale (at a time spread between four fifths and all of
+//! the cache's lifetime, so entries filled together do not expire together), never after.
 //! Changes made through this process forget entries at once; another replica's changes
 //! show within the lifetime. Three things keep the database off the request path:
 //! - a key in steady use is reloaded in the background shortly before it goes stale
@@ -22,10 +22,10 @@ use std::time::{Duration, Instant};
 use crate::error::AppResult;
 
 /// How long before an entry goes stale a request starts reloading it in the background.
-const REFRESH_AHEAD: Duration = Duration::from_millis(1500);
+const REFRESH_AHEAD: Duration = Duration::from_secs(1);
 
-/// When an entry kept now for `ttl` goes stale: between half of `ttl` and all of it,
-/// different from one entry to the next.
+/// When an entry kept now for `ttl` goes stale: between four fifths of `ttl` and all of
+/// it, different from one entry to the next.
 fn stale_at(ttl: Duration) -> Instant {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     // Consecutive counts times a large odd number spread over 0..1000.
@@ -33,7 +33,7 @@ fn stale_at(ttl: Duration) -> Instant {
         .fetch_add(1, Ordering::Relaxed)
         .wrapping_mul(2_654_435_761)
         % 1000;
-    Instant::now() + ttl / 2 + ttl / 2 * spread / 1000
+    Instant::now() + ttl * 4 / 5 + ttl / 5 * spread / 1000
 }
 
 /// A map from `K` to `V` whose entries live at most `ttl` (see the module documentation).
@@ -302,16 +302,16 @@ mod tests {
     }
 
     #[test]
-    fn stale_times_spread_over_the_second_half_of_the_lifetime() {
+    fn stale_times_spread_over_the_last_fifth_of_the_lifetime() {
         let ttl = Duration::from_secs(10);
         let now = Instant::now();
         let times: Vec<Duration> = (0..200).map(|_| stale_at(ttl) - now).collect();
         assert!(
             times
                 .iter()
-                .all(|t| *t >= ttl / 2 && *t <= ttl + Duration::from_secs(1))
+                .all(|t| *t >= ttl * 4 / 5 && *t <= ttl + Duration::from_secs(1))
         );
         let (min, max) = (times.iter().min(), times.iter().max());
-        assert!(matches!((min, max), (Some(a), Some(b)) if *b - *a > Duration::from_secs(3)));
+        assert!(matches!((min, max), (Some(a), Some(b)) if *b - *a > Duration::from_secs(1)));
     }
 }

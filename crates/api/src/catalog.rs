@@ -91,10 +91,11 @@ impl CourseCache {
     /// The course with this slug and its current version, from memory when fresh: every
     /// lesson, quiz and outline request needs it.
     pub async fn head(&self, db: &Db, slug: &str) -> AppResult<Option<CourseHead>> {
-        let (db, owned) = (db.clone(), slug.to_owned());
+        let key = slug.to_owned();
         self.heads
-            .get(&owned.clone(), move || async move {
-                Ok(courses::by_slug(&db, &owned).await?)
+            .get(&key, || {
+                let (db, slug) = (db.clone(), key.clone());
+                async move { Ok(courses::by_slug(&db, &slug).await?) }
             })
             .await
     }
@@ -174,17 +175,19 @@ type LearnerState = HashMap<i32, Arc<std::collections::HashSet<String>>>;
 
 impl ProgressCache {
     pub async fn get(&self, db: &Db, user_id: i32, course_id: i32) -> AppResult<Done> {
-        let db = db.clone();
         let state = self
             .map
-            .get(&user_id, move || async move {
-                let state = lentera_store::learning::learner_state(&db, user_id).await?;
-                Ok(Arc::new(
-                    state
-                        .into_iter()
-                        .map(|(course, done)| (course, Arc::new(done.into_iter().collect())))
-                        .collect(),
-                ))
+            .get(&user_id, || {
+                let db = db.clone();
+                async move {
+                    let state = lentera_store::learning::learner_state(&db, user_id).await?;
+                    Ok(Arc::new(
+                        state
+                            .into_iter()
+                            .map(|(course, done)| (course, Arc::new(done.into_iter().collect())))
+                            .collect(),
+                    ))
+                }
             })
             .await?;
         Ok(state.get(&course_id).cloned())
