@@ -229,14 +229,15 @@ impl Page {
         Ok(self.respond(state, StatusCode::OK, html))
     }
 
-    /// The roles the navigation shows links for, as bits of [`NAV_ROLES`].
+    /// The roles the navigation shows links for, as bits of [`NAV_ROLES`], and the top bit
+    /// for a signed-in visitor (whose header differs from a visitor's even without roles).
     fn nav_roles(&self) -> u8 {
         self.user.as_ref().map_or(0, |u| {
             NAV_ROLES
                 .iter()
                 .enumerate()
                 .filter(|(_, role)| u.has_role(role))
-                .fold(0, |mask, (bit, _)| mask | (1 << bit))
+                .fold(0x80, |mask, (bit, _)| mask | (1 << bit))
         })
     }
 
