@@ -411,17 +411,8 @@ fn lesson_pairs<'a>(
     out
 }
 
-async fn write_benchmarks(
-    bench: &mut Bench<'_>,
-    db: &sea_orm::DatabaseConnection,
-    learners: &[Learner],
-    courses: &[Course],
-    tokens: &HashMap<i32, String>,
-    conns: &[u32],
-) -> anyhow::Result<()> {
-    let runs = conns.len();
-    // Quiz start: every (learner, quiz) pair once per run's share; a second start of a
-    // pair resumes the open attempt (200) instead of creating one (201).
+/// Starting every quiz, as every learner.
+fn start_targets(learners: &[Learner], courses: &[Course]) -> Vec<Target> {
     let mut starts = Vec::new();
     for c in courses {
         for q in &c.quizzes {
@@ -436,6 +427,35 @@ async fn write_benchmarks(
             }
         }
     }
+    starts
+}
+
+/// Completing every lesson, as every learner.
+fn complete_targets(learners: &[Learner], courses: &[Course]) -> Vec<Target> {
+    lesson_pairs(learners, courses)
+        .iter()
+        .map(|(l, c, lesson)| {
+            Target::post(
+                format!("/api/v1/courses/{c}/lessons/{lesson}/complete"),
+                None,
+            )
+            .bearer(&l.token)
+        })
+        .collect()
+}
+
+async fn write_benchmarks(
+    bench: &mut Bench<'_>,
+    db: &sea_orm::DatabaseConnection,
+    learners: &[Learner],
+    courses: &[Course],
+    tokens: &HashMap<i32, String>,
+    conns: &[u32],
+) -> anyhow::Result<()> {
+    let runs = conns.len();
+    // Quiz start: every (learner, quiz) pair once per run's share; a second start of a
+    // pair resumes the open attempt (200) instead of creating one (201).
+    let starts = start_targets(learners, courses);
     // The last share is kept for the SIGKILL run.
     let shares = split(&starts, runs + 1);
     for (i, &c) in conns.iter().enumerate() {
@@ -581,17 +601,7 @@ async fn write_benchmarks(
         ));
     }
 
-    let pairs = lesson_pairs(learners, courses);
-    let completes: Vec<Target> = pairs
-        .iter()
-        .map(|(l, c, lesson)| {
-            Target::post(
-                format!("/api/v1/courses/{c}/lessons/{lesson}/complete"),
-                None,
-            )
-            .bearer(&l.token)
-        })
-        .collect();
+    let completes = complete_targets(learners, courses);
     let complete_shares = split(&completes, runs + 1);
     for (i, &c) in conns.iter().enumerate() {
         let before = db::counts(db).await?;
@@ -683,31 +693,9 @@ async fn sigkill(
 ) -> anyhow::Result<()> {
     let db = db::connect(&env.database_url).await?;
     // Fresh shares: the last start share, the last lesson share, the open attempts left.
-    let mut starts = Vec::new();
-    for c in courses {
-        for q in &c.quizzes {
-            for l in learners {
-                starts.push(
-                    Target::post(
-                        format!("/api/v1/courses/{}/quizzes/{q}/attempts", c.slug),
-                        None,
-                    )
-                    .bearer(&l.token),
-                );
-            }
-        }
-    }
+    let starts = start_targets(learners, courses);
     let starts = split(&starts, runs + 1).pop().unwrap_or_default();
-    let completes: Vec<Target> = lesson_pairs(learners, courses)
-        .iter()
-        .map(|(l, c, lesson)| {
-            Target::post(
-                format!("/api/v1/courses/{c}/lessons/{lesson}/complete"),
-                None,
-            )
-            .bearer(&l.token)
-        })
-        .collect();
+    let completes = complete_targets(learners, courses);
     let completes = split(&completes, runs + 1).pop().unwrap_or_default();
     let open = db::pairs(
         &db,

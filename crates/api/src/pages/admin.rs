@@ -19,10 +19,7 @@ use lentera_store::{audit, org as store_org, people};
 type Form = web::Form<Vec<(String, String)>>;
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
+    super::form_field(fields, name).unwrap_or("")
 }
 
 fn opt(fields: &[(String, String)], name: &str) -> Option<String> {
@@ -165,10 +162,41 @@ async fn refused(
     fields: &[(String, String)],
     e: &AppError,
 ) -> PageResult {
-    let typed = typed_of(fields);
-    let extra =
-        json!({"form": form, "errors": {error_field(e): message(page, state, e)}, "typed": typed});
+    let extra = refusal(state, page, form, fields, e);
     render_admin(state, req, page, me, &HashMap::new(), extra, e.status).await
+}
+
+/// [`refused`], on a person's page.
+#[allow(clippy::too_many_arguments)]
+async fn refused_on_person(
+    state: &AppState,
+    req: &HttpRequest,
+    page: &Page,
+    me: &CurrentUser,
+    username: &str,
+    form: &str,
+    fields: &[(String, String)],
+    e: &AppError,
+) -> PageResult {
+    let extra = refusal(state, page, form, fields, e);
+    render_user(state, req, page, me, username, extra, e.status).await
+}
+
+/// Whether a refused form is shown again with the message next to its field: bad input,
+/// not a refusal of the person asking (403, shown as the error page).
+fn shown_on_form(e: &AppError) -> bool {
+    e.status.is_client_error() && e.status != StatusCode::FORBIDDEN
+}
+
+/// The context that re-shows `form` with what was typed and the message at its field.
+fn refusal(
+    state: &AppState,
+    page: &Page,
+    form: &str,
+    fields: &[(String, String)],
+    e: &AppError,
+) -> serde_json::Value {
+    json!({"form": form, "errors": {error_field(e): message(page, state, e)}, "typed": typed_of(fields)})
 }
 
 pub async fn create_unit(
@@ -187,9 +215,7 @@ pub async fn create_unit(
     };
     match ops::create_unit_as(&state, &me, &body).await {
         Ok(u) => Ok(redirect(&format!("/admin?ok=unit:{}", u.code))),
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
-            refused(&state, &req, &page, &me, "unit", &fields, &e).await
-        }
+        Err(e) if shown_on_form(&e) => refused(&state, &req, &page, &me, "unit", &fields, &e).await,
         Err(e) => Err(page_err(&req)(e)),
     }
 }
@@ -233,7 +259,7 @@ pub async fn create_user(
             StatusCode::CREATED,
         )
         .await,
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+        Err(e) if shown_on_form(&e) => {
             refused(&state, &req, &page, &me, "user", &fields, &e).await
         }
         Err(e) => Err(page_err(&req)(e)),
@@ -249,11 +275,7 @@ pub async fn import(
     let (fields, file) = crate::publishing::read_multipart(form)
         .await
         .map_err(page_err(&req))?;
-    let csrf = fields
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map_or("", |(_, v)| v.as_str());
-    check_csrf(&req, csrf).map_err(page_err(&req))?;
+    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
     let (page, me) = signed_in(&req, user)?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let e = AppError::unprocessable("missing_file", "choose a CSV file")
@@ -273,7 +295,7 @@ pub async fn import(
             )
             .await
         }
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+        Err(e) if shown_on_form(&e) => {
             let e = e.with_extra(json!({"field": "file"}));
             refused(&state, &req, &page, &me, "import", &[], &e).await
         }
@@ -293,7 +315,7 @@ pub async fn revoke(
     let code = field(&fields, "certificate").trim().to_owned();
     match ops::revoke_as(&state, &me, &code, field(&fields, "reason")).await {
         Ok(c) => Ok(redirect(&format!("/admin?ok=revoked:{}", c.number))),
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+        Err(e) if shown_on_form(&e) => {
             let e = if e.extra.is_none() {
                 e.with_extra(json!({"field": "certificate"}))
             } else {
@@ -374,14 +396,9 @@ pub async fn update_user(
             "/admin/pengguna/{}?ok=saved",
             path.as_str()
         ))),
-        Err(e)
-            if e.status.is_client_error()
-                && e.status != StatusCode::FORBIDDEN
-                && e.status != StatusCode::NOT_FOUND =>
-        {
-            let extra =
-                json!({"form": "user", "errors": {error_field(&e): message(&page, &state, &e)}});
-            render_user(&state, &req, &page, &me, &path, extra, e.status).await
+        // An unknown person is the error page, not a message on the form.
+        Err(e) if shown_on_form(&e) && e.status != StatusCode::NOT_FOUND => {
+            refused_on_person(&state, &req, &page, &me, &path, "user", &fields, &e).await
         }
         Err(e) => Err(page_err(&req)(e)),
     }
@@ -410,14 +427,8 @@ pub async fn add_jp(
             "/admin/pengguna/{}?ok=jp",
             path.as_str()
         ))),
-        Err(e)
-            if e.status.is_client_error()
-                && e.status != StatusCode::FORBIDDEN
-                && e.status != StatusCode::NOT_FOUND =>
-        {
-            let typed = typed_of(&fields);
-            let extra = json!({"form": "jp", "errors": {error_field(&e): message(&page, &state, &e)}, "typed": typed});
-            render_user(&state, &req, &page, &me, &path, extra, e.status).await
+        Err(e) if shown_on_form(&e) && e.status != StatusCode::NOT_FOUND => {
+            refused_on_person(&state, &req, &page, &me, &path, "jp", &fields, &e).await
         }
         Err(e) => Err(page_err(&req)(e)),
     }

@@ -82,12 +82,7 @@ pub async fn submit(
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = form.into_inner();
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-    };
+    let get = |k: &str| super::form_field(&fields, k).map(|v| v.trim().to_owned());
     check_csrf(&req, &get("csrf").unwrap_or_default()).map_err(page_err(&req))?;
     let (page, me) = signed_in(&req, user)?;
     let id = path.into_inner();

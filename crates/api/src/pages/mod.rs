@@ -326,6 +326,15 @@ fn language(req: &HttpRequest, user: Option<&CurrentUser>) -> Lang {
         .unwrap_or(Lang::Id)
 }
 
+/// A form field's value, for handlers that take the form as name/value pairs (repeated
+/// names, names made from question ids).
+pub fn form_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 /// Checks the form's CSRF token against the cookie, in constant time.
 pub fn check_csrf(req: &HttpRequest, submitted: &str) -> AppResult<()> {
     let cookie = req

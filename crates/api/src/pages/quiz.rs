@@ -373,18 +373,8 @@ pub async fn answer(
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = form.into_inner();
-    let csrf = fields
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    check_csrf(&req, csrf).map_err(page_err(&req))?;
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let field = |name: &str| super::form_field(&fields, name);
+    check_csrf(&req, field("csrf").unwrap_or("")).map_err(page_err(&req))?;
     let action = field("action").unwrap_or("simpan");
     let submit = action == "kirim";
     let on_page: usize = field("halaman").and_then(|v| v.parse().ok()).unwrap_or(1);

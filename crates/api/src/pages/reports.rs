@@ -42,18 +42,18 @@ fn filters(q: &HashMap<String, String>) -> Filters {
     }
 }
 
-/// The caller's scope, the filters of the query and the units they select.
+/// The page, the caller's scope, the filters of the query and the units they select.
 async fn scoped(
     state: &AppState,
     req: &HttpRequest,
     user: PageUser,
     q: &HashMap<String, String>,
-) -> Result<(org::Scope, Filters, Vec<i32>), super::PageError> {
-    let (_, me) = signed_in(req, user)?;
+) -> Result<(super::Page, org::Scope, Filters, Vec<i32>), super::PageError> {
+    let (page, me) = signed_in(req, user)?;
     let scope = org::scope_of(state, &me).await.map_err(page_err(req))?;
     let f = filters(q);
     let units = scope.filter(f.unit.as_deref()).map_err(page_err(req))?;
-    Ok((scope, f, units))
+    Ok((page, scope, f, units))
 }
 
 pub async fn page(
@@ -62,10 +62,7 @@ pub async fn page(
     user: PageUser,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
-    let (page, me) = signed_in(&req, user)?;
-    let scope = org::scope_of(&state, &me).await.map_err(page_err(&req))?;
-    let f = filters(&q);
-    let units = scope.filter(f.unit.as_deref()).map_err(page_err(&req))?;
+    let (page, scope, f, units) = scoped(&state, &req, user, &q).await?;
     let all = reports::jp_lines(&state, &scope, &units, f.year, false)
         .await
         .map_err(page_err(&req))?;
@@ -141,7 +138,7 @@ pub async fn download(
     user: PageUser,
     q: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, super::PageError> {
-    let (scope, f, units) = scoped(&state, &req, user, &q).await?;
+    let (_, scope, f, units) = scoped(&state, &req, user, &q).await?;
     let format = q.get("format").map_or("csv", String::as_str);
     match q.get("jenis").map(String::as_str) {
         Some("kursus") => {
@@ -177,7 +174,7 @@ pub async fn certificates_zip(
     user: PageUser,
     q: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, super::PageError> {
-    let (_, f, units) = scoped(&state, &req, user, &q).await?;
+    let (_, _, f, units) = scoped(&state, &req, user, &q).await?;
     let certs = lentera_store::reports::certificates_in(&state.db, &units, None, Some(f.year))
         .await
         .map_err(|e| page_err(&req)(e.into()))?;

@@ -62,12 +62,7 @@ pub async fn upload(
     let (fields, file) = publishing::read_multipart(form)
         .await
         .map_err(page_err(&req))?;
-    let csrf = fields
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    check_csrf(&req, csrf).map_err(page_err(&req))?;
+    check_csrf(&req, super::form_field(&fields, "csrf").unwrap_or("")).map_err(page_err(&req))?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let msg = page.t(&state.locales, "teach.choose_file").to_owned();
         return dashboard(
