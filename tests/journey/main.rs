@@ -8,3 +8,4 @@ mod org;
 mod pages;
 mod publish;
 mod quiz_rules;
+mod security;

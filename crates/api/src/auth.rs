@@ -15,14 +15,12 @@ use sha2::{Digest, Sha256};
 
 use crate::cache::ShortCache;
 use crate::error::{AppError, AppResult};
+use crate::policy::Role;
 use crate::state::AppState;
 use lentera_store::people::{self, User};
 
 /// The cookie that carries the JWT for pages (HttpOnly, SameSite=Lax).
 pub const SESSION_COOKIE: &str = "lentera_session";
-
-/// The roles of Lentera.
-pub const ROLES: [&str; 4] = ["learner", "instructor", "manager", "admin"];
 
 /// Secrets of this instance.
 pub struct Keys {
@@ -201,19 +199,8 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn has_role(&self, role: &str) -> bool {
-        self.user.roles.iter().any(|r| r == role)
-    }
-    /// Fails with 403 unless the user has one of `roles`.
-    pub fn require_any(&self, roles: &[&str]) -> AppResult<()> {
-        if roles.iter().any(|r| self.has_role(r)) {
-            Ok(())
-        } else {
-            Err(AppError::forbidden(
-                "forbidden",
-                "You do not have the role needed for this",
-            ))
-        }
+    pub fn has(&self, role: Role) -> bool {
+        self.user.roles.iter().any(|r| r == role.as_str())
     }
 }
 

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::auth::{ROLES, hash_password_blocking, random_bytes};
+use crate::auth::{hash_password_blocking, random_bytes};
 use crate::config::Config;
 use crate::importer;
 use crate::nip::Nip;
+use crate::policy::Role;
 use crate::startup::Application;
 use lentera_store::courses::Imported;
 use lentera_store::people::{self, NewUser};
@@ -355,8 +356,8 @@ fn certificate_verify(config: &Config, file: &Path, keys: Option<&Path>) -> i32 
 
 async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<i32> {
     for role in &args.roles {
-        if !ROLES.contains(&role.as_str()) {
-            anyhow::bail!("unknown role '{role}': use {}", ROLES.join(", "));
+        if Role::parse(role).is_none() {
+            anyhow::bail!("unknown role '{role}': use {}", Role::names());
         }
     }
     let nip = match &args.nip {
@@ -400,7 +401,12 @@ async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<i32> {
             email: args.email,
             unit_id,
             password_hash: hash_password_blocking(&password)?,
-            roles: args.roles,
+            roles: args
+                .roles
+                .iter()
+                .filter_map(|r| Role::parse(r))
+                .map(|r| r.as_str().to_owned())
+                .collect(),
             language: "id".into(),
         },
     )

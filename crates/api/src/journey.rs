@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::catalog::CompiledCourse;
 use crate::error::{AppError, AppResult};
+use crate::policy::{self, Action, Granted, Resource, Role};
 use crate::state::AppState;
 use lentera_store::courses::{self, CourseHead};
 use lentera_store::learning::{self, Attempt, Certificate, NewAttempt, NewCompletion, Outcome};
@@ -357,8 +358,8 @@ pub async fn load_attempt(
 ) -> AppResult<(Attempt, Arc<CompiledCourse>, Arc<Quiz>)> {
     let mut attempt = learning::attempt(&state.db, id)
         .await?
-        .filter(|a| a.user_id == user.id)
         .ok_or_else(|| AppError::not_found("attempt_not_found", "No such attempt"))?;
+    policy::own_attempt(user, attempt.user_id)?;
     let compiled = state
         .courses
         .version(&state.db, attempt.course_version_id)
@@ -765,24 +766,13 @@ pub async fn review_json(
     Ok(json!({"shows_correct": show, "review": quiz.review, "questions": out}))
 }
 
-/// Who may grade a course's essays: its owner, co-authors and admins.
-pub async fn may_grade(
-    state: &AppState,
-    user: &crate::auth::CurrentUser,
-    course_id: i32,
-) -> AppResult<bool> {
-    Ok(user.has_role("admin")
-        || (user.has_role("instructor")
-            && courses::is_editor(&state.db, course_id, user.user.id).await?))
-}
-
 /// Attempts waiting for an essay grade in the courses this instructor may grade.
 pub async fn grading_queue(
     state: &AppState,
     user: &crate::auth::CurrentUser,
 ) -> AppResult<Vec<serde_json::Value>> {
-    user.require_any(&["instructor", "admin"])?;
-    let heads = courses::editable_by(&state.db, user.user.id, user.has_role("admin")).await?;
+    policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
+    let heads = courses::editable_by(&state.db, user.user.id, user.has(Role::Admin)).await?;
     let ids: Vec<i32> = heads.iter().map(|h| h.id).collect();
     let pending = learning::pending_review(&state.db, &ids).await?;
     let learners: Vec<i32> = pending.iter().map(|a| a.user_id).collect();
@@ -806,23 +796,27 @@ pub async fn grading_queue(
     Ok(out)
 }
 
-/// A closed attempt an instructor may grade, with its quiz; 404 for anyone else.
+/// A closed attempt the caller may grade (see [`policy::authorize`]), with its quiz.
 pub async fn attempt_for_grading(
     state: &AppState,
     user: &crate::auth::CurrentUser,
     id: i32,
-) -> AppResult<(Attempt, Arc<Quiz>)> {
-    user.require_any(&["instructor", "admin"])?;
+) -> AppResult<(Attempt, Arc<Quiz>, Granted)> {
+    policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
     let attempt = learning::attempt(&state.db, id)
         .await?
         .filter(|a| a.state != learning::OPEN)
         .ok_or_else(|| AppError::not_found("attempt_not_found", "No such submitted attempt"))?;
-    if !may_grade(state, user, attempt.course_id).await? {
-        return Err(AppError::not_found(
-            "attempt_not_found",
-            "No such submitted attempt",
-        ));
-    }
+    let granted = policy::authorize(
+        state,
+        user,
+        Action::Grade,
+        Resource::Attempt {
+            owner: attempt.user_id,
+            course: attempt.course_id,
+        },
+    )
+    .await?;
     let compiled = state
         .courses
         .version(&state.db, attempt.course_version_id)
@@ -831,7 +825,7 @@ pub async fn attempt_for_grading(
         .quiz(&attempt.quiz_slug)
         .cloned()
         .ok_or_else(|| AppError::internal("attempt's quiz missing from its version"))?;
-    Ok((attempt, quiz))
+    Ok((attempt, quiz, granted))
 }
 
 /// What the grader sees: every essay of the attempt with the learner's text (escaped by
@@ -865,6 +859,7 @@ pub async fn grading_view(
 /// when this made them pass.
 pub async fn grade_essays(
     state: &AppState,
+    _: Granted,
     grader: &crate::auth::CurrentUser,
     attempt: &Attempt,
     quiz: &Quiz,

@@ -8,107 +8,12 @@ use serde::Serialize;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::nip::Nip;
+use crate::policy::{self, Action, Resource, Role};
 use crate::state::AppState;
 use lentera_store::org;
 use lentera_store::people::{self, NewUser, Unit};
 
-pub const ROLES: &[&str] = &["learner", "instructor", "manager", "admin"];
-
-/// The units a caller may see: all of them for an admin, the own unit and everything below
-/// it for a manager. Anyone else may see none and is refused.
-#[derive(Debug, Clone)]
-pub struct Scope {
-    pub units: Vec<Unit>,
-    pub visible: Vec<i32>,
-    pub admin: bool,
-}
-
-impl Scope {
-    pub fn unit(&self, id: i32) -> Option<&Unit> {
-        self.units.iter().find(|u| u.id == id)
-    }
-
-    /// Units visible in this scope, in tree order with their depth (for indented lists).
-    pub fn tree(&self) -> Vec<(usize, &Unit)> {
-        let visible: HashSet<i32> = self.visible.iter().copied().collect();
-        let mut out = Vec::new();
-        let roots: Vec<&Unit> = self
-            .units
-            .iter()
-            .filter(|u| visible.contains(&u.id))
-            .filter(|u| !u.parent_id.is_some_and(|p| visible.contains(&p)))
-            .collect();
-        let mut stack: Vec<(usize, &Unit)> = roots.into_iter().rev().map(|u| (0, u)).collect();
-        let mut seen = HashSet::new();
-        while let Some((depth, u)) = stack.pop() {
-            if !seen.insert(u.id) {
-                continue;
-            }
-            out.push((depth, u));
-            let mut children: Vec<&Unit> = self
-                .units
-                .iter()
-                .filter(|c| c.parent_id == Some(u.id) && visible.contains(&c.id))
-                .collect();
-            children.sort_by(|a, b| b.code.cmp(&a.code));
-            stack.extend(children.into_iter().map(|c| (depth + 1, c)));
-        }
-        out
-    }
-
-    /// The units named by an optional `unit` filter (with everything below), within scope.
-    /// A unit outside the scope is "not found", as if it did not exist.
-    pub fn filter(&self, code: Option<&str>) -> AppResult<Vec<i32>> {
-        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
-            return Ok(self.visible.clone());
-        };
-        let unit = self
-            .units
-            .iter()
-            .find(|u| u.code == code && self.visible.contains(&u.id))
-            .ok_or_else(|| AppError::not_found("unit_not_found", format!("No unit '{code}'")))?;
-        Ok(org::subtree(&self.units, unit.id)
-            .into_iter()
-            .filter(|id| self.visible.contains(id))
-            .collect())
-    }
-}
-
-/// The caller's scope, or 403 for learners and instructors.
-pub async fn scope_of(state: &AppState, me: &CurrentUser) -> AppResult<Scope> {
-    let units = org::all_units(&state.db).await?;
-    if me.has_role("admin") {
-        let visible = units.iter().map(|u| u.id).collect();
-        return Ok(Scope {
-            units,
-            visible,
-            admin: true,
-        });
-    }
-    if me.has_role("manager") {
-        let Some(home) = me.user.unit_id else {
-            return Err(AppError::forbidden(
-                "no_unit",
-                "Your account is not attached to a unit; ask an admin",
-            ));
-        };
-        let visible = org::subtree(&units, home);
-        return Ok(Scope {
-            units,
-            visible,
-            admin: false,
-        });
-    }
-    Err(AppError::forbidden(
-        "forbidden",
-        "Only managers and admins see units and reports",
-    ))
-}
-
-/// 403 unless the caller is an admin.
-pub fn require_admin(me: &CurrentUser) -> AppResult<()> {
-    me.require_any(&["admin"])
-}
+pub use crate::policy::Scope;
 
 /// A refused CSV row: where, and why in both languages.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -291,25 +196,27 @@ fn check_rows(data: &[u8], units: &[Unit]) -> Result<(Vec<GoodRow>, Vec<RowProbl
             continue;
         };
         let roles_raw = get(c_roles);
-        let mut roles: Vec<String> = roles_raw
+        let names: Vec<&str> = roles_raw
             .split([';', '|', ' '])
-            .map(|r| r.trim().to_ascii_lowercase())
+            .map(str::trim)
             .filter(|r| !r.is_empty())
             .collect();
-        if roles.is_empty() {
-            roles.push("learner".into());
-        }
-        if let Some(r) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
+        if let Some(r) = names.iter().find(|r| Role::parse(r).is_none()) {
             bad.push(problem(
                 line,
                 &raw_nip,
-                format!("unknown role '{r}' (learner, instructor, manager, admin)"),
-                format!("peran '{r}' tidak dikenal (learner, instructor, manager, admin)"),
+                format!("unknown role '{r}' ({})", Role::names()),
+                format!("peran '{r}' tidak dikenal ({})", Role::names()),
             ));
             continue;
         }
+        let mut roles: Vec<Role> = names.iter().filter_map(|r| Role::parse(r)).collect();
+        if roles.is_empty() {
+            roles.push(Role::Learner);
+        }
         roles.sort();
         roles.dedup();
+        let roles = roles.iter().map(|r| r.as_str().to_owned()).collect();
         good.push(GoodRow {
             line,
             nip,
@@ -360,7 +267,7 @@ pub async fn import_users(
     me: &CurrentUser,
     data: &[u8],
 ) -> AppResult<ImportReport> {
-    require_admin(me)?;
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
     let units = org::all_units(&state.db).await?;
     // Check the file once, then ask the database which NIPs are taken, in one pass.
     let (candidates, bad) = check_rows(data, &units).map_err(|p| {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::importer;
+use crate::policy::{self, Action, Granted, Resource};
 use crate::state::AppState;
 use lentera_store::audit;
 use lentera_store::courses::{self, CourseHead, Imported};
@@ -43,24 +44,26 @@ pub struct Published {
     pub status: &'static str,
 }
 
-pub fn require_instructor(user: &CurrentUser) -> AppResult<()> {
-    user.require_any(&["instructor", "admin"])
-}
-
-/// A course the user may change (owner, co-author or admin); 404 when there is none,
-/// 403 when it belongs to someone else.
-pub async fn editable(state: &AppState, user: &CurrentUser, slug: &str) -> AppResult<CourseHead> {
-    require_instructor(user)?;
+/// The course with this slug, for an action only its authors and admins may do (see
+/// [`policy::authorize`]): 403 for someone who does not teach, 404 when there is no such
+/// course, 403 when it belongs to other instructors.
+pub async fn course_for(
+    state: &AppState,
+    user: &CurrentUser,
+    slug: &str,
+    action: Action,
+) -> AppResult<(CourseHead, Granted)> {
+    policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
     let head = courses::by_slug(&state.db, slug)
         .await?
         .ok_or_else(|| AppError::not_found("course_not_found", format!("No course '{slug}'")))?;
-    if !user.has_role("admin") && !courses::is_editor(&state.db, head.id, user.user.id).await? {
-        return Err(AppError::forbidden(
-            "not_course_editor",
-            "Only the course's owner and co-authors may change it",
-        ));
-    }
-    Ok(head)
+    let granted = policy::authorize(state, user, action, Resource::Course(head.id)).await?;
+    Ok((head, granted))
+}
+
+/// [`course_for`] changing the course.
+pub async fn editable(state: &AppState, user: &CurrentUser, slug: &str) -> AppResult<CourseHead> {
+    Ok(course_for(state, user, slug, Action::EditCourse).await?.0)
 }
 
 /// Checks and publishes one course folder.
@@ -69,21 +72,15 @@ pub async fn publish_folder(
     user: &CurrentUser,
     dir: &Path,
 ) -> Result<Published, Rejected> {
-    require_instructor(user)?;
+    policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
     let checked = importer::check_course(dir, dir).map_err(Rejected::Problems)?;
     let slug = checked.stored.course.slug.clone();
+    // A new version of an existing course is a change to that course.
     if let Some((course_id, _)) = courses::find_course(&state.db, &slug)
         .await
         .map_err(AppError::from)?
-        && !user.has_role("admin")
-        && !courses::is_editor(&state.db, course_id, user.user.id)
-            .await
-            .map_err(AppError::from)?
     {
-        return Err(Rejected::App(AppError::forbidden(
-            "not_course_editor",
-            format!("The course '{slug}' belongs to another instructor"),
-        )));
+        policy::authorize(state, user, Action::EditCourse, Resource::Course(course_id)).await?;
     }
     let (slug, imported) = importer::publish(&state.db, checked, Some(user.user.id))
         .await
@@ -115,7 +112,7 @@ pub async fn publish_zip(
     user: &CurrentUser,
     bytes: Vec<u8>,
 ) -> Result<Published, Rejected> {
-    require_instructor(user)?;
+    policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
     let temp = tempfile::tempdir().map_err(AppError::internal)?;
     let root = temp.path().to_path_buf();
     // Unpacking is blocking file work: keep it off the async workers.

@@ -15,7 +15,7 @@ use crate::auth::Keys;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::{api, pages, web_ops};
+use crate::{pages, routing};
 
 pub struct Application {
     port: u16,
@@ -62,9 +62,7 @@ impl Application {
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(observe))
                 .wrap(TracingLogger::<RequestSpan>::new())
-                .configure(web_ops::routes)
-                .configure(api::routes)
-                .configure(pages::routes)
+                .configure(|cfg| routing::configure(&mut routing::Routes::new(cfg)))
                 .default_service(web::to(not_found))
         })
         .listen(listener)?;

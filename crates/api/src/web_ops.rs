@@ -4,13 +4,15 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
+use crate::routing::Routes;
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/metrics", web::get().to(metrics))
-        // A static prefix is compared as text; only `/static/...` requests reach the pattern.
-        .service(web::scope("/static").route("/{file}", web::get().to(static_file)));
+pub fn routes(r: &mut Routes) {
+    r.get("/healthz", healthz).get("/metrics", metrics);
+    // A static prefix is compared as text; only `/static/...` requests reach the pattern.
+    r.scope("/static", |s| {
+        s.get("/{file}", static_file);
+    });
 }
 
 /// Liveness and database reachability.

@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
 use crate::nip::Nip;
-use crate::org::{self, ROLES, Scope};
+use crate::org::{self, Scope};
+use crate::policy::{self, Action, Resource, Role};
 use crate::state::AppState;
 use lentera_store::people::{self, Unit, User};
 use lentera_store::{audit, org as store_org, reports};
@@ -30,7 +31,7 @@ pub fn user_json(scope: &Scope, u: &User) -> Value {
 }
 
 pub async fn units(state: web::Data<AppState>, user: ApiUser) -> AppResult<HttpResponse> {
-    let scope = org::scope_of(&state, &user.0).await?;
+    let scope = policy::scope(&state, &user.0).await?;
     let list: Vec<Value> = scope
         .tree()
         .into_iter()
@@ -90,7 +91,7 @@ pub async fn create_unit_as(
     me: &crate::auth::CurrentUser,
     body: &UnitBody,
 ) -> AppResult<Unit> {
-    org::require_admin(me)?;
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
     let code = body.code.as_deref().unwrap_or("").trim();
     check_unit_fields(Some(code), &body.name)?;
     let parent = parent_id(state, body.parent.as_deref()).await?;
@@ -128,7 +129,7 @@ pub async fn update_unit(
     path: web::Path<String>,
     body: web::Json<UnitBody>,
 ) -> AppResult<HttpResponse> {
-    org::require_admin(&user.0)?;
+    policy::authorize(&state, &user.0, Action::Administer, Resource::Instance).await?;
     check_unit_fields(None, &body.name)?;
     let code = path.into_inner();
     let unit = people::unit_by_code(&state.db, &code)
@@ -170,7 +171,7 @@ pub async fn users(
     user: ApiUser,
     query: web::Query<UserQuery>,
 ) -> AppResult<HttpResponse> {
-    let scope = org::scope_of(&state, &user.0).await?;
+    let scope = policy::scope(&state, &user.0).await?;
     let units = scope.filter(query.unit.as_deref())?;
     // Far past the last page is an empty page, never an overflowing offset.
     let page = query.page.unwrap_or(1).clamp(1, MAX_PAGE);
@@ -242,25 +243,25 @@ async fn checked_user_fields(
         ),
         None => None,
     };
-    let mut roles: Vec<String> = body
-        .roles
-        .iter()
-        .map(|r| r.trim().to_ascii_lowercase())
-        .collect();
-    if let Some(r) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
-        return Err(field_error(
-            "roles",
-            format!("unknown role '{r}': use {}", ROLES.join(", ")),
-        ));
+    let mut roles = Vec::with_capacity(body.roles.len());
+    for name in &body.roles {
+        let role = Role::parse(name).ok_or_else(|| {
+            field_error(
+                "roles",
+                format!("unknown role '{}': use {}", name.trim(), Role::names()),
+            )
+        })?;
+        roles.push(role);
     }
     roles.sort();
     roles.dedup();
     if roles.is_empty() {
         return Err(field_error("roles", "give at least one role"));
     }
-    if roles.iter().any(|r| r == "manager") && unit.is_none() {
+    if roles.contains(&Role::Manager) && unit.is_none() {
         return Err(field_error("unit", "a manager must be attached to a unit"));
     }
+    let roles = roles.iter().map(|r| r.as_str().to_owned()).collect();
     Ok((nip, unit, roles, email))
 }
 
@@ -271,7 +272,7 @@ pub async fn create_user_as(
     me: &crate::auth::CurrentUser,
     body: &UserBody,
 ) -> AppResult<(User, String)> {
-    org::require_admin(me)?;
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
     let (nip, unit, roles, email) = checked_user_fields(state, body).await?;
     let username = body
         .username
@@ -337,7 +338,7 @@ pub async fn create_user(
     body: web::Json<UserBody>,
 ) -> AppResult<HttpResponse> {
     let (created, password) = create_user_as(&state, &user.0, &body).await?;
-    let scope = org::scope_of(&state, &user.0).await?;
+    let scope = policy::scope(&state, &user.0).await?;
     let mut out = user_json(&scope, &created);
     out["initial_password"] = json!(password);
     Ok(HttpResponse::Created().json(out))
@@ -349,7 +350,7 @@ pub async fn update_user_as(
     username: &str,
     body: &UserBody,
 ) -> AppResult<()> {
-    org::require_admin(me)?;
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
     let target = people::credentials(&state.db, username)
         .await?
         .ok_or_else(|| AppError::not_found("user_not_found", format!("No user '{username}'")))?
@@ -401,7 +402,7 @@ pub async fn import_users(
     user: ApiUser,
     form: actix_multipart::Multipart,
 ) -> AppResult<HttpResponse> {
-    org::require_admin(&user.0)?;
+    policy::authorize(&state, &user.0, Action::Administer, Resource::Instance).await?;
     let (_, file) = crate::publishing::read_multipart(form).await?;
     let bytes = file.ok_or_else(|| {
         AppError::bad_request(
@@ -437,7 +438,7 @@ pub async fn add_jp_as(
     username: &str,
     body: &JpBody,
 ) -> AppResult<reports::JpEntry> {
-    org::require_admin(me)?;
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
     let target = people::credentials(&state.db, username)
         .await?
         .ok_or_else(|| AppError::not_found("user_not_found", format!("No user '{username}'")))?
@@ -519,7 +520,7 @@ pub async fn revoke_as(
     code_or_number: &str,
     reason: &str,
 ) -> AppResult<lentera_store::learning::Certificate> {
-    org::require_admin(me)?;
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
     let reason = reason.trim();
     if reason.chars().count() < 5 || reason.chars().count() > 500 {
         return Err(

@@ -7,13 +7,17 @@ use serde_json::json;
 
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
+use crate::extract::{NoBody, OptionalJson};
 use crate::journey;
+use crate::policy::Action;
+use crate::publishing;
 use crate::state::AppState;
 
 pub async fn start(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
+    _: NoBody,
 ) -> AppResult<HttpResponse> {
     let (slug, quiz_slug) = path.into_inner();
     let (head, compiled) = journey::course(&state, &slug).await?;
@@ -76,23 +80,23 @@ pub async fn submit(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<i32>,
-    body: Option<web::Json<Responses>>,
+    body: OptionalJson<Responses>,
 ) -> AppResult<HttpResponse> {
     let (attempt, _, quiz) = journey::load_attempt(&state, &user.0.user, path.into_inner()).await?;
-    let entries = body.map(|b| b.into_inner().responses).unwrap_or_default();
+    let entries = body.0.map(|b| b.responses).unwrap_or_default();
     let result = journey::submit(&state, &user.0.user, &attempt, &quiz, &entries).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
-/// The full-mark responses, for instructors and admins only.
+/// The full-mark responses, for the course's owner, co-authors and admins only.
 pub async fn key(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
-    user.0.require_any(&["instructor", "admin"])?;
     let (slug, quiz_slug) = path.into_inner();
-    let (_, compiled) = journey::course(&state, &slug).await?;
+    let (head, _) = publishing::course_for(&state, &user.0, &slug, Action::ReadAnswerKey).await?;
+    let compiled = state.courses.get(&state.db, &head).await?;
     let quiz = compiled.quiz(&quiz_slug).ok_or_else(|| {
         AppError::not_found(
             "quiz_not_found",
@@ -140,7 +144,8 @@ pub async fn grading_show(
     user: ApiUser,
     path: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
-    let (attempt, quiz) = journey::attempt_for_grading(&state, &user.0, path.into_inner()).await?;
+    let (attempt, quiz, _) =
+        journey::attempt_for_grading(&state, &user.0, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(journey::grading_view(&state, &attempt, &quiz).await?))
 }
 
@@ -165,7 +170,8 @@ pub async fn grading_submit(
     path: web::Path<i32>,
     body: web::Json<Grades>,
 ) -> AppResult<HttpResponse> {
-    let (attempt, quiz) = journey::attempt_for_grading(&state, &user.0, path.into_inner()).await?;
+    let (attempt, quiz, granted) =
+        journey::attempt_for_grading(&state, &user.0, path.into_inner()).await?;
     let grades: Vec<(String, f64, Option<String>)> = body
         .into_inner()
         .grades
@@ -178,7 +184,7 @@ pub async fn grading_submit(
             )
         })
         .collect();
-    let result = journey::grade_essays(&state, &user.0, &attempt, &quiz, &grades).await?;
+    let result = journey::grade_essays(&state, granted, &user.0, &attempt, &quiz, &grades).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -196,7 +202,7 @@ pub async fn statistics(
     q: web::Query<FormatQuery>,
 ) -> AppResult<HttpResponse> {
     let (slug, quiz_slug) = path.into_inner();
-    let head = crate::publishing::editable(&state, &user.0, &slug).await?;
+    let (head, _) = publishing::course_for(&state, &user.0, &slug, Action::ViewStatistics).await?;
     let compiled = state.courses.get(&state.db, &head).await?;
     let quiz = compiled.quiz(&quiz_slug).ok_or_else(|| {
         AppError::not_found(

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::auth::{self, ApiUser};
 use crate::error::{AppError, AppResult};
+use crate::extract::NoBody;
 use crate::login;
 use crate::state::AppState;
 use lentera_store::{audit, people};
@@ -30,7 +31,11 @@ pub async fn login(
     })))
 }
 
-pub async fn logout(state: web::Data<AppState>, user: ApiUser) -> AppResult<HttpResponse> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    _: NoBody,
+) -> AppResult<HttpResponse> {
     people::revoke_session(&state.db, &user.0.session_id).await?;
     state.sessions.forget_session(&user.0.session_id);
     Ok(HttpResponse::NoContent().finish())

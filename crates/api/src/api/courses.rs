@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
+use crate::extract::NoBody;
 use crate::journey;
 use crate::state::AppState;
 use lentera_store::courses;
@@ -53,6 +54,7 @@ pub async fn enroll(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
+    _: NoBody,
 ) -> AppResult<HttpResponse> {
     let (head, _) = journey::course(&state, &path).await?;
     let created = journey::enroll(&state, &user.0.user, &head).await?;
@@ -109,6 +111,7 @@ pub async fn complete_lesson(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
+    _: NoBody,
 ) -> AppResult<HttpResponse> {
     let (slug, lesson_slug) = path.into_inner();
     let (head, compiled) = journey::course(&state, &slug).await?;

@@ -7,6 +7,8 @@ use serde_json::json;
 
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
+use crate::extract::NoBody;
+use crate::policy::{self, Action, Resource, Role};
 use crate::publishing::{self, Rejected};
 use crate::state::AppState;
 use lentera_store::{audit, courses, people};
@@ -31,7 +33,7 @@ pub async fn upload(
     user: ApiUser,
     form: actix_multipart::Multipart,
 ) -> AppResult<HttpResponse> {
-    publishing::require_instructor(&user.0)?;
+    policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
     let (_, file) = publishing::read_multipart(form).await?;
     let bytes = file.ok_or_else(|| {
         AppError::bad_request(
@@ -50,8 +52,8 @@ pub async fn upload(
 }
 
 pub async fn mine(state: web::Data<AppState>, user: ApiUser) -> AppResult<HttpResponse> {
-    publishing::require_instructor(&user.0)?;
-    let list = courses::editable_by(&state.db, user.0.user.id, user.0.has_role("admin")).await?;
+    policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
+    let list = courses::editable_by(&state.db, user.0.user.id, user.0.has(Role::Admin)).await?;
     let out: Vec<_> = list
         .iter()
         .map(|c| json!({"slug": c.slug, "title": c.title, "version": c.version, "published": c.published, "jp": c.jp}))
@@ -103,6 +105,7 @@ pub async fn publish(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
+    _: NoBody,
 ) -> AppResult<HttpResponse> {
     set_published(&state, &user, &path, true).await
 }
@@ -111,6 +114,7 @@ pub async fn unpublish(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
+    _: NoBody,
 ) -> AppResult<HttpResponse> {
     set_published(&state, &user, &path, false).await
 }
@@ -194,8 +198,12 @@ pub async fn edit_lesson(
 }
 
 /// Renders Markdown exactly as a lesson would be, for the editor's preview.
-pub async fn preview(user: ApiUser, body: web::Json<Markdown>) -> AppResult<HttpResponse> {
-    publishing::require_instructor(&user.0)?;
+pub async fn preview(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    body: web::Json<Markdown>,
+) -> AppResult<HttpResponse> {
+    policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
     Ok(HttpResponse::Ok().json(json!({"html": lentera_content::render_markdown(&body.markdown)})))
 }
 

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
-use crate::org;
+use crate::policy;
 use crate::reports::{self, JP_TARGET};
 use crate::state::AppState;
 
@@ -36,7 +36,7 @@ pub async fn jp(
     user: ApiUser,
     q: web::Query<JpQuery>,
 ) -> AppResult<HttpResponse> {
-    let scope = org::scope_of(&state, &user.0).await?;
+    let scope = policy::scope(&state, &user.0).await?;
     let units = scope.filter(q.unit.as_deref())?;
     let year = check_year(q.year.unwrap_or_else(reports::this_year))?;
     let lines = reports::jp_lines(&state, &scope, &units, year, flag(q.short.as_deref())).await?;
@@ -63,7 +63,7 @@ pub async fn completions(
     user: ApiUser,
     q: web::Query<CompletionQuery>,
 ) -> AppResult<HttpResponse> {
-    let scope = org::scope_of(&state, &user.0).await?;
+    let scope = policy::scope(&state, &user.0).await?;
     let units = scope.filter(q.unit.as_deref())?;
     let Some(course) = q.course.as_deref().filter(|c| !c.is_empty()) else {
         // Without a course: completion rates per course.
@@ -99,7 +99,7 @@ pub async fn certificates(
     user: ApiUser,
     q: web::Query<CertQuery>,
 ) -> AppResult<HttpResponse> {
-    let scope = org::scope_of(&state, &user.0).await?;
+    let scope = policy::scope(&state, &user.0).await?;
     let units = scope.filter(q.unit.as_deref())?;
     let query =
         q.q.as_deref()
@@ -135,7 +135,7 @@ pub async fn certificates_zip(
     user: ApiUser,
     q: web::Query<ZipQuery>,
 ) -> AppResult<HttpResponse> {
-    let scope = org::scope_of(&state, &user.0).await?;
+    let scope = policy::scope(&state, &user.0).await?;
     let units = scope.filter(q.unit.as_deref())?;
     let year = q.year.map(check_year).transpose()?;
     let certs = lentera_store::reports::certificates_in(&state.db, &units, None, year).await?;

@@ -12,7 +12,8 @@ use super::{Page, PageResult, check_csrf, page_err, redirect, signed_in};
 use crate::api::admin::{self as ops, JpBody, UnitBody, UserBody};
 use crate::auth::{CurrentUser, PageUser};
 use crate::error::AppError;
-use crate::org::{self, ROLES};
+use crate::org;
+use crate::policy::{self, Action, Resource, Role};
 use crate::state::AppState;
 use lentera_store::{audit, org as store_org, people};
 
@@ -85,8 +86,10 @@ async fn render_admin(
     extra: Value,
     status: StatusCode,
 ) -> PageResult {
-    org::require_admin(me).map_err(page_err(req))?;
-    let scope = org::scope_of(state, me).await.map_err(page_err(req))?;
+    policy::authorize(state, me, Action::Administer, Resource::Instance)
+        .await
+        .map_err(page_err(req))?;
+    let scope = policy::scope(state, me).await.map_err(page_err(req))?;
     let units: Vec<Value> = scope
         .tree()
         .into_iter()
@@ -125,7 +128,7 @@ async fn render_admin(
     let mut ctx = json!({
         "units": units, "users": users, "total": total, "page_no": page_no,
         "pages": total.div_ceil(ops::PAGE_SIZE).max(1), "q": query.get("q"), "unit": unit_filter,
-        "roles": ROLES, "log": log, "errors": {}, "typed": {},
+        "roles": Role::ALL.map(Role::as_str), "log": log, "errors": {}, "typed": {},
     });
     merge(&mut ctx, &extra);
     page.render(state, "admin.html", status, ctx)
@@ -336,8 +339,10 @@ async fn render_user(
     extra: Value,
     status: StatusCode,
 ) -> PageResult {
-    org::require_admin(me).map_err(page_err(req))?;
-    let scope = org::scope_of(state, me).await.map_err(page_err(req))?;
+    policy::authorize(state, me, Action::Administer, Resource::Instance)
+        .await
+        .map_err(page_err(req))?;
+    let scope = policy::scope(state, me).await.map_err(page_err(req))?;
     let target = people::credentials(&state.db, username)
         .await
         .map_err(|e| page_err(req)(e.into()))?
@@ -353,7 +358,7 @@ async fn render_user(
         .map(|(d, u)| json!({"code": u.code, "name": u.name, "indent": "· ".repeat(d)}))
         .collect();
     let mut ctx = json!({
-        "target": ops::user_json(&scope, &target), "units": units, "roles": ROLES, "ledger": ledger,
+        "target": ops::user_json(&scope, &target), "units": units, "roles": Role::ALL.map(Role::as_str), "ledger": ledger,
         "kinds": ops::JP_KINDS, "errors": {}, "typed": {},
     });
     merge(&mut ctx, &extra);

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::{Page, PageResult, check_csrf, page_err, redirect, signed_in};
 use crate::auth::PageUser;
 use crate::journey;
+use crate::policy::Action;
 use crate::state::AppState;
 
 pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
@@ -39,7 +40,7 @@ async fn show_form(
     status: StatusCode,
 ) -> PageResult {
     let me = page.require_user()?;
-    let (attempt, quiz) = journey::attempt_for_grading(state, &me, id)
+    let (attempt, quiz, _) = journey::attempt_for_grading(state, &me, id)
         .await
         .map_err(page_err(req))?;
     let view = journey::grading_view(state, &attempt, &quiz)
@@ -86,7 +87,7 @@ pub async fn submit(
     check_csrf(&req, &get("csrf").unwrap_or_default()).map_err(page_err(&req))?;
     let (page, me) = signed_in(&req, user)?;
     let id = path.into_inner();
-    let (attempt, quiz) = journey::attempt_for_grading(&state, &me, id)
+    let (attempt, quiz, granted) = journey::attempt_for_grading(&state, &me, id)
         .await
         .map_err(page_err(&req))?;
     let mut grades = Vec::new();
@@ -118,7 +119,7 @@ pub async fn submit(
         }
     }
     if errors.is_empty() && !grades.is_empty() {
-        match journey::grade_essays(&state, &me, &attempt, &quiz, &grades).await {
+        match journey::grade_essays(&state, granted, &me, &attempt, &quiz, &grades).await {
             Ok(_) => return Ok(redirect("/pengajar/penilaian?dinilai=1")),
             Err(e) if e.code == "invalid_grade" => {
                 let field = e
@@ -161,7 +162,7 @@ pub async fn statistics(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let (slug, quiz_slug) = path.into_inner();
-    let head = crate::publishing::editable(&state, &me, &slug)
+    let (head, _) = crate::publishing::course_for(&state, &me, &slug, Action::ViewStatistics)
         .await
         .map_err(page_err(&req))?;
     let compiled = state

@@ -16,6 +16,7 @@ use crate::auth::{PageUser, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::journey::{self, JP_TARGET};
+use crate::policy::{self, Action, Resource};
 use crate::state::AppState;
 use crate::{login, verify};
 use lentera_store::courses;
@@ -361,10 +362,9 @@ pub async fn asset(
     // who guesses the slug.
     if !head.published {
         let editor = match &user.0 {
-            Some(u) if u.has_role("admin") => true,
-            Some(u) => courses::is_editor(&state.db, head.id, u.user.id)
+            Some(u) => policy::authorize(&state, u, Action::EditCourse, Resource::Course(head.id))
                 .await
-                .map_err(|e| page_err(&req)(e.into()))?,
+                .is_ok(),
             None => false,
         };
         if !editor {

@@ -22,6 +22,8 @@ use std::sync::{Arc, RwLock};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Locales};
+use crate::policy::Role;
+use crate::routing::Routes;
 use crate::state::AppState;
 
 pub const CSRF_COOKIE: &str = "lentera_csrf";
@@ -31,84 +33,61 @@ pub const BODY_MARKER: &str = "<!--lentera:body-->";
 
 /// The course and attempt pages are scopes, first: a request then tries a few patterns
 /// (each a regular expression) instead of all of them.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/kursus/{slug}")
-            .route("", web::get().to(learn::course))
-            .route("/materi/{lesson}", web::get().to(learn::lesson))
-            .route(
-                "/materi/{lesson}/selesai",
-                web::post().to(learn::complete_lesson),
-            )
-            .route("/daftar", web::post().to(learn::enroll))
-            .route("/aset/{file:.+}", web::get().to(learn::asset))
-            .route("/kuis/{quiz}", web::get().to(quiz::intro))
-            .route("/kuis/{quiz}/mulai", web::post().to(quiz::start)),
-    )
-    .service(
-        web::scope("/percobaan/{id}")
-            .route("", web::get().to(quiz::show))
-            .route("", web::post().to(quiz::answer))
-            .route("/hasil", web::get().to(quiz::result)),
-    )
-    .route("/", web::get().to(learn::home))
-    .route("/masuk", web::get().to(learn::login_form))
-    .route("/masuk", web::post().to(learn::login_submit))
-    .route("/keluar", web::post().to(learn::logout))
-    .route("/bahasa/{lang}", web::get().to(learn::switch_language))
-    .route("/katalog", web::get().to(learn::catalog))
-    .route("/sertifikat", web::get().to(learn::certificates))
-    .route("/verifikasi", web::get().to(learn::verify_form))
-    .route("/verifikasi/{code}", web::get().to(learn::verify))
-    .route("/admin", web::get().to(admin::home))
-    .route("/admin/unit", web::post().to(admin::create_unit))
-    .route("/admin/pengguna", web::post().to(admin::create_user))
-    .route("/admin/impor", web::post().to(admin::import))
-    .route("/admin/cabut", web::post().to(admin::revoke))
-    .route(
-        "/admin/pengguna/{username}",
-        web::get().to(admin::user_page),
-    )
-    .route(
-        "/admin/pengguna/{username}",
-        web::post().to(admin::update_user),
-    )
-    .route(
-        "/admin/pengguna/{username}/jp",
-        web::post().to(admin::add_jp),
-    )
-    .route("/laporan", web::get().to(reports::page))
-    .route("/laporan/unduh", web::get().to(reports::download))
-    .route(
-        "/laporan/sertifikat.zip",
-        web::get().to(reports::certificates_zip),
-    )
-    .route(
-        "/sertifikat/semua.zip",
-        web::get().to(learn::certificates_zip),
-    )
-    .route("/pengajar", web::get().to(teach::home))
-    .route("/pengajar/penilaian", web::get().to(grading::queue))
-    .route("/pengajar/penilaian/{id}", web::get().to(grading::form))
-    .route("/pengajar/penilaian/{id}", web::post().to(grading::submit))
-    .route(
+pub fn routes(r: &mut Routes) {
+    r.scope("/kursus/{slug}", |s| {
+        s.get("", learn::course);
+        s.get("/materi/{lesson}", learn::lesson);
+        s.post("/materi/{lesson}/selesai", learn::complete_lesson);
+        s.post("/daftar", learn::enroll);
+        s.get("/aset/{file:.+}", learn::asset);
+        s.get("/kuis/{quiz}", quiz::intro);
+        s.post("/kuis/{quiz}/mulai", quiz::start);
+    });
+    r.scope("/percobaan/{id}", |s| {
+        s.get("", quiz::show);
+        s.post("", quiz::answer);
+        s.get("/hasil", quiz::result);
+    });
+    r.get("/", learn::home);
+    r.get("/masuk", learn::login_form);
+    r.post("/masuk", learn::login_submit);
+    r.post("/keluar", learn::logout);
+    r.get("/bahasa/{lang}", learn::switch_language);
+    r.get("/katalog", learn::catalog);
+    r.get("/sertifikat", learn::certificates);
+    r.get("/verifikasi", learn::verify_form);
+    r.get("/verifikasi/{code}", learn::verify);
+    r.get("/admin", admin::home);
+    r.post("/admin/unit", admin::create_unit);
+    r.post("/admin/pengguna", admin::create_user);
+    r.post("/admin/impor", admin::import);
+    r.post("/admin/cabut", admin::revoke);
+    r.get("/admin/pengguna/{username}", admin::user_page);
+    r.post("/admin/pengguna/{username}", admin::update_user);
+    r.post("/admin/pengguna/{username}/jp", admin::add_jp);
+    r.get("/laporan", reports::page);
+    r.get("/laporan/unduh", reports::download);
+    r.get("/laporan/sertifikat.zip", reports::certificates_zip);
+    r.get("/sertifikat/semua.zip", learn::certificates_zip);
+    r.get("/pengajar", teach::home);
+    r.get("/pengajar/penilaian", grading::queue);
+    r.get("/pengajar/penilaian/{id}", grading::form);
+    r.post("/pengajar/penilaian/{id}", grading::submit);
+    r.get(
         "/pengajar/kursus/{slug}/kuis/{quiz}/statistik",
-        web::get().to(grading::statistics),
-    )
-    .route("/pengajar/unggah", web::post().to(teach::upload))
-    .route("/pengajar/kursus/{slug}", web::get().to(teach::course))
-    .route(
-        "/pengajar/kursus/{slug}/materi/{lesson}",
-        web::get().to(teach::edit_lesson),
-    )
-    .route(
-        "/pengajar/kursus/{slug}/materi/{lesson}",
-        web::post().to(teach::save_lesson),
-    )
-    .route(
-        "/pengajar/kursus/{slug}/{action}",
-        web::post().to(teach::action),
+        grading::statistics,
     );
+    r.post("/pengajar/unggah", teach::upload);
+    r.get("/pengajar/kursus/{slug}", teach::course);
+    r.get(
+        "/pengajar/kursus/{slug}/materi/{lesson}",
+        teach::edit_lesson,
+    );
+    r.post(
+        "/pengajar/kursus/{slug}/materi/{lesson}",
+        teach::save_lesson,
+    );
+    r.post("/pengajar/kursus/{slug}/{action}", teach::action);
 }
 
 /// What every page knows about its request: language, visitor, CSRF token.
@@ -200,7 +179,7 @@ impl Page {
                         .iter()
                         .enumerate()
                         .filter(|(bit, _)| roles & (1 << bit) != 0)
-                        .map(|(_, role)| *role)
+                        .map(|(_, role)| role.as_str())
                         .collect();
                     json!({ "roles": names })
                 });
@@ -236,7 +215,7 @@ impl Page {
             NAV_ROLES
                 .iter()
                 .enumerate()
-                .filter(|(_, role)| u.has_role(role))
+                .filter(|(_, role)| u.has(**role))
                 .fold(0x80, |mask, (bit, _)| mask | (1 << bit))
         })
     }
@@ -275,7 +254,7 @@ impl Page {
 }
 
 /// The roles the page header has links for (teaching, reports, administration).
-const NAV_ROLES: [&str; 3] = ["instructor", "manager", "admin"];
+const NAV_ROLES: [Role; 3] = [Role::Instructor, Role::Manager, Role::Admin];
 
 /// Where the visitor's CSRF token goes in a shared page: control characters, which HTML
 /// escaping leaves alone and no title or lesson is expected to hold.

@@ -9,6 +9,7 @@ use serde_json::json;
 use super::{PageResult, page_err, signed_in};
 use crate::auth::PageUser;
 use crate::org;
+use crate::policy;
 use crate::reports::{self, JP_TARGET};
 use crate::state::AppState;
 use lentera_store::courses;
@@ -50,7 +51,7 @@ async fn scoped(
     q: &HashMap<String, String>,
 ) -> Result<(super::Page, org::Scope, Filters, Vec<i32>), super::PageError> {
     let (page, me) = signed_in(req, user)?;
-    let scope = org::scope_of(state, &me).await.map_err(page_err(req))?;
+    let scope = policy::scope(state, &me).await.map_err(page_err(req))?;
     let f = filters(q);
     let units = scope.filter(f.unit.as_deref()).map_err(page_err(req))?;
     Ok((page, scope, f, units))

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::{Page, PageResult, check_csrf, page_err, redirect, signed_in};
 use crate::auth::PageUser;
+use crate::policy::{self, Action, Resource, Role};
 use crate::publishing::{self, Rejected};
 use crate::state::AppState;
 use lentera_store::courses;
@@ -33,8 +34,10 @@ async fn dashboard(
     let Some(me) = page.user.as_ref() else {
         return Ok(redirect("/masuk"));
     };
-    publishing::require_instructor(me).map_err(page_err(req))?;
-    let list = courses::editable_by(&state.db, me.user.id, me.has_role("admin"))
+    policy::authorize(state, me, Action::Teach, Resource::Instance)
+        .await
+        .map_err(page_err(req))?;
+    let list = courses::editable_by(&state.db, me.user.id, me.has(Role::Admin))
         .await
         .map_err(|e| page_err(req)(e.into()))?;
     let list: Vec<_> = list.iter().map(|c| json!({"slug": c.slug, "title": c.title, "version": c.version, "published": c.published, "jp": c.jp})).collect();
