@@ -12,14 +12,16 @@
 //! `ANSWER:` may be written in any case; everything else is as strict as Moodle's importer, but
 //! every problem is reported at once instead of skipping the question.
 
+use crate::lines::LineIndex;
 use crate::model::{ChoiceOption, Question, QuestionKind};
-use crate::parse::{Problem, line_col};
+use crate::parse::{MAX_QUESTIONS, Problem, too_many_questions_message};
 
 /// Parse an Aiken file into single-choice questions with ids `q1`, `q2`, ... in file order.
 pub fn parse_aiken(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
     let mut problems = Vec::new();
+    let lines = LineIndex::new(src);
     let mut report = |at: usize, message: String, pesan: String| {
-        let (line, column) = line_col(src, at);
+        let (line, column) = lines.line_col(at);
         problems.push(Problem {
             line,
             column,
@@ -49,6 +51,8 @@ pub fn parse_aiken(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
 fn read(src: &str, report: &mut dyn FnMut(usize, String, String)) -> Vec<Question> {
     let mut questions = Vec::new();
     let mut pending: Option<Pending> = None;
+    // Questions begun so far, with or without problems, for the cap of MAX_QUESTIONS.
+    let mut started = 0;
     let mut offset = 0;
     for raw in src.split_inclusive('\n') {
         let start = offset;
@@ -166,9 +170,18 @@ fn read(src: &str, report: &mut dyn FnMut(usize, String, String)) -> Vec<Questio
                         "this question has no `ANSWER:` line after its options".into(),
                         "soal ini tidak punya baris `ANSWER:` sesudah pilihan-pilihannya".into(),
                     );
-                    pending = Some(Pending::new(line, at));
+                    pending = None;
                 }
-                None => pending = Some(Pending::new(line, at)),
+                None => {}
+            }
+            if pending.is_none() {
+                if started == MAX_QUESTIONS {
+                    let (message, pesan) = too_many_questions_message();
+                    report(at, message, pesan);
+                    return questions;
+                }
+                started += 1;
+                pending = Some(Pending::new(line, at));
             }
         }
     }

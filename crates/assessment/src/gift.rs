@@ -7,8 +7,11 @@
 //! have meant (a second answer block, an unclosed weight). Those become problems with a line and
 //! column, all reported at once.
 
+use std::collections::HashMap;
+
+use crate::lines::LineIndex;
 use crate::model::{ChoiceOption, MatchPair, NumericAnswer, Question, QuestionKind};
-use crate::parse::{Problem, line_col};
+use crate::parse::{MAX_QUESTIONS, Problem, too_many_questions_message};
 
 /// Text formats Moodle recognises in a leading `[name]`. We keep the text as it is either way:
 /// the server renders and sanitises every text later.
@@ -26,13 +29,22 @@ const WEIGHT_SLACK: f64 = 0.01;
 /// ... by position. Every question is worth 1 point: GIFT has no way to say otherwise.
 pub fn parse_gift(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
     let mut ctx = Ctx {
-        src,
+        lines: LineIndex::new(src),
         problems: Vec::new(),
     };
     let mut parsed = Vec::new();
     // `$CATEGORY:` sets the group of every question after it, until the next one.
     let mut group = None;
+    let mut questions = 0;
     for block in blocks(src) {
+        if !category_only(&block) {
+            if questions == MAX_QUESTIONS {
+                let (message, pesan) = too_many_questions_message();
+                ctx.report(block.at, message, pesan);
+                break;
+            }
+            questions += 1;
+        }
         if let Some(mut q) = parse_block(&mut ctx, &block, &mut group) {
             q.1.group.clone_from(&group);
             parsed.push(q);
@@ -61,14 +73,14 @@ pub fn parse_gift(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
 }
 
 struct Ctx<'s> {
-    src: &'s str,
+    lines: LineIndex<'s>,
     problems: Vec<Problem>,
 }
 
 impl Ctx<'_> {
     /// `message` is English, `pesan` the same in Bahasa Indonesia.
     fn report(&mut self, at: usize, message: impl Into<String>, pesan: impl Into<String>) {
-        let (line, column) = line_col(self.src, at);
+        let (line, column) = self.lines.line_col(at);
         self.problems.push(Problem {
             line,
             column,
@@ -330,6 +342,12 @@ fn category_group(path: &str) -> Option<String> {
         _ => p,
     };
     non_empty(p.trim().to_owned())
+}
+
+/// A block that is only a `$CATEGORY:` line, with no question under it.
+fn category_only(block: &Block) -> bool {
+    let chars = &block.chars;
+    string(&chars[..chars.len().min(10)]) == "$CATEGORY:" && !chars.iter().any(|c| is(c, '\n'))
 }
 
 /// Parses one block: a `$CATEGORY:` line (which sets `group`) and/or one question with its
@@ -858,19 +876,38 @@ fn slugify(title: &str) -> String {
 
 /// Slugified titles where they are unique, else `q{n}` by position. A title that slugifies to
 /// another question's positional id (`q3`) is not used, so ids never collide.
+///
+/// Counted once and looked up, so 20,000 titled questions take as long per question as 20.
 fn assign_ids<'t>(titles: impl Iterator<Item = Option<&'t str>>) -> Vec<String> {
     let slugs: Vec<Option<String>> = titles
         .map(|t| t.map(slugify).filter(|s| !s.is_empty()))
         .collect();
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for slug in slugs.iter().flatten() {
+        *uses.entry(slug).or_default() += 1;
+    }
     slugs
         .iter()
         .enumerate()
         .map(|(i, slug)| {
             let usable = slug.as_ref().filter(|s| {
-                slugs.iter().filter(|o| o.as_ref() == Some(*s)).count() == 1
-                    && !(1..=slugs.len()).any(|n| n != i + 1 && **s == format!("q{n}"))
+                uses.get(s.as_str()) == Some(&1) && !other_position(s, i + 1, slugs.len())
             });
             usable.cloned().unwrap_or_else(|| format!("q{}", i + 1))
         })
         .collect()
+}
+
+/// Whether `slug` is the positional id `q{n}` of a question `n` in `1..=count` other than `own`.
+fn other_position(slug: &str, own: usize, count: usize) -> bool {
+    let Some(digits) = slug.strip_prefix('q') else {
+        return false;
+    };
+    // `q07` is never written by `format!("q{n}")`, so it is no one's positional id.
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    digits
+        .parse::<usize>()
+        .is_ok_and(|n| n != own && (1..=count).contains(&n))
 }

@@ -12,6 +12,9 @@ mod gift;
 mod gift_tests;
 mod grade;
 mod layout;
+#[cfg(test)]
+mod limits_tests;
+mod lines;
 mod model;
 mod parse;
 #[cfg(test)]
@@ -40,7 +43,7 @@ pub use model::{
     ChoiceOption, CountedAttempt, Draw, MatchPair, NumericAnswer, Question, QuestionKind, Quiz,
     ReviewPolicy,
 };
-pub use parse::{Problem, parse_quiz_toml};
+pub use parse::{MAX_QUESTIONS, Problem, parse_quiz_toml};
 pub use review::{AnswerView, ReviewQuestion, review};
 pub use settings::{MAX_COOLDOWN_MINUTES, QuizSettings, quiz_from_questions};
 pub use stats::{

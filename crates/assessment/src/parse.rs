@@ -3,18 +3,24 @@
 //! We walk toml's spanned document tree by hand instead of deriving `Deserialize`, because serde
 //! stops at the first error while authors want the whole list, with line numbers, in one go.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::Serialize;
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
+use crate::lines::LineIndex;
 use crate::model::{
     ChoiceOption, CountedAttempt, Draw, MatchPair, NumericAnswer, Question, QuestionKind, Quiz,
     ReviewPolicy,
 };
 use crate::settings::{DrawField, MAX_COOLDOWN_MINUTES, MAX_GROUP_CHARS, draw_problems};
+
+/// Most questions one quiz file may hold, in any format. A quiz is taken in one sitting; a file
+/// with more is a mistake or an attempt to tie up the server, and each question costs work on
+/// every check, import and attempt.
+pub const MAX_QUESTIONS: usize = 1000;
 
 /// A problem in a quiz file, 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,7 +38,7 @@ const KINDS: &str = "single_choice, multiple_choice, true_false, short_answer, n
 /// Parse our TOML quiz format, reporting every problem found, sorted by position.
 pub fn parse_quiz_toml(src: &str) -> Result<Quiz, Vec<Problem>> {
     let mut ctx = Ctx {
-        src,
+        lines: LineIndex::new(src),
         problems: Vec::new(),
     };
     let (doc, errors) = DeTable::parse_recoverable(src);
@@ -62,14 +68,14 @@ pub fn parse_quiz_toml(src: &str) -> Result<Quiz, Vec<Problem>> {
 }
 
 struct Ctx<'s> {
-    src: &'s str,
+    lines: LineIndex<'s>,
     problems: Vec<Problem>,
 }
 
 impl Ctx<'_> {
     /// `message` is English, `pesan` the same in Bahasa Indonesia.
     fn report(&mut self, span: Range<usize>, message: impl Into<String>, pesan: impl Into<String>) {
-        let (line, column) = line_col(self.src, span.start);
+        let (line, column) = self.lines.line_col(span.start);
         self.problems.push(Problem {
             line,
             column,
@@ -83,21 +89,6 @@ impl Ctx<'_> {
         self.problems.sort_by_key(|p| (p.line, p.column));
         self.problems
     }
-}
-
-/// 1-based line and column (counted in characters) of a byte offset.
-pub(crate) fn line_col(src: &str, offset: usize) -> (u32, u32) {
-    let mut end = offset.min(src.len());
-    while !src.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &src[..end];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
 }
 
 /// A TOML table being read, with a human name for messages: `place` in English, `tempat` in
@@ -427,10 +418,14 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
     }
     let mut questions = Vec::new();
     let mut first_line: HashMap<&str, u32> = HashMap::new();
-    for t in &tables {
+    for (i, t) in tables.iter().enumerate() {
+        if i == MAX_QUESTIONS {
+            too_many_questions(ctx, t.span.clone());
+            break;
+        }
         questions.extend(parse_question(ctx, t));
         if let (Some(id), Some(v)) = (t.peek_text("id"), t.get("id")) {
-            let line = line_col(ctx.src, v.span().start).0;
+            let line = ctx.lines.line_col(v.span().start).0;
             match first_line.get(id) {
                 Some(first) => ctx.report(
                     v.span(),
@@ -468,6 +463,25 @@ fn parse_top(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Option<Quiz> {
         counts: counts.unwrap_or_default(),
         review: review.unwrap_or_default(),
     })
+}
+
+/// Reported at the first question past [`MAX_QUESTIONS`]; the questions after it are not read.
+fn too_many_questions(ctx: &mut Ctx<'_>, at: Range<usize>) {
+    let (message, pesan) = too_many_questions_message();
+    ctx.report(at, message, pesan);
+}
+
+/// The problem for a file with more than [`MAX_QUESTIONS`] questions, in English and in Bahasa
+/// Indonesia; the same for every quiz format.
+pub(crate) fn too_many_questions_message() -> (String, String) {
+    (
+        format!(
+            "this file has more than {MAX_QUESTIONS} questions; a quiz file may hold at most {MAX_QUESTIONS}, so split the questions over several quizzes"
+        ),
+        format!(
+            "berkas ini berisi lebih dari {MAX_QUESTIONS} soal; satu berkas kuis paling banyak berisi {MAX_QUESTIONS} soal, jadi bagi soal-soalnya ke beberapa kuis"
+        ),
+    )
 }
 
 /// An optional setting whose value is one of a few names, like `counts = "latest"`.
@@ -665,6 +679,8 @@ fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<Qu
         }
     })?;
     let mut options = Vec::new();
+    // Ids of the options kept so far: a set, as a question may list very many options.
+    let mut ids: HashSet<String> = HashSet::new();
     for o in &tables {
         let weight_key = if single { "correct" } else { "weight" };
         o.check_keys(ctx, &["id", "text", "feedback", weight_key], "");
@@ -676,7 +692,7 @@ fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<Qu
                     format!("option id `{s}` may only use a-z, 0-9, '_' and '-'"),
                     format!("id pilihan `{s}` hanya boleh memakai a-z, 0-9, '_' dan '-'"),
                 );
-            } else if options.iter().any(|o: &ChoiceOption| &o.id == s) {
+            } else if ids.contains(s) {
                 ctx.report(
                     span.clone(),
                     format!("option id `{s}` is used twice in {}", t.place),
@@ -696,6 +712,7 @@ fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<Qu
             o.number(ctx, "weight", -100.0, 100.0).unwrap_or(0.0)
         };
         if let (Some((id, _)), Some((text, _))) = (id, text) {
+            ids.insert(id.clone());
             options.push(ChoiceOption {
                 id,
                 text,

@@ -2,7 +2,7 @@
 //! settings are written on the course outline), and the checks of draw rules shared with the
 //! TOML quiz format.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,10 @@ pub const MAX_COOLDOWN_MINUTES: u32 = 10_080;
 
 /// Longest group name, in characters.
 pub(crate) const MAX_GROUP_CHARS: usize = 100;
+
+/// Groups named in a message about an unknown group; the rest are counted. Every wrong draw rule
+/// repeats the list, so a full list would make the problems grow with rules × groups.
+const GROUPS_LISTED: usize = 20;
 
 /// Quiz settings for [`quiz_from_questions`]; every `None` takes the same default as in the TOML
 /// quiz format (title = slug, pass 70 %, unlimited attempts, no time limit, no cooldown,
@@ -119,18 +123,28 @@ pub(crate) fn draw_problems(
     } else {
         let list = known
             .iter()
+            .take(GROUPS_LISTED)
             .map(|g| format!("`{g}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        (
-            format!("the groups are {list}"),
-            format!("group yang ada: {list}"),
-        )
+        let more = known.len().saturating_sub(GROUPS_LISTED);
+        if more > 0 {
+            (
+                format!("the groups are {list} and {more} more"),
+                format!("group yang ada: {list} dan {more} lainnya"),
+            )
+        } else {
+            (
+                format!("the groups are {list}"),
+                format!("group yang ada: {list}"),
+            )
+        }
     };
     let mut out = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (i, d) in draws.iter().enumerate() {
         let g = &d.group;
-        if draws[..i].iter().any(|earlier| earlier.group == d.group) {
+        if !seen.insert(g.as_str()) {
             out.push((
                 i,
                 DrawField::Group,
