@@ -326,6 +326,23 @@ impl TestApp {
     }
 }
 
+/// The key's responses to the questions this attempt drew (a quiz with a question pool
+/// draws some of its bank; answers to the others are refused).
+pub fn drawn_only(key: &Value, attempt: &Value) -> Vec<Value> {
+    let drawn: Vec<&str> = attempt["questions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|q| q["id"].as_str())
+        .collect();
+    key.as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["question"].as_str().is_some_and(|id| drawn.contains(&id)))
+        .cloned()
+        .collect()
+}
+
 /// Asserts the JSON error shape and returns the error code.
 pub fn error_code(body: &Value) -> String {
     let code = body["error"]["code"]

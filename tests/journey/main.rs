@@ -2,10 +2,13 @@
 //! over HTTP (and through a real headless Chromium in `browser`).
 
 mod api;
+mod authz;
 mod browser;
 mod errors;
+mod hostile;
 mod org;
 mod pages;
 mod publish;
 mod quiz_rules;
 mod security;
+mod world;

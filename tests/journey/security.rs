@@ -111,3 +111,69 @@ async fn a_malformed_body_on_submit_is_refused_and_the_attempt_stays_open() {
     let (_, outline) = app.get("/api/v1/courses/kursus-uji", &token).await;
     assert_eq!(outline["progress"]["completed_lessons"], 0, "{outline}");
 }
+
+/// A gauge's value from the Prometheus text of `/metrics`.
+async fn gauge(app: &lentera_tests::TestApp, name: &str, cache: &str) -> i64 {
+    let text = app
+        .api
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let prefix = format!("lentera_{name}{{cache=\"{cache}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {prefix} in {text}"))
+}
+
+#[tokio::test]
+async fn made_up_tokens_cost_no_memory() {
+    let app = spawn_app().await;
+    let real = app.login(LEARNER).await;
+    let (status, _) = app.get("/api/v1/me", &real).await;
+    assert_eq!(status, 200);
+    let before = gauge(&app, "cache_entries", "sessions").await;
+    for i in 0..300 {
+        // Shaped like a JWT, signed by nobody, each different and large.
+        let forged = format!("eyJhbGciOiJIUzI1NiJ9.{}{i}.c2lnbmF0dXJl", "A".repeat(1500));
+        let (status, body) = app.get("/api/v1/me", &forged).await;
+        assert_eq!((status, error_code(&body).as_str()), (401, "invalid_token"));
+    }
+    // Page visitors with a made-up session cookie are visitors, and are not kept either.
+    for i in 0..50 {
+        let res = app
+            .api
+            .get(app.url("/katalog"))
+            .header(
+                "cookie",
+                format!("lentera_session=palsu-{i}-{}", "B".repeat(1000)),
+            )
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(res.status(), 303);
+    }
+    assert_eq!(gauge(&app, "cache_entries", "sessions").await, before);
+    let (status, _) = app.get("/api/v1/me", &real).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn password_changes_are_limited_like_sign_in() {
+    let app = spawn_app().await;
+    let token = app.login(LEARNER).await;
+    let wrong =
+        json!({"current_password": "bukan-sandi-saya", "new_password": "sandi-baru-yang-panjang"});
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let (status, _) = app.put("/api/v1/me/password", &token, wrong.clone()).await;
+        statuses.push(status);
+    }
+    // The test configuration allows 10 a minute per account.
+    assert_eq!(statuses[..10], [401; 10], "{statuses:?}");
+    assert_eq!(statuses[10..], [429, 429], "{statuses:?}");
+}

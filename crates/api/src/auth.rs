@@ -204,8 +204,23 @@ impl CurrentUser {
     }
 }
 
+/// The longest token looked at: ours are a few hundred bytes, so anything longer is not
+/// one of ours and is refused before any work.
+const MAX_TOKEN: usize = 2048;
+
 async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<CurrentUser>> {
+    if token.len() > MAX_TOKEN {
+        return Ok(None);
+    }
     let key = token.to_owned();
+    // Only a token we signed is looked up, and so only such a token is ever kept: a flood of
+    // made-up tokens costs a signature check each and no memory. A token seen in the last
+    // few seconds is in the cache, and its signature was checked when it was put there.
+    if !state.sessions.cache.contains_fresh(&key)
+        && session_of(&state.keys.decoding, token).is_none()
+    {
+        return Ok(None);
+    }
     let found = state
         .sessions
         .cache
@@ -214,7 +229,6 @@ async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<Curre
             let (decoding, db, token) =
                 (state.keys.decoding.clone(), state.db.clone(), key.clone());
             async move {
-                // Only a token we signed names a session worth looking up.
                 let Some((session_id, expires)) = session_of(&decoding, &token) else {
                     return Ok(None);
                 };
@@ -235,6 +249,18 @@ async fn user_for_token(state: &AppState, token: &str) -> AppResult<Option<Curre
         }))
 }
 
+/// What a user costs in memory, roughly: their strings.
+pub fn user_bytes(u: &User) -> usize {
+    u.username.len()
+        + u.name.len()
+        + u.nip.as_ref().map_or(0, String::len)
+        + u.email.as_ref().map_or(0, String::len)
+        + u.language.len()
+        + u.time_zone.len()
+        + u.roles.iter().map(|r| r.len() + 24).sum::<usize>()
+        + std::mem::size_of::<User>()
+}
+
 /// Signed-in users by token, for a few seconds ([`crate::cache`]): a token seen in the
 /// last [`SESSION_TTL`] is neither verified again (HMAC, JSON) nor looked up in the
 /// database. Sign-out, a password change, deactivation and role changes made through this
@@ -248,7 +274,12 @@ pub struct SessionCache {
 impl Default for SessionCache {
     fn default() -> Self {
         SessionCache {
-            cache: ShortCache::new(SESSION_TTL, 50_000),
+            cache: ShortCache::new(SESSION_TTL, 50_000, 32 << 20, |token, session| {
+                token.len()
+                    + session
+                        .as_ref()
+                        .map_or(0, |s| s.session_id.len() + user_bytes(&s.user))
+            }),
         }
     }
 }
@@ -264,6 +295,11 @@ struct CachedSession {
 pub const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl SessionCache {
+    /// Entries and bytes held.
+    pub fn size(&self) -> (usize, usize) {
+        self.cache.size()
+    }
+
     pub fn forget_session(&self, session_id: &str) {
         self.cache
             .retain(|_, s| s.as_ref().is_none_or(|s| s.session_id != session_id));

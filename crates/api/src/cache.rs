@@ -37,15 +37,28 @@ fn stale_at(ttl: Duration) -> Instant {
 }
 
 /// A map from `K` to `V` whose entries live at most `ttl` (see the module documentation).
+/// It holds at most a number of entries and a number of bytes (as its weigher counts them);
+/// past either, stale entries are dropped, and all of them if that is not enough.
 pub struct ShortCache<K, V> {
     inner: Arc<Inner<K, V>>,
 }
 
+/// The approximate heap bytes an entry holds.
+pub type Weigher<K, V> = fn(&K, &V) -> usize;
+
+struct Entries<K, V> {
+    map: HashMap<K, (Instant, V, usize)>,
+    bytes: usize,
+}
+
 struct Inner<K, V> {
-    map: RwLock<HashMap<K, (Instant, V)>>,
+    map: RwLock<Entries<K, V>>,
     ttl: Duration,
     /// Past this many entries, stale ones are dropped (and all, if none was stale).
     max: usize,
+    /// The same, for the bytes the entries hold.
+    max_bytes: usize,
+    weigh: Weigher<K, V>,
     loads: OneLoad<K>,
     refreshing: Mutex<HashSet<K>>,
     /// Moves on at every forget; a load only stores its result if it has not.
@@ -57,12 +70,17 @@ where
     K: Hash + Eq + Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    pub fn new(ttl: Duration, max: usize) -> Self {
+    pub fn new(ttl: Duration, max: usize, max_bytes: usize, weigh: Weigher<K, V>) -> Self {
         ShortCache {
             inner: Arc::new(Inner {
-                map: RwLock::new(HashMap::new()),
+                map: RwLock::new(Entries {
+                    map: HashMap::new(),
+                    bytes: 0,
+                }),
                 ttl,
                 max,
+                max_bytes,
+                weigh,
                 loads: OneLoad::default(),
                 refreshing: Mutex::new(HashSet::new()),
                 epoch: AtomicU64::new(0),
@@ -115,19 +133,32 @@ where
             .await
     }
 
+    /// Whether `key` has a fresh entry (without loading or refreshing it).
+    pub fn contains_fresh(&self, key: &K) -> bool {
+        self.inner.fresh(key).is_some()
+    }
+
     /// Drops the entries for which `keep` says no, at once.
     pub fn retain(&self, keep: impl Fn(&K, &V) -> bool) {
         self.inner.epoch.fetch_add(1, Ordering::SeqCst);
-        if let Ok(mut map) = self.inner.map.write() {
-            map.retain(|k, (_, v)| keep(k, v));
+        if let Ok(mut entries) = self.inner.map.write() {
+            entries.retain(|k, v, _| keep(k, v));
         }
     }
 
     pub fn forget(&self, key: &K) {
         self.inner.epoch.fetch_add(1, Ordering::SeqCst);
-        if let Ok(mut map) = self.inner.map.write() {
-            map.remove(key);
+        if let Ok(mut entries) = self.inner.map.write() {
+            entries.remove(key);
         }
+    }
+
+    /// The number of entries and the bytes they hold, as weighed.
+    pub fn size(&self) -> (usize, usize) {
+        self.inner
+            .map
+            .read()
+            .map_or((0, 0), |e| (e.map.len(), e.bytes))
     }
 
     pub fn clear(&self) {
@@ -135,10 +166,30 @@ where
     }
 }
 
+impl<K: Hash + Eq, V> Entries<K, V> {
+    fn remove(&mut self, key: &K) {
+        if let Some((_, _, weight)) = self.map.remove(key) {
+            self.bytes -= weight;
+        }
+    }
+
+    fn retain(&mut self, keep: impl Fn(&K, &V, Instant) -> bool) {
+        let mut bytes = self.bytes;
+        self.map.retain(|k, (until, v, weight)| {
+            let kept = keep(k, v, *until);
+            if !kept {
+                bytes -= *weight;
+            }
+            kept
+        });
+        self.bytes = bytes;
+    }
+}
+
 impl<K: Hash + Eq + Clone, V: Clone> Inner<K, V> {
     fn fresh(&self, key: &K) -> Option<(Instant, V)> {
-        let map = self.map.read().ok()?;
-        let (until, value) = map.get(key)?;
+        let entries = self.map.read().ok()?;
+        let (until, value, _) = entries.map.get(key)?;
         (Instant::now() < *until).then(|| (*until, value.clone()))
     }
 
@@ -150,7 +201,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Inner<K, V> {
     }
 
     fn put(&self, key: &K, value: V, epoch: u64) {
-        let Ok(mut map) = self.map.write() else {
+        let Ok(mut entries) = self.map.write() else {
             return;
         };
         // Checked under the write lock, which every forget also takes after moving the
@@ -158,14 +209,25 @@ impl<K: Hash + Eq + Clone, V: Clone> Inner<K, V> {
         if self.epoch.load(Ordering::SeqCst) != epoch {
             return;
         }
-        if map.len() >= self.max {
+        let weight = (self.weigh)(key, &value) + std::mem::size_of::<(K, Instant, V, usize)>();
+        if weight > self.max_bytes {
+            // Larger than the whole cache may hold: served, never kept.
+            return;
+        }
+        entries.remove(key);
+        let full = |e: &Entries<K, V>| e.map.len() >= self.max || e.bytes + weight > self.max_bytes;
+        if full(&entries) {
             let now = Instant::now();
-            map.retain(|_, (until, _)| now < *until);
-            if map.len() >= self.max {
-                map.clear();
+            entries.retain(|_, _, until| now < until);
+            if full(&entries) {
+                entries.map.clear();
+                entries.bytes = 0;
             }
         }
-        map.insert(key.clone(), (stale_at(self.ttl), value));
+        entries.bytes += weight;
+        entries
+            .map
+            .insert(key.clone(), (stale_at(self.ttl), value, weight));
     }
 }
 
@@ -256,7 +318,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_load_is_tried_again_by_the_next_caller() {
-        let cache = ShortCache::<&str, u32>::new(Duration::from_secs(5), 10);
+        let cache = ShortCache::<&str, u32>::new(Duration::from_secs(5), 10, 1 << 20, |_, _| 0);
         let failed = cache
             .get(&"k", || async { Err(AppError::internal("database away")) })
             .await;
@@ -268,7 +330,7 @@ mod tests {
 
     #[tokio::test]
     async fn forgetting_wins_over_a_load_that_started_before() {
-        let cache = ShortCache::<u8, u32>::new(Duration::from_secs(5), 10);
+        let cache = ShortCache::<u8, u32>::new(Duration::from_secs(5), 10, 1 << 20, |_, _| 0);
         let (go, wait) = tokio::sync::oneshot::channel::<()>();
         let slow = cache.get(&1, || async move {
             let _ = wait.await;
@@ -288,7 +350,7 @@ mod tests {
     #[tokio::test]
     async fn a_key_in_use_is_refreshed_before_it_goes_stale() {
         // Lifetime 1 s: every entry is within REFRESH_AHEAD of going stale from the start.
-        let cache = ShortCache::<u8, u32>::new(Duration::from_secs(1), 10);
+        let cache = ShortCache::<u8, u32>::new(Duration::from_secs(1), 10, 1 << 20, |_, _| 0);
         assert!(matches!(cache.get(&1, || async { Ok(1) }).await, Ok(1)));
         // Served from memory, and a background reload starts.
         assert!(matches!(cache.get(&1, || async { Ok(2) }).await, Ok(1)));
@@ -299,6 +361,29 @@ mod tests {
             }
         }
         panic!("the background reload never landed");
+    }
+
+    #[tokio::test]
+    async fn the_cache_holds_at_most_its_entries_and_bytes() {
+        let cache =
+            ShortCache::<u32, String>::new(Duration::from_secs(5), 100, 10_000, |_, v| v.len());
+        for i in 0..1000 {
+            let value = "x".repeat(50);
+            assert!(cache.get(&i, || async move { Ok(value) }).await.is_ok());
+            let (entries, bytes) = cache.size();
+            assert!(
+                entries <= 100 && bytes <= 10_000,
+                "{entries} entries, {bytes} bytes"
+            );
+        }
+        // One value larger than the whole budget is served but never kept.
+        let big = "y".repeat(20_000);
+        let served = cache.get(&5000, || async move { Ok(big) }).await;
+        assert!(matches!(served, Ok(v) if v.len() == 20_000));
+        assert!(!cache.contains_fresh(&5000));
+        cache.forget(&999);
+        let (_, bytes) = cache.size();
+        assert!(bytes <= 10_000);
     }
 
     #[test]

@@ -15,6 +15,14 @@ use crate::error::{AppError, AppResult};
 use lentera_store::Db;
 use lentera_store::courses::{self, CourseHead};
 
+/// Whether `s` could be a course slug (1 to 80 of a-z, 0-9 and '-', as the content format
+/// requires).
+pub fn plausible_slug(s: &str) -> bool {
+    (1..=80).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// What a course version stores in the database: the rendered course (without asset
 /// bytes, which live in their own table) and its quizzes with texts already rendered.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,8 +78,41 @@ impl CompiledCourse {
 /// replica sees them within this time.
 const HEAD_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Compiled versions kept at most, and the bytes of their stored form (a fair measure of
+/// what they hold in memory). Past either, versions are dropped and parsed again when next
+/// asked for.
+const MAX_VERSIONS: usize = 256;
+const MAX_VERSION_BYTES: usize = 256 << 20;
+
+#[derive(Default)]
+struct Versions {
+    map: HashMap<i32, (Arc<CompiledCourse>, usize)>,
+    bytes: usize,
+}
+
+impl Versions {
+    fn insert(&mut self, id: i32, compiled: Arc<CompiledCourse>, bytes: usize) {
+        if let Some((_, old)) = self.map.remove(&id) {
+            self.bytes -= old;
+        }
+        while !self.map.is_empty()
+            && (self.map.len() >= MAX_VERSIONS || self.bytes + bytes > MAX_VERSION_BYTES)
+        {
+            // Any one goes: versions in use are parsed again on their next request.
+            let Some(victim) = self.map.keys().next().copied() else {
+                break;
+            };
+            if let Some((_, gone)) = self.map.remove(&victim) {
+                self.bytes -= gone;
+            }
+        }
+        self.bytes += bytes;
+        self.map.insert(id, (compiled, bytes));
+    }
+}
+
 pub struct CourseCache {
-    versions: RwLock<HashMap<i32, Arc<CompiledCourse>>>,
+    versions: RwLock<Versions>,
     version_loads: OneLoad<i32>,
     /// Unknown slugs are cached too; the bound keeps a crawler of bad URLs in check.
     heads: ShortCache<String, Option<CourseHead>>,
@@ -82,7 +123,17 @@ impl Default for CourseCache {
         CourseCache {
             versions: RwLock::default(),
             version_loads: OneLoad::default(),
-            heads: ShortCache::new(HEAD_TTL, 10_000),
+            heads: ShortCache::new(HEAD_TTL, 10_000, 16 << 20, |slug, head| {
+                slug.len()
+                    + head.as_ref().map_or(0, |h| {
+                        h.slug.len()
+                            + h.content_hash.len()
+                            + h.title.len()
+                            + h.summary.len()
+                            + h.category.len()
+                            + std::mem::size_of::<CourseHead>()
+                    })
+            }),
         }
     }
 }
@@ -91,6 +142,10 @@ impl CourseCache {
     /// The course with this slug and its current version, from memory when fresh: every
     /// lesson, quiz and outline request needs it.
     pub async fn head(&self, db: &Db, slug: &str) -> AppResult<Option<CourseHead>> {
+        // What cannot be a slug names no course: answered without a query, and not kept.
+        if !plausible_slug(slug) {
+            return Ok(None);
+        }
         let key = slug.to_owned();
         self.heads
             .get(&key, || {
@@ -98,6 +153,18 @@ impl CourseCache {
                 async move { Ok(courses::by_slug(&db, &slug).await?) }
             })
             .await
+    }
+
+    /// Course heads held, and their bytes.
+    pub fn heads_size(&self) -> (usize, usize) {
+        self.heads.size()
+    }
+
+    /// Compiled versions held, and the bytes of their stored form.
+    pub fn versions_size(&self) -> (usize, usize) {
+        self.versions
+            .read()
+            .map_or((0, 0), |v| (v.map.len(), v.bytes))
     }
 
     /// After a course is published, hidden or rolled back here.
@@ -137,8 +204,8 @@ impl CourseCache {
                             .collect(),
                         course: stored.course,
                     });
-                    if let Ok(mut map) = self.versions.write() {
-                        map.insert(version_id, compiled.clone());
+                    if let Ok(mut versions) = self.versions.write() {
+                        versions.insert(version_id, compiled.clone(), data.len());
                     }
                     Ok(compiled)
                 },
@@ -147,7 +214,12 @@ impl CourseCache {
     }
 
     fn cached_version(&self, version_id: i32) -> Option<Arc<CompiledCourse>> {
-        self.versions.read().ok()?.get(&version_id).cloned()
+        self.versions
+            .read()
+            .ok()?
+            .map
+            .get(&version_id)
+            .map(|(c, _)| c.clone())
     }
 }
 
@@ -163,7 +235,12 @@ pub struct ProgressCache {
 impl Default for ProgressCache {
     fn default() -> Self {
         ProgressCache {
-            map: ShortCache::new(HEAD_TTL, 100_000),
+            map: ShortCache::new(HEAD_TTL, 100_000, 64 << 20, |_, state| {
+                state
+                    .values()
+                    .map(|done| 64 + done.iter().map(|slug| slug.len() + 32).sum::<usize>())
+                    .sum()
+            }),
         }
     }
 }
@@ -191,6 +268,11 @@ impl ProgressCache {
             })
             .await?;
         Ok(state.get(&course_id).cloned())
+    }
+
+    /// Learners held, and their bytes.
+    pub fn size(&self) -> (usize, usize) {
+        self.map.size()
     }
 
     /// After the learner enrolled or completed a lesson here.

@@ -91,6 +91,10 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(what) => {
                 AppError::conflict("conflict", format!("{what} already exists"))
             }
+            StoreError::InvalidText => AppError::bad_request(
+                "invalid_text",
+                "The request holds characters that cannot be stored (such as NUL)",
+            ),
             StoreError::Db(e) => AppError::internal(e),
         }
     }

@@ -886,10 +886,13 @@ pub async fn grade_essays(
             )
             .with_extra(json!({"field": question})));
         }
-        if comment.as_deref().is_some_and(|c| c.chars().count() > 5000) {
+        if comment
+            .as_deref()
+            .is_some_and(|c| !crate::text::is_paragraphs(c, 0, 5000))
+        {
             return Err(AppError::unprocessable(
                 "invalid_grade",
-                "a comment has at most 5000 characters",
+                "a comment has at most 5000 characters and no control characters",
             )
             .with_extra(json!({"field": question})));
         }

@@ -65,11 +65,8 @@ pub async fn sign_in(
         ));
     }
     let address = client_address(req, &state.config.trusted_proxies);
-    if state.login_by_address.check_key(&address).is_err()
-        || state
-            .login_by_account
-            .check_key(&username.to_lowercase())
-            .is_err()
+    if !state.login_by_address.check(&address)
+        || !state.login_by_account.check(&username.to_lowercase())
     {
         tracing::warn!(%address, "login rate limit reached");
         return Err(AppError::too_many(
@@ -96,6 +93,21 @@ pub async fn sign_in(
             ))
         }
     }
+}
+
+/// The limit on password changes (each checks the current password), per account and per
+/// client address.
+pub fn check_password_rate(state: &AppState, req: &HttpRequest, user: &User) -> AppResult<()> {
+    let address = client_address(req, &state.config.trusted_proxies);
+    if !state.password_by_address.check(&address)
+        || !state.password_by_account.check(&user.id.to_string())
+    {
+        tracing::warn!(%address, user = user.id, "password change rate limit reached");
+        return Err(AppError::too_many(
+            "Too many password attempts; wait a minute and try again",
+        ));
+    }
+    Ok(())
 }
 
 /// The rules a new password must meet.

@@ -1,13 +1,16 @@
 //! Prometheus metrics for `/metrics`: request counts and latencies by route class.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 pub struct Metrics {
     registry: Registry,
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
+    /// Entries and bytes each in-memory cache holds, set when metrics are read.
+    pub cache_entries: IntGaugeVec,
+    pub cache_bytes: IntGaugeVec,
 }
 
 impl Metrics {
@@ -28,12 +31,27 @@ impl Metrics {
             ),
             &["kind"],
         )?;
+        let cache_entries = IntGaugeVec::new(
+            Opts::new("cache_entries", "Entries held by an in-memory cache"),
+            &["cache"],
+        )?;
+        let cache_bytes = IntGaugeVec::new(
+            Opts::new(
+                "cache_bytes",
+                "Approximate bytes held by an in-memory cache",
+            ),
+            &["cache"],
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(cache_entries.clone()))?;
+        registry.register(Box::new(cache_bytes.clone()))?;
         Ok(Metrics {
             registry,
             requests,
             latency,
+            cache_entries,
+            cache_bytes,
         })
     }
 
@@ -58,6 +76,17 @@ impl Metrics {
         };
         self.requests.with_label_values(&[kind, class]).inc();
         self.latency.with_label_values(&[kind]).observe(seconds);
+    }
+
+    /// Sets a cache's gauges.
+    pub fn cache(&self, name: &str, (entries, bytes): (usize, usize)) {
+        let gauge = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        self.cache_entries
+            .with_label_values(&[name])
+            .set(gauge(entries));
+        self.cache_bytes
+            .with_label_values(&[name])
+            .set(gauge(bytes));
     }
 
     pub fn render(&self) -> String {

@@ -166,7 +166,7 @@ fn check_rows(data: &[u8], units: &[Unit]) -> Result<(Vec<GoodRow>, Vec<RowProbl
             continue;
         }
         let name = get(Some(c_name));
-        if name.is_empty() || name.chars().count() > 200 {
+        if !crate::text::is_line(&name, 1, 200) {
             bad.push(problem(
                 line,
                 &raw_nip,
@@ -256,7 +256,10 @@ pub fn plausible_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };
-    !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace) && e.len() <= 254
+    !local.is_empty()
+        && domain.contains('.')
+        && !e.contains(|c: char| c.is_whitespace() || c.is_control())
+        && e.len() <= 254
 }
 
 /// Checks and imports a CSV of users. Good rows are created (each row in its own

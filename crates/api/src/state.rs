@@ -1,14 +1,12 @@
 //! `AppState`: everything a handler may use, built once at start-up.
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
-
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::auth::Keys;
 use crate::catalog::CourseCache;
 use crate::config::Config;
 use crate::i18n::Locales;
+use crate::limits::KeyedLimit;
 use crate::metrics::Metrics;
 use crate::templates::Templates;
 use lentera_store::Db;
@@ -26,15 +24,17 @@ pub struct AppState {
     pub shared_pages: crate::pages::SharedPages,
     pub metrics: Metrics,
     /// Login attempts, per account and per client address (in this process).
-    pub login_by_account: DefaultKeyedRateLimiter<String>,
-    pub login_by_address: DefaultKeyedRateLimiter<String>,
+    pub login_by_account: KeyedLimit,
+    pub login_by_address: KeyedLimit,
+    /// Password changes (each checks the current password), per account and per address.
+    pub password_by_account: KeyedLimit,
+    pub password_by_address: KeyedLimit,
     /// Public certificate look-ups per client address, against enumeration.
-    pub verify_by_address: DefaultKeyedRateLimiter<String>,
+    pub verify_by_address: KeyedLimit,
 }
 
-fn per_minute(n: u32) -> Quota {
-    Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN))
-}
+/// Keys each limit holds at most.
+const LIMIT_KEYS: usize = 100_000;
 
 impl AppState {
     pub fn new(db: Db, config: Config, keys: Keys) -> anyhow::Result<AppState> {
@@ -47,9 +47,26 @@ impl AppState {
             progress: crate::catalog::ProgressCache::default(),
             shared_pages: crate::pages::SharedPages::default(),
             metrics: Metrics::new()?,
-            login_by_account: RateLimiter::keyed(per_minute(config.login_per_account_per_minute)),
-            login_by_address: RateLimiter::keyed(per_minute(config.login_per_address_per_minute)),
-            verify_by_address: RateLimiter::keyed(per_minute(config.verify_per_address_per_minute)),
+            login_by_account: KeyedLimit::per_minute(
+                config.login_per_account_per_minute,
+                LIMIT_KEYS,
+            ),
+            login_by_address: KeyedLimit::per_minute(
+                config.login_per_address_per_minute,
+                LIMIT_KEYS,
+            ),
+            password_by_account: KeyedLimit::per_minute(
+                config.login_per_account_per_minute,
+                LIMIT_KEYS,
+            ),
+            password_by_address: KeyedLimit::per_minute(
+                config.login_per_address_per_minute,
+                LIMIT_KEYS,
+            ),
+            verify_by_address: KeyedLimit::per_minute(
+                config.verify_per_address_per_minute,
+                LIMIT_KEYS,
+            ),
             db,
             config,
             keys,

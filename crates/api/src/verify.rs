@@ -69,7 +69,7 @@ pub fn payload(c: &Certificate) -> CertificatePayload {
 /// far too few to enumerate codes.
 pub fn check_rate(state: &AppState, req: &actix_web::HttpRequest) -> AppResult<()> {
     let address = crate::login::client_address(req, &state.config.trusted_proxies);
-    if state.verify_by_address.check_key(&address).is_err() {
+    if !state.verify_by_address.check(&address) {
         return Err(AppError::too_many(
             "Too many certificate look-ups from this address; wait a minute",
         ));

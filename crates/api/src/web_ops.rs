@@ -28,6 +28,14 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let m = &state.metrics;
+    m.cache("sessions", state.sessions.size());
+    m.cache("course_heads", state.courses.heads_size());
+    m.cache("course_versions", state.courses.versions_size());
+    m.cache("learner_state", state.progress.size());
+    m.cache("shared_pages", state.shared_pages.size());
+    m.cache("login_by_account", (state.login_by_account.len(), 0));
+    m.cache("login_by_address", (state.login_by_address.len(), 0));
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render())

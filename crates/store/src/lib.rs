@@ -28,9 +28,38 @@ pub enum StoreError {
     /// A unique constraint refused the write: the thing already exists.
     #[error("already exists: {0}")]
     Conflict(String),
+    /// The database refused text it cannot store (PostgreSQL takes no NUL character):
+    /// the input was bad, whatever query it reached.
+    #[error("text the database cannot store")]
+    InvalidText,
     /// Anything else: the database is down, a bug, a broken migration.
     #[error(transparent)]
-    Db(#[from] DbErr),
+    Db(DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        if refused_text(&err) {
+            StoreError::InvalidText
+        } else {
+            StoreError::Db(err)
+        }
+    }
+}
+
+/// Whether PostgreSQL refused a query for its text: a NUL character or bytes that are not
+/// UTF-8 (SQLSTATE 22021 `character_not_in_repertoire`, 22P05 `untranslatable_character`).
+/// Checked here, where every query's error passes, so no query can answer 500 for it.
+fn refused_text(err: &DbErr) -> bool {
+    let (DbErr::Query(runtime) | DbErr::Exec(runtime) | DbErr::Conn(runtime)) = err else {
+        return false;
+    };
+    let sea_orm::RuntimeErr::SqlxError(sqlx) = runtime else {
+        return false;
+    };
+    sqlx.as_database_error()
+        .and_then(|db| db.code())
+        .is_some_and(|code| code == "22021" || code == "22P05")
 }
 
 impl StoreError {
@@ -39,7 +68,7 @@ impl StoreError {
     pub(crate) fn from_write(err: DbErr, what: &str) -> Self {
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(what.to_owned()),
-            _ => StoreError::Db(err),
+            _ => StoreError::from(err),
         }
     }
 }

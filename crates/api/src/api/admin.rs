@@ -12,6 +12,7 @@ use crate::nip::Nip;
 use crate::org::{self, Scope};
 use crate::policy::{self, Action, Resource, Role};
 use crate::state::AppState;
+use crate::text;
 use lentera_store::people::{self, Unit, User};
 use lentera_store::{audit, org as store_org, reports};
 
@@ -62,9 +63,9 @@ pub fn check_unit_fields(code: Option<&str>, name: &str) -> AppResult<()> {
             .with_extra(json!({"field": "code"})));
         }
     }
-    if name.trim().is_empty() || name.chars().count() > 200 {
+    if !text::is_line(name, 1, 200) {
         return Err(
-            AppError::unprocessable("invalid_unit", "name: 1-200 characters")
+            AppError::unprocessable("invalid_unit", "name: 1-200 characters, one line")
                 .with_extra(json!({"field": "name"})),
         );
     }
@@ -217,8 +218,8 @@ async fn checked_user_fields(
         ),
         None => None,
     };
-    if body.name.trim().is_empty() || body.name.chars().count() > 200 {
-        return Err(field_error("name", "name: 1-200 characters"));
+    if !text::is_line(&body.name, 1, 200) {
+        return Err(field_error("name", "name: 1-200 characters, one line"));
     }
     let email = body
         .email
@@ -449,7 +450,7 @@ pub async fn add_jp_as(
     if !(1..=200).contains(&body.jp) {
         return Err(bad("jp", "jp: a whole number 1-200"));
     }
-    if body.title.trim().is_empty() || body.title.chars().count() > 200 {
+    if !text::is_line(&body.title, 1, 200) {
         return Err(bad("title", "title: 1-200 characters"));
     }
     if !JP_KINDS.contains(&body.kind.as_str()) {
@@ -458,7 +459,7 @@ pub async fn add_jp_as(
             "kind: pelatihan_klasikal, seminar, workshop, kursus_daring or lainnya",
         ));
     }
-    if body.document_ref.trim().is_empty() || body.document_ref.chars().count() > 200 {
+    if !text::is_line(&body.document_ref, 1, 200) {
         return Err(bad(
             "document_ref",
             "document_ref: the number of the certificate or letter, 1-200 characters",
@@ -522,7 +523,7 @@ pub async fn revoke_as(
 ) -> AppResult<lentera_store::learning::Certificate> {
     policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
     let reason = reason.trim();
-    if reason.chars().count() < 5 || reason.chars().count() > 500 {
+    if !text::is_paragraphs(reason, 5, 500) {
         return Err(
             AppError::unprocessable("invalid_reason", "reason: 5-500 characters")
                 .with_extra(json!({"field": "reason"})),

@@ -51,12 +51,16 @@ pub struct ChangePassword {
 /// Changing the password ends every session, this one included: the client signs in again.
 pub async fn change_password(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: ApiUser,
     body: web::Json<ChangePassword>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let me = &user.0.user;
     login::check_new_password(&body.new_password)?;
+    // Each change checks the current password: limited like sign-in, or a stolen session
+    // could guess the password at leisure.
+    login::check_password_rate(&state, &req, me)?;
     let creds = people::credentials(&state.db, &me.username).await?;
     if !auth::verify_password(body.current_password, creds.map(|c| c.password_hash)).await? {
         return Err(AppError::unauthorized(

@@ -135,14 +135,22 @@ pub async fn logout(
         .finish())
 }
 
-/// The language switch: remembered in a cookie, and on the account when signed in.
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    csrf: String,
+    next: Option<String>,
+}
+
+/// The language switch (a POST: it changes the account's stored language): remembered in a
+/// cookie, and on the account when signed in.
 pub async fn switch_language(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: PageUser,
     path: web::Path<String>,
-    q: web::Query<NextQuery>,
+    form: web::Form<LanguageForm>,
 ) -> PageResult {
+    check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
     let lang = Lang::parse(&path).ok_or_else(|| {
         page_err(&req)(AppError::not_found("unknown_language", "Unknown language"))
     })?;
@@ -158,7 +166,7 @@ pub async fn switch_language(
         .max_age(actix_web::cookie::time::Duration::days(365))
         .finish();
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, safe_next(q.next.as_deref())))
+        .insert_header((header::LOCATION, safe_next(form.next.as_deref())))
         .cookie(cookie)
         .finish())
 }

@@ -52,7 +52,7 @@ pub fn routes(r: &mut Routes) {
     r.get("/masuk", learn::login_form);
     r.post("/masuk", learn::login_submit);
     r.post("/keluar", learn::logout);
-    r.get("/bahasa/{lang}", learn::switch_language);
+    r.post("/bahasa/{lang}", learn::switch_language);
     r.get("/katalog", learn::catalog);
     r.get("/sertifikat", learn::certificates);
     r.get("/verifikasi", learn::verify_form);
@@ -260,9 +260,11 @@ const NAV_ROLES: [Role; 3] = [Role::Instructor, Role::Manager, Role::Admin];
 /// escaping leaves alone and no title or lesson is expected to hold.
 const CSRF_GAP: &str = "\u{1}csrf\u{1}";
 
-/// At most this many shared pages are kept; past it the store starts again (a version
-/// change leaves old keys behind, and odd spellings of a path make new ones).
+/// At most this many shared pages are kept, holding at most [`SHARED_PAGES_BYTES`]; past
+/// either the store starts again (a version change leaves old keys behind, and odd
+/// spellings of a path make new ones).
 const SHARED_PAGES_MAX: usize = 1024;
+const SHARED_PAGES_BYTES: usize = 64 << 20;
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct SharedKey {
@@ -271,24 +273,39 @@ pub struct SharedKey {
     roles: u8,
 }
 
+/// A shared page, split where each visitor's CSRF token goes.
+type Pieces = Arc<[String]>;
+
 /// Pages rendered once for many visitors ([`Page::render_shared`]), split where each
 /// visitor's CSRF token goes.
 #[derive(Default)]
 pub struct SharedPages {
-    map: RwLock<HashMap<SharedKey, Arc<[String]>>>,
+    map: RwLock<(HashMap<SharedKey, Pieces>, usize)>,
 }
 
 impl SharedPages {
+    /// Pages held, and their bytes.
+    pub fn size(&self) -> (usize, usize) {
+        self.map.read().map_or((0, 0), |m| (m.0.len(), m.1))
+    }
+
     fn get(&self, key: &SharedKey) -> Option<Arc<[String]>> {
-        self.map.read().ok()?.get(key).cloned()
+        self.map.read().ok()?.0.get(key).cloned()
     }
 
     fn put(&self, key: SharedKey, pieces: Arc<[String]>) {
-        if let Ok(mut map) = self.map.write() {
-            if map.len() >= SHARED_PAGES_MAX {
+        let weigh =
+            |pieces: &[String]| key.key.len() + pieces.iter().map(|p| p.len() + 24).sum::<usize>();
+        let bytes = weigh(&pieces);
+        if let Ok(mut guard) = self.map.write() {
+            let (map, total) = &mut *guard;
+            if map.len() >= SHARED_PAGES_MAX || *total + bytes > SHARED_PAGES_BYTES {
                 map.clear();
+                *total = 0;
             }
+            let old = map.get(&key).map(|old| weigh(old));
             map.insert(key, pieces);
+            *total = *total - old.unwrap_or(0) + bytes;
         }
     }
 }
