@@ -81,6 +81,8 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
         issuer: "Pemerintah Kabupaten Bungo".into(),
         jwt_secret: None,
         signing_key: None,
+        quiz_key: None,
+        metrics_token: None,
         session_hours: 12,
         login_per_account_per_minute: 10,
         login_per_address_per_minute: 200,

@@ -199,8 +199,11 @@ async fn control_characters_and_absurd_values_never_break_a_route() {
         let token = world.tokens[who].as_deref();
         let pattern = row.pattern();
         // Every path parameter in turn, the others as the matrix fills them.
-        let concrete = world.fill(row.path.as_deref().unwrap_or(pattern));
-        let concrete = concrete.split('?').next().unwrap_or_default().to_owned();
+        let full = world.fill(row.path.as_deref().unwrap_or(pattern));
+        let (concrete, query) = match full.split_once('?') {
+            Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+            None => (full.clone(), None),
+        };
         let pattern_parts: Vec<&str> = pattern.split('/').collect();
         let concrete_parts: Vec<&str> = concrete.split('/').collect();
         let mut paths = Vec::new();
@@ -217,6 +220,18 @@ async fn control_characters_and_absurd_values_never_break_a_route() {
                     parts[i] = format!("{value}{suffix}");
                     paths.push(parts.join("/"));
                 }
+            }
+        }
+        // The matrix's own query values, each with a control character after it (a unit
+        // code followed by a vertical tab is trimmed to a unit that exists, and its name then
+        // went into a file name header).
+        if let Some(query) = &query {
+            for tail in ["%0B", "%0C", "%0D%0ASet-Cookie:%20x=1", "%00"] {
+                let poisoned: Vec<String> = query
+                    .split('&')
+                    .map(|pair| format!("{pair}{tail}"))
+                    .collect();
+                paths.push(format!("{concrete}?{}", poisoned.join("&")));
             }
         }
         // Every query parameter the server reads, with each value (the long one on its own).

@@ -177,3 +177,163 @@ async fn password_changes_are_limited_like_sign_in() {
     assert_eq!(statuses[..10], [401; 10], "{statuses:?}");
     assert_eq!(statuses[10..], [429, 429], "{statuses:?}");
 }
+
+#[tokio::test]
+async fn sign_in_returns_only_to_paths_on_this_site() {
+    let app = spawn_app().await;
+    let client = &app.api;
+    // The sign-in page as a visitor: its form carries the place to return to.
+    for (next, expected) in [
+        ("/katalog", "/katalog"),
+        ("/%09/jahat.example/path", "/"),
+        ("/%0D%0ASet-Cookie:%20a=1", "/"),
+        ("//jahat.example", "/"),
+        ("/%5Cjahat.example", "/"),
+        ("https://jahat.example/", "/"),
+    ] {
+        let res = client
+            .post(app.url("/masuk"))
+            .header("cookie", "lentera_csrf=0123456789abcdef0123456789abcdef")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "csrf=0123456789abcdef0123456789abcdef&username={LEARNER}&password={}&next={next}",
+                lentera_tests::PASSWORD
+            ))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(res.status(), 303, "{next}");
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(location, expected, "{next}");
+    }
+}
+
+#[tokio::test]
+async fn control_characters_in_a_file_name_are_not_a_server_error() {
+    let app = spawn_app().await;
+    let learner = app.login(LEARNER).await;
+    app.complete_fixture_course(&learner).await;
+    let admin = app.login("admin").await;
+    for unit in ["BUNGO%0B", "BUNGO%0C", "%0BBUNGO"] {
+        let (status, kind, _) = app
+            .get_bytes(
+                &format!("/api/v1/reports/certificates.zip?unit={unit}"),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!((status, kind.as_str()), (200, "application/zip"), "{unit}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_are_for_this_machine_or_whoever_has_the_token() {
+    // Without a token: a direct local scraper reads them, a request through a proxy does not.
+    let app = spawn_app().await;
+    let res = app
+        .api
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
+    let res = app
+        .api
+        .get(app.url("/metrics"))
+        .header("x-forwarded-for", "203.0.113.9")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 403);
+    // With a token, only with the token.
+    let token = "m3tr1cs-T0ken-for-the-prometheus-scraper";
+    let app = lentera_tests::spawn_app_configured(false, |c| {
+        c.metrics_token = Some(token.into());
+    })
+    .await;
+    let (status, body) = app.call(reqwest::Method::GET, "/metrics", None, None).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "unauthenticated")
+    );
+    let (status, _) = app
+        .call(reqwest::Method::GET, "/metrics", Some("salah"), None)
+        .await;
+    assert_eq!(status, 401);
+    let res = app
+        .api
+        .get(app.url("/metrics"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn over_https_cookies_are_host_bound_and_browsers_told_to_stay() {
+    let app = lentera_tests::spawn_app_configured(false, |c| {
+        c.public_url = "https://lentera.test".into();
+    })
+    .await;
+    let res = app
+        .api
+        .get(app.url("/masuk"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie.starts_with("__Host-lentera_csrf=")
+            && cookie.contains("Secure")
+            && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let hsts = res
+        .headers()
+        .get("strict-transport-security")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(hsts.starts_with("max-age="), "{hsts}");
+    // Plain HTTP (the demo on 127.0.0.1) keeps plain names and no HSTS.
+    let plain = spawn_app().await;
+    let res = plain
+        .api
+        .get(plain.url("/masuk"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(res.headers().get("strict-transport-security").is_none());
+}
+
+#[tokio::test]
+async fn course_files_keep_their_own_sandbox_policy() {
+    let app = spawn_app().await;
+    let res = app
+        .api
+        .get(app.url("/kursus/kursus-uji/aset/diagram.svg"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 200);
+    let csp: Vec<&str> = res
+        .headers()
+        .get_all("content-security-policy")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert_eq!(csp.len(), 1, "{csp:?}");
+    assert!(
+        csp[0].contains("sandbox") && csp[0].starts_with("default-src 'none'"),
+        "{csp:?}"
+    );
+}

@@ -35,6 +35,10 @@ pub enum Command {
         /// Folder of course folders to publish before serving.
         #[arg(long, env = "LENTERA_CONTENT_DIR", default_value = "content")]
         content: PathBuf,
+        /// Serve the demo on an address other machines reach. Its accounts have a published
+        /// password, so this is refused unless asked for.
+        #[arg(long)]
+        allow_public: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -129,7 +133,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             app.run_until_stopped().await?;
             Ok(0)
         }
-        Command::Demo { content } => demo(config, &content).await,
+        Command::Demo {
+            content,
+            allow_public,
+        } => demo(config, &content, allow_public).await,
         Command::Seed(args) => {
             let db = open(&config).await?;
             crate::seeding::seed(&db, &config.issuer, &args).await?;
@@ -310,38 +317,18 @@ fn verification_keys(
                 ));
             }
             let key =
-                crate::auth::load_signing_key(None, &config.data_dir).map_err(|e| e.to_string())?;
+                crate::auth::load_signing_key(config.signing_key.as_deref(), &config.data_dir)
+                    .map_err(|e| e.to_string())?;
             Ok(vec![(key.key_id(), key.public_key().to_vec())])
         }
     }
 }
 
 fn certificate_verify(config: &Config, file: &Path, keys: Option<&Path>) -> i32 {
-    let checked = (|| -> Result<String, String> {
-        let json = read_json(file)?;
-        let signature = json["signature"]
-            .as_str()
-            .ok_or("the file has no signature")?;
-        let key_id = json["key_id"].as_str().ok_or("the file names no key_id")?;
+    let checked = read_json(file).and_then(|json| {
         let keys = verification_keys(config, keys)?;
-        let (_, public) = keys
-            .iter()
-            .find(|(id, _)| id == key_id)
-            .ok_or_else(|| format!("no public key with id {key_id}"))?;
-        lentera_certificate::verify(&json["certificate"], signature, public)
-            .map_err(|e| e.to_string())?;
-        let revoked = json["revoked"].as_bool().unwrap_or(false);
-        Ok(format!(
-            "signature valid: certificate {} for {} was signed by key {key_id}{}",
-            json["certificate"]["number"].as_str().unwrap_or("?"),
-            json["certificate"]["holder_name"].as_str().unwrap_or("?"),
-            if revoked {
-                " (but the file says it is REVOKED)"
-            } else {
-                ""
-            }
-        ))
-    })();
+        verify_report(&json, &keys)
+    });
     match checked {
         Ok(message) => {
             println!("{message}");
@@ -352,6 +339,47 @@ fn certificate_verify(config: &Config, file: &Path, keys: Option<&Path>) -> i32 
             1
         }
     }
+}
+
+/// What `lentera certificate verify` says of a look-up answer: whether the signature holds,
+/// and plainly that revocation is not something a signature can show.
+pub fn verify_report(
+    json: &serde_json::Value,
+    keys: &[(String, Vec<u8>)],
+) -> Result<String, String> {
+    let signature = json["signature"]
+        .as_str()
+        .ok_or("the file has no signature")?;
+    let key_id = json["key_id"].as_str().ok_or("the file names no key_id")?;
+    let (_, public) = keys
+        .iter()
+        .find(|(id, _)| id == key_id)
+        .ok_or_else(|| format!("no public key with id {key_id}"))?;
+    lentera_certificate::verify(&json["certificate"], signature, public)
+        .map_err(|e| e.to_string())?;
+    let cert = &json["certificate"];
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("?").to_owned();
+    let mut out = format!(
+        "signature valid: certificate {} for {} ({}, {} JP, issued {}) is exactly as key {key_id} signed it.\n",
+        text(&cert["number"]),
+        text(&cert["holder_name"]),
+        text(&cert["course_title"]),
+        cert["jp"],
+        text(&cert["issued_at"]),
+    );
+    out.push_str(
+        "REVOCATION IS NOT CHECKED OFFLINE: a signature cannot show that a certificate was revoked later, and the file's \"revoked\" field is not signed (anyone can edit it).\n",
+    );
+    if json["revoked"].as_bool() == Some(true) {
+        out.push_str("The file itself says this certificate was revoked.\n");
+    }
+    match json["verify_url"].as_str() {
+        Some(url) => out.push_str(&format!("Check its current status online: {url}")),
+        None => out.push_str(
+            "Check its current status online on the issuer's verification page (/verifikasi/CODE).",
+        ),
+    }
+    Ok(out)
 }
 
 async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<i32> {
@@ -486,7 +514,31 @@ pub const DEMO_USERS: &[(&str, &str, &str, &str, Option<&str>)] = &[
 /// The password of every demo account. The demo is for trying Lentera, never for real data.
 pub const DEMO_PASSWORD: &str = "lentera-demo-2026";
 
-async fn demo(config: Config, content: &Path) -> anyhow::Result<i32> {
+/// Whether `bind` (host:port) listens on loopback only.
+fn loopback_only(bind: &str) -> bool {
+    let host = bind.rsplit_once(':').map_or(bind, |(h, _)| h);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+async fn demo(config: Config, content: &Path, allow_public: bool) -> anyhow::Result<i32> {
+    if !loopback_only(&config.bind) && !allow_public {
+        anyhow::bail!(
+            "LENTERA_BIND={} is reachable from other machines, and the demo accounts' password \
+             ({DEMO_PASSWORD}) is published in the README. Bind to 127.0.0.1, or pass \
+             --allow-public if this machine is a closed demo.",
+            config.bind
+        );
+    }
+    if !loopback_only(&config.bind) {
+        tracing::warn!(
+            bind = %config.bind,
+            "the demo accounts, with their published password, are reachable from other machines"
+        );
+    }
     let db = open(&config).await?;
     for (code, name, parent) in DEMO_UNITS {
         if people::unit_by_code(&db, code).await?.is_some() {
@@ -544,4 +596,62 @@ fn public_url(config: &Config, port: u16) -> String {
     let host = config.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
     let host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
     format!("http://{host}:{port}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_valid_signature_never_claims_the_certificate_is_not_revoked() {
+        let key = lentera_certificate::SigningKey::from_bytes(&[7; 32]);
+        let payload = lentera_certificate::CertificatePayload {
+            number: "LNT-2026-000001".into(),
+            holder_name: "Rahmat Hidayat".into(),
+            nip_masked: None,
+            course_title: "Kepemimpinan".into(),
+            course_slug: "kepemimpinan".into(),
+            course_version: 1,
+            jp: 2,
+            issued_at: "2026-11-30T00:00:00+00:00".into(),
+            issuer: "Pemerintah Kabupaten Bungo".into(),
+        };
+        let signature = key.sign(&payload).unwrap_or_else(|e| panic!("{e}"));
+        let cert = serde_json::to_value(&payload).unwrap_or_else(|e| panic!("{e}"));
+        let keys = vec![(key.key_id(), key.public_key().to_vec())];
+        // A revoked certificate whose file was edited to say it is not.
+        let edited = serde_json::json!({"certificate": cert, "signature": signature, "key_id": key.key_id(),
+            "revoked": false, "valid": true, "verify_url": "https://lentera.test/verifikasi/ABC"});
+        let report = super::verify_report(&edited, &keys).unwrap_or_else(|e| panic!("{e}"));
+        assert!(report.starts_with("signature valid"), "{report}");
+        assert!(
+            report.contains("REVOCATION IS NOT CHECKED OFFLINE"),
+            "{report}"
+        );
+        assert!(
+            report.contains("https://lentera.test/verifikasi/ABC"),
+            "{report}"
+        );
+        let mut forged = edited.clone();
+        forged["certificate"]["jp"] = serde_json::json!(20);
+        assert!(super::verify_report(&forged, &keys).is_err());
+    }
+
+    #[test]
+    fn only_loopback_binds_are_private() {
+        for private in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "[::1]:8080",
+            "127.0.0.1:0",
+        ] {
+            assert!(super::loopback_only(private), "{private}");
+        }
+        for public in [
+            "0.0.0.0:8080",
+            "[::]:8080",
+            "10.1.2.3:80",
+            "lentera.go.id:80",
+        ] {
+            assert!(!super::loopback_only(public), "{public}");
+        }
+    }
 }

@@ -22,6 +22,11 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// A fixed certificate signing key (64 hex digits) for replicas; else one is kept in data_dir.
     pub signing_key: Option<String>,
+    /// A fixed key for quiz option ids (64 hex digits) for replicas; else one is kept in data_dir.
+    pub quiz_key: Option<String>,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` answers only on
+    /// loopback.
+    pub metrics_token: Option<String>,
     /// How long a sign-in lasts.
     pub session_hours: i64,
     /// Login attempts allowed per minute for one account, and for one client address.
@@ -82,8 +87,10 @@ impl Config {
             data_dir,
             public_url: public_url.trim_end_matches('/').to_owned(),
             issuer: var("LENTERA_ISSUER").unwrap_or_else(|| "Lentera".into()),
-            jwt_secret: var("LENTERA_JWT_SECRET"),
-            signing_key: var("LENTERA_SIGNING_KEY"),
+            jwt_secret: secret(&var, "LENTERA_JWT_SECRET")?,
+            signing_key: hex_key(&var, "LENTERA_SIGNING_KEY")?,
+            quiz_key: hex_key(&var, "LENTERA_QUIZ_KEY")?,
+            metrics_token: secret(&var, "LENTERA_METRICS_TOKEN")?,
             session_hours: 12,
             login_per_account_per_minute: number("LENTERA_LOGIN_PER_ACCOUNT", 10, 100_000)?,
             login_per_address_per_minute: number("LENTERA_LOGIN_PER_ADDRESS", 60, 100_000)?,
@@ -92,6 +99,20 @@ impl Config {
             trusted_proxies,
         })
     }
+}
+
+/// A text secret from `name`, checked ([`crate::secrets::check_text`]).
+fn secret(var: &impl Fn(&str) -> Option<String>, name: &str) -> anyhow::Result<Option<String>> {
+    var(name)
+        .map(|v| crate::secrets::check_text(name, &v).map(|()| v))
+        .transpose()
+}
+
+/// A 64-hex-digit key from `name`, checked ([`crate::secrets::check_hex_key`]).
+fn hex_key(var: &impl Fn(&str) -> Option<String>, name: &str) -> anyhow::Result<Option<String>> {
+    var(name)
+        .map(|v| crate::secrets::check_hex_key(name, &v).map(|_| v.trim().to_owned()))
+        .transpose()
 }
 
 #[cfg(test)]
@@ -141,6 +162,11 @@ mod tests {
             ("LENTERA_VERIFY_PER_ADDRESS", "-5"),
             ("LENTERA_WORKERS", "dua"),
             ("LENTERA_TRUSTED_PROXIES", "10.0.0.2, proxy.local"),
+            ("LENTERA_JWT_SECRET", "a"),
+            ("LENTERA_JWT_SECRET", "change-me-to-a-long-random-secret"),
+            ("LENTERA_SIGNING_KEY", "1234"),
+            ("LENTERA_QUIZ_KEY", "bukan-heksadesimal"),
+            ("LENTERA_METRICS_TOKEN", "pendek"),
         ] {
             match config(&[(name, value)]) {
                 Ok(_) => panic!("{name}={value} was accepted"),

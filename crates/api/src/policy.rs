@@ -203,6 +203,40 @@ pub fn own_attempt(user: &User, owner: i32) -> AppResult<Granted> {
     }
 }
 
+/// Who may read `/metrics`: with `LENTERA_METRICS_TOKEN` set, whoever presents it as a
+/// bearer token; without, only a direct local connection (a scraper on the same machine),
+/// never a request relayed by a reverse proxy (which would be local too).
+pub fn may_read_metrics(
+    token: Option<&str>,
+    presented: Option<&str>,
+    local_direct: bool,
+) -> AppResult<Granted> {
+    match token {
+        Some(token) => {
+            let given = presented.unwrap_or("").as_bytes();
+            let same = given.len() == token.len()
+                && given
+                    .iter()
+                    .zip(token.as_bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0;
+            if same {
+                Ok(GRANTED)
+            } else {
+                Err(AppError::unauthorized(
+                    "unauthenticated",
+                    "Send the metrics token: Authorization: Bearer TOKEN",
+                ))
+            }
+        }
+        None if local_direct => Ok(GRANTED),
+        None => Err(forbidden(
+            "forbidden",
+            "Metrics are read on this machine, or with LENTERA_METRICS_TOKEN set",
+        )),
+    }
+}
+
 fn attempt_not_found() -> AppError {
     AppError::not_found("attempt_not_found", "No such attempt")
 }

@@ -386,9 +386,9 @@ pub fn file_response(
     };
     Ok(actix_web::HttpResponse::Ok()
         .content_type(mime)
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{basename}.{ext}\""),
+        .insert_header(crate::respond::disposition(
+            false,
+            &format!("{basename}.{ext}"),
         ))
         .body(bytes))
 }

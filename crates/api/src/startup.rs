@@ -32,11 +32,7 @@ impl Application {
 
     /// As `build`, with a database that is already connected and migrated.
     pub fn build_with(config: Config, db: lentera_store::Db) -> anyhow::Result<Application> {
-        let keys = Keys::load(
-            config.jwt_secret.as_deref(),
-            config.signing_key.as_deref(),
-            &config.data_dir,
-        )?;
+        let keys = Keys::load(&config)?;
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
         let workers = config.workers;
@@ -129,11 +125,16 @@ async fn not_found(req: HttpRequest) -> actix_web::Result<HttpResponse> {
     .into())
 }
 
-/// Security headers on every response. The CSP allows no inline script and no framing.
+/// Security headers on every response. The CSP allows no inline script and no framing; a
+/// response that set its own (a course file's `sandbox` policy) keeps it. Over HTTPS,
+/// browsers are told to come back over HTTPS only.
 async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    let https = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.config.public_url.starts_with("https://"));
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
     let set =
@@ -143,11 +144,13 @@ async fn security_headers(
                 HeaderValue::from_static(value),
             );
         };
-    set(
-        headers,
-        "content-security-policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(
+            headers,
+            "content-security-policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        );
+    }
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "x-frame-options", "DENY");
     set(headers, "referrer-policy", "same-origin");
@@ -156,6 +159,13 @@ async fn security_headers(
         "permissions-policy",
         "camera=(), microphone=(), geolocation=()",
     );
+    if https {
+        set(
+            headers,
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        );
+    }
     Ok(res)
 }
 
@@ -203,10 +213,88 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
         )
     }
 
+    /// The status goes on the span. A server error is logged as an error (its cause was
+    /// logged where it happened, never shown to the client); a redirect (the sign-in page)
+    /// or a refused request is routine and logged at INFO, without a stack.
     fn on_request_end<B: MessageBody>(
         span: tracing::Span,
         outcome: &Result<ServiceResponse<B>, actix_web::Error>,
     ) {
-        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+        let status = match outcome {
+            Ok(res) => res.status(),
+            Err(e) => e.as_response_error().status_code(),
+        };
+        span.record("http.status_code", status.as_u16());
+        let _entered = span.enter();
+        if status.is_server_error() {
+            span.record("otel.status_code", "ERROR");
+            tracing::error!(status = status.as_u16(), "request failed");
+        } else {
+            span.record("otel.status_code", "OK");
+            if status.is_redirection() || status.is_client_error() {
+                tracing::info!(status = status.as_u16(), "request answered");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use actix_web::HttpResponse;
+    use actix_web::test::TestRequest;
+    use tracing_actix_web::RootSpanBuilder;
+
+    use super::RequestSpan;
+
+    /// What the request log says at the end of a request answered with `res`.
+    fn logged(res: HttpResponse) -> String {
+        let buffer = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let sink = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || {
+                struct W(Arc<Mutex<Vec<u8>>>);
+                impl std::io::Write for W {
+                    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                        if let Ok(mut v) = self.0.lock() {
+                            v.extend_from_slice(b);
+                        }
+                        Ok(b.len())
+                    }
+                    fn flush(&mut self) -> std::io::Result<()> {
+                        Ok(())
+                    }
+                }
+                W(sink.clone())
+            })
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let req = TestRequest::default().to_srv_request();
+            let span = RequestSpan::on_request_start(&req);
+            let res = req.into_response(res);
+            RequestSpan::on_request_end(span, &Ok(res));
+        });
+        let bytes = buffer.lock().map(|v| v.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[test]
+    fn redirects_and_refusals_are_routine_and_server_errors_are_errors() {
+        let redirect = logged(HttpResponse::SeeOther().finish());
+        assert!(
+            redirect.contains("INFO") && !redirect.contains("ERROR"),
+            "{redirect}"
+        );
+        let refused = logged(HttpResponse::Forbidden().finish());
+        assert!(
+            refused.contains("INFO") && !refused.contains("ERROR"),
+            "{refused}"
+        );
+        let ok = logged(HttpResponse::Ok().finish());
+        assert!(ok.is_empty(), "{ok}");
+        let broken = logged(HttpResponse::InternalServerError().finish());
+        assert!(broken.contains("ERROR"), "{broken}");
     }
 }

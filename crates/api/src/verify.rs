@@ -34,6 +34,8 @@ pub fn lookup_json(state: &AppState, c: &Certificate) -> AppResult<serde_json::V
         "signed": true,
         "signature": signature,
         "key_id": key.key_id(),
+        // Outside the signed payload: where the current status (revocation) is read.
+        "verify_url": format!("{}/verifikasi/{}", state.config.public_url, c.code),
     }))
 }
 
@@ -153,19 +155,16 @@ pub async fn zip_of(state: &AppState, certs: &[Certificate]) -> AppResult<Vec<u8
 pub fn zip_response(bytes: Vec<u8>, name: &str) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok()
         .content_type("application/zip")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}.zip\""),
-        ))
+        .insert_header(crate::respond::disposition(false, &format!("{name}.zip")))
         .body(bytes)
 }
 
 pub fn pdf_response(bytes: Vec<u8>, c: &Certificate) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((
-            "Content-Disposition",
-            format!("inline; filename=\"{}.pdf\"", c.number),
+        .insert_header(crate::respond::disposition(
+            true,
+            &format!("{}.pdf", c.number),
         ))
         .body(bytes)
 }

@@ -1,9 +1,11 @@
 //! Operations endpoints and static files: `/healthz`, `/metrics`, `/static/...`.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
+use crate::error::AppResult;
+use crate::policy;
 use crate::routing::Routes;
 use crate::state::AppState;
 
@@ -27,7 +29,22 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let peer = req.peer_addr().map(|a| a.ip());
+    let relayed = req.headers().contains_key("x-forwarded-for")
+        || req.headers().contains_key(header::FORWARDED)
+        || peer.is_some_and(|ip| state.config.trusted_proxies.contains(&ip));
+    let local_direct = peer.is_some_and(|ip| ip.is_loopback()) && !relayed;
+    policy::may_read_metrics(
+        state.config.metrics_token.as_deref(),
+        presented,
+        local_direct,
+    )?;
     let m = &state.metrics;
     m.cache("sessions", state.sessions.size());
     m.cache("course_heads", state.courses.heads_size());
@@ -36,9 +53,9 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     m.cache("shared_pages", state.shared_pages.size());
     m.cache("login_by_account", (state.login_by_account.len(), 0));
     m.cache("login_by_address", (state.login_by_address.len(), 0));
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
+        .body(state.metrics.render()))
 }
 
 /// The few static files, embedded: the stylesheet and the optional quiz autosave script.

@@ -215,9 +215,9 @@ pub async fn statistics(
         "json" => Ok(HttpResponse::Ok().json(stats)),
         "csv" => Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"statistik-{quiz_slug}.csv\""),
+            .insert_header(crate::respond::disposition(
+                false,
+                &format!("statistik-{quiz_slug}.csv"),
             ))
             .body(crate::reports::statistics_csv(&stats)?)),
         other => Err(AppError::bad_request(

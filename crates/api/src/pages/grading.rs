@@ -180,9 +180,9 @@ pub async fn statistics(
         let csv = crate::reports::statistics_csv(&stats).map_err(page_err(&req))?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"statistik-{quiz_slug}.csv\""),
+            .insert_header(crate::respond::disposition(
+                false,
+                &format!("statistik-{quiz_slug}.csv"),
             ))
             .body(csv));
     }

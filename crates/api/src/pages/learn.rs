@@ -8,11 +8,9 @@ use lentera_content::ItemKind;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{
-    LANG_COOKIE, Page, PageResult, check_csrf, page_err, redirect, safe_next, secure_cookies,
-    signed_in,
-};
-use crate::auth::{PageUser, SESSION_COOKIE};
+use super::{LANG_COOKIE, Page, PageResult, check_csrf, page_err, redirect, safe_next, signed_in};
+use crate::auth::PageUser;
+use crate::cookies::Cookies;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::journey::{self, JP_TARGET};
@@ -81,12 +79,7 @@ pub async fn login_submit(
     let next = safe_next(form.next.as_deref());
     match login::sign_in(&state, &req, &form.username, form.password).await {
         Ok((token, _)) => {
-            let cookie = Cookie::build(SESSION_COOKIE, token)
-                .path("/")
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(secure_cookies(&state))
-                .finish();
+            let cookie = Cookies::of(&req).session(token);
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, next))
                 .cookie(cookie)
@@ -127,11 +120,9 @@ pub async fn logout(
             .map_err(|e| page_err(&req)(e.into()))?;
         state.sessions.forget_session(&u.session_id);
     }
-    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
-    gone.make_removal();
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/masuk"))
-        .cookie(gone)
+        .cookie(Cookies::of(&req).session_removal())
         .finish())
 }
 

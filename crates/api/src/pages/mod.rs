@@ -11,7 +11,6 @@ mod quiz;
 mod reports;
 mod teach;
 
-use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -20,13 +19,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::auth::CurrentUser;
+use crate::cookies::Cookies;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Locales};
 use crate::policy::Role;
 use crate::routing::Routes;
 use crate::state::AppState;
 
-pub const CSRF_COOKIE: &str = "lentera_csrf";
 pub const LANG_COOKIE: &str = "lentera_lang";
 /// Where [`Page::render_shared`] puts the body; a comment, so nothing shows if unused.
 pub const BODY_MARKER: &str = "<!--lentera:body-->";
@@ -102,10 +101,9 @@ pub struct Page {
 impl Page {
     pub fn new(req: &HttpRequest, user: Option<CurrentUser>) -> AppResult<Page> {
         let lang = language(req, user.as_ref());
-        let existing = req
-            .cookie(CSRF_COOKIE)
-            .map(|c| c.value().to_owned())
-            .filter(|v| v.len() == 32);
+        let existing = Cookies::of(req)
+            .read_csrf(req)
+            .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()));
         let (csrf, new_csrf) = match existing {
             Some(v) => (v, false),
             None => (
@@ -240,14 +238,7 @@ impl Page {
         res.content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"));
         if self.new_csrf {
-            res.cookie(
-                Cookie::build(CSRF_COOKIE, self.csrf.clone())
-                    .path("/")
-                    .http_only(true)
-                    .same_site(SameSite::Strict)
-                    .secure(secure_cookies(state))
-                    .finish(),
-            );
+            res.cookie(Cookies::for_url(&state.config.public_url).csrf(self.csrf.clone()));
         }
         res.body(html)
     }
@@ -310,11 +301,6 @@ impl SharedPages {
     }
 }
 
-/// Cookies are marked Secure when Lentera is served over HTTPS.
-pub fn secure_cookies(state: &AppState) -> bool {
-    state.config.public_url.starts_with("https://")
-}
-
 fn language(req: &HttpRequest, user: Option<&CurrentUser>) -> Lang {
     req.cookie(LANG_COOKIE)
         .and_then(|c| Lang::parse(c.value()))
@@ -333,10 +319,7 @@ pub fn form_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a 
 
 /// Checks the form's CSRF token against the cookie, in constant time.
 pub fn check_csrf(req: &HttpRequest, submitted: &str) -> AppResult<()> {
-    let cookie = req
-        .cookie(CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
+    let cookie = Cookies::of(req).read_csrf(req).unwrap_or_default();
     let a = cookie.as_bytes();
     let b = submitted.as_bytes();
     let same = a.len() == b.len()
@@ -352,20 +335,13 @@ pub fn check_csrf(req: &HttpRequest, submitted: &str) -> AppResult<()> {
     }
 }
 
-pub fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to.to_owned()))
-        .finish()
-}
+pub use crate::respond::redirect;
 
-/// Only local paths are allowed as a place to return to (no open redirect).
+/// Only paths on this site are places to return to (no open redirect, see
+/// [`crate::respond::is_local_path`]); anything else is the home page.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 =>
-        {
-            n.to_owned()
-        }
+        Some(n) if crate::respond::is_local_path(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
