@@ -370,7 +370,13 @@ fn check_assets(files: &Files, problems: &mut Vec<Problem>) -> (Vec<Asset>, Imag
                     bytes: bytes.clone(),
                 });
             }
-            Err((message, pesan)) => problems.push(whole_file(path, message, pesan)),
+            Err((at, message, pesan)) => {
+                let mut problem = whole_file(path, message, pesan);
+                if let Some((line, column)) = at {
+                    (problem.line, problem.column) = (line, column);
+                }
+                problems.push(problem);
+            }
         }
     }
     (assets, sizes)
