@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt::Write;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -96,10 +96,15 @@ const MAX_DEPTH_PROBLEMS: usize = 20;
 pub(crate) fn render(md: &str, links: Option<&CourseLinks<'_>>) -> Rendered {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-    let events: Vec<(Event<'_>, Range<usize>)> =
-        Parser::new_ext(md, options).into_offset_iter().collect();
+    // Read as a stream with a little lookahead rather than collected: a document's events take
+    // many times its size, and keeping them all made large inputs slower per byte.
+    let mut events = Lookahead {
+        iter: Parser::new_ext(md, options).into_offset_iter(),
+        ahead: VecDeque::new(),
+    };
     let mut w = Writer {
-        out: Vec::with_capacity(events.len()),
+        out: Vec::new(),
+        text: String::new(),
         open: Vec::new(),
         depth: 0,
         too_deep: 0,
@@ -111,10 +116,8 @@ pub(crate) fn render(md: &str, links: Option<&CourseLinks<'_>>) -> Rendered {
     let mut footnotes: HashMap<String, usize> = HashMap::new();
     // The lines of the HTML block being read, and where each starts in `md`.
     let mut block: Option<(String, Vec<(usize, usize)>)> = None;
-    let mut i = 0;
-    while i < events.len() {
-        let (event, range) = &events[i];
-        i += 1;
+    while let Some((event, range)) = events.next() {
+        let event = &event;
         match event {
             Event::Start(Tag::HtmlBlock) => block = Some((String::new(), Vec::new())),
             Event::End(TagEnd::HtmlBlock) => {
@@ -134,21 +137,21 @@ pub(crate) fn render(md: &str, links: Option<&CourseLinks<'_>>) -> Rendered {
                 w.open_markdown(range.start, false);
             }
             _ if w.dropping.is_some() => {}
-            Event::Start(Tag::BlockQuote(_)) => match callout(&events, i) {
+            Event::Start(Tag::BlockQuote(_)) => match callout(&mut events) {
                 Some((kind, title, next, reopen)) => {
                     if w.open_markdown(range.start, true) {
-                        w.out.push(html(format!(
+                        w.push(html(format!(
                             "<div class=\"callout callout-{kind}\"><p class=\"callout-title\">{title}</p>\n"
                         )));
                     }
                     if reopen && w.open_markdown(range.start, false) {
-                        w.out.push(Event::Start(Tag::Paragraph));
+                        w.push(Event::Start(Tag::Paragraph));
                     }
-                    i = next;
+                    events.skip(next);
                 }
                 None => {
                     if w.open_markdown(range.start, false) {
-                        w.out.push(event.clone());
+                        w.push(event.clone());
                     }
                 }
             },
@@ -169,7 +172,7 @@ pub(crate) fn render(md: &str, links: Option<&CourseLinks<'_>>) -> Rendered {
                     _ => dest_url.clone(),
                 };
                 if w.open_markdown(range.start, false) {
-                    w.out.push(Event::Start(Tag::Link {
+                    w.push(Event::Start(Tag::Link {
                         link_type: *link_type,
                         dest_url: dest,
                         title: title.clone(),
@@ -183,14 +186,14 @@ pub(crate) fn render(md: &str, links: Option<&CourseLinks<'_>>) -> Rendered {
                 // Alt text arrives as events up to the matching end; flatten it to plain text.
                 let mut alt = String::new();
                 let mut depth = 1;
-                while i < events.len() && depth > 0 {
-                    match &events[i].0 {
-                        Event::Start(_) => depth += 1,
-                        Event::End(_) => depth -= 1,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(t),
-                        _ => {}
+                while depth > 0 {
+                    match events.next().map(|(e, _)| e) {
+                        Some(Event::Start(_)) => depth += 1,
+                        Some(Event::End(_)) => depth -= 1,
+                        Some(Event::Text(t) | Event::Code(t)) => alt.push_str(&t),
+                        Some(_) => {}
+                        None => break,
                     }
-                    i += 1;
                 }
                 let (src, size) = match links {
                     Some(l) => match image_source(dest_url, l) {
@@ -202,38 +205,43 @@ pub(crate) fn render(md: &str, links: Option<&CourseLinks<'_>>) -> Rendered {
                     },
                     None => (dest_url.to_string(), None),
                 };
-                w.out.push(html(img_tag(&src, &alt, title, size)));
+                w.push(html(img_tag(&src, &alt, title, size)));
             }
             Event::FootnoteReference(label) => {
                 let (n, id) = footnote(&mut footnotes, label);
-                w.out.push(html(format!(
+                w.push(html(format!(
                     "<sup class=\"footnote-reference\"><a href=\"#fn-{id}\">{n}</a></sup>"
                 )));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let (n, id) = footnote(&mut footnotes, label);
                 if w.open_markdown(range.start, true) {
-                    w.out.push(html(format!(
+                    w.push(html(format!(
                         "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>\n"
                     )));
                 }
             }
             Event::Start(_) => {
                 if w.open_markdown(range.start, false) {
-                    w.out.push(event.clone());
+                    w.push(event.clone());
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) => {
                 words += t.split_whitespace().count();
-                w.out.push(event.clone());
+                w.text.push_str(t);
             }
-            _ => w.out.push(event.clone()),
+            Event::Code(t) => {
+                words += t.split_whitespace().count();
+                w.push(event.clone());
+            }
+            _ => w.push(event.clone()),
         }
     }
     if let Some((html, starts)) = block.take() {
         w.raw_html(&html, &starts);
     }
     w.close_all();
+    w.flush_text();
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, w.out.into_iter());
     Rendered {
@@ -279,6 +287,9 @@ impl Open {
 /// never deeper than [`MAX_NESTING`], so parsing it takes time linear in its length.
 struct Writer<'e> {
     out: Vec<Event<'e>>,
+    /// Text not yet in `out`: runs of text events become one, which keeps `out` small for
+    /// text the parser hands over piece by piece (`[[[[`, `*a **b`).
+    text: String,
     open: Vec<Open>,
     /// Elements on `open` that were written.
     depth: usize,
@@ -291,7 +302,19 @@ struct Writer<'e> {
     depth_problems: usize,
 }
 
-impl Writer<'_> {
+impl<'e> Writer<'e> {
+    fn push(&mut self, event: Event<'e>) {
+        self.flush_text();
+        self.out.push(event);
+    }
+
+    fn flush_text(&mut self) {
+        if !self.text.is_empty() {
+            let text = std::mem::take(&mut self.text);
+            self.out.push(Event::Text(text.into()));
+        }
+    }
+
     /// Opens an element at byte `at` of the Markdown; whether it is to be written.
     fn open_markdown(&mut self, at: usize, div: bool) -> bool {
         let shown = self.room(at);
@@ -338,7 +361,7 @@ impl Writer<'_> {
             shown: Shown::Yes,
         } = &top
         {
-            self.out.push(html(format!("</{name}>")));
+            self.push(html(format!("</{name}>")));
         }
         Some(top)
     }
@@ -348,7 +371,7 @@ impl Writer<'_> {
         while let Some(top) = self.pop() {
             if let Open::Markdown { shown, div } = top {
                 if shown == Shown::Yes {
-                    self.out.push(match div {
+                    self.push(match div {
                         true => html("</div>\n".to_owned()),
                         false => event.clone().into_static(),
                     });
@@ -385,7 +408,7 @@ impl Writer<'_> {
             match token {
                 Token::TagToken(tag) => self.raw_tag(&tag, text, starts, line),
                 Token::CharacterTokens(t) if self.dropping.is_none() => {
-                    self.out.push(html(escape_text(&t)));
+                    self.push(html(escape_text(&t)));
                 }
                 _ => {}
             }
@@ -405,13 +428,13 @@ impl Writer<'_> {
                 self.dropping = Some((name.to_owned(), self.open.len()));
             }
             TagKind::StartTag if VOID_TAGS.contains(&name) => {
-                self.out.push(html(start_tag(tag)));
+                self.push(html(start_tag(tag)));
             }
             TagKind::StartTag if ALLOWED_TAGS.contains(&name) => {
                 let at = source_offset(text, starts, line);
                 let shown = self.room(at);
                 if shown == Shown::Yes {
-                    self.out.push(html(start_tag(tag)));
+                    self.push(html(start_tag(tag)));
                 }
                 self.open.push(Open::Html {
                     name: name.to_owned(),
@@ -519,22 +542,52 @@ fn escape_text(s: &str) -> String {
     out
 }
 
-/// A blockquote whose first line is `[!INFO]`, `[!PERINGATAN]` or `[!TIPS]` (any case).
-/// Returns kind, title, the event index to continue at, and whether a paragraph must be
-/// reopened because text follows the marker line.
-fn callout(
-    events: &[(Event<'_>, Range<usize>)],
-    i: usize,
+/// Parser events read one at a time, with any number of them looked at ahead.
+struct Lookahead<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
+    iter: I,
+    ahead: VecDeque<(Event<'a>, Range<usize>)>,
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Lookahead<'a, I> {
+    fn next(&mut self) -> Option<(Event<'a>, Range<usize>)> {
+        self.ahead.pop_front().or_else(|| self.iter.next())
+    }
+
+    /// The event `k` places after the next one (0 is the next one), without reading past it.
+    fn peek(&mut self, k: usize) -> Option<&Event<'a>> {
+        while self.ahead.len() <= k {
+            let next = self.iter.next()?;
+            self.ahead.push_back(next);
+        }
+        self.ahead.get(k).map(|(e, _)| e)
+    }
+
+    fn skip(&mut self, n: usize) {
+        for _ in 0..n {
+            self.next();
+        }
+    }
+}
+
+/// A blockquote whose first line is `[!INFO]`, `[!PERINGATAN]` or `[!TIPS]` (any case), looked
+/// at from the event after the blockquote's start. Returns kind, title, how many events the
+/// marker takes, and whether a paragraph must be reopened because text follows the marker line.
+fn callout<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>>(
+    events: &mut Lookahead<'a, I>,
 ) -> Option<(&'static str, &'static str, usize, bool)> {
-    if !matches!(events.get(i), Some((Event::Start(Tag::Paragraph), _))) {
+    if !matches!(events.peek(0), Some(Event::Start(Tag::Paragraph))) {
         return None;
     }
-    // The parser splits `[!INFO]` into several text events, so join them first.
-    let mut j = i + 1;
+    // The parser splits `[!INFO]` into several text events, so join them first; a marker is
+    // short, so there is no need to look further than a few.
+    let mut j = 1;
     let mut marker = String::new();
-    while let Some((Event::Text(t), _)) = events.get(j) {
+    while let Some(Event::Text(t)) = events.peek(j) {
         marker.push_str(t);
         j += 1;
+        if marker.len() > 32 {
+            return None;
+        }
     }
     let name = marker
         .trim()
@@ -542,9 +595,9 @@ fn callout(
         .strip_suffix(']')?
         .to_ascii_lowercase();
     let (kind, title) = CALLOUTS.into_iter().find(|(k, _)| *k == name)?;
-    match events.get(j) {
-        Some((Event::SoftBreak | Event::HardBreak, _)) => Some((kind, title, j + 1, true)),
-        Some((Event::End(TagEnd::Paragraph), _)) => Some((kind, title, j + 1, false)),
+    match events.peek(j) {
+        Some(Event::SoftBreak | Event::HardBreak) => Some((kind, title, j + 1, true)),
+        Some(Event::End(TagEnd::Paragraph)) => Some((kind, title, j + 1, false)),
         _ => None,
     }
 }
