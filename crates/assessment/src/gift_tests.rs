@@ -533,18 +533,23 @@ fn shipped_course_quiz_in_gift() {
         kinds,
         [
             ("m1-lansia", "single_choice"),
+            ("m1-kerabat", "single_choice"),
             ("m1-komponen-penyampaian", "multiple_choice"),
-            ("m1-skm-frekuensi", "numerical"),
             ("m1-maklumat", "true_false"),
+            ("m1-jumlah-komponen", "numerical"),
+            ("m1-partisipatif", "single_choice"),
+            ("m1-skm-frekuensi", "numerical"),
             ("m1-skm-jujur", "single_choice"),
+            ("m1-skm-unsur", "multiple_choice"),
+            ("m1-skm-tindak-lanjut", "single_choice"),
         ]
     );
-    assert_eq!(weights(&qs[1]), [25.0, 25.0, 25.0, 25.0, -25.0, -25.0]);
+    assert_eq!(weights(&qs[2]), [-25.0, 25.0, 25.0, -25.0, 25.0, 25.0]);
     assert_eq!(qs[3].kind, tf(false, None, None));
     assert!(qs[3].prompt.starts_with("Benar atau salah: maklumat"));
     assert!(qs.iter().all(|q| q.feedback.is_some()));
     assert!(options(&qs[0]).iter().all(|o| o.feedback.is_some()));
-    assert!(qs[1].prompt.contains("**semua**"));
+    assert!(qs[2].prompt.contains("**semua**"));
 }
 
 #[test]

@@ -7,13 +7,13 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::Problem;
-use crate::position;
+use crate::position::{self, LineIndex};
 
 /// One TOML document (course.toml, or a lesson's front matter) and the problems found in it.
 pub(crate) struct Doc<'a> {
     pub file: &'a str,
     /// The whole file, so positions are right even when the TOML is only the front matter.
-    pub text: &'a str,
+    pub lines: &'a LineIndex<'a>,
     /// Where the TOML starts inside `text`.
     pub base: usize,
     pub problems: Vec<Problem>,
@@ -27,10 +27,10 @@ pub(crate) struct Table<'t, 'i> {
 }
 
 impl<'a> Doc<'a> {
-    pub fn new(file: &'a str, text: &'a str, base: usize) -> Self {
+    pub fn new(file: &'a str, lines: &'a LineIndex<'a>, base: usize) -> Self {
         Doc {
             file,
-            text,
+            lines,
             base,
             problems: Vec::new(),
         }
@@ -39,7 +39,7 @@ impl<'a> Doc<'a> {
     /// `offset` is relative to the TOML, not to the file; `message` is English, `pesan` the
     /// same in Bahasa Indonesia.
     pub fn report(&mut self, offset: usize, message: impl Into<String>, pesan: impl Into<String>) {
-        let problem = position::at(self.file, self.text, self.base + offset, message, pesan);
+        let problem = position::at(self.file, self.lines, self.base + offset, message, pesan);
         self.problems.push(problem);
     }
 

@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use load::{CATEGORIES, load_course};
-pub use markdown::render_markdown;
+pub use markdown::{MAX_NESTING, render_markdown, render_markdown_checked};
+
+/// Largest lesson or quiz file, and largest Markdown text [`render_markdown_checked`] accepts:
+/// lesson text is never this long, and the cap bounds memory and time.
+pub const MAX_TEXT_BYTES: u64 = 2 * 1024 * 1024;
 
 /// One problem, with the file path relative to the course folder (e.g. "lessons/intro.md"),
 /// 1-based line and column.

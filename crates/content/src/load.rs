@@ -11,11 +11,11 @@ use toml::de::DeValue;
 use crate::assets::{self, MAX_ASSET_BYTES};
 use crate::fields::{Doc, Table};
 use crate::markdown::{self, CourseLinks, ImageSizes};
-use crate::position::{self, Texts, whole_file};
-use crate::{Asset, Course, DrawRule, ItemKind, Lesson, Module, OutlineItem, Problem, QuizSource};
-
-/// Lessons and quizzes are text; anything this big is a mistake, and the cap bounds memory.
-const MAX_TEXT_BYTES: u64 = 2 * 1024 * 1024;
+use crate::position::{self, LineIndex, Texts, whole_file};
+use crate::{
+    Asset, Course, DrawRule, ItemKind, Lesson, MAX_TEXT_BYTES, Module, OutlineItem, Problem,
+    QuizSource,
+};
 
 /// The course categories a course.toml may name.
 pub const CATEGORIES: &[&str] = &[
@@ -189,7 +189,8 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
             return Err(finish(problems));
         }
     };
-    let spec = parse_course(text, &mut problems);
+    let course_lines = LineIndex::new(text);
+    let spec = parse_course(&course_lines, &mut problems);
 
     let (assets, sizes) = check_assets(&files, &mut problems);
 
@@ -211,7 +212,13 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
         let (file, format) = match item.file(&files, &mut used) {
             Ok(found) => found,
             Err((message, pesan)) => {
-                problems.push(position::at("course.toml", text, item.pos, message, pesan));
+                problems.push(position::at(
+                    "course.toml",
+                    &course_lines,
+                    item.pos,
+                    message,
+                    pesan,
+                ));
                 continue;
             }
         };
@@ -241,7 +248,13 @@ pub fn load_course(dir: &Path) -> Result<Course, Vec<Problem>> {
                         let pesan = format!(
                             "`{key}` pada item kuis hanya untuk kuis GIFT dan Aiken; {file} punya pengaturannya sendiri, isi `{key}` di sana"
                         );
-                        problems.push(position::at("course.toml", text, *pos, message, pesan));
+                        problems.push(position::at(
+                            "course.toml",
+                            &course_lines,
+                            *pos,
+                            message,
+                            pesan,
+                        ));
                     }
                 }
                 let s = &item.settings;
@@ -357,7 +370,13 @@ fn check_assets(files: &Files, problems: &mut Vec<Problem>) -> (Vec<Asset>, Imag
                     bytes: bytes.clone(),
                 });
             }
-            Err((message, pesan)) => problems.push(whole_file(path, message, pesan)),
+            Err((at, message, pesan)) => {
+                let mut problem = whole_file(path, message, pesan);
+                if let Some((line, column)) = at {
+                    (problem.line, problem.column) = (line, column);
+                }
+                problems.push(problem);
+            }
         }
     }
     (assets, sizes)
@@ -584,8 +603,9 @@ fn draw_rules(doc: &mut Doc<'_>, it: Table<'_, '_>) -> Vec<DrawRule> {
     out
 }
 
-fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
-    let mut doc = Doc::new("course.toml", text, 0);
+fn parse_course(lines: &LineIndex<'_>, problems: &mut Vec<Problem>) -> Spec {
+    let text = lines.text();
+    let mut doc = Doc::new("course.toml", lines, 0);
     let parsed = doc.parse(text);
     let root = Table {
         map: parsed.get_ref(),
@@ -660,7 +680,7 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
             if !valid_slug(slug.get_ref(), 1) {
                 bad_slug(&mut doc, at, slug.get_ref(), 1);
             } else if let Some(&first) = module_seen.get(slug.get_ref()) {
-                let line = position::line_col(text, first).0;
+                let line = lines.line_col(first).0;
                 doc.report(
                     at,
                     format!(
@@ -742,7 +762,7 @@ fn parse_course(text: &str, problems: &mut Vec<Problem>) -> Spec {
                 continue;
             }
             if let Some(&first) = item_seen.get(slug.get_ref()) {
-                let line = position::line_col(text, first).0;
+                let line = lines.line_col(first).0;
                 let message = format!(
                     "`{}` is already used on line {line}; every lesson and quiz needs its own slug",
                     slug.get_ref()
@@ -833,7 +853,8 @@ fn parse_lesson(
         ));
         return None;
     };
-    let mut doc = Doc::new(file, text, first_end);
+    let lines = LineIndex::new(text);
+    let mut doc = Doc::new(file, &lines, first_end);
     let parsed = doc.parse(&text[first_end..fm_end]);
     // Missing keys are reported on the closing +++ line: that is where they should be added.
     let t = Table {
@@ -865,7 +886,7 @@ fn parse_lesson(
     if body.trim().is_empty() {
         problems.push(position::at(
             file,
-            text,
+            &lines,
             fm_end,
             "this lesson is empty: write its text after the closing +++",
             "materi ini kosong: tulis isinya sesudah baris +++ penutup",
@@ -876,7 +897,7 @@ fn parse_lesson(
     for (offset, message, pesan) in rendered.problems {
         problems.push(position::at(
             file,
-            text,
+            &lines,
             body_start + offset,
             message,
             pesan,

@@ -4,7 +4,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use lentera_content::{Course, ItemKind, Problem, load_course, load_courses, render_markdown};
+use lentera_content::{
+    Course, ItemKind, Problem, QuizSource, load_course, load_courses, render_markdown,
+};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -641,4 +643,325 @@ fn attempt_policy_and_draw_problems_are_located() {
     );
     assert_eq!(ps.len(), 8, "{ps:#?}");
     fs::remove_dir_all(&dir).unwrap();
+}
+
+// --- The shipped courses in content/ (what a learner actually reads) ---
+
+/// The course folders shipped with Lentera, loaded; panics with every problem if one fails.
+fn shipped_courses() -> Vec<(PathBuf, Course)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    load_courses(&dir)
+        .into_iter()
+        .map(|(path, result)| match result {
+            Ok(course) => (path, course),
+            Err(problems) => {
+                let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                panic!("{} does not load:\n{}", path.display(), all.join("\n"))
+            }
+        })
+        .collect()
+}
+
+/// Every file of a course folder that a learner reads: lessons and quizzes, with their text.
+fn learner_files(course_dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    for sub in ["lessons", "quizzes"] {
+        let Ok(entries) = fs::read_dir(course_dir.join(sub)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let text = fs::read_to_string(&path).unwrap();
+                files.push((path, text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn six_shipped_courses_load_and_fill_every_category() {
+    let courses = shipped_courses();
+    assert_eq!(courses.len(), 6, "shipped courses: {}", courses.len());
+    let mut categories: Vec<&str> = courses.iter().map(|(_, c)| c.category.as_str()).collect();
+    categories.sort_unstable();
+    assert_eq!(
+        categories,
+        [
+            "kepemimpinan",
+            "manajemen-bencana",
+            "manajemen-keuangan",
+            "pelayanan-publik",
+            "pengembangan-diri",
+            "teknologi-informasi"
+        ]
+    );
+    let mut short = Vec::new();
+    for (_, course) in &courses {
+        assert!(
+            course.lessons.len() >= 6,
+            "{}: too few lessons",
+            course.slug
+        );
+        for lesson in course.lessons.iter().filter(|l| l.words < 800) {
+            short.push(format!(
+                "{}/{}: {} words",
+                course.slug, lesson.slug, lesson.words
+            ));
+        }
+    }
+    assert!(
+        short.is_empty(),
+        "lessons under 800 words:\n{}",
+        short.join("\n")
+    );
+}
+
+/// Notes an author wrote to themselves, or hedges about facts nobody checked, must never reach
+/// a learner: a legal statement is either cited or left out.
+#[test]
+fn shipped_content_has_no_learner_visible_caveats() {
+    const PHRASES: &[&str] = &[
+        "belum kami",
+        "kami konfirmasi",
+        "kami verifikasi",
+        "kami cocokkan",
+        "belum dikonfirmasi",
+        "belum terkonfirmasi",
+        "sudah terkonfirmasi",
+        "belum dicocokkan",
+        "dicocokkan dengan sumber",
+        "cocokkan dengan teks resmi",
+        "cek kembali",
+        "periksa teks resmi",
+        "rujuk teks resmi",
+        "teks resminya",
+        "sebelum mengutip",
+        "sebelum dikutip",
+        "jangan mengutip",
+        "kutipan sekunder",
+        "sumber sekunder",
+        "salinan yang terpotong",
+        "parafrasa untuk belajar",
+        "lorem ipsum",
+        "[u]",
+    ];
+    const WORDS: &[&str] = &["todo", "fixme", "tbd", "xxx"];
+    let mut found = Vec::new();
+    for (dir, course) in shipped_courses() {
+        let mut status_lines = 0;
+        for (path, text) in learner_files(&dir) {
+            let lower = text.to_lowercase();
+            for phrase in PHRASES {
+                if lower.contains(phrase) {
+                    found.push(format!("{}: {phrase:?}", path.display()));
+                }
+            }
+            for word in lower.split(|c: char| !c.is_alphanumeric()) {
+                if WORDS.contains(&word) {
+                    found.push(format!("{}: {word:?}", path.display()));
+                }
+            }
+            status_lines += text.matches("Status per tanggal").count();
+        }
+        assert_eq!(
+            status_lines, 1,
+            "{}: the course states its status date {status_lines} times instead of once",
+            course.slug
+        );
+    }
+    assert!(
+        found.is_empty(),
+        "caveats left for learners:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn every_shipped_lesson_states_its_learning_objectives() {
+    for (_, course) in shipped_courses() {
+        for lesson in &course.lessons {
+            assert!(
+                lesson.html.contains("Tujuan pembelajaran"),
+                "{}/{} has no learning objectives",
+                course.slug,
+                lesson.slug
+            );
+        }
+    }
+}
+
+/// A TOML quiz, as far as the pool checks need it.
+#[derive(serde::Deserialize)]
+struct QuizFile {
+    #[serde(default)]
+    review: Option<String>,
+    #[serde(default)]
+    draw: Vec<DrawFile>,
+    #[serde(default)]
+    questions: Vec<QuestionFile>,
+}
+
+#[derive(serde::Deserialize)]
+struct DrawFile {
+    group: String,
+    count: usize,
+}
+
+#[derive(serde::Deserialize)]
+struct QuestionFile {
+    kind: String,
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    options: Vec<OptionFile>,
+}
+
+#[derive(serde::Deserialize)]
+struct OptionFile {
+    #[serde(default)]
+    correct: bool,
+}
+
+/// One question of a quiz bank: its pool group, and whether an instructor grades it.
+struct BankQuestion {
+    group: Option<String>,
+    essay: bool,
+}
+
+/// The bank and draw rules of a shipped quiz, whatever its format.
+fn bank_and_draws(quiz: &QuizSource) -> (Vec<BankQuestion>, Vec<(String, usize)>) {
+    match quiz.format.as_str() {
+        "toml" => {
+            let file: QuizFile =
+                toml::from_str(&quiz.source).unwrap_or_else(|e| panic!("{}: {e}", quiz.file));
+            let bank = file
+                .questions
+                .into_iter()
+                .map(|q| BankQuestion {
+                    group: q.group,
+                    essay: q.kind == "essay",
+                })
+                .collect();
+            let draws = file.draw.into_iter().map(|d| (d.group, d.count)).collect();
+            (bank, draws)
+        }
+        "gift" => {
+            // Questions are blocks separated by blank lines; `$CATEGORY:` sets the group of
+            // the questions after it, and `{}` is an essay.
+            let mut bank = Vec::new();
+            let mut group: Option<String> = None;
+            for block in quiz.source.split("\n\n") {
+                let mut text = String::new();
+                for line in block.lines().map(str::trim) {
+                    if let Some(category) = line.strip_prefix("$CATEGORY:") {
+                        let category = category.trim();
+                        let category = category.strip_prefix("$course$/").unwrap_or(category);
+                        let category = category.strip_prefix("top/").unwrap_or(category);
+                        group = Some(category.to_owned()).filter(|c| !c.is_empty() && c != "top");
+                    } else if !line.starts_with("//") {
+                        text.push_str(line);
+                    }
+                }
+                if text.contains('{') {
+                    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                    bank.push(BankQuestion {
+                        group: group.clone(),
+                        essay: compact.contains("{}"),
+                    });
+                }
+            }
+            let draws = quiz
+                .draws
+                .iter()
+                .map(|d| (d.group.clone(), d.count))
+                .collect();
+            (bank, draws)
+        }
+        other => panic!("{}: no question pools in {other} quizzes", quiz.file),
+    }
+}
+
+#[test]
+fn every_shipped_quiz_draws_from_a_bank_at_least_twice_its_size() {
+    for (_, course) in shipped_courses() {
+        for quiz in &course.quizzes {
+            let name = format!("{}/{}", course.slug, quiz.file);
+            let (bank, draws) = bank_and_draws(quiz);
+            assert!(
+                !draws.is_empty(),
+                "{name}: no draw rule, every attempt shows the whole bank"
+            );
+            let mut per_attempt = bank
+                .iter()
+                .filter(|q| {
+                    !draws
+                        .iter()
+                        .any(|(g, _)| q.group.as_deref() == Some(g.as_str()))
+                })
+                .count();
+            for (group, count) in &draws {
+                let size = bank
+                    .iter()
+                    .filter(|q| q.group.as_deref() == Some(group.as_str()))
+                    .count();
+                assert!(*count > 0, "{name}: group {group} draws nothing");
+                assert!(
+                    size >= 2 * count,
+                    "{name}: group {group} draws {count} from only {size}"
+                );
+                per_attempt += count;
+            }
+            assert!(
+                bank.len() >= 2 * per_attempt,
+                "{name}: {per_attempt} questions per attempt from a bank of {}",
+                bank.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn shipped_courses_test_with_pools_reviews_and_graded_work() {
+    for (_, course) in shipped_courses() {
+        let mut essays = 0;
+        let mut finals = 0;
+        let (mut single_choice, mut right_first) = (0, 0);
+        for quiz in &course.quizzes {
+            let (bank, _) = bank_and_draws(quiz);
+            essays += bank.iter().filter(|q| q.essay).count();
+            let review = if quiz.format == "toml" {
+                let file: QuizFile = toml::from_str(&quiz.source).unwrap();
+                for q in file.questions.iter().filter(|q| q.kind == "single_choice") {
+                    single_choice += 1;
+                    if q.options.first().is_some_and(|o| o.correct) {
+                        right_first += 1;
+                    }
+                }
+                file.review
+            } else {
+                quiz.review.clone()
+            };
+            if quiz.slug.starts_with("evaluasi-akhir") {
+                finals += 1;
+                assert_eq!(
+                    review.as_deref(),
+                    Some("after_last_attempt"),
+                    "{}/{}: a final quiz shows its key before the last attempt",
+                    course.slug,
+                    quiz.slug
+                );
+            }
+        }
+        assert_eq!(finals, 1, "{}: one final quiz", course.slug);
+        assert!(essays >= 1, "{}: no instructor-graded item", course.slug);
+        // The options are shuffled per attempt, but the author's order should not tell either.
+        assert!(
+            right_first * 5 <= single_choice * 2,
+            "{}: the right answer is first in {right_first} of {single_choice} single-choice items",
+            course.slug
+        );
+    }
 }
