@@ -345,6 +345,30 @@ pub fn drawn_only(key: &Value, attempt: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// The text of a PDF via poppler's `pdftotext`; required under CI, skipped (None) when
+/// the tool is missing on a developer's machine.
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("c.pdf");
+    std::fs::write(&path, pdf).unwrap_or_else(|e| panic!("{e}"));
+    match std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must have pdftotext (poppler-utils)"
+            );
+            eprintln!("pdftotext not installed: PDF text not checked");
+            None
+        }
+    }
+}
+
 /// Asserts the JSON error shape and returns the error code.
 pub fn error_code(body: &Value) -> String {
     let code = body["error"]["code"]

@@ -89,8 +89,12 @@ async fn broken_huge_and_nested_bodies_are_refused_on_every_write_and_change_not
                 "broken multipart",
                 Body::Raw(
                     "multipart/form-data; boundary=batas",
-                    b"--batas\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nsetengah"
-                        .to_vec(),
+                    format!(
+                        "--batas\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+                         --batas\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nsetengah",
+                        crate::world::CSRF
+                    )
+                    .into_bytes(),
                 ),
             )]
         } else if api {

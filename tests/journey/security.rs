@@ -337,3 +337,152 @@ async fn course_files_keep_their_own_sandbox_policy() {
         "{csp:?}"
     );
 }
+
+#[tokio::test]
+async fn the_public_pdf_masks_the_nip_and_the_entitled_get_it_whole() {
+    let app = spawn_app().await;
+    let learner = app.login(LEARNER).await;
+    let certificate = app.complete_fixture_course(&learner).await;
+    let code = certificate["code"].as_str().unwrap_or_default().to_owned();
+    let path = format!("/certificates/{code}.pdf");
+    let masked = format!("{}********{}", &LEARNER[..8], &LEARNER[16..]);
+    let other = app.login(lentera_tests::OTHER_LEARNER).await;
+    let admin = app.login("admin").await;
+    for (who, token, whole) in [
+        ("anyone", None, false),
+        ("another learner", Some(other.as_str()), false),
+        ("the holder", Some(learner.as_str()), true),
+        ("an admin", Some(admin.as_str()), true),
+    ] {
+        let (status, kind, bytes) = app.get_bytes(&path, token).await;
+        assert_eq!((status, kind.as_str()), (200, "application/pdf"), "{who}");
+        let Some(text) = lentera_tests::pdf_text(&bytes) else {
+            return;
+        };
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(text.contains(LEARNER), whole, "{who}: {text}");
+        if !whole {
+            assert!(
+                text.contains(&masked) || !text.contains(&LEARNER[8..16]),
+                "{who}: {text}"
+            );
+        }
+    }
+}
+
+/// A multipart body built by hand: `(name, bytes, is_file)` in order.
+fn multipart(parts: &[(&str, Vec<u8>, bool)]) -> (String, Vec<u8>) {
+    let boundary = "batasLenteraUji";
+    let mut body = Vec::new();
+    for (name, bytes, is_file) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        if *is_file {
+            body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"k.zip\"\r\nContent-Type: application/zip\r\n\r\n").as_bytes(),
+            );
+        } else {
+            body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            );
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn uploads_are_authorized_before_they_are_read_and_bounded() {
+    let app = spawn_app().await;
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let post = |token: String, parts: Vec<(&'static str, Vec<u8>, bool)>| {
+        let (kind, body) = multipart(&parts);
+        app.api
+            .post(app.url("/pengajar/unggah"))
+            .header(
+                "cookie",
+                format!("lentera_csrf={csrf}; lentera_session={token}"),
+            )
+            .header("content-type", kind)
+            .body(body)
+            .send()
+    };
+    let learner = app.login(LEARNER).await;
+    let teacher = app.login("instruktur").await;
+    // A learner is refused whatever the form holds.
+    let res = post(
+        learner,
+        vec![
+            ("csrf", csrf.into(), false),
+            ("file", vec![b'x'; 1 << 20], true),
+        ],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 403);
+    // A file before the form's token is not read: the token is checked first.
+    let res = post(
+        teacher.clone(),
+        vec![("file", b"PK".to_vec(), true), ("csrf", csrf.into(), false)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 403);
+    // Too many fields, and a text field too large, are refused.
+    let many: Vec<(&'static str, Vec<u8>, bool)> = std::iter::once(("csrf", csrf.into(), false))
+        .chain((0..15).map(|_| ("isian", b"x".to_vec(), false)))
+        .collect();
+    let res = post(teacher.clone(), many)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 400);
+    let res = post(
+        teacher,
+        vec![
+            ("csrf", csrf.into(), false),
+            ("isian", vec![b'y'; 64 * 1024], false),
+        ],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 413);
+}
+
+#[tokio::test]
+async fn a_preview_too_deep_is_refused_with_where_and_never_stalls() {
+    let app = spawn_app().await;
+    let teacher = app.login("instruktur").await;
+    // 60 KB of nested quotes took seven seconds before; now it is refused at once, with
+    // the line and column of the first level too deep.
+    let deep = "> ".repeat(30_000) + "teks";
+    let (status, body) = app
+        .post(
+            "/api/v1/preview",
+            &teacher,
+            Some(json!({ "markdown": deep })),
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (422, "invalid_course"),
+        "{body}"
+    );
+    let problem = &body["problems"][0];
+    assert_eq!(problem["line"], 1, "{body}");
+    assert!(problem["column"].as_u64().is_some_and(|c| c > 1), "{body}");
+    let (status, body) = app
+        .post(
+            "/api/v1/preview",
+            &teacher,
+            Some(json!({"markdown": "# Judul\n\n> kutipan"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        body["html"]
+            .as_str()
+            .is_some_and(|h| h.contains("<blockquote>")),
+        "{body}"
+    );
+}

@@ -160,16 +160,15 @@ pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
     Ok(buf)
 }
 
-/// Hashes a password with argon2id on a blocking thread: a hash takes tens of
-/// milliseconds of CPU, which must not stall the async workers.
+/// Hashes a password with argon2id in the password pool ([`crate::heavy::password`]): a
+/// hash takes tens of milliseconds of CPU, which must not stall the async workers.
 pub async fn hash_password(password: String) -> AppResult<String> {
-    web::block(move || {
+    crate::heavy::password(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
     })
-    .await
-    .map_err(AppError::internal)?
+    .await?
     .map_err(AppError::internal)
 }
 
@@ -395,6 +394,33 @@ impl FromRequest for ApiUser {
                     "The token is invalid, expired or signed out",
                 )),
             }
+        })
+    }
+}
+
+/// Whoever asks, signed in through a bearer token or the session cookie, or nobody: for
+/// public resources that show more to those entitled to it (a certificate's PDF).
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            let bearer = req
+                .headers()
+                .get(actix_web::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(|t| t.trim().to_owned());
+            let token = bearer.or_else(|| crate::cookies::Cookies::of(&req).read_session(&req));
+            Ok(MaybeUser(match token {
+                Some(t) if !t.is_empty() => user_for_token(&state, &t).await?,
+                _ => None,
+            }))
         })
     }
 }

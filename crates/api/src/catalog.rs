@@ -193,8 +193,14 @@ impl CourseCache {
                         .ok_or_else(|| {
                             AppError::not_found("course_not_found", "Course version not found")
                         })?;
+                    let bytes = data.len();
+                    // A version can be megabytes of JSON: parsed in the heavy pool.
                     let stored: StoredCourse =
-                        serde_json::from_str(&data).map_err(AppError::internal)?;
+                        crate::heavy::work(std::time::Duration::from_secs(30), move || {
+                            serde_json::from_str(&data)
+                        })
+                        .await?
+                        .map_err(AppError::internal)?;
                     let compiled = Arc::new(CompiledCourse {
                         version_id,
                         quizzes: stored
@@ -205,7 +211,7 @@ impl CourseCache {
                         course: stored.course,
                     });
                     if let Ok(mut versions) = self.versions.write() {
-                        versions.insert(version_id, compiled.clone(), data.len());
+                        versions.insert(version_id, compiled.clone(), bytes);
                     }
                     Ok(compiled)
                 },

@@ -13,6 +13,7 @@ pub mod config;
 pub mod cookies;
 pub mod error;
 pub mod extract;
+pub mod heavy;
 pub mod i18n;
 pub mod importer;
 pub mod journey;

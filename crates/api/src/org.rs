@@ -15,6 +15,9 @@ use lentera_store::people::{self, NewUser, Unit};
 
 pub use crate::policy::Scope;
 
+/// The largest CSV of users accepted (about 20,000 rows).
+pub const MAX_CSV: usize = 2 * 1024 * 1024;
+
 /// A refused CSV row: where, and why in both languages.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RowProblem {
@@ -286,13 +289,7 @@ pub async fn import_users(
     let mut imported = Vec::with_capacity(rows.len());
     for row in rows {
         let password = initial_password()?;
-        let hash = {
-            let p = password.clone();
-            actix_web::web::block(move || crate::auth::hash_password_blocking(&p))
-                .await
-                .map_err(AppError::internal)?
-                .map_err(AppError::internal)?
-        };
+        let hash = crate::auth::hash_password(password.clone()).await?;
         let new = NewUser {
             username: row.nip.as_str().to_owned(),
             nip: Some(row.nip.as_str().to_owned()),

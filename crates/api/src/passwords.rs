@@ -12,7 +12,6 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 /// Checks at once: the machine has few cores, and each check is CPU-bound for ~40 ms.
 pub const SLOTS: usize = 2;
 
-static PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(SLOTS);
 static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
 
 /// Runs `f` with a reused buffer of `blocks` argon2 blocks.
@@ -64,12 +63,9 @@ pub fn matches(password: &str, phc: &str) -> bool {
     hashed && Output::new(&out).is_ok_and(|computed| computed == *expected)
 }
 
-/// [`matches`] on a blocking thread, at most [`SLOTS`] at once.
+/// [`matches`] in the password pool ([`crate::heavy::password`]), at most [`SLOTS`] at once.
 pub async fn check(password: String, phc: String) -> bool {
-    let Ok(_permit) = PERMITS.acquire().await else {
-        return false;
-    };
-    actix_web::web::block(move || matches(&password, &phc))
+    crate::heavy::password(move || matches(&password, &phc))
         .await
         .unwrap_or(false)
 }

@@ -36,6 +36,21 @@ impl From<AppError> for Rejected {
     }
 }
 
+/// Time allowed to unpack, or to check, one course.
+const CHECK_BUDGET: std::time::Duration = std::time::Duration::from_secs(30);
+/// Time allowed to render one preview.
+const PREVIEW_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Renders Markdown exactly as a lesson would be, for the editor's preview, in the heavy
+/// pool: HTML, or every problem (too deep, too large) with its line and column.
+pub async fn preview(file: String, markdown: String) -> Result<String, Rejected> {
+    crate::heavy::work(PREVIEW_BUDGET, move || {
+        lentera_content::render_markdown_checked(&file, &markdown)
+    })
+    .await?
+    .map_err(Rejected::Problems)
+}
+
 /// What a successful publication reports.
 #[derive(Debug, Serialize)]
 pub struct Published {
@@ -73,7 +88,12 @@ pub async fn publish_folder(
     dir: &Path,
 ) -> Result<Published, Rejected> {
     policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
-    let checked = importer::check_course(dir, dir).map_err(Rejected::Problems)?;
+    let folder = dir.to_path_buf();
+    let checked = crate::heavy::work(CHECK_BUDGET, move || {
+        importer::check_course(&folder, &folder)
+    })
+    .await?
+    .map_err(Rejected::Problems)?;
     let slug = checked.stored.course.slug.clone();
     // A new version of an existing course is a change to that course.
     if let Some((course_id, _)) = courses::find_course(&state.db, &slug)
@@ -116,9 +136,8 @@ pub async fn publish_zip(
     let temp = tempfile::tempdir().map_err(AppError::internal)?;
     let root = temp.path().to_path_buf();
     // Unpacking is blocking file work: keep it off the async workers.
-    let unpacked = actix_web::web::block(move || crate::upload::unpack(&bytes, &root))
-        .await
-        .map_err(AppError::internal)?;
+    let unpacked =
+        crate::heavy::work(CHECK_BUDGET, move || crate::upload::unpack(&bytes, &root)).await?;
     let dir = unpacked.map_err(Rejected::Problems)?;
     publish_folder(state, user, &dir).await
 }
@@ -196,35 +215,91 @@ pub async fn edit_lesson(
     publish_folder(state, user, temp.path()).await
 }
 
-/// Reads a multipart form: its text fields and the bytes of its `file` field, refusing
-/// more than `MAX_UPLOAD` bytes.
+/// At most this many fields in a multipart form (a page form has a token, a file and a few
+/// choices).
+const MAX_FIELDS: usize = 8;
+/// At most this many bytes in a text field of a multipart form.
+const MAX_TEXT_FIELD: usize = 4096;
+
+fn too_large(what: &str) -> AppError {
+    AppError::new(
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("The {what} is too large"),
+    )
+}
+
+/// Reads a multipart form: its text fields (at most 8, each at most 4 KiB) and the bytes
+/// of its `file` field (at most `max_file`), refusing anything more as it arrives. Call it
+/// only once the caller is authorized. For a page form (`csrf` given) the CSRF token must
+/// come before the file, and is checked as soon as it arrives: a forged form is refused
+/// before a byte of its file is read.
 pub async fn read_multipart(
     mut form: actix_multipart::Multipart,
+    max_file: usize,
+    csrf: Option<&actix_web::HttpRequest>,
 ) -> AppResult<(Vec<(String, String)>, Option<Vec<u8>>)> {
     let mut fields = Vec::new();
     let mut file = None;
+    let mut count = 0;
+    let mut csrf_checked = csrf.is_none();
     while let Some(item) = form.next().await {
         let mut field =
             item.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))?;
+        count += 1;
+        if count > MAX_FIELDS {
+            return Err(AppError::bad_request(
+                "invalid_multipart",
+                format!("A form has at most {MAX_FIELDS} fields"),
+            ));
+        }
         let name = field.name().unwrap_or_default().to_owned();
+        let is_file = name == "file";
+        if is_file && !csrf_checked {
+            return Err(AppError::forbidden(
+                "csrf_failed",
+                "The form expired; reload the page and try again",
+            ));
+        }
+        let limit = if is_file { max_file } else { MAX_TEXT_FIELD };
         let mut data = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk =
                 chunk.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))?;
-            if data.len() + chunk.len() > MAX_UPLOAD {
-                return Err(AppError::new(
-                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    format!("Uploads are limited to {} MiB", MAX_UPLOAD / 1024 / 1024),
-                ));
+            if data.len() + chunk.len() > limit {
+                return Err(if is_file {
+                    AppError::new(
+                        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("Uploads are limited to {} MiB", max_file / 1024 / 1024),
+                    )
+                } else {
+                    too_large("form field")
+                });
             }
             data.extend_from_slice(&chunk);
         }
-        if name == "file" {
+        if is_file {
+            if file.is_some() {
+                return Err(AppError::bad_request("invalid_multipart", "Send one file"));
+            }
             file = Some(data);
         } else {
-            fields.push((name, String::from_utf8_lossy(&data).into_owned()));
+            let value = String::from_utf8_lossy(&data).into_owned();
+            if name == "csrf"
+                && let Some(req) = csrf
+            {
+                crate::pages::check_csrf(req, &value)?;
+                csrf_checked = true;
+            }
+            fields.push((name, value));
         }
+    }
+    if !csrf_checked {
+        return Err(AppError::forbidden(
+            "csrf_failed",
+            "The form expired; reload the page and try again",
+        ));
     }
     Ok((fields, file))
 }

@@ -364,18 +364,19 @@ pub fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
     book.save_to_buffer().map_err(AppError::internal)
 }
 
-/// The file answer for `format=csv|xlsx`.
-pub fn file_response(
-    table: &Table,
+/// The file answer for `format=csv|xlsx`, written in the heavy pool (a unit of 50,000 people
+/// is a few megabytes of XLSX).
+pub async fn file_response(
+    table: Table,
     format: &str,
     basename: &str,
 ) -> AppResult<actix_web::HttpResponse> {
-    let (bytes, mime, ext) = match format {
-        "csv" => (to_csv(table)?, "text/csv; charset=utf-8", "csv"),
+    let (mime, ext, xlsx) = match format {
+        "csv" => ("text/csv; charset=utf-8", "csv", false),
         "xlsx" => (
-            to_xlsx(table)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
+            true,
         ),
         other => {
             return Err(AppError::bad_request(
@@ -384,6 +385,14 @@ pub fn file_response(
             ));
         }
     };
+    let bytes = crate::heavy::work(std::time::Duration::from_secs(60), move || {
+        if xlsx {
+            to_xlsx(&table)
+        } else {
+            to_csv(&table)
+        }
+    })
+    .await??;
     Ok(actix_web::HttpResponse::Ok()
         .content_type(mime)
         .insert_header(crate::respond::disposition(

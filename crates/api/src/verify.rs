@@ -79,12 +79,24 @@ pub fn check_rate(state: &AppState, req: &actix_web::HttpRequest) -> AppResult<(
     Ok(())
 }
 
+/// How much of the holder's NIP a PDF shows: all of it only to someone the policy allows
+/// ([`crate::policy::Action::ReadFullCertificate`]), masked as on the verification page to
+/// anyone else.
+#[derive(Debug, Clone, Copy)]
+pub enum Nip {
+    Full(crate::policy::Granted),
+    Masked,
+}
+
 /// The certificate's PDF (A4 landscape, Bahasa Indonesia, QR code to the verification page),
-/// drawn on a blocking thread.
-pub async fn pdf(state: &AppState, c: &Certificate) -> AppResult<Vec<u8>> {
+/// drawn in the heavy pool.
+pub async fn pdf(state: &AppState, c: &Certificate, nip: Nip) -> AppResult<Vec<u8>> {
     let doc = lentera_certificate::PdfCertificate {
         holder_name: c.holder_name.clone(),
-        holder_nip: c.holder_nip.clone(),
+        holder_nip: match nip {
+            Nip::Full(_) => c.holder_nip.clone(),
+            Nip::Masked => c.holder_nip.as_deref().map(mask_nip),
+        },
         course_title: c.course_title.clone(),
         jp: c.jp,
         issued_on: c.issued_at.date_naive(),
@@ -93,10 +105,11 @@ pub async fn pdf(state: &AppState, c: &Certificate) -> AppResult<Vec<u8>> {
         verify_url: format!("{}/verifikasi/{}", state.config.public_url, c.code),
         revoked: c.revoked_at.is_some(),
     };
-    actix_web::web::block(move || lentera_certificate::certificate_pdf(&doc))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
+    crate::heavy::work(PDF_BUDGET, move || {
+        lentera_certificate::certificate_pdf(&doc)
+    })
+    .await?
+    .map_err(AppError::internal)
 }
 
 /// The certificate as a signed Open Badges 3.0 credential.
@@ -117,11 +130,16 @@ pub fn badge(state: &AppState, c: &Certificate) -> AppResult<serde_json::Value> 
         .map_err(AppError::internal)
 }
 
+/// Time allowed to draw one certificate, and to pack a zip of them.
+const PDF_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
+const ZIP_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Most certificates one zip holds; a larger unit is downloaded per sub-unit or per year.
 pub const ZIP_LIMIT: usize = 2000;
 
-/// PDFs of several certificates in one zip, named by certificate number.
-pub async fn zip_of(state: &AppState, certs: &[Certificate]) -> AppResult<Vec<u8>> {
+/// PDFs of several certificates in one zip, named by certificate number, with the NIP as
+/// `nip` allows (the holder's own zip, or a manager's of their units: full).
+pub async fn zip_of(state: &AppState, certs: &[Certificate], nip: Nip) -> AppResult<Vec<u8>> {
     if certs.len() > ZIP_LIMIT {
         return Err(AppError::unprocessable(
             "too_many_certificates",
@@ -133,22 +151,24 @@ pub async fn zip_of(state: &AppState, certs: &[Certificate]) -> AppResult<Vec<u8
     }
     let mut files = Vec::with_capacity(certs.len());
     for c in certs {
-        files.push((format!("{}.pdf", c.number), pdf(state, c).await?));
+        files.push((format!("{}.pdf", c.number), pdf(state, c, nip).await?));
     }
-    actix_web::web::block(move || -> Result<Vec<u8>, zip::result::ZipError> {
-        use std::io::Write;
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        // PDFs are compressed already: store them.
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        for (name, bytes) in files {
-            zip.start_file(name, options)?;
-            zip.write_all(&bytes)?;
-        }
-        Ok(zip.finish()?.into_inner())
-    })
-    .await
-    .map_err(AppError::internal)?
+    crate::heavy::work(
+        ZIP_BUDGET,
+        move || -> Result<Vec<u8>, zip::result::ZipError> {
+            use std::io::Write;
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            // PDFs are compressed already: store them.
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            for (name, bytes) in files {
+                zip.start_file(name, options)?;
+                zip.write_all(&bytes)?;
+            }
+            Ok(zip.finish()?.into_inner())
+        },
+    )
+    .await?
     .map_err(AppError::internal)
 }
 

@@ -7,6 +7,7 @@ pub mod db;
 pub mod report;
 pub mod seed;
 pub mod server;
+pub mod stall;
 pub mod wrk;
 
 use std::collections::HashMap;

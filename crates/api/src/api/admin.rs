@@ -294,13 +294,7 @@ pub async fn create_user_as(
         ));
     }
     let password = org::initial_password()?;
-    let hash = {
-        let p = password.clone();
-        web::block(move || crate::auth::hash_password_blocking(&p))
-            .await
-            .map_err(AppError::internal)?
-            .map_err(AppError::internal)?
-    };
+    let hash = crate::auth::hash_password(password.clone()).await?;
     let user = people::create_user(
         &state.db,
         people::NewUser {
@@ -404,7 +398,7 @@ pub async fn import_users(
     form: actix_multipart::Multipart,
 ) -> AppResult<HttpResponse> {
     policy::authorize(&state, &user.0, Action::Administer, Resource::Instance).await?;
-    let (_, file) = crate::publishing::read_multipart(form).await?;
+    let (_, file) = crate::publishing::read_multipart(form, org::MAX_CSV, None).await?;
     let bytes = file.ok_or_else(|| {
         AppError::bad_request(
             "missing_file",

@@ -2,7 +2,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use crate::auth::MaybeUser;
 use crate::error::{AppError, AppResult};
+use crate::policy::{self, Action, Resource};
 use crate::state::AppState;
 use crate::verify;
 
@@ -34,16 +36,37 @@ async fn found(
         .ok_or_else(|| AppError::not_found("certificate_not_found", "No certificate has this code"))
 }
 
-/// `GET /certificates/{code}.pdf`: public like the verification page; the code is the
-/// secret. A revoked certificate's PDF says so.
+/// `GET /certificates/{code}.pdf`: public like the verification page, the code being the
+/// secret, and with the NIP masked as there. The holder, their managers and admins, signed
+/// in (cookie or bearer token), get the whole document. A revoked certificate's PDF says so.
 pub async fn pdf(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
+    who: MaybeUser,
 ) -> AppResult<HttpResponse> {
     let c = found(&state, &req, &path).await?;
-    let bytes = verify::pdf(&state, &c).await?;
-    Ok(verify::pdf_response(bytes, &c))
+    let nip = match &who.0 {
+        Some(user) => policy::authorize(
+            &state,
+            user,
+            Action::ReadFullCertificate,
+            Resource::Certificate { holder: c.user_id },
+        )
+        .await
+        .map_or(verify::Nip::Masked, verify::Nip::Full),
+        None => verify::Nip::Masked,
+    };
+    let bytes = verify::pdf(&state, &c, nip).await?;
+    let mut res = verify::pdf_response(bytes, &c);
+    if matches!(nip, verify::Nip::Full(_)) {
+        // The whole NIP is for this reader: kept by no cache on the way.
+        res.headers_mut().insert(
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    Ok(res)
 }
 
 /// `GET /api/v1/certificates/{code}/badge`: the Open Badges 3.0 credential.

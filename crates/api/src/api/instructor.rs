@@ -34,7 +34,7 @@ pub async fn upload(
     form: actix_multipart::Multipart,
 ) -> AppResult<HttpResponse> {
     policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
-    let (_, file) = publishing::read_multipart(form).await?;
+    let (_, file) = publishing::read_multipart(form, publishing::MAX_UPLOAD, None).await?;
     let bytes = file.ok_or_else(|| {
         AppError::bad_request(
             "missing_file",
@@ -204,7 +204,10 @@ pub async fn preview(
     body: web::Json<Markdown>,
 ) -> AppResult<HttpResponse> {
     policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
-    Ok(HttpResponse::Ok().json(json!({"html": lentera_content::render_markdown(&body.markdown)})))
+    let html = publishing::preview("preview.md".into(), body.into_inner().markdown)
+        .await
+        .map_err(rejected)?;
+    Ok(HttpResponse::Ok().json(json!({ "html": html })))
 }
 
 #[derive(Deserialize)]

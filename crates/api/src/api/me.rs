@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::auth::ApiUser;
 use crate::error::AppResult;
 use crate::journey::{self, JP_TARGET};
+use crate::policy::{self, Action, Resource};
 use crate::state::AppState;
 use lentera_store::learning;
 
@@ -41,7 +42,16 @@ pub async fn certificates_zip(
     user: ApiUser,
 ) -> AppResult<HttpResponse> {
     let certs = learning::certificates_of(&state.db, user.0.user.id).await?;
-    let bytes = crate::verify::zip_of(&state, &certs).await?;
+    let own = policy::authorize(
+        &state,
+        &user.0,
+        Action::ReadFullCertificate,
+        Resource::Certificate {
+            holder: user.0.user.id,
+        },
+    )
+    .await?;
+    let bytes = crate::verify::zip_of(&state, &certs, crate::verify::Nip::Full(own)).await?;
     Ok(crate::verify::zip_response(bytes, "sertifikat-saya"))
 }
 

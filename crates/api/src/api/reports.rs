@@ -47,7 +47,9 @@ pub async fn jp(
                 "year": year, "target": JP_TARGET, "rows": lines, "units": units_summary,
             })))
         }
-        format => reports::file_response(&reports::jp_table(&lines), format, &format!("jp-{year}")),
+        format => {
+            reports::file_response(reports::jp_table(&lines), format, &format!("jp-{year}")).await
+        }
     }
 }
 
@@ -79,11 +81,14 @@ pub async fn completions(
                 "summary": {"completed": count("completed"), "in_progress": count("in_progress"), "not_started": count("not_started")},
             })))
         }
-        format => reports::file_response(
-            &reports::course_table(&lines),
-            format,
-            &format!("kursus-{course}"),
-        ),
+        format => {
+            reports::file_response(
+                reports::course_table(&lines),
+                format,
+                &format!("kursus-{course}"),
+            )
+            .await
+        }
     }
 }
 
@@ -139,7 +144,12 @@ pub async fn certificates_zip(
     let units = scope.filter(q.unit.as_deref())?;
     let year = q.year.map(check_year).transpose()?;
     let certs = lentera_store::reports::certificates_in(&state.db, &units, None, year).await?;
-    let bytes = crate::verify::zip_of(&state, &certs).await?;
+    let bytes = crate::verify::zip_of(
+        &state,
+        &certs,
+        crate::verify::Nip::Full(scope.full_certificates()),
+    )
+    .await?;
     let name = format!(
         "sertifikat-{}{}",
         q.unit.as_deref().unwrap_or("semua"),

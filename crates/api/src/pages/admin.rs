@@ -275,11 +275,14 @@ pub async fn import(
     user: PageUser,
     form: actix_multipart::Multipart,
 ) -> PageResult {
-    let (fields, file) = crate::publishing::read_multipart(form)
+    let (page, me) = signed_in(&req, user)?;
+    // Who is asking is settled before a byte of the file is read.
+    policy::authorize(&state, &me, Action::Administer, Resource::Instance)
         .await
         .map_err(page_err(&req))?;
-    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
-    let (page, me) = signed_in(&req, user)?;
+    let (_, file) = crate::publishing::read_multipart(form, org::MAX_CSV, Some(&req))
+        .await
+        .map_err(page_err(&req))?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let e = AppError::unprocessable("missing_file", "choose a CSV file")
             .with_extra(json!({"field": "file"}));

@@ -422,7 +422,15 @@ pub async fn certificates_zip(
     let certs = learning::certificates_of(&state.db, me.user.id)
         .await
         .map_err(|e| page_err(&req)(e.into()))?;
-    let bytes = crate::verify::zip_of(&state, &certs)
+    let own = policy::authorize(
+        &state,
+        &me,
+        Action::ReadFullCertificate,
+        Resource::Certificate { holder: me.user.id },
+    )
+    .await
+    .map_err(page_err(&req))?;
+    let bytes = crate::verify::zip_of(&state, &certs, crate::verify::Nip::Full(own))
         .await
         .map_err(page_err(&req))?;
     Ok(crate::verify::zip_response(bytes, "sertifikat-saya"))

@@ -148,22 +148,20 @@ pub async fn download(
                 .await
                 .map_err(page_err(&req))?;
             reports::file_response(
-                &reports::course_table(&lines),
+                reports::course_table(&lines),
                 format,
                 &format!("kursus-{slug}"),
             )
+            .await
             .map_err(page_err(&req))
         }
         _ => {
             let lines = reports::jp_lines(&state, &scope, &units, f.year, f.short)
                 .await
                 .map_err(page_err(&req))?;
-            reports::file_response(
-                &reports::jp_table(&lines),
-                format,
-                &format!("jp-{}", f.year),
-            )
-            .map_err(page_err(&req))
+            reports::file_response(reports::jp_table(&lines), format, &format!("jp-{}", f.year))
+                .await
+                .map_err(page_err(&req))
         }
     }
 }
@@ -175,13 +173,17 @@ pub async fn certificates_zip(
     user: PageUser,
     q: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, super::PageError> {
-    let (_, _, f, units) = scoped(&state, &req, user, &q).await?;
+    let (_, scope, f, units) = scoped(&state, &req, user, &q).await?;
     let certs = lentera_store::reports::certificates_in(&state.db, &units, None, Some(f.year))
         .await
         .map_err(|e| page_err(&req)(e.into()))?;
-    let bytes = crate::verify::zip_of(&state, &certs)
-        .await
-        .map_err(page_err(&req))?;
+    let bytes = crate::verify::zip_of(
+        &state,
+        &certs,
+        crate::verify::Nip::Full(scope.full_certificates()),
+    )
+    .await
+    .map_err(page_err(&req))?;
     Ok(crate::verify::zip_response(
         bytes,
         &format!(

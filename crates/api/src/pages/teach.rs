@@ -62,10 +62,13 @@ pub async fn upload(
     form: actix_multipart::Multipart,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let (fields, file) = publishing::read_multipart(form)
+    // Who is asking is settled before a byte of the upload is read.
+    policy::authorize(&state, &me, Action::Teach, Resource::Instance)
         .await
         .map_err(page_err(&req))?;
-    check_csrf(&req, super::form_field(&fields, "csrf").unwrap_or("")).map_err(page_err(&req))?;
+    let (_, file) = publishing::read_multipart(form, publishing::MAX_UPLOAD, Some(&req))
+        .await
+        .map_err(page_err(&req))?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let msg = page.t(&state.locales, "teach.choose_file").to_owned();
         return dashboard(
@@ -259,11 +262,16 @@ pub async fn save_lesson(
         .map_err(page_err(&req))
     };
     if form.action != "terbitkan" {
-        return render(
-            StatusCode::OK,
-            Some(lentera_content::render_markdown(&form.markdown)),
-            json!([]),
-        );
+        return match publishing::preview(format!("lessons/{lesson}.md"), form.markdown.clone())
+            .await
+        {
+            Ok(html) => render(StatusCode::OK, Some(html), json!([])),
+            Err(r) => render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                problems_json(&r, &page, &state),
+            ),
+        };
     }
     match publishing::edit_lesson(&state, &me, &head, &lesson, &form.markdown).await {
         Ok(p) => Ok(redirect(&format!(
