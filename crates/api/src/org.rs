@@ -44,7 +44,7 @@ pub struct ImportReport {
 }
 
 /// A checked row, ready to insert.
-struct GoodRow {
+pub struct GoodRow {
     line: u64,
     nip: Nip,
     name: String,
@@ -70,7 +70,10 @@ fn problem(
 /// Reads the CSV (header `nip,name,email,unit_code,roles`; roles separated by `;`, default
 /// learner; `,` or `;` as the delimiter, as spreadsheets export either) and checks every
 /// row. Returns the good rows and the problems; nothing is written.
-fn check_rows(data: &[u8], units: &[Unit]) -> Result<(Vec<GoodRow>, Vec<RowProblem>), RowProblem> {
+pub fn check_rows(
+    data: &[u8],
+    units: &[Unit],
+) -> Result<(Vec<GoodRow>, Vec<RowProblem>), RowProblem> {
     let text = std::str::from_utf8(data).map_err(|_| {
         problem(
             1,

@@ -1,6 +1,6 @@
 //! The stall benchmark: while instructors send the heaviest requests Lentera takes (deep
 //! Markdown previews, a 20,000-question GIFT upload, a whole course upload, preview of a
-//! 1.5 MB lesson), how long does `/healthz` take? The request threads must stay free:
+//! 450 KB lesson), how long does `/healthz` take? The request threads must stay free:
 //! heavy work runs in a bounded pool (`lentera_api::heavy`). Prints one table.
 
 use std::io::Write;
@@ -158,7 +158,7 @@ pub async fn run(args: StallArgs) -> anyhow::Result<()> {
     let token = login["token"].as_str().context("no token")?.to_owned();
 
     let deep = "> ".repeat(30_000) + "teks";
-    let big: String = "Paragraf pelayanan publik yang cukup panjang untuk diuji. ".repeat(26_000);
+    let big: String = "Paragraf pelayanan publik yang cukup panjang untuk diuji. ".repeat(8_000);
     let course = zip_of(&folder_files(&args.course)?)?;
     let bomb = gift_bomb()?;
     let until = Instant::now() + Duration::from_secs(args.duration);
@@ -181,7 +181,7 @@ pub async fn run(args: StallArgs) -> anyhow::Result<()> {
                             .json(&json!({ "markdown": deep })),
                     ),
                     1 => (
-                        "preview, a 1.5 MB lesson",
+                        "preview, a 450 KB lesson",
                         client
                             .post(format!("{base}/api/v1/preview"))
                             .json(&json!({ "markdown": big })),
