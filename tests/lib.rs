@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
-use lentera_api::auth::hash_password_blocking;
-use lentera_api::{Application, Config, importer};
+use lentera_api::{Application, Config};
+use lentera_domain::importer;
+use lentera_domain::sessions::hash_password_blocking;
 use lentera_store::people::{self, NewUser};
 use serde_json::{Value, json};
 
@@ -61,7 +62,7 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
     let (database_url, database) = match std::env::var("LENTERA_TEST_DATABASE_URL") {
         Ok(admin) if !admin.is_empty() => {
             let bytes: [u8; 8] =
-                lentera_api::auth::random_bytes().unwrap_or_else(|e| panic!("{e}"));
+                lentera_domain::keys::random_bytes().unwrap_or_else(|e| panic!("{e}"));
             let name = format!("lentera_test_{}", hex_lower(&bytes));
             let url = lentera_store::fresh_postgres_database(&admin, &name)
                 .await
@@ -139,7 +140,10 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
             "expected the shipped courses, got {published:?}"
         );
     }
-    let app = Application::build_with(config, db).unwrap_or_else(|e| panic!("build: {e}"));
+    drop(db);
+    let app = Application::build(config)
+        .await
+        .unwrap_or_else(|e| panic!("build: {e}"));
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let api = reqwest::Client::builder()

@@ -672,7 +672,7 @@ async fn certificates_come_as_pdf_and_badge_and_revocation_shows_at_once() {
     // Every admin action is in the audit log.
     let db = app.db().await;
     let actions = audit_actions(&db).await;
-    for a in ["certificate.revoke", "jp.record"] {
+    for a in ["certificate.revoked", "jp.recorded"] {
         assert!(
             actions.iter().any(|x| x == a),
             "{a} not audited: {actions:?}"

@@ -2,7 +2,7 @@
 //! call any route as any of them: the ground for the authorization matrix and the hostile
 //! input tests, both generated from the server's route table.
 
-use lentera_api::auth::hash_password_blocking;
+use lentera_domain::sessions::hash_password_blocking;
 use lentera_store::people::{self, NewUser};
 use lentera_tests::{LEARNER, OTHER_LEARNER, PASSWORD, TestApp, drawn_only, spawn_app_configured};
 use serde::Deserialize;

@@ -1,19 +1,17 @@
-//! The `lentera` command line: serve, demo, migrate, content, user, unit.
+//! The `lentera` command line: serve, demo, migrate, content, user, unit, certificate,
+//! seed. It parses arguments and prints; the operations are the domain's
+//! (`lentera_domain::console`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::auth::{hash_password_blocking, random_bytes};
-use crate::config::Config;
-use crate::importer;
-use crate::nip::Nip;
-use crate::policy::Role;
 use crate::startup::Application;
-use lentera_store::courses::Imported;
-use lentera_store::people::{self, NewUser};
-use lentera_store::{Db, StoreError};
+use lentera_domain::console::{self, DEMO_PASSWORD, DEMO_USERS, NewAccount};
+use lentera_domain::importer::Imported;
+use lentera_domain::keys::random_bytes;
+use lentera_domain::{Config, Lentera};
 
 #[derive(Parser)]
 #[command(
@@ -55,7 +53,7 @@ pub enum Command {
     #[command(subcommand)]
     Certificate(CertificateCommand),
     /// Fill a fresh database with a synthetic regional government (benchmarks).
-    Seed(crate::seeding::SeedArgs),
+    Seed(SeedCmd),
     /// Time the managers' reports on a seeded database.
     BenchReports,
 }
@@ -123,6 +121,23 @@ pub enum UnitCommand {
     },
 }
 
+/// How much `lentera seed` makes.
+#[derive(Debug, Clone, Args)]
+pub struct SeedCmd {
+    /// Number of ASN to create.
+    #[arg(long, default_value_t = 50_000)]
+    pub people: usize,
+    /// Number of synthetic courses (5 lessons and a quiz each).
+    #[arg(long, default_value_t = 200)]
+    pub courses: usize,
+    /// Approximate number of lesson progress rows.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub progress: usize,
+    /// Number of unit kerja under the instansi (each gets 4 sub-units).
+    #[arg(long, default_value_t = 40)]
+    pub units: usize,
+}
+
 /// Runs a command; the `Err` message is printed by `main` and the exit code is 1.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     let config = Config::from_env()?;
@@ -138,71 +153,48 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             allow_public,
         } => demo(config, &content, allow_public).await,
         Command::Seed(args) => {
-            let db = open(&config).await?;
-            crate::seeding::seed(&db, &config.issuer, &args).await?;
+            let lentera = Lentera::open(config).await?;
+            let args = lentera_domain::seeding::SeedArgs {
+                people: args.people,
+                courses: args.courses,
+                progress: args.progress,
+                units: args.units,
+            };
+            lentera_domain::seeding::seed(&lentera, &args).await?;
             Ok(0)
         }
         Command::BenchReports => {
-            let db = open(&config).await?;
-            crate::seeding::bench_reports(&db).await?;
+            let lentera = Lentera::open(config).await?;
+            lentera_domain::seeding::bench_reports(&lentera).await?;
             Ok(0)
         }
         Command::Migrate => {
-            let db = open(&config).await?;
-            drop(db);
-            println!("database migrated: {}", redact(&config.database_url));
+            let url = redact(&config.database_url);
+            drop(Lentera::open(config).await?);
+            println!("database migrated: {url}");
             Ok(0)
         }
         Command::Content(ContentCommand::Check { dir, json }) => Ok(content_check(&dir, json)),
         Command::Content(ContentCommand::Import { dir }) => {
-            let db = open(&config).await?;
-            let (published, problems) = importer::import_dir(&db, &dir, None).await?;
+            let lentera = Lentera::open(config).await?;
+            let (published, problems) = console::import(&lentera, &dir).await?;
             report_imports(&published);
             for p in &problems {
                 eprintln!("{p}");
             }
             Ok(if problems.is_empty() { 0 } else { 1 })
         }
-        Command::User(UserCommand::Create(args)) => user_create(&config, args).await,
+        Command::User(UserCommand::Create(args)) => user_create(config, args).await,
         Command::Certificate(CertificateCommand::Verify { file, keys }) => {
             Ok(certificate_verify(&config, &file, keys.as_deref()))
         }
         Command::Unit(UnitCommand::Create { code, name, parent }) => {
-            let db = open(&config).await?;
-            let parent_id = match parent {
-                Some(p) => Some(
-                    people::unit_by_code(&db, &p)
-                        .await?
-                        .ok_or_else(|| anyhow::anyhow!("no unit with code '{p}'"))?
-                        .id,
-                ),
-                None => None,
-            };
-            let unit = people::create_unit(&db, code.trim(), name.trim(), parent_id).await?;
-            lentera_store::audit::record(
-                &db,
-                None,
-                "unit.created",
-                &format!("unit:{}", unit.code),
-                Some("cli".into()),
-            )
-            .await?;
+            let lentera = Lentera::open(config).await?;
+            let unit = console::create_unit(&lentera, &code, &name, parent.as_deref()).await?;
             println!("unit {} created", unit.code);
             Ok(0)
         }
     }
-}
-
-async fn open(config: &Config) -> anyhow::Result<Db> {
-    if let Some(path) = config.database_url.strip_prefix("sqlite://")
-        && let Some(parent) = Path::new(path).parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent)?;
-    }
-    let db = lentera_store::connect(&config.database_url).await?;
-    lentera_store::migrate(&db).await?;
-    Ok(db)
 }
 
 /// A database URL without its password, for printing.
@@ -225,31 +217,13 @@ fn report_imports(published: &[(String, Imported)]) {
 }
 
 fn content_check(dir: &Path, json: bool) -> i32 {
-    let root = dir.parent().unwrap_or(dir);
-    let dirs = match importer::course_dirs(dir) {
-        Ok(d) => d,
+    let (summaries, problems) = match console::check_content(dir) {
+        Ok(found) => found,
         Err(e) => {
             eprintln!("{}: {e}", dir.display());
             return 2;
         }
     };
-    let mut summaries = Vec::new();
-    let mut problems = Vec::new();
-    for course_dir in &dirs {
-        match importer::check_course(course_dir, root) {
-            Ok(checked) => summaries.push(checked.summary()),
-            Err(errors) => problems.extend(errors),
-        }
-    }
-    if dirs.is_empty() {
-        problems.push(lentera_content::Problem {
-            file: dir.display().to_string(),
-            line: 1,
-            column: 1,
-            message: "no course.toml here or in any subfolder".into(),
-            pesan: "tidak ada course.toml di sini atau di subfolder mana pun".into(),
-        });
-    }
     if json {
         println!(
             "{}",
@@ -279,55 +253,10 @@ fn content_check(dir: &Path, json: bool) -> i32 {
     if problems.is_empty() { 0 } else { 1 }
 }
 
-/// Reads a JSON file; errors carry file:line:column.
-fn read_json(path: &Path) -> Result<serde_json::Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))
-}
-
-/// (key id, raw public key) pairs from a keys file, or this instance's key.
-fn verification_keys(
-    config: &Config,
-    keys: Option<&Path>,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
-    use base64::Engine;
-    match keys {
-        Some(path) => {
-            let json = read_json(path)?;
-            let list = json["keys"]
-                .as_array()
-                .ok_or_else(|| format!("{}: no \"keys\" list", path.display()))?;
-            Ok(list
-                .iter()
-                .filter_map(|k| {
-                    let bytes = base64::engine::general_purpose::STANDARD
-                        .decode(k["public_key"].as_str()?)
-                        .ok()?;
-                    Some((k["id"].as_str()?.to_owned(), bytes))
-                })
-                .collect())
-        }
-        None => {
-            let path = config.data_dir.join("certificate-key");
-            if !path.is_file() {
-                return Err(format!(
-                    "no --keys given and no instance key at {}",
-                    path.display()
-                ));
-            }
-            let key =
-                crate::auth::load_signing_key(config.signing_key.as_deref(), &config.data_dir)
-                    .map_err(|e| e.to_string())?;
-            Ok(vec![(key.key_id(), key.public_key().to_vec())])
-        }
-    }
-}
-
 fn certificate_verify(config: &Config, file: &Path, keys: Option<&Path>) -> i32 {
-    let checked = read_json(file).and_then(|json| {
-        let keys = verification_keys(config, keys)?;
-        verify_report(&json, &keys)
+    let checked = console::read_json(file).and_then(|json| {
+        let keys = console::verification_keys(config, keys)?;
+        console::verify_report(&json, &keys)
     });
     match checked {
         Ok(message) => {
@@ -341,116 +270,26 @@ fn certificate_verify(config: &Config, file: &Path, keys: Option<&Path>) -> i32 
     }
 }
 
-/// What `lentera certificate verify` says of a look-up answer: whether the signature holds,
-/// and plainly that revocation is not something a signature can show.
-pub fn verify_report(
-    json: &serde_json::Value,
-    keys: &[(String, Vec<u8>)],
-) -> Result<String, String> {
-    let signature = json["signature"]
-        .as_str()
-        .ok_or("the file has no signature")?;
-    let key_id = json["key_id"].as_str().ok_or("the file names no key_id")?;
-    let (_, public) = keys
-        .iter()
-        .find(|(id, _)| id == key_id)
-        .ok_or_else(|| format!("no public key with id {key_id}"))?;
-    lentera_certificate::verify(&json["certificate"], signature, public)
-        .map_err(|e| e.to_string())?;
-    let cert = &json["certificate"];
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or("?").to_owned();
-    let mut out = format!(
-        "signature valid: certificate {} for {} ({}, {} JP, issued {}) is exactly as key {key_id} signed it.\n",
-        text(&cert["number"]),
-        text(&cert["holder_name"]),
-        text(&cert["course_title"]),
-        cert["jp"],
-        text(&cert["issued_at"]),
-    );
-    out.push_str(
-        "REVOCATION IS NOT CHECKED OFFLINE: a signature cannot show that a certificate was revoked later, and the file's \"revoked\" field is not signed (anyone can edit it).\n",
-    );
-    if json["revoked"].as_bool() == Some(true) {
-        out.push_str("The file itself says this certificate was revoked.\n");
-    }
-    match json["verify_url"].as_str() {
-        Some(url) => out.push_str(&format!("Check its current status online: {url}")),
-        None => out.push_str(
-            "Check its current status online on the issuer's verification page (/verifikasi/CODE).",
-        ),
-    }
-    Ok(out)
-}
-
-async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<i32> {
-    for role in &args.roles {
-        if Role::parse(role).is_none() {
-            anyhow::bail!("unknown role '{role}': use {}", Role::names());
-        }
-    }
-    let nip = match &args.nip {
-        Some(n) => Some(
-            Nip::parse(n)
-                .map_err(|e| anyhow::anyhow!("--nip: {e}"))?
-                .as_str()
-                .to_owned(),
-        ),
-        None => Nip::parse(&args.username)
-            .ok()
-            .map(|n| n.as_str().to_owned()),
-    };
+async fn user_create(config: Config, args: UserCreate) -> anyhow::Result<i32> {
     let (password, generated) = if args.password_stdin {
         let mut buf = String::new();
         std::io::stdin().read_to_string(&mut buf)?;
-        let pw = buf.trim_end_matches(['\n', '\r']).to_owned();
-        if pw.chars().count() < 10 {
-            anyhow::bail!("the password needs at least 10 characters");
-        }
-        (pw, false)
+        (buf.trim_end_matches(['\n', '\r']).to_owned(), false)
     } else {
         (hex::encode(random_bytes::<9>()?), true)
     };
-    let db = open(config).await?;
-    let unit_id = match &args.unit {
-        Some(code) => Some(
-            people::unit_by_code(&db, code)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no unit with code '{code}'"))?
-                .id,
-        ),
-        None => None,
-    };
-    let user = people::create_user(
-        &db,
-        NewUser {
-            username: args.username.trim().to_owned(),
-            nip,
-            name: args.name.trim().to_owned(),
+    let lentera = Lentera::open(config).await?;
+    let user = console::create_user(
+        &lentera,
+        NewAccount {
+            username: args.username,
+            name: args.name,
+            roles: args.roles,
+            unit: args.unit,
+            nip: args.nip,
             email: args.email,
-            unit_id,
-            password_hash: hash_password_blocking(&password)?,
-            roles: args
-                .roles
-                .iter()
-                .filter_map(|r| Role::parse(r))
-                .map(|r| r.as_str().to_owned())
-                .collect(),
-            language: "id".into(),
+            password: password.clone(),
         },
-    )
-    .await
-    .map_err(|e| match e {
-        StoreError::Conflict(_) => {
-            anyhow::anyhow!("a user '{}' (or that NIP) already exists", args.username)
-        }
-        other => other.into(),
-    })?;
-    lentera_store::audit::record(
-        &db,
-        None,
-        "user.created",
-        &format!("user:{}", user.id),
-        Some(format!("roles={}", user.roles.join(","))),
     )
     .await?;
     println!("user {} created (id {})", user.username, user.id);
@@ -459,60 +298,6 @@ async fn user_create(config: &Config, args: UserCreate) -> anyhow::Result<i32> {
     }
     Ok(0)
 }
-
-/// The demo organisation: (code, name, parent code).
-const DEMO_UNITS: &[(&str, &str, Option<&str>)] = &[
-    ("BUNGO", "Pemerintah Kabupaten Bungo", None),
-    ("BUNGO-BKPSDM", "BKPSDM Kabupaten Bungo", Some("BUNGO")),
-    ("BUNGO-BPBD", "BPBD Kabupaten Bungo", Some("BUNGO")),
-    ("SWL", "Pemerintah Kota Sawahlunto", None),
-    (
-        "SWL-DISKOMINFO",
-        "Dinas Komunikasi dan Informatika Kota Sawahlunto",
-        Some("SWL"),
-    ),
-    ("SWL-DPMPTSP", "DPMPTSP Kota Sawahlunto", Some("SWL")),
-    ("BDG", "Pemerintah Kota Bandung", None),
-    ("BDG-DISDUKCAPIL", "Disdukcapil Kota Bandung", Some("BDG")),
-    ("BDG-BKPSDM", "BKPSDM Kota Bandung", Some("BDG")),
-    ("BKL", "Pemerintah Provinsi Bengkulu", None),
-    ("BKL-BPSDM", "BPSDM Provinsi Bengkulu", Some("BKL")),
-    ("BKL-BPBD", "BPBD Provinsi Bengkulu", Some("BKL")),
-    ("MALUT", "Pemerintah Provinsi Maluku Utara (Sofifi)", None),
-    (
-        "MALUT-BKD",
-        "Badan Kepegawaian Daerah Provinsi Maluku Utara",
-        Some("MALUT"),
-    ),
-    (
-        "MALUT-DISKOMINFO",
-        "Dinas Kominfo Provinsi Maluku Utara",
-        Some("MALUT"),
-    ),
-];
-
-/// The demo accounts: (username, name, role, unit, NIP).
-pub const DEMO_USERS: &[(&str, &str, &str, &str, Option<&str>)] = &[
-    (
-        "198503152010011003",
-        "Rahmat Hidayat",
-        "learner",
-        "BUNGO-BPBD",
-        Some("198503152010011003"),
-    ),
-    (
-        "instruktur",
-        "Dr. Sri Wahyuni, M.Si.",
-        "instructor",
-        "BKL-BPSDM",
-        None,
-    ),
-    ("manajer", "Yusuf Lamadi", "manager", "MALUT", None),
-    ("admin", "Admin Lentera", "admin", "BUNGO", None),
-];
-
-/// The password of every demo account. The demo is for trying Lentera, never for real data.
-pub const DEMO_PASSWORD: &str = "lentera-demo-2026";
 
 /// Whether `bind` (host:port) listens on loopback only.
 fn loopback_only(bind: &str) -> bool {
@@ -539,44 +324,13 @@ async fn demo(config: Config, content: &Path, allow_public: bool) -> anyhow::Res
             "the demo accounts, with their published password, are reachable from other machines"
         );
     }
-    let db = open(&config).await?;
-    for (code, name, parent) in DEMO_UNITS {
-        if people::unit_by_code(&db, code).await?.is_some() {
-            continue;
-        }
-        let parent_id = match parent {
-            Some(p) => people::unit_by_code(&db, p).await?.map(|u| u.id),
-            None => None,
-        };
-        people::create_unit(&db, code, name, parent_id).await?;
-    }
-    let hash = hash_password_blocking(DEMO_PASSWORD)?;
-    for (username, name, role, unit, nip) in DEMO_USERS {
-        if people::credentials(&db, username).await?.is_some() {
-            continue;
-        }
-        let unit_id = people::unit_by_code(&db, unit).await?.map(|u| u.id);
-        people::create_user(
-            &db,
-            NewUser {
-                username: (*username).into(),
-                nip: nip.map(str::to_owned),
-                name: (*name).into(),
-                email: None,
-                unit_id,
-                password_hash: hash.clone(),
-                roles: vec![(*role).into()],
-                language: "id".into(),
-            },
-        )
-        .await?;
-    }
-    let (published, problems) = importer::import_dir(&db, content, None).await?;
+    let lentera = Lentera::open(config.clone()).await?;
+    let (published, problems) = console::demo(&lentera, content).await?;
     report_imports(&published);
     for p in &problems {
         eprintln!("{p}");
     }
-    let app = Application::build_with(config.clone(), db)?;
+    let app = Application::build_with(lentera)?;
     let url = public_url(&config, app.port());
     println!();
     println!("Lentera demo is running at {url}");
@@ -600,41 +354,6 @@ fn public_url(config: &Config, port: u16) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_valid_signature_never_claims_the_certificate_is_not_revoked() {
-        let key = lentera_certificate::SigningKey::from_bytes(&[7; 32]);
-        let payload = lentera_certificate::CertificatePayload {
-            number: "LNT-2026-000001".into(),
-            holder_name: "Rahmat Hidayat".into(),
-            nip_masked: None,
-            course_title: "Kepemimpinan".into(),
-            course_slug: "kepemimpinan".into(),
-            course_version: 1,
-            jp: 2,
-            issued_at: "2026-11-30T00:00:00+00:00".into(),
-            issuer: "Pemerintah Kabupaten Bungo".into(),
-        };
-        let signature = key.sign(&payload).unwrap_or_else(|e| panic!("{e}"));
-        let cert = serde_json::to_value(&payload).unwrap_or_else(|e| panic!("{e}"));
-        let keys = vec![(key.key_id(), key.public_key().to_vec())];
-        // A revoked certificate whose file was edited to say it is not.
-        let edited = serde_json::json!({"certificate": cert, "signature": signature, "key_id": key.key_id(),
-            "revoked": false, "valid": true, "verify_url": "https://lentera.test/verifikasi/ABC"});
-        let report = super::verify_report(&edited, &keys).unwrap_or_else(|e| panic!("{e}"));
-        assert!(report.starts_with("signature valid"), "{report}");
-        assert!(
-            report.contains("REVOCATION IS NOT CHECKED OFFLINE"),
-            "{report}"
-        );
-        assert!(
-            report.contains("https://lentera.test/verifikasi/ABC"),
-            "{report}"
-        );
-        let mut forged = edited.clone();
-        forged["certificate"]["jp"] = serde_json::json!(20);
-        assert!(super::verify_report(&forged, &keys).is_err());
-    }
-
     #[test]
     fn only_loopback_binds_are_private() {
         for private in [

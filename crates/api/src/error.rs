@@ -1,103 +1,103 @@
-//! One error type for every handler: a status, a snake_case code the UI can translate, and
-//! a message. Internal causes are logged and never shown to the client.
+//! The domain's one error type on the wire. The API renders it as
+//! `{"error":{"code","message"}}` (with `field` and any details beside it); on a page the
+//! same error is rendered as a page in the visitor's language by one handler,
+//! [`crate::pages::render_errors`]. Internal causes were logged where they happened.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use serde_json::json;
+use serde::Serialize;
 
-use lentera_store::StoreError;
+use lentera_domain::{Details, Error, ErrorCode};
 
+/// A domain error as an HTTP response.
 #[derive(Debug)]
-pub struct AppError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-    /// Extra JSON fields for the client (e.g. the result of an attempt graded earlier).
-    pub extra: Option<serde_json::Value>,
-}
+pub struct ApiError(pub Error);
 
-impl AppError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        AppError {
-            status,
-            code,
-            message: message.into(),
-            extra: None,
-        }
-    }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, message)
-    }
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, message)
-    }
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code, message)
-    }
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code, message)
-    }
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, message)
-    }
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-    }
-    pub fn too_many(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
-    }
-    /// Something broke that the client cannot fix. The cause goes to the log only.
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "Internal error",
-        )
-    }
-    pub fn with_extra(mut self, extra: serde_json::Value) -> Self {
-        self.extra = Some(extra);
-        self
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
     }
 }
 
-impl std::fmt::Display for AppError {
+impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        self.0.fmt(f)
     }
 }
 
-impl ResponseError for AppError {
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError(Error::new(code, message))
+    }
+}
+
+/// The error body: `{"error":{"code","message"}}`, the field it is about and any details.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorInfo,
+    /// The form field the error is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Every problem of a course or text (`invalid_course`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub problems: Option<Vec<lentera_content::Problem>>,
+    /// The result of the attempt, graded by an earlier request (`attempt_already_submitted`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub result: Option<serde_json::Value>,
+    /// Refused rows of a CSV (`invalid_csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub rejected: Option<serde_json::Value>,
+    /// When the next attempt may start (`cooldown`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_at: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorInfo {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn of(e: &Error) -> ErrorBody {
+        let mut body = ErrorBody {
+            error: ErrorInfo {
+                code: e.code,
+                message: e.message.clone(),
+            },
+            field: e.field.clone(),
+            problems: None,
+            result: None,
+            rejected: None,
+            available_at: None,
+        };
+        match &e.details {
+            Some(Details::Problems(p)) => body.problems = Some(p.clone()),
+            Some(Details::Result(r)) => body.result = Some(r.clone()),
+            Some(Details::Rejected(r)) => body.rejected = Some(r.clone()),
+            Some(Details::AvailableAt(at)) => body.available_at = Some(at.clone()),
+            None => {}
+        }
+        body
+    }
+}
+
+/// The HTTP status of an error code.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    StatusCode::from_u16(code.kind().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        status_of(self.0.code)
     }
+
     fn error_response(&self) -> HttpResponse {
-        let mut body = json!({"error": {"code": self.code, "message": self.message}});
-        if let (Some(fields), Some(map)) = (
-            self.extra.as_ref().and_then(|e| e.as_object()),
-            body.as_object_mut(),
-        ) {
-            for (k, v) in fields {
-                map.insert(k.clone(), v.clone());
-            }
-        }
-        HttpResponse::build(self.status).json(body)
+        HttpResponse::build(self.status_code()).json(ErrorBody::of(&self.0))
     }
 }
-
-impl From<StoreError> for AppError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::Conflict(what) => {
-                AppError::conflict("conflict", format!("{what} already exists"))
-            }
-            StoreError::InvalidText => AppError::bad_request(
-                "invalid_text",
-                "The request holds characters that cannot be stored (such as NUL)",
-            ),
-            StoreError::Db(e) => AppError::internal(e),
-        }
-    }
-}
-
-pub type AppResult<T> = Result<T, AppError>;

@@ -6,12 +6,13 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::error::ApiError;
+use lentera_domain::ErrorCode;
 
 /// The most a body-less request may carry (whitespace, `{}` or `null`).
 const NO_BODY_LIMIT: usize = 1024;
@@ -19,19 +20,18 @@ const NO_BODY_LIMIT: usize = 1024;
 const JSON_LIMIT: usize = 512 * 1024;
 
 /// Reads the whole body, at most `limit` bytes; more is 413.
-async fn read_body(payload: &mut Payload, limit: usize) -> Result<web::Bytes, AppError> {
+async fn read_body(payload: &mut Payload, limit: usize) -> Result<web::Bytes, ApiError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            AppError::bad_request(
-                "invalid_body",
+            ApiError::new(
+                ErrorCode::InvalidBody,
                 format!("The request body cannot be read: {e}"),
             )
         })?;
         if body.len() + chunk.len() > limit {
-            return Err(AppError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+            return Err(ApiError::new(
+                ErrorCode::PayloadTooLarge,
                 "The request body is too large",
             ));
         }
@@ -72,7 +72,7 @@ fn json_content_type(req: &HttpRequest) -> bool {
 pub struct NoBody;
 
 impl FromRequest for NoBody {
-    type Error = AppError;
+    type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(_: &HttpRequest, payload: &mut Payload) -> Self::Future {
@@ -82,8 +82,8 @@ impl FromRequest for NoBody {
             if is_nothing(&bytes) {
                 Ok(NoBody)
             } else {
-                Err(AppError::bad_request(
-                    "unexpected_body",
+                Err(ApiError::new(
+                    ErrorCode::UnexpectedBody,
                     "This request takes no body (send none, or {})",
                 ))
             }
@@ -97,7 +97,7 @@ impl FromRequest for NoBody {
 pub struct OptionalJson<T>(pub Option<T>);
 
 impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
-    type Error = AppError;
+    type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
@@ -109,15 +109,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
                 return Ok(OptionalJson(None));
             }
             if !json_content_type(&req) {
-                return Err(AppError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                return Err(ApiError::new(
+                    ErrorCode::UnsupportedMediaType,
                     "Send JSON with Content-Type: application/json",
                 ));
             }
             serde_json::from_slice(&bytes)
                 .map(|v| OptionalJson(Some(v)))
-                .map_err(|e| AppError::bad_request("malformed_json", e.to_string()))
+                .map_err(|e| ApiError::new(ErrorCode::MalformedJson, e.to_string()))
         })
     }
 }

@@ -43,6 +43,41 @@ pub fn disposition(inline: bool, name: &str) -> (header::HeaderName, HeaderValue
     )
 }
 
+/// A zip download named `{name}.zip`.
+pub fn zip(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header(disposition(false, &format!("{name}.zip")))
+        .body(bytes)
+}
+
+/// A PDF shown in the browser, named `{name}.pdf`.
+pub fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(disposition(true, &format!("{name}.pdf")))
+        .body(bytes)
+}
+
+/// A CSV download named `{name}.csv`.
+pub fn csv(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(disposition(false, &format!("{name}.csv")))
+        .body(bytes)
+}
+
+/// A file of a report (CSV or XLSX) named `{basename}.{extension}`.
+pub fn file(file: lentera_domain::reports::File, basename: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(file.content_type)
+        .insert_header(disposition(
+            false,
+            &format!("{basename}.{}", file.extension),
+        ))
+        .body(file.bytes)
+}
+
 /// A 303 to `to`, a path this server made. Should it ever not be a valid header value, the
 /// visitor goes home instead of getting an error.
 pub fn redirect(to: &str) -> HttpResponse {

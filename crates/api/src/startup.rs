@@ -11,11 +11,10 @@ use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, error, web};
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::Keys;
-use crate::config::Config;
-use crate::error::AppError;
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{pages, routing};
+use lentera_domain::{Config, ErrorCode, Lentera};
 
 pub struct Application {
     port: u16,
@@ -23,37 +22,37 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects to and migrates the database, loads the instance keys, binds the listener.
+    /// Opens the domain (connects to and migrates the database, loads the instance keys)
+    /// and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let db = lentera_store::connect(&config.database_url).await?;
-        lentera_store::migrate(&db).await?;
-        Self::build_with(config, db)
+        let lentera = Lentera::open(config).await?;
+        Self::build_with(lentera)
     }
 
-    /// As `build`, with a database that is already connected and migrated.
-    pub fn build_with(config: Config, db: lentera_store::Db) -> anyhow::Result<Application> {
-        let keys = Keys::load(&config)?;
-        let listener = TcpListener::bind(&config.bind)?;
+    /// As `build`, with the domain already open.
+    pub fn build_with(lentera: Lentera) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&lentera.config.bind)?;
         let port = listener.local_addr()?.port();
-        let workers = config.workers;
-        let state = web::Data::new(AppState::new(db, config, keys)?);
+        let workers = lentera.config.workers;
+        let state = web::Data::new(AppState::new(lentera)?);
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(json_config())
                 .app_data(
                     web::PathConfig::default()
-                        .error_handler(|err, _| bad_input("invalid_path", err)),
+                        .error_handler(|err, _| bad_input(ErrorCode::InvalidPath, err)),
                 )
                 .app_data(
                     web::QueryConfig::default()
-                        .error_handler(|err, _| bad_input("invalid_query", err)),
+                        .error_handler(|err, _| bad_input(ErrorCode::InvalidQuery, err)),
                 )
                 .app_data(
                     web::FormConfig::default()
                         .limit(256 * 1024)
-                        .error_handler(|err, _| bad_input("invalid_form", err)),
+                        .error_handler(|err, _| bad_input(ErrorCode::InvalidForm, err)),
                 )
+                .wrap(from_fn(pages::render_errors))
                 .wrap(Compress::default())
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(observe))
@@ -80,8 +79,8 @@ impl Application {
     }
 }
 
-fn bad_input(code: &'static str, err: impl std::fmt::Display) -> actix_web::Error {
-    AppError::bad_request(code, err.to_string()).into()
+fn bad_input(code: ErrorCode, err: impl std::fmt::Display) -> actix_web::Error {
+    ApiError::new(code, err.to_string()).into()
 }
 
 /// Malformed or oversized JSON is a 400/413 with our error shape, never actix's text.
@@ -91,35 +90,28 @@ fn json_config() -> web::JsonConfig {
         .error_handler(|err, _req| {
             let app = match &err {
                 error::JsonPayloadError::OverflowKnownLength { .. }
-                | error::JsonPayloadError::Overflow { .. } => AppError::new(
-                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "The request body is too large",
-                ),
-                error::JsonPayloadError::ContentType => AppError::new(
-                    actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                | error::JsonPayloadError::Overflow { .. } => {
+                    ApiError::new(ErrorCode::PayloadTooLarge, "The request body is too large")
+                }
+                error::JsonPayloadError::ContentType => ApiError::new(
+                    ErrorCode::UnsupportedMediaType,
                     "Send JSON with Content-Type: application/json",
                 ),
-                other => AppError::bad_request("malformed_json", other.to_string()),
+                other => ApiError::new(ErrorCode::MalformedJson, other.to_string()),
             };
             app.into()
         })
 }
 
-/// Unknown routes: JSON for API clients, a page for browsers.
+/// Unknown routes: the JSON error shape, which the pages' error handler shows as a page.
 async fn not_found(req: HttpRequest) -> actix_web::Result<HttpResponse> {
-    let wants_html = !req.path().starts_with("/api/")
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
-    if wants_html {
-        return Err(pages::PageError::not_found(&req).into());
-    }
-    Err(AppError::not_found(
-        "not_found",
+    let code = if req.path().starts_with("/api/") {
+        ErrorCode::NotFound
+    } else {
+        ErrorCode::PageNotFound
+    };
+    Err(ApiError::new(
+        code,
         format!("No route for {} {}", req.method(), req.path()),
     )
     .into())

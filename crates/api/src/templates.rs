@@ -6,7 +6,6 @@ use std::sync::Arc;
 use minijinja::{Environment, State, Value};
 use serde::Serialize;
 
-use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Locales};
 
 macro_rules! templates {
@@ -59,35 +58,13 @@ impl Templates {
         Ok(Templates { env })
     }
 
-    pub fn render<S: Serialize>(&self, name: &str, ctx: S) -> AppResult<String> {
-        let template = self.env.get_template(name).map_err(AppError::internal)?;
+    pub fn render<S: Serialize>(&self, name: &str, ctx: S) -> lentera_domain::Result<String> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(lentera_domain::Error::internal)?;
         template
             .render(Value::from(minijinja::value::Serde(&ctx)))
-            .map_err(AppError::internal)
+            .map_err(lentera_domain::Error::internal)
     }
-}
-
-/// Sanitised HTML to plain text, whitespace collapsed: for `<option>` labels (which hold
-/// no markup) and spreadsheets.
-pub fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let text = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

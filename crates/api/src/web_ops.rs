@@ -4,10 +4,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
-use crate::error::AppResult;
-use crate::policy;
+use crate::error::ApiResult;
 use crate::routing::Routes;
 use crate::state::AppState;
+use lentera_domain::{ErrorCode, policy};
 
 pub fn routes(r: &mut Routes) {
     r.get("/healthz", healthz).get("/metrics", metrics);
@@ -17,19 +17,33 @@ pub fn routes(r: &mut Routes) {
     });
 }
 
-/// Liveness and database reachability.
-async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    match lentera_store::ping(&state.db).await {
-        Ok(()) => HttpResponse::Ok()
-            .json(json!({"status": "ok", "database": lentera_store::backend_name(&state.db)})),
-        Err(e) => {
-            tracing::error!(error = %e, "health check: database unreachable");
-            HttpResponse::ServiceUnavailable().json(json!({"error": {"code": "database_unavailable", "message": "The database is not reachable"}}))
-        }
-    }
+/// The answer of `/healthz`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// ok
+    pub status: &'static str,
+    /// sqlite or postgres
+    pub database: &'static str,
 }
 
-async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn healthz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
+    let database = state.ping().await.map_err(|e| {
+        tracing::error!(error = %e, "health check: database unreachable");
+        lentera_domain::Error::new(
+            ErrorCode::DatabaseUnavailable,
+            "The database is not reachable",
+        )
+    })?;
+    Ok(web::Json(Health {
+        status: "ok",
+        database,
+    }))
+}
+
+async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     let presented = req
         .headers()
         .get(header::AUTHORIZATION)

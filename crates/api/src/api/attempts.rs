@@ -1,32 +1,50 @@
-//! Quiz attempts: start, show, save, submit, and the answer key for instructors.
+//! Quiz attempts: start, show, save, submit; a learner's standing on a quiz; the answer key
+//! and statistics for a course's authors; essay grading.
 
 use actix_web::{HttpResponse, web};
 use lentera_assessment::ResponseEntry;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::ApiUser;
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{NoBody, OptionalJson};
-use crate::journey;
-use crate::policy::Action;
-use crate::publishing;
 use crate::state::AppState;
+use lentera_domain::learning::{
+    self, AttemptResult, AttemptView, GradeEntry, GradingItem, GradingView, QuizStanding,
+    ReviewView,
+};
+use lentera_domain::policy::Action;
+use lentera_domain::{Error, ErrorCode, publishing};
 
+fn quiz_not_found(quiz: &str) -> Error {
+    Error::new(
+        ErrorCode::QuizNotFound,
+        format!("No quiz '{quiz}' in this course"),
+    )
+}
+
+/// Starts an attempt (201), or returns the open one (200): a reload never burns an attempt.
+#[utoipa::path(post, path = "/api/v1/courses/{slug}/quizzes/{quiz}/attempts", tag = "quizzes",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course"), ("quiz" = String, Path, description = "The quiz")),
+    responses((status = 201, body = AttemptView), (status = 200, body = AttemptView),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn start(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
     _: NoBody,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<HttpResponse> {
     let (slug, quiz_slug) = path.into_inner();
-    let (head, compiled) = journey::course(&state, &slug).await?;
+    let (head, compiled) = learning::course(&state, &slug).await?;
     let (attempt, created) =
-        journey::start_attempt(&state, &user.0.user, &head, &compiled, &quiz_slug).await?;
+        learning::start_attempt(&state, &user.0.user, &head, &compiled, &quiz_slug).await?;
     let quiz = compiled
         .quiz(&quiz_slug)
-        .ok_or_else(|| AppError::internal("quiz vanished"))?;
-    let body = journey::attempt_view(&state, &attempt, quiz)?;
+        .ok_or_else(|| Error::internal("quiz vanished"))?;
+    let body = learning::attempt_view(&state, &attempt, quiz)?;
     Ok(if created {
         HttpResponse::Created().json(body)
     } else {
@@ -34,195 +52,279 @@ pub async fn start(
     })
 }
 
+/// An attempt with what was saved, and once submitted its result and review.
+#[derive(Serialize, ToSchema)]
+pub struct AttemptDetail {
+    #[serde(flatten)]
+    pub attempt: AttemptView,
+    #[schema(value_type = Vec<Object>)]
+    pub responses: Vec<ResponseEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<AttemptResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewView>,
+}
+
+/// The caller's attempt; another learner's is "not found".
+#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "quizzes", security(("bearer" = [])),
+    params(("id" = i32, Path, description = "The attempt")),
+    responses((status = 200, body = AttemptDetail), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
 pub async fn show(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<i32>,
-) -> AppResult<HttpResponse> {
-    let (attempt, _, quiz) = journey::load_attempt(&state, &user.0.user, path.into_inner()).await?;
-    let mut body = journey::attempt_view(&state, &attempt, &quiz)?;
-    let saved = journey::saved_responses(&state, &attempt).await?;
-    if let Some(map) = body.as_object_mut() {
-        map.insert("responses".into(), json!(saved));
-        if attempt.state != lentera_store::learning::OPEN {
-            map.insert(
-                "result".into(),
-                journey::result_json(&attempt, None, &state),
-            );
-            map.insert(
-                "review".into(),
-                journey::review_json(&state, &attempt, &quiz).await?,
-            );
-        }
-    }
-    Ok(HttpResponse::Ok().json(body))
+) -> ApiResult<web::Json<AttemptDetail>> {
+    let (attempt, _, quiz) =
+        learning::load_attempt(&state, &user.0.user, path.into_inner()).await?;
+    let closed = attempt.state != learning::OPEN;
+    Ok(web::Json(AttemptDetail {
+        responses: learning::saved_responses(&state, &attempt).await?,
+        result: closed.then(|| learning::result(&state, &attempt, None)),
+        review: if closed {
+            Some(learning::review(&state, &attempt, &quiz).await?)
+        } else {
+            None
+        },
+        attempt: learning::attempt_view(&state, &attempt, &quiz)?,
+    }))
 }
 
-#[derive(Deserialize)]
+/// Answers: `{"question":"q1","choices":["a"]}`, `{"question":"q2","text":"..."}`,
+/// `{"question":"q3","number":4.5}`, `{"question":"q4","pairs":[["l1","r2"]]}`,
+/// `{"question":"q5","order":["c","a","b"]}`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Responses {
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     responses: Vec<ResponseEntry>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Saved {
+    pub attempt: i32,
+    pub saved: usize,
+}
+
+/// Saves answers without submitting.
+#[utoipa::path(put, path = "/api/v1/attempts/{id}/responses", tag = "quizzes",
+    security(("bearer" = [])), params(("id" = i32, Path, description = "The attempt")),
+    request_body = Responses,
+    responses((status = 200, body = Saved), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn save(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<i32>,
     body: web::Json<Responses>,
-) -> AppResult<HttpResponse> {
-    let (attempt, _, quiz) = journey::load_attempt(&state, &user.0.user, path.into_inner()).await?;
-    journey::save_responses(&state, &attempt, &quiz, &body.responses).await?;
-    Ok(HttpResponse::Ok().json(json!({"attempt": attempt.id, "saved": body.responses.len()})))
+) -> ApiResult<web::Json<Saved>> {
+    let (attempt, _, quiz) =
+        learning::load_attempt(&state, &user.0.user, path.into_inner()).await?;
+    learning::save_responses(&state, &attempt, &quiz, &body.responses).await?;
+    Ok(web::Json(Saved {
+        attempt: attempt.id,
+        saved: body.responses.len(),
+    }))
 }
 
+/// Submits the attempt, with final answers or none; graded exactly once (a second submit
+/// is 409 with the first one's result).
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "quizzes",
+    security(("bearer" = [])), params(("id" = i32, Path, description = "The attempt")),
+    request_body(content = Responses, description = "Optional final answers"),
+    responses((status = 200, body = AttemptResult), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn submit(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<i32>,
     body: OptionalJson<Responses>,
-) -> AppResult<HttpResponse> {
-    let (attempt, _, quiz) = journey::load_attempt(&state, &user.0.user, path.into_inner()).await?;
+) -> ApiResult<web::Json<AttemptResult>> {
+    let (attempt, _, quiz) =
+        learning::load_attempt(&state, &user.0.user, path.into_inner()).await?;
     let entries = body.0.map(|b| b.responses).unwrap_or_default();
-    let result = journey::submit(&state, &user.0.user, &attempt, &quiz, &entries).await?;
-    Ok(HttpResponse::Ok().json(result))
+    Ok(web::Json(
+        learning::submit(&state, &user.0.user, &attempt, &quiz, &entries).await?,
+    ))
 }
 
-/// The full-mark responses, for the course's owner, co-authors and admins only.
+/// A question of the answer key.
+#[derive(Serialize, ToSchema)]
+pub struct KeyQuestion {
+    pub id: String,
+    pub kind: String,
+    pub points: f64,
+    pub prompt_html: String,
+}
+
+/// A quiz's answer key: the full-mark answers in the shape `submit` takes.
+#[derive(Serialize, ToSchema)]
+pub struct AnswerKey {
+    pub quiz: String,
+    pub title: String,
+    pub pass_percent: f64,
+    pub questions: Vec<KeyQuestion>,
+    #[schema(value_type = Vec<Object>)]
+    pub responses: Vec<ResponseEntry>,
+}
+
+/// The answer key, for the course's owner, co-authors and admins only.
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/quizzes/{quiz}/key", tag = "teaching",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course"), ("quiz" = String, Path, description = "The quiz")),
+    responses((status = 200, body = AnswerKey), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn key(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<web::Json<AnswerKey>> {
     let (slug, quiz_slug) = path.into_inner();
     let (head, _) = publishing::course_for(&state, &user.0, &slug, Action::ReadAnswerKey).await?;
-    let compiled = state.courses.get(&state.db, &head).await?;
-    let quiz = compiled.quiz(&quiz_slug).ok_or_else(|| {
-        AppError::not_found(
-            "quiz_not_found",
-            format!("No quiz '{quiz_slug}' in this course"),
-        )
-    })?;
-    let responses = lentera_assessment::answer_key(quiz, &state.keys.quiz_salt);
-    let questions: Vec<_> = quiz
-        .questions
-        .iter()
-        .map(|q| json!({"id": q.id, "kind": q.kind.kind_name(), "points": q.points, "prompt_html": q.prompt}))
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({"quiz": quiz.slug, "title": quiz.title, "pass_percent": quiz.pass_percent, "questions": questions, "responses": responses})))
+    let compiled = learning::compiled(&state, &head).await?;
+    let quiz = compiled
+        .quiz(&quiz_slug)
+        .ok_or_else(|| quiz_not_found(&quiz_slug))?;
+    Ok(web::Json(AnswerKey {
+        quiz: quiz.slug.clone(),
+        title: quiz.title.clone(),
+        pass_percent: quiz.pass_percent,
+        questions: quiz
+            .questions
+            .iter()
+            .map(|q| KeyQuestion {
+                id: q.id.clone(),
+                kind: q.kind.kind_name().to_owned(),
+                points: q.points,
+                prompt_html: q.prompt.clone(),
+            })
+            .collect(),
+        responses: lentera_assessment::answer_key(quiz, &state.keys.quiz_salt),
+    }))
 }
 
-/// `GET /api/v1/courses/{slug}/quizzes/{quiz}`: the quiz's rules and the caller's
-/// attempts, with the counted grade and when the next attempt may start.
+/// The quiz's rules and the caller's attempts, the counted grade and when the next attempt
+/// may start.
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/quizzes/{quiz}", tag = "quizzes",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course"), ("quiz" = String, Path, description = "The quiz")),
+    responses((status = 200, body = QuizStanding), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn quiz(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<web::Json<QuizStanding>> {
     let (slug, quiz_slug) = path.into_inner();
-    let (head, compiled) = journey::course(&state, &slug).await?;
-    let quiz = compiled.quiz(&quiz_slug).ok_or_else(|| {
-        AppError::not_found(
-            "quiz_not_found",
-            format!("No quiz '{quiz_slug}' in this course"),
-        )
-    })?;
-    journey::require_enrolled(&state, &user.0.user, &head).await?;
-    let attempts =
-        lentera_store::learning::attempts(&state.db, user.0.user.id, head.id, &quiz_slug).await?;
-    Ok(HttpResponse::Ok().json(journey::quiz_standing_json(quiz, &attempts)))
+    let (head, compiled) = learning::course(&state, &slug).await?;
+    let quiz = compiled
+        .quiz(&quiz_slug)
+        .ok_or_else(|| quiz_not_found(&quiz_slug))?;
+    learning::require_enrolled(&state, &user.0.user, &head).await?;
+    let attempts = learning::attempts_of(&state, &user.0.user, &head, &quiz_slug).await?;
+    Ok(web::Json(learning::quiz_standing(quiz, &attempts)))
 }
 
-/// `GET /api/v1/grading`: attempts waiting for an essay grade in the caller's courses.
-pub async fn grading_queue(state: web::Data<AppState>, user: ApiUser) -> AppResult<HttpResponse> {
-    let queue = journey::grading_queue(&state, &user.0).await?;
-    Ok(HttpResponse::Ok().json(json!({"attempts": queue})))
+#[derive(Serialize, ToSchema)]
+pub struct GradingQueue {
+    pub attempts: Vec<GradingItem>,
 }
 
+/// Attempts waiting for an essay grade in the caller's courses.
+#[utoipa::path(get, path = "/api/v1/grading", tag = "teaching", security(("bearer" = [])),
+    responses((status = 200, body = GradingQueue), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn grading_queue(
+    state: web::Data<AppState>,
+    user: ApiUser,
+) -> ApiResult<web::Json<GradingQueue>> {
+    Ok(web::Json(GradingQueue {
+        attempts: learning::grading_queue(&state, &user.0).await?,
+    }))
+}
+
+/// An attempt's essays, for their grader.
+#[utoipa::path(get, path = "/api/v1/grading/{id}", tag = "teaching", security(("bearer" = [])),
+    params(("id" = i32, Path, description = "The attempt")),
+    responses((status = 200, body = GradingView), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn grading_show(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<i32>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<web::Json<GradingView>> {
     let (attempt, quiz, _) =
-        journey::attempt_for_grading(&state, &user.0, path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(journey::grading_view(&state, &attempt, &quiz).await?))
+        learning::attempt_for_grading(&state, &user.0, path.into_inner()).await?;
+    Ok(web::Json(
+        learning::grading_view(&state, &attempt, &quiz).await?,
+    ))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GradeEntry {
-    question: String,
-    score: f64,
-    #[serde(default)]
-    comment: Option<String>,
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grades {
     grades: Vec<GradeEntry>,
 }
 
+/// Grades essays; the attempt is regraded and may complete the learner's course.
+#[utoipa::path(post, path = "/api/v1/grading/{id}", tag = "teaching", security(("bearer" = [])),
+    params(("id" = i32, Path, description = "The attempt")), request_body = Grades,
+    responses((status = 200, body = AttemptResult), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn grading_submit(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<i32>,
     body: web::Json<Grades>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<web::Json<AttemptResult>> {
     let (attempt, quiz, granted) =
-        journey::attempt_for_grading(&state, &user.0, path.into_inner()).await?;
-    let grades: Vec<(String, f64, Option<String>)> = body
-        .into_inner()
-        .grades
-        .into_iter()
-        .map(|g| {
-            (
-                g.question,
-                g.score,
-                g.comment.filter(|c| !c.trim().is_empty()),
-            )
-        })
-        .collect();
-    let result = journey::grade_essays(&state, granted, &user.0, &attempt, &quiz, &grades).await?;
-    Ok(HttpResponse::Ok().json(result))
+        learning::attempt_for_grading(&state, &user.0, path.into_inner()).await?;
+    Ok(web::Json(
+        learning::grade_essays(&state, granted, &user.0, &attempt, &quiz, &body.grades).await?,
+    ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct FormatQuery {
+    /// json (the default) or csv.
     format: Option<String>,
 }
 
-/// `GET /api/v1/courses/{slug}/quizzes/{quiz}/statistics[?format=csv]`, for the course's
-/// instructors and admins.
+/// Moodle-style statistics of a quiz (facility, discrimination, option counts), for the
+/// course's authors and admins; `?format=csv` for a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/quizzes/{quiz}/statistics", tag = "teaching",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course"), ("quiz" = String, Path, description = "The quiz"), FormatQuery),
+    responses((status = 200, body = Object, description = "The statistics (or CSV)"),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn statistics(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
     q: web::Query<FormatQuery>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<HttpResponse> {
     let (slug, quiz_slug) = path.into_inner();
     let (head, _) = publishing::course_for(&state, &user.0, &slug, Action::ViewStatistics).await?;
-    let compiled = state.courses.get(&state.db, &head).await?;
-    let quiz = compiled.quiz(&quiz_slug).ok_or_else(|| {
-        AppError::not_found(
-            "quiz_not_found",
-            format!("No quiz '{quiz_slug}' in this course"),
-        )
-    })?;
-    let stats = journey::quiz_statistics(&state, &head, quiz).await?;
+    let compiled = learning::compiled(&state, &head).await?;
+    let quiz = compiled
+        .quiz(&quiz_slug)
+        .ok_or_else(|| quiz_not_found(&quiz_slug))?;
+    let stats = learning::quiz_statistics(&state, &head, quiz).await?;
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(HttpResponse::Ok().json(stats)),
-        "csv" => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(crate::respond::disposition(
-                false,
-                &format!("statistik-{quiz_slug}.csv"),
-            ))
-            .body(crate::reports::statistics_csv(&stats)?)),
-        other => Err(AppError::bad_request(
-            "invalid_format",
-            format!("Unknown format '{other}': use json or csv"),
+        "csv" => Ok(crate::respond::csv(
+            lentera_domain::reports::statistics_csv(&stats)?,
+            &format!("statistik-{quiz_slug}"),
         )),
+        other => Err(Error::new(
+            ErrorCode::InvalidFormat,
+            format!("Unknown format '{other}': use json or csv"),
+        )
+        .into()),
     }
 }

@@ -1,82 +1,102 @@
 //! Sign-in, sign-out and password change.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::auth::{self, ApiUser};
-use crate::error::{AppError, AppResult};
+use crate::auth::ApiUser;
+use crate::client::client_address;
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::NoBody;
-use crate::login;
 use crate::state::AppState;
-use lentera_store::{audit, people};
+use lentera_domain::{login, sessions};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
+    /// The NIP, or a login an admin chose.
     username: String,
     password: String,
 }
 
+/// Who signed in.
+#[derive(Serialize, ToSchema)]
+pub struct SignedInUser {
+    pub id: i32,
+    pub username: String,
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginAnswer {
+    /// Send it as `Authorization: Bearer TOKEN`.
+    pub token: String,
+    pub user: SignedInUser,
+}
+
+/// Signs in; rate-limited per account and per client address.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
+    responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Json<Login>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<web::Json<LoginAnswer>> {
     let body = body.into_inner();
-    let (token, user) = login::sign_in(&state, &req, &body.username, body.password).await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "token": token,
-        "user": {"id": user.id, "username": user.username, "name": user.name, "roles": user.roles},
-    })))
+    let address = client_address(&req, &state.config.trusted_proxies);
+    let (token, user) = login::sign_in(&state, &address, &body.username, body.password).await?;
+    Ok(web::Json(LoginAnswer {
+        token,
+        user: SignedInUser {
+            id: user.id,
+            username: user.username,
+            name: user.name,
+            roles: user.roles,
+        },
+    }))
 }
 
+/// Ends this session: its token is refused from now on.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(
     state: web::Data<AppState>,
     user: ApiUser,
     _: NoBody,
-) -> AppResult<HttpResponse> {
-    people::revoke_session(&state.db, &user.0.session_id).await?;
-    state.sessions.forget_session(&user.0.session_id);
+) -> ApiResult<HttpResponse> {
+    sessions::sign_out(&state, &user.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     current_password: String,
+    /// At least 10 characters.
     new_password: String,
 }
 
-/// Changing the password ends every session, this one included: the client signs in again.
+/// Changes the password; every session ends, this one included: sign in again.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "auth", security(("bearer" = [])),
+    request_body = ChangePassword,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
 pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: ApiUser,
     body: web::Json<ChangePassword>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let me = &user.0.user;
-    login::check_new_password(&body.new_password)?;
-    // Each change checks the current password: limited like sign-in, or a stolen session
-    // could guess the password at leisure.
-    login::check_password_rate(&state, &req, me)?;
-    let creds = people::credentials(&state.db, &me.username).await?;
-    if !auth::verify_password(body.current_password, creds.map(|c| c.password_hash)).await? {
-        return Err(AppError::unauthorized(
-            "invalid_credentials",
-            "The current password is wrong",
-        ));
-    }
-    let hash = auth::hash_password(body.new_password).await?;
-    people::set_password(&state.db, me.id, &hash).await?;
-    state.sessions.forget_user(me.id);
-    audit::record(
-        &state.db,
-        Some(me.id),
-        "user.password_changed",
-        &format!("user:{}", me.id),
-        None,
+    let address = client_address(&req, &state.config.trusted_proxies);
+    login::change_password(
+        &state,
+        &user.0,
+        &address,
+        body.current_password,
+        body.new_password,
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())

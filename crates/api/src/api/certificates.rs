@@ -1,50 +1,65 @@
-//! Public certificate look-up and the signing keys: no sign-in needed.
+//! Public certificate look-up, PDF, Open Badges credential and the signing keys: no sign-in
+//! needed (rate-limited per client address). `skip_authorize`: these are public on purpose.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::auth::MaybeUser;
-use crate::error::{AppError, AppResult};
-use crate::policy::{self, Action, Resource};
+use crate::client::client_address;
+use crate::error::{ApiResult, ErrorBody};
+use crate::respond;
 use crate::state::AppState;
-use crate::verify;
-
-pub async fn lookup(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    verify::check_rate(&state, &req)?;
-    let found = verify::find(&state, &path).await?.ok_or_else(|| {
-        AppError::not_found("certificate_not_found", "No certificate has this code")
-    })?;
-    Ok(HttpResponse::Ok().json(verify::lookup_json(&state, &found)?))
-}
-
-/// The public keys that sign certificates, so anyone can check one offline.
-pub async fn keys(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(verify::keys_json(&state))
-}
+use lentera_domain::certificates::{self, Lookup, Nip};
+use lentera_domain::policy::{self, Action, Resource};
+use lentera_domain::{Error, ErrorCode};
 
 async fn found(
     state: &AppState,
     req: &HttpRequest,
     code: &str,
-) -> AppResult<lentera_store::learning::Certificate> {
-    verify::check_rate(state, req)?;
-    verify::find(state, code)
-        .await?
-        .ok_or_else(|| AppError::not_found("certificate_not_found", "No certificate has this code"))
+) -> lentera_domain::Result<lentera_domain::learning::Certificate> {
+    certificates::check_rate(state, &client_address(req, &state.config.trusted_proxies))?;
+    certificates::find(state, code).await?.ok_or_else(|| {
+        Error::new(
+            ErrorCode::CertificateNotFound,
+            "No certificate has this code",
+        )
+    })
 }
 
-/// `GET /certificates/{code}.pdf`: public like the verification page, the code being the
-/// secret, and with the NIP masked as there. The holder, their managers and admins, signed
-/// in (cookie or bearer token), get the whole document. A revoked certificate's PDF says so.
+/// Whether a certificate with this verification code is genuine, revoked or unknown; the
+/// answer carries an Ed25519 signature over the RFC 8785 canonical JSON of `certificate`.
+#[utoipa::path(get, path = "/api/v1/certificates/{code}", tag = "certificates",
+    params(("code" = String, Path, description = "The verification code")),
+    responses((status = 200, body = Lookup), (status = 404, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
+pub async fn lookup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<Lookup>> {
+    let c = found(&state, &req, &path).await?;
+    Ok(web::Json(certificates::lookup(&state, &c)?))
+}
+
+/// The public keys that sign certificates, to check them offline.
+#[utoipa::path(get, path = "/api/v1/certificates/keys", tag = "certificates",
+    responses((status = 200, body = Object)))]
+pub async fn keys(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(certificates::keys_json(&state))
+}
+
+/// The certificate as a PDF: the NIP masked, as on the verification page; the holder, their
+/// managers and admins, signed in (cookie or bearer token), get the whole document.
+#[utoipa::path(get, path = "/certificates/{code}.pdf", tag = "certificates",
+    params(("code" = String, Path, description = "The verification code")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>),
+              (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn pdf(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
     who: MaybeUser,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<HttpResponse> {
     let c = found(&state, &req, &path).await?;
     let nip = match &who.0 {
         Some(user) => policy::authorize(
@@ -54,12 +69,12 @@ pub async fn pdf(
             Resource::Certificate { holder: c.user_id },
         )
         .await
-        .map_or(verify::Nip::Masked, verify::Nip::Full),
-        None => verify::Nip::Masked,
+        .map_or(Nip::Masked, Nip::Full),
+        None => Nip::Masked,
     };
-    let bytes = verify::pdf(&state, &c, nip).await?;
-    let mut res = verify::pdf_response(bytes, &c);
-    if matches!(nip, verify::Nip::Full(_)) {
+    let bytes = certificates::pdf(&state, &c, nip).await?;
+    let mut res = respond::pdf(bytes, &c.number);
+    if matches!(nip, Nip::Full(_)) {
         // The whole NIP is for this reader: kept by no cache on the way.
         res.headers_mut().insert(
             actix_web::http::header::CACHE_CONTROL,
@@ -69,21 +84,26 @@ pub async fn pdf(
     Ok(res)
 }
 
-/// `GET /api/v1/certificates/{code}/badge`: the Open Badges 3.0 credential.
+/// The certificate as a signed Open Badges 3.0 credential (410 once revoked).
+#[utoipa::path(get, path = "/api/v1/certificates/{code}/badge", tag = "certificates",
+    params(("code" = String, Path, description = "The verification code")),
+    responses((status = 200, content_type = "application/ld+json", body = Object),
+              (status = 404, body = ErrorBody), (status = 410, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
 pub async fn badge(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<HttpResponse> {
     let c = found(&state, &req, &path).await?;
     if c.revoked_at.is_some() {
-        return Err(AppError::new(
-            actix_web::http::StatusCode::GONE,
-            "certificate_revoked",
+        return Err(Error::new(
+            ErrorCode::CertificateRevoked,
             "This certificate was revoked; no badge is issued for it",
-        ));
+        )
+        .into());
     }
     Ok(HttpResponse::Ok()
         .content_type("application/ld+json")
-        .json(verify::badge(&state, &c)?))
+        .json(certificates::badge(&state, &c)?))
 }

@@ -1,64 +1,90 @@
 //! Catalogue, outline, enrolment and lessons.
 
 use actix_web::{HttpResponse, web};
-use lentera_content::ItemKind;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::auth::ApiUser;
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::NoBody;
-use crate::journey;
 use crate::state::AppState;
-use lentera_store::courses;
+use lentera_domain::certificates::CertificateView;
+use lentera_domain::learning::{self, OutlineView};
+use lentera_domain::{Error, ErrorCode, catalog};
 
-pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> AppResult<HttpResponse> {
-    let list: Vec<_> = courses::list_published(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| json!({"slug": c.slug, "title": c.title, "summary": c.summary, "category": c.category, "jp": c.jp, "version": c.version}))
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({"courses": list})))
+/// A course in the catalogue.
+#[derive(Serialize, ToSchema)]
+pub struct CourseSummary {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub jp: i32,
+    pub version: i32,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Catalogue {
+    pub courses: Vec<CourseSummary>,
+}
+
+/// The published courses.
+#[utoipa::path(get, path = "/api/v1/courses", tag = "learning", security(("bearer" = [])),
+    responses((status = 200, body = Catalogue), (status = 401, body = ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> ApiResult<web::Json<Catalogue>> {
+    let courses = catalog::published(&state)
+        .await?
+        .into_iter()
+        .map(|c| CourseSummary {
+            slug: c.slug,
+            title: c.title,
+            summary: c.summary,
+            category: c.category,
+            jp: c.jp,
+            version: c.version,
+        })
+        .collect();
+    Ok(web::Json(Catalogue { courses }))
+}
+
+/// A published course's outline and where the caller stands in it.
+#[utoipa::path(get, path = "/api/v1/courses/{slug}", tag = "learning", security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course")),
+    responses((status = 200, body = OutlineView), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
 pub async fn outline(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let (head, compiled) = journey::course(&state, &path).await?;
-    let course = &compiled.course;
-    let items = journey::outline(&compiled);
-    let pick = |kind: ItemKind| -> Vec<serde_json::Value> {
-        items
-            .iter()
-            .filter(|i| i.0 == kind)
-            .map(|(_, slug, title, required, module)| json!({"slug": slug, "title": title, "required": required, "module": module}))
-            .collect()
-    };
-    let modules: Vec<_> = course
-        .modules
-        .iter()
-        .map(|m| json!({"slug": m.slug, "title": m.title, "items": m.items.iter().map(|i| json!({"kind": i.kind, "slug": i.slug, "required": i.required})).collect::<Vec<_>>()}))
-        .collect();
-    let (enrolled, progress) = journey::course_view(&state, &user.0.user, &head, &compiled).await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "slug": head.slug, "title": head.title, "summary": head.summary, "category": head.category,
-        "jp": head.jp, "version": head.version, "level": course.level, "language": course.language,
-        "authors": course.authors, "partner": course.partner, "estimated_hours": course.estimated_hours,
-        "lessons": pick(ItemKind::Lesson), "quizzes": pick(ItemKind::Quiz), "modules": modules,
-        "enrolled": enrolled, "progress": progress,
-    })))
+) -> ApiResult<web::Json<OutlineView>> {
+    Ok(web::Json(
+        learning::outline_view(&state, &user.0.user, &path).await?,
+    ))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Enrolled {
+    pub course: String,
+    pub enrolled: bool,
+}
+
+/// Enrols the caller (201 when new, 200 when they were already).
+#[utoipa::path(post, path = "/api/v1/courses/{slug}/enrollment", tag = "learning",
+    security(("bearer" = [])), params(("slug" = String, Path, description = "The course")),
+    responses((status = 201, body = Enrolled), (status = 200, body = Enrolled),
+              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn enroll(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
     _: NoBody,
-) -> AppResult<HttpResponse> {
-    let (head, _) = journey::course(&state, &path).await?;
-    let created = journey::enroll(&state, &user.0.user, &head).await?;
-    let body = json!({"course": head.slug, "enrolled": true});
+) -> ApiResult<HttpResponse> {
+    let (head, _) = learning::course(&state, &path).await?;
+    let created = learning::enroll(&state, &user.0.user, &head).await?;
+    let body = Enrolled {
+        course: head.slug,
+        enrolled: true,
+    };
     Ok(if created {
         HttpResponse::Created().json(body)
     } else {
@@ -66,36 +92,42 @@ pub async fn enroll(
     })
 }
 
+/// A lesson, rendered (sanitised HTML).
+#[derive(Serialize, ToSchema)]
+pub struct LessonBody<'a> {
+    slug: &'a str,
+    title: &'a str,
+    minutes: u32,
+    required: bool,
+    module: &'a str,
+    html: &'a str,
+    completed: bool,
+}
+
+/// A lesson of a course the caller is enrolled in.
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/lessons/{lesson}", tag = "learning",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course"), ("lesson" = String, Path, description = "The lesson")),
+    responses((status = 200, body = LessonBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn lesson(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<HttpResponse> {
     let (slug, lesson_slug) = path.into_inner();
-    let (head, compiled) = journey::course(&state, &slug).await?;
+    let (head, compiled) = learning::course(&state, &slug).await?;
     let lesson = compiled.course.lesson(&lesson_slug).ok_or_else(|| {
-        AppError::not_found(
-            "lesson_not_found",
+        Error::new(
+            ErrorCode::LessonNotFound,
             format!("No lesson '{lesson_slug}' in this course"),
         )
     })?;
-    let done = state
-        .progress
-        .get(&state.db, user.0.user.id, head.id)
+    let done = learning::lessons_done(&state, &user.0.user, &head)
         .await?
-        .ok_or_else(|| AppError::forbidden("not_enrolled", "Enrol in the course first"))?
+        .ok_or_else(|| Error::new(ErrorCode::NotEnrolled, "Enrol in the course first"))?
         .contains(&lesson.slug);
     // Written straight from the cached lesson: no copy of its HTML into a JSON tree first.
-    #[derive(serde::Serialize)]
-    struct LessonBody<'a> {
-        slug: &'a str,
-        title: &'a str,
-        minutes: u32,
-        required: bool,
-        module: &'a str,
-        html: &'a str,
-        completed: bool,
-    }
     Ok(HttpResponse::Ok().json(LessonBody {
         slug: &lesson.slug,
         title: &lesson.title,
@@ -107,20 +139,36 @@ pub async fn lesson(
     }))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct LessonCompleted {
+    pub lesson: String,
+    pub completed: bool,
+    /// The certificate, when this lesson completed the course.
+    pub certificate: Option<CertificateView>,
+}
+
+/// Marks a lesson done (201 the first time, 200 after); may complete the course.
+#[utoipa::path(post, path = "/api/v1/courses/{slug}/lessons/{lesson}/complete", tag = "learning",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course"), ("lesson" = String, Path, description = "The lesson")),
+    responses((status = 201, body = LessonCompleted), (status = 200, body = LessonCompleted),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
 pub async fn complete_lesson(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
     _: NoBody,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<HttpResponse> {
     let (slug, lesson_slug) = path.into_inner();
-    let (head, compiled) = journey::course(&state, &slug).await?;
+    let (head, compiled) = learning::course(&state, &slug).await?;
     let (new, certificate) =
-        journey::complete_lesson(&state, &user.0.user, &head, &compiled, &lesson_slug).await?;
-    let body = json!({
-        "lesson": lesson_slug, "completed": true,
-        "certificate": certificate.as_ref().map(|c| journey::certificate_json(&state, c)),
-    });
+        learning::complete_lesson(&state, &user.0.user, &head, &compiled, &lesson_slug).await?;
+    let body = LessonCompleted {
+        lesson: lesson_slug,
+        completed: true,
+        certificate: certificate.as_ref().map(|c| CertificateView::of(&state, c)),
+    };
     Ok(if new {
         HttpResponse::Created().json(body)
     } else {

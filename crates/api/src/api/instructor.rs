@@ -1,49 +1,50 @@
-//! Publishing through the API: upload, versions, publish/unpublish, rollback, lesson
-//! editing with preview, co-authors, and who is enrolled.
+//! Publishing through the API: upload, versions, publish/unpublish, rollback, lesson editing
+//! with preview, co-authors, and who is enrolled.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::ApiUser;
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::NoBody;
-use crate::policy::{self, Action, Resource, Role};
-use crate::publishing::{self, Rejected};
+use crate::multipart::read_multipart;
 use crate::state::AppState;
-use lentera_store::{audit, courses, people};
+use lentera_domain::policy::{self, Action, Resource};
+use lentera_domain::publishing::{self, Published};
+use lentera_domain::{Error, ErrorCode};
 
-fn rejected(r: Rejected) -> AppError {
-    match r {
-        Rejected::Problems(problems) => AppError::unprocessable(
-            "invalid_course",
-            format!(
-                "The course has {} problem(s); nothing was published",
-                problems.len()
-            ),
-        )
-        .with_extra(json!({"problems": problems})),
-        Rejected::App(e) => e,
-    }
+/// A course `.zip`, sent as a multipart form.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Upload {
+    /// The course folder as a `.zip` (at most 20 MiB).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
 }
 
-/// `POST /api/v1/courses` with a multipart `file` field holding the course `.zip`.
+/// Uploads a course `.zip`: checked and published as a new version (201), the same content
+/// again (200, unchanged), or refused with every problem by file and line (422).
+#[utoipa::path(post, path = "/api/v1/courses", tag = "teaching", security(("bearer" = [])),
+    request_body(content = Upload, content_type = "multipart/form-data"),
+    responses((status = 201, body = Published), (status = 200, body = Published),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn upload(
     state: web::Data<AppState>,
     user: ApiUser,
     form: actix_multipart::Multipart,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<HttpResponse> {
     policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
-    let (_, file) = publishing::read_multipart(form, publishing::MAX_UPLOAD, None).await?;
+    let (_, file) = read_multipart(form, publishing::MAX_UPLOAD, None).await?;
     let bytes = file.ok_or_else(|| {
-        AppError::bad_request(
-            "missing_file",
+        Error::new(
+            ErrorCode::MissingFile,
             "Send the course .zip in a multipart field named `file`",
         )
     })?;
-    let published = publishing::publish_zip(&state, &user.0, bytes)
-        .await
-        .map_err(rejected)?;
+    let published = publishing::publish_zip(&state, &user.0, bytes).await?;
     Ok(if published.status == "published" {
         HttpResponse::Created().json(published)
     } else {
@@ -51,196 +52,304 @@ pub async fn upload(
     })
 }
 
-pub async fn mine(state: web::Data<AppState>, user: ApiUser) -> AppResult<HttpResponse> {
-    policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
-    let list = courses::editable_by(&state.db, user.0.user.id, user.0.has(Role::Admin)).await?;
-    let out: Vec<_> = list
-        .iter()
-        .map(|c| json!({"slug": c.slug, "title": c.title, "version": c.version, "published": c.published, "jp": c.jp}))
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({"courses": out})))
+/// A course the caller may change.
+#[derive(Serialize, ToSchema)]
+pub struct MyCourse {
+    pub slug: String,
+    pub title: String,
+    pub version: i32,
+    pub published: bool,
+    pub jp: i32,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct MyCourses {
+    pub courses: Vec<MyCourse>,
+}
+
+/// The courses the caller owns or co-authors (all, for an admin).
+#[utoipa::path(get, path = "/api/v1/instructor/courses", tag = "teaching", security(("bearer" = [])),
+    responses((status = 200, body = MyCourses), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn mine(state: web::Data<AppState>, user: ApiUser) -> ApiResult<web::Json<MyCourses>> {
+    let list = publishing::my_courses(&state, &user.0).await?;
+    Ok(web::Json(MyCourses {
+        courses: list
+            .into_iter()
+            .map(|c| MyCourse {
+                slug: c.slug,
+                title: c.title,
+                version: c.version,
+                published: c.published,
+                jp: c.jp,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VersionView {
+    pub version: i32,
+    pub title: String,
+    pub content_hash: String,
+    pub created_at: String,
+    pub current: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Versions {
+    pub slug: String,
+    pub published: bool,
+    pub versions: Vec<VersionView>,
+}
+
+/// A course's versions, for its authors.
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/versions", tag = "teaching",
+    security(("bearer" = [])), params(("slug" = String, Path, description = "The course")),
+    responses((status = 200, body = Versions), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn versions(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let head = publishing::editable(&state, &user.0, &path).await?;
-    let list: Vec<_> = courses::versions(&state.db, head.id)
-        .await?
-        .into_iter()
-        .map(|v| json!({"version": v.version, "title": v.title, "content_hash": v.content_hash, "created_at": v.created_at.to_rfc3339(), "current": v.current}))
-        .collect();
-    Ok(HttpResponse::Ok()
-        .json(json!({"slug": head.slug, "published": head.published, "versions": list})))
+) -> ApiResult<web::Json<Versions>> {
+    let (head, list) = publishing::versions(&state, &user.0, &path).await?;
+    Ok(web::Json(Versions {
+        slug: head.slug,
+        published: head.published,
+        versions: list
+            .into_iter()
+            .map(|v| VersionView {
+                version: v.version,
+                title: v.title,
+                content_hash: v.content_hash,
+                created_at: v.created_at.to_rfc3339(),
+                current: v.current,
+            })
+            .collect(),
+    }))
 }
 
-async fn set_published(
-    state: &AppState,
-    user: &ApiUser,
-    slug: &str,
-    published: bool,
-) -> AppResult<HttpResponse> {
-    let head = publishing::editable(state, &user.0, slug).await?;
-    courses::set_published(&state.db, head.id, published).await?;
-    state.courses.forget_heads();
-    let action = if published {
-        "course.published"
-    } else {
-        "course.unpublished"
-    };
-    audit::record(
-        &state.db,
-        Some(user.0.user.id),
-        action,
-        &format!("course:{}", head.slug),
-        None,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(json!({"slug": head.slug, "published": published})))
+#[derive(Serialize, ToSchema)]
+pub struct PublishedState {
+    pub slug: String,
+    pub published: bool,
 }
 
+/// Publishes the course's current version.
+#[utoipa::path(post, path = "/api/v1/courses/{slug}/publish", tag = "teaching",
+    security(("bearer" = [])), params(("slug" = String, Path, description = "The course")),
+    responses((status = 200, body = PublishedState), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn publish(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
     _: NoBody,
-) -> AppResult<HttpResponse> {
-    set_published(&state, &user, &path, true).await
+) -> ApiResult<web::Json<PublishedState>> {
+    let head = publishing::set_published(&state, &user.0, &path, true).await?;
+    Ok(web::Json(PublishedState {
+        slug: head.slug,
+        published: true,
+    }))
 }
 
+/// Hides the course from learners (its authors still see it).
+#[utoipa::path(post, path = "/api/v1/courses/{slug}/unpublish", tag = "teaching",
+    security(("bearer" = [])), params(("slug" = String, Path, description = "The course")),
+    responses((status = 200, body = PublishedState), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn unpublish(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
     _: NoBody,
-) -> AppResult<HttpResponse> {
-    set_published(&state, &user, &path, false).await
+) -> ApiResult<web::Json<PublishedState>> {
+    let head = publishing::set_published(&state, &user.0, &path, false).await?;
+    Ok(web::Json(PublishedState {
+        slug: head.slug,
+        published: false,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rollback {
     version: i32,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct RolledBack {
+    pub slug: String,
+    pub version: i32,
+}
+
+/// Makes an earlier version the current one.
+#[utoipa::path(post, path = "/api/v1/courses/{slug}/rollback", tag = "teaching",
+    security(("bearer" = [])), params(("slug" = String, Path, description = "The course")),
+    request_body = Rollback,
+    responses((status = 200, body = RolledBack), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn rollback(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
     body: web::Json<Rollback>,
-) -> AppResult<HttpResponse> {
-    let head = publishing::editable(&state, &user.0, &path).await?;
-    let switched = courses::set_current_version(&state.db, head.id, body.version).await?;
-    state.courses.forget_heads();
-    if !switched {
-        return Err(AppError::not_found(
-            "version_not_found",
-            format!("Course '{}' has no version {}", head.slug, body.version),
-        ));
-    }
-    audit::record(
-        &state.db,
-        Some(user.0.user.id),
-        "course.rolled_back",
-        &format!("course:{}", head.slug),
-        Some(format!("version={}", body.version)),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(json!({"slug": head.slug, "version": body.version})))
+) -> ApiResult<web::Json<RolledBack>> {
+    let head = publishing::rollback(&state, &user.0, &path, body.version).await?;
+    Ok(web::Json(RolledBack {
+        slug: head.slug,
+        version: body.version,
+    }))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct EnrollmentView {
+    pub username: String,
+    pub name: String,
+    pub enrolled_at: String,
+    pub completed_at: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Enrollments {
+    pub slug: String,
+    pub enrollments: Vec<EnrollmentView>,
+}
+
+/// Who is enrolled, for the course's authors.
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/enrollments", tag = "teaching",
+    security(("bearer" = [])), params(("slug" = String, Path, description = "The course")),
+    responses((status = 200, body = Enrollments), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn enrollments(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let head = publishing::editable(&state, &user.0, &path).await?;
-    let list: Vec<_> = courses::enrolled(&state.db, head.id)
-        .await?
-        .into_iter()
-        .map(|e| json!({"username": e.username, "name": e.name, "enrolled_at": e.enrolled_at.to_rfc3339(), "completed_at": e.completed_at.map(|d| d.to_rfc3339())}))
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({"slug": head.slug, "enrollments": list})))
+) -> ApiResult<web::Json<Enrollments>> {
+    let (head, list) = publishing::enrolled(&state, &user.0, &path).await?;
+    Ok(web::Json(Enrollments {
+        slug: head.slug,
+        enrollments: list
+            .into_iter()
+            .map(|e| EnrollmentView {
+                username: e.username,
+                name: e.name,
+                enrolled_at: e.enrolled_at.to_rfc3339(),
+                completed_at: e.completed_at.map(|d| d.to_rfc3339()),
+            })
+            .collect(),
+    }))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct LessonSource {
+    pub lesson: String,
+    pub version: i32,
+    /// The Markdown body, without front matter.
+    pub markdown: String,
+}
+
+/// A lesson's Markdown, for its editor.
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/lessons/{lesson}/source", tag = "teaching",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course"), ("lesson" = String, Path, description = "The lesson")),
+    responses((status = 200, body = LessonSource), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn lesson_source(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<web::Json<LessonSource>> {
     let (slug, lesson) = path.into_inner();
     let head = publishing::editable(&state, &user.0, &slug).await?;
     let markdown = publishing::lesson_source(&state, &head, &lesson).await?;
-    Ok(HttpResponse::Ok()
-        .json(json!({"lesson": lesson, "version": head.version, "markdown": markdown})))
+    Ok(web::Json(LessonSource {
+        lesson,
+        version: head.version,
+        markdown,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Markdown {
     markdown: String,
 }
 
+/// Publishes a new version with this lesson's body replaced, or refuses it with every
+/// problem (nothing is published).
+#[utoipa::path(put, path = "/api/v1/courses/{slug}/lessons/{lesson}/source", tag = "teaching",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course"), ("lesson" = String, Path, description = "The lesson")),
+    request_body = Markdown,
+    responses((status = 200, body = Published), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn edit_lesson(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<(String, String)>,
     body: web::Json<Markdown>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<web::Json<Published>> {
     let (slug, lesson) = path.into_inner();
     let head = publishing::editable(&state, &user.0, &slug).await?;
-    let published = publishing::edit_lesson(&state, &user.0, &head, &lesson, &body.markdown)
-        .await
-        .map_err(rejected)?;
-    Ok(HttpResponse::Ok().json(published))
+    Ok(web::Json(
+        publishing::edit_lesson(&state, &user.0, &head, &lesson, &body.markdown).await?,
+    ))
 }
 
-/// Renders Markdown exactly as a lesson would be, for the editor's preview.
+#[derive(Serialize, ToSchema)]
+pub struct Preview {
+    pub html: String,
+}
+
+/// Renders Markdown exactly as a lesson would be, for the editor's preview; too deep or too
+/// large is refused with the line and column.
+#[utoipa::path(post, path = "/api/v1/preview", tag = "teaching", security(("bearer" = [])),
+    request_body = Markdown,
+    responses((status = 200, body = Preview), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 503, body = ErrorBody)))]
 pub async fn preview(
     state: web::Data<AppState>,
     user: ApiUser,
     body: web::Json<Markdown>,
-) -> AppResult<HttpResponse> {
+) -> ApiResult<web::Json<Preview>> {
     policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
-    let html = publishing::preview("preview.md".into(), body.into_inner().markdown)
-        .await
-        .map_err(rejected)?;
-    Ok(HttpResponse::Ok().json(json!({ "html": html })))
+    let html = publishing::preview("preview.md".into(), body.into_inner().markdown).await?;
+    Ok(web::Json(Preview { html }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Editor {
+    /// An instructor's username.
     username: String,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct EditorAdded {
+    pub slug: String,
+    pub editor: String,
+}
+
+/// Adds an instructor as a co-author.
+#[utoipa::path(post, path = "/api/v1/courses/{slug}/editors", tag = "teaching",
+    security(("bearer" = [])), params(("slug" = String, Path, description = "The course")),
+    request_body = Editor,
+    responses((status = 200, body = EditorAdded), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn add_editor(
     state: web::Data<AppState>,
     user: ApiUser,
     path: web::Path<String>,
     body: web::Json<Editor>,
-) -> AppResult<HttpResponse> {
-    let head = publishing::editable(&state, &user.0, &path).await?;
-    let editor = people::credentials(&state.db, &body.username)
-        .await?
-        .map(|c| c.user)
-        .filter(|u| u.roles.iter().any(|r| r == "instructor" || r == "admin"))
-        .ok_or_else(|| {
-            AppError::unprocessable(
-                "not_an_instructor",
-                format!("'{}' is not an instructor", body.username),
-            )
-        })?;
-    courses::add_editor(&state.db, head.id, editor.id).await?;
-    audit::record(
-        &state.db,
-        Some(user.0.user.id),
-        "course.editor_added",
-        &format!("course:{}", head.slug),
-        Some(format!("user={}", editor.id)),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(json!({"slug": head.slug, "editor": editor.username})))
+) -> ApiResult<web::Json<EditorAdded>> {
+    let (head, editor) = publishing::add_editor(&state, &user.0, &path, &body.username).await?;
+    Ok(web::Json(EditorAdded {
+        slug: head.slug,
+        editor: editor.username,
+    }))
 }

@@ -8,14 +8,18 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use serde_json::{Value, json};
 
-use super::{Page, PageResult, check_csrf, page_err, redirect, signed_in};
-use crate::api::admin::{self as ops, JpBody, UnitBody, UserBody};
-use crate::auth::{CurrentUser, PageUser};
-use crate::error::AppError;
-use crate::org;
-use crate::policy::{self, Action, Resource, Role};
+use super::{Page, PageResult, check_csrf, redirect, signed_in};
+use crate::auth::PageUser;
+use crate::error::ApiError;
+use crate::error::status_of;
 use crate::state::AppState;
-use lentera_store::{audit, org as store_org, people};
+use lentera_domain::ErrorCode;
+use lentera_domain::admin::{self as ops, JpBody, UnitBody, UserBody};
+use lentera_domain::learning::local_time;
+use lentera_domain::org;
+use lentera_domain::policy::{self, Action, Resource, Role};
+use lentera_domain::sessions::CurrentUser;
+use lentera_domain::{Error, ledger};
 
 type Form = web::Form<Vec<(String, String)>>;
 
@@ -29,7 +33,7 @@ fn opt(fields: &[(String, String)], name: &str) -> Option<String> {
 
 /// The message for a refused form: the API's English message on English pages; on
 /// Indonesian ones the field's own message from the locale file (the NIP's reason in full).
-fn message(page: &Page, state: &AppState, e: &AppError) -> String {
+fn message(page: &Page, state: &AppState, e: &Error) -> String {
     if page.lang == crate::i18n::Lang::En {
         return e.message.clone();
     }
@@ -37,7 +41,7 @@ fn message(page: &Page, state: &AppState, e: &AppError) -> String {
     if field == "nip"
         && let Some(en) = e.message.strip_prefix("NIP: ")
     {
-        return format!("NIP: {}", crate::nip::Nip::pesan(en));
+        return format!("NIP: {}", lentera_domain::nip::Nip::pesan(en));
     }
     for key in [format!("field_error.{field}"), format!("error.{}", e.code)] {
         let text = page.t(&state.locales, &key);
@@ -68,28 +72,22 @@ fn merge(ctx: &mut Value, extra: &Value) {
     }
 }
 
-fn error_field(e: &AppError) -> String {
-    e.extra
-        .as_ref()
-        .and_then(|x| x["field"].as_str())
-        .unwrap_or("_")
-        .to_owned()
+fn error_field(e: &Error) -> String {
+    e.field.clone().unwrap_or_else(|| "_".to_owned())
 }
 
 /// Everything the admin page shows; `notice` and `errors` come from the last action.
 async fn render_admin(
     state: &AppState,
-    req: &HttpRequest,
+    _req: &HttpRequest,
     page: &Page,
     me: &CurrentUser,
     query: &HashMap<String, String>,
     extra: Value,
     status: StatusCode,
 ) -> PageResult {
-    policy::authorize(state, me, Action::Administer, Resource::Instance)
-        .await
-        .map_err(page_err(req))?;
-    let scope = policy::scope(state, me).await.map_err(page_err(req))?;
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
+    let scope = policy::scope(state, me).await?;
     let units: Vec<Value> = scope
         .tree()
         .into_iter()
@@ -99,31 +97,22 @@ async fn render_admin(
         .get("unit")
         .map(String::as_str)
         .filter(|u| !u.is_empty());
-    let filter = scope.filter(unit_filter).map_err(page_err(req))?;
-    let page_no: u64 = query
-        .get("hal")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1)
-        .clamp(1, ops::MAX_PAGE);
-    let (users, total) = store_org::users_in(
-        &state.db,
-        if unit_filter.is_some() {
-            Some(&filter)
-        } else {
-            None
-        },
+    // A unit outside the scope is "not found", as everywhere.
+    scope.filter(unit_filter)?;
+    let listing = ops::users(
+        state,
+        me,
+        unit_filter,
         query.get("q").map(String::as_str),
-        (page_no - 1) * ops::PAGE_SIZE,
-        ops::PAGE_SIZE,
+        query.get("hal").and_then(|p| p.parse().ok()),
     )
-    .await
-    .map_err(|e| page_err(req)(e.into()))?;
-    let users: Vec<Value> = users.iter().map(|u| ops::user_json(&scope, u)).collect();
-    let log: Vec<Value> = audit::recent(&state.db, 30)
-        .await
-        .map_err(|e| page_err(req)(e.into()))?
+    .await?;
+    let (page_no, total) = (listing.page, listing.total);
+    let users = serde_json::to_value(&listing.users).map_err(Error::internal)?;
+    let log: Vec<Value> = ops::audit_log(state, me, 30)
+        .await?
         .into_iter()
-        .map(|e| json!({"at": crate::journey::local_time(e.at, &me.user.time_zone), "action": e.action, "target": e.target, "detail": e.detail}))
+        .map(|e| json!({"at": local_time(e.at, &me.user.time_zone), "action": e.action, "target": e.target, "detail": e.detail}))
         .collect();
     let mut ctx = json!({
         "units": units, "users": users, "total": total, "page_no": page_no,
@@ -132,7 +121,6 @@ async fn render_admin(
     });
     merge(&mut ctx, &extra);
     page.render(state, "admin.html", status, ctx)
-        .map_err(page_err(req))
 }
 
 pub async fn home(
@@ -163,10 +151,19 @@ async fn refused(
     me: &CurrentUser,
     form: &str,
     fields: &[(String, String)],
-    e: &AppError,
+    e: &Error,
 ) -> PageResult {
     let extra = refusal(state, page, form, fields, e);
-    render_admin(state, req, page, me, &HashMap::new(), extra, e.status).await
+    render_admin(
+        state,
+        req,
+        page,
+        me,
+        &HashMap::new(),
+        extra,
+        status_of(e.code),
+    )
+    .await
 }
 
 /// [`refused`], on a person's page.
@@ -179,16 +176,19 @@ async fn refused_on_person(
     username: &str,
     form: &str,
     fields: &[(String, String)],
-    e: &AppError,
+    e: &Error,
 ) -> PageResult {
     let extra = refusal(state, page, form, fields, e);
-    render_user(state, req, page, me, username, extra, e.status).await
+    render_user(state, req, page, me, username, extra, status_of(e.code)).await
 }
 
 /// Whether a refused form is shown again with the message next to its field: bad input,
 /// not a refusal of the person asking (403, shown as the error page).
-fn shown_on_form(e: &AppError) -> bool {
-    e.status.is_client_error() && e.status != StatusCode::FORBIDDEN
+fn shown_on_form(e: &Error) -> bool {
+    let status = status_of(e.code);
+    status.is_client_error()
+        && status != StatusCode::FORBIDDEN
+        && status != StatusCode::UNAUTHORIZED
 }
 
 /// The context that re-shows `form` with what was typed and the message at its field.
@@ -197,7 +197,7 @@ fn refusal(
     page: &Page,
     form: &str,
     fields: &[(String, String)],
-    e: &AppError,
+    e: &Error,
 ) -> serde_json::Value {
     json!({"form": form, "errors": {error_field(e): message(page, state, e)}, "typed": typed_of(fields)})
 }
@@ -209,7 +209,7 @@ pub async fn create_unit(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    check_csrf(&req, field(&fields, "csrf"))?;
     let (page, me) = signed_in(&req, user)?;
     let body = UnitBody {
         code: opt(&fields, "code"),
@@ -219,7 +219,7 @@ pub async fn create_unit(
     match ops::create_unit_as(&state, &me, &body).await {
         Ok(u) => Ok(redirect(&format!("/admin?ok=unit:{}", u.code))),
         Err(e) if shown_on_form(&e) => refused(&state, &req, &page, &me, "unit", &fields, &e).await,
-        Err(e) => Err(page_err(&req)(e)),
+        Err(e) => Err(ApiError::from(e)),
     }
 }
 
@@ -246,7 +246,7 @@ pub async fn create_user(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    check_csrf(&req, field(&fields, "csrf"))?;
     let (page, me) = signed_in(&req, user)?;
     let mut body = user_body(&fields);
     body.active = None;
@@ -265,7 +265,7 @@ pub async fn create_user(
         Err(e) if shown_on_form(&e) => {
             refused(&state, &req, &page, &me, "user", &fields, &e).await
         }
-        Err(e) => Err(page_err(&req)(e)),
+        Err(e) => Err(ApiError::from(e)),
     }
 }
 
@@ -277,15 +277,10 @@ pub async fn import(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     // Who is asking is settled before a byte of the file is read.
-    policy::authorize(&state, &me, Action::Administer, Resource::Instance)
-        .await
-        .map_err(page_err(&req))?;
-    let (_, file) = crate::publishing::read_multipart(form, org::MAX_CSV, Some(&req))
-        .await
-        .map_err(page_err(&req))?;
+    policy::authorize(&state, &me, Action::Administer, Resource::Instance).await?;
+    let (_, file) = crate::multipart::read_multipart(form, org::MAX_CSV, Some(&req)).await?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        let e = AppError::unprocessable("missing_file", "choose a CSV file")
-            .with_extra(json!({"field": "file"}));
+        let e = Error::new(ErrorCode::MissingFile, "choose a CSV file").field("file");
         return refused(&state, &req, &page, &me, "import", &[], &e).await;
     };
     match org::import_users(&state, &me, &bytes).await {
@@ -302,10 +297,10 @@ pub async fn import(
             .await
         }
         Err(e) if shown_on_form(&e) => {
-            let e = e.with_extra(json!({"field": "file"}));
+            let e = e.field("file");
             refused(&state, &req, &page, &me, "import", &[], &e).await
         }
-        Err(e) => Err(page_err(&req)(e)),
+        Err(e) => Err(ApiError::from(e)),
     }
 }
 
@@ -316,57 +311,45 @@ pub async fn revoke(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    check_csrf(&req, field(&fields, "csrf"))?;
     let (page, me) = signed_in(&req, user)?;
     let code = field(&fields, "certificate").trim().to_owned();
     match ops::revoke_as(&state, &me, &code, field(&fields, "reason")).await {
         Ok(c) => Ok(redirect(&format!("/admin?ok=revoked:{}", c.number))),
         Err(e) if shown_on_form(&e) => {
-            let e = if e.extra.is_none() {
-                e.with_extra(json!({"field": "certificate"}))
+            let e = if e.field.is_none() {
+                e.field("certificate")
             } else {
                 e
             };
             refused(&state, &req, &page, &me, "revoke", &fields, &e).await
         }
-        Err(e) => Err(page_err(&req)(e)),
+        Err(e) => Err(ApiError::from(e)),
     }
 }
 
 async fn render_user(
     state: &AppState,
-    req: &HttpRequest,
+    _req: &HttpRequest,
     page: &Page,
     me: &CurrentUser,
     username: &str,
     extra: Value,
     status: StatusCode,
 ) -> PageResult {
-    policy::authorize(state, me, Action::Administer, Resource::Instance)
-        .await
-        .map_err(page_err(req))?;
-    let scope = policy::scope(state, me).await.map_err(page_err(req))?;
-    let target = people::credentials(&state.db, username)
-        .await
-        .map_err(|e| page_err(req)(e.into()))?
-        .ok_or_else(|| super::PageError::not_found(req))?
-        .user;
-    let year = crate::reports::this_year();
-    let ledger = crate::journey::ledger_json(state, &target, year)
-        .await
-        .map_err(page_err(req))?;
+    let (scope, target) = ops::user(state, me, username).await?;
+    let ledger = ledger::ledger(state, &target, ledger::this_year()).await?;
     let units: Vec<Value> = scope
         .tree()
         .into_iter()
         .map(|(d, u)| json!({"code": u.code, "name": u.name, "indent": "· ".repeat(d)}))
         .collect();
     let mut ctx = json!({
-        "target": ops::user_json(&scope, &target), "units": units, "roles": Role::ALL.map(Role::as_str), "ledger": ledger,
+        "target": ops::UserView::of(&scope, &target), "units": units, "roles": Role::ALL.map(Role::as_str), "ledger": ledger,
         "kinds": ops::JP_KINDS, "errors": {}, "typed": {},
     });
     merge(&mut ctx, &extra);
     page.render(state, "admin_user.html", status, ctx)
-        .map_err(page_err(req))
 }
 
 pub async fn user_page(
@@ -397,7 +380,7 @@ pub async fn update_user(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    check_csrf(&req, field(&fields, "csrf"))?;
     let (page, me) = signed_in(&req, user)?;
     match ops::update_user_as(&state, &me, &path, &user_body(&fields)).await {
         Ok(()) => Ok(redirect(&format!(
@@ -405,10 +388,10 @@ pub async fn update_user(
             path.as_str()
         ))),
         // An unknown person is the error page, not a message on the form.
-        Err(e) if shown_on_form(&e) && e.status != StatusCode::NOT_FOUND => {
+        Err(e) if shown_on_form(&e) && status_of(e.code) != StatusCode::NOT_FOUND => {
             refused_on_person(&state, &req, &page, &me, &path, "user", &fields, &e).await
         }
-        Err(e) => Err(page_err(&req)(e)),
+        Err(e) => Err(ApiError::from(e)),
     }
 }
 
@@ -420,7 +403,7 @@ pub async fn add_jp(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf")).map_err(page_err(&req))?;
+    check_csrf(&req, field(&fields, "csrf"))?;
     let (page, me) = signed_in(&req, user)?;
     let jp_raw = field(&fields, "jp").trim().to_owned();
     let body = JpBody {
@@ -435,9 +418,9 @@ pub async fn add_jp(
             "/admin/pengguna/{}?ok=jp",
             path.as_str()
         ))),
-        Err(e) if shown_on_form(&e) && e.status != StatusCode::NOT_FOUND => {
+        Err(e) if shown_on_form(&e) && status_of(e.code) != StatusCode::NOT_FOUND => {
             refused_on_person(&state, &req, &page, &me, &path, "jp", &fields, &e).await
         }
-        Err(e) => Err(page_err(&req)(e)),
+        Err(e) => Err(ApiError::from(e)),
     }
 }

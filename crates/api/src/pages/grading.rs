@@ -4,22 +4,26 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::{Page, PageResult, check_csrf, page_err, redirect, signed_in};
+use super::{Page, PageResult, check_csrf, redirect, signed_in};
 use crate::auth::PageUser;
-use crate::journey;
-use crate::policy::Action;
+use crate::error::ApiError;
 use crate::state::AppState;
+use lentera_domain::ErrorCode;
+use lentera_domain::learning::{self as journey, GradeEntry};
+use lentera_domain::policy::Action;
 
 pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let mut list = journey::grading_queue(&state, &me)
-        .await
-        .map_err(page_err(&req))?;
-    for a in &mut list {
-        let at = a["submitted_at"]
-            .as_str()
+    let queue = journey::grading_queue(&state, &me).await?;
+    let mut list = Vec::with_capacity(queue.len());
+    for item in queue {
+        let at = item
+            .submitted_at
+            .as_deref()
             .and_then(|s| s.parse::<chrono::DateTime<chrono::Utc>>().ok());
+        let mut a = serde_json::to_value(item).map_err(lentera_domain::Error::internal)?;
         a["submitted_local"] = json!(at.map(|t| journey::local_time(t, &me.user.time_zone)));
+        list.push(a);
     }
     page.render(
         &state,
@@ -27,12 +31,11 @@ pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageUser)
         StatusCode::OK,
         json!({"attempts": list}),
     )
-    .map_err(page_err(&req))
 }
 
 async fn show_form(
     state: &AppState,
-    req: &HttpRequest,
+    _req: &HttpRequest,
     page: &Page,
     id: i32,
     errors: &Value,
@@ -40,19 +43,14 @@ async fn show_form(
     status: StatusCode,
 ) -> PageResult {
     let me = page.require_user()?;
-    let (attempt, quiz, _) = journey::attempt_for_grading(state, &me, id)
-        .await
-        .map_err(page_err(req))?;
-    let view = journey::grading_view(state, &attempt, &quiz)
-        .await
-        .map_err(page_err(req))?;
+    let (attempt, quiz, _) = journey::attempt_for_grading(state, &me, id).await?;
+    let view = journey::grading_view(state, &attempt, &quiz).await?;
     page.render(
         state,
         "grade.html",
         status,
         json!({"view": view, "errors": errors, "typed": typed}),
     )
-    .map_err(page_err(req))
 }
 
 pub async fn form(
@@ -84,12 +82,10 @@ pub async fn submit(
 ) -> PageResult {
     let fields = form.into_inner();
     let get = |k: &str| super::form_field(&fields, k).map(|v| v.trim().to_owned());
-    check_csrf(&req, &get("csrf").unwrap_or_default()).map_err(page_err(&req))?;
+    check_csrf(&req, &get("csrf").unwrap_or_default())?;
     let (page, me) = signed_in(&req, user)?;
     let id = path.into_inner();
-    let (attempt, quiz, granted) = journey::attempt_for_grading(&state, &me, id)
-        .await
-        .map_err(page_err(&req))?;
+    let (attempt, quiz, granted) = journey::attempt_for_grading(&state, &me, id).await?;
     let mut grades = Vec::new();
     let mut errors = serde_json::Map::new();
     let mut typed = serde_json::Map::new();
@@ -105,11 +101,11 @@ pub async fn submit(
             continue; // not graded yet: left for later
         }
         match value.trim().replace(',', ".").parse::<f64>() {
-            Ok(score) if score.is_finite() => grades.push((
-                q.to_owned(),
+            Ok(score) if score.is_finite() => grades.push(GradeEntry {
+                question: q.to_owned(),
                 score,
-                get(&format!("comment.{q}")).filter(|c| !c.is_empty()),
-            )),
+                comment: get(&format!("comment.{q}")).filter(|c| !c.is_empty()),
+            }),
             _ => {
                 errors.insert(
                     q.to_owned(),
@@ -121,13 +117,8 @@ pub async fn submit(
     if errors.is_empty() && !grades.is_empty() {
         match journey::grade_essays(&state, granted, &me, &attempt, &quiz, &grades).await {
             Ok(_) => return Ok(redirect("/pengajar/penilaian?dinilai=1")),
-            Err(e) if e.code == "invalid_grade" => {
-                let field = e
-                    .extra
-                    .as_ref()
-                    .and_then(|x| x["field"].as_str())
-                    .unwrap_or("")
-                    .to_owned();
+            Err(e) if e.code == ErrorCode::InvalidGrade => {
+                let field = e.field.clone().unwrap_or_default();
                 let text = format!(
                     "{} ({})",
                     page.t(&state.locales, "grading.score_range"),
@@ -135,7 +126,7 @@ pub async fn submit(
                 );
                 errors.insert(field, json!(text));
             }
-            Err(e) => return Err(page_err(&req)(e)),
+            Err(e) => return Err(ApiError::from(e)),
         }
     } else if errors.is_empty() {
         errors.insert("_".into(), json!(page.t(&state.locales, "grading.nothing")));
@@ -162,22 +153,15 @@ pub async fn statistics(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let (slug, quiz_slug) = path.into_inner();
-    let (head, _) = crate::publishing::course_for(&state, &me, &slug, Action::ViewStatistics)
-        .await
-        .map_err(page_err(&req))?;
-    let compiled = state
-        .courses
-        .get(&state.db, &head)
-        .await
-        .map_err(page_err(&req))?;
+    let (head, _) =
+        lentera_domain::publishing::course_for(&state, &me, &slug, Action::ViewStatistics).await?;
+    let compiled = journey::compiled(&state, &head).await?;
     let quiz = compiled
         .quiz(&quiz_slug)
-        .ok_or_else(|| super::PageError::not_found(&req))?;
-    let stats = journey::quiz_statistics(&state, &head, quiz)
-        .await
-        .map_err(page_err(&req))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::PageNotFound, "Page not found"))?;
+    let stats = journey::quiz_statistics(&state, &head, quiz).await?;
     if q.get("format").map(String::as_str) == Some("csv") {
-        let csv = crate::reports::statistics_csv(&stats).map_err(page_err(&req))?;
+        let csv = lentera_domain::reports::statistics_csv(&stats)?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header(crate::respond::disposition(
@@ -202,5 +186,4 @@ pub async fn statistics(
         "attempts": stats.attempts, "average": fmt(stats.average_percent), "pass_rate": fmt(stats.pass_rate),
         "questions": questions,
     }))
-    .map_err(page_err(&req))
 }

@@ -8,32 +8,28 @@ use lentera_content::ItemKind;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{LANG_COOKIE, Page, PageResult, check_csrf, page_err, redirect, safe_next, signed_in};
+use super::{LANG_COOKIE, Page, PageResult, check_csrf, redirect, safe_next, signed_in};
 use crate::auth::PageUser;
+use crate::client::client_address;
 use crate::cookies::Cookies;
-use crate::error::AppError;
+use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::journey::{self, JP_TARGET};
-use crate::policy::{self, Action, Resource};
 use crate::state::AppState;
-use crate::{login, verify};
-use lentera_store::courses;
-use lentera_store::learning;
+use lentera_domain::ErrorCode;
+use lentera_domain::certificates;
+use lentera_domain::learning::{self as journey, OutlineEntry};
+use lentera_domain::ledger::{self, JP_TARGET};
+use lentera_domain::{catalog, login, sessions};
 
 pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let courses = journey::my_progress(&state, &me)
-        .await
-        .map_err(page_err(&req))?;
-    let (year, earned) = journey::jp_this_year(&state, &me)
-        .await
-        .map_err(page_err(&req))?;
+    let courses = journey::my_progress(&state, &me).await?;
+    let (year, earned) = ledger::jp_this_year(&state, &me).await?;
     let jp_percent = (earned * 100 / JP_TARGET).min(100);
     page.render(&state, "home.html", StatusCode::OK, json!({
         "courses": courses, "jp": {"year": year, "earned": earned, "target": JP_TARGET, "percent": jp_percent},
     }))
-    .map_err(page_err(&req))
 }
 
 #[derive(Deserialize)]
@@ -47,7 +43,7 @@ pub async fn login_form(
     user: PageUser,
     q: web::Query<NextQuery>,
 ) -> PageResult {
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
+    let page = Page::new(&req, user.0)?;
     if page.user.is_some() {
         return Ok(redirect(&safe_next(q.next.as_deref())));
     }
@@ -57,7 +53,6 @@ pub async fn login_form(
         StatusCode::OK,
         json!({"next": safe_next(q.next.as_deref()), "username": ""}),
     )
-    .map_err(page_err(&req))
 }
 
 #[derive(Deserialize)]
@@ -74,10 +69,11 @@ pub async fn login_submit(
     form: web::Form<LoginForm>,
 ) -> PageResult {
     let form = form.into_inner();
-    check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
-    let page = Page::new(&req, None).map_err(page_err(&req))?;
+    check_csrf(&req, &form.csrf)?;
+    let page = Page::new(&req, None)?;
     let next = safe_next(form.next.as_deref());
-    match login::sign_in(&state, &req, &form.username, form.password).await {
+    let address = client_address(&req, &state.config.trusted_proxies);
+    match login::sign_in(&state, &address, &form.username, form.password).await {
         Ok((token, _)) => {
             let cookie = Cookies::of(&req).session(token);
             Ok(HttpResponse::SeeOther()
@@ -85,7 +81,7 @@ pub async fn login_submit(
                 .cookie(cookie)
                 .finish())
         }
-        Err(err) if err.status.is_client_error() => {
+        Err(err) if crate::error::status_of(err.code).is_client_error() => {
             // Re-show the form with the message next to the fields and the username kept.
             let message = page
                 .t(&state.locales, &format!("error.{}", err.code))
@@ -93,12 +89,11 @@ pub async fn login_submit(
             page.render(
                 &state,
                 "login.html",
-                err.status,
+                crate::error::status_of(err.code),
                 json!({"next": next, "username": form.username, "error": message}),
             )
-            .map_err(page_err(&req))
         }
-        Err(err) => Err(page_err(&req)(err)),
+        Err(err) => Err(ApiError::from(err)),
     }
 }
 
@@ -113,12 +108,9 @@ pub async fn logout(
     user: PageUser,
     form: web::Form<CsrfForm>,
 ) -> PageResult {
-    check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
+    check_csrf(&req, &form.csrf)?;
     if let Some(u) = user.0 {
-        lentera_store::people::revoke_session(&state.db, &u.session_id)
-            .await
-            .map_err(|e| page_err(&req)(e.into()))?;
-        state.sessions.forget_session(&u.session_id);
+        sessions::sign_out(&state, &u).await?;
     }
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/masuk"))
@@ -141,15 +133,11 @@ pub async fn switch_language(
     path: web::Path<String>,
     form: web::Form<LanguageForm>,
 ) -> PageResult {
-    check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
-    let lang = Lang::parse(&path).ok_or_else(|| {
-        page_err(&req)(AppError::not_found("unknown_language", "Unknown language"))
-    })?;
+    check_csrf(&req, &form.csrf)?;
+    let lang = Lang::parse(&path)
+        .ok_or_else(|| ApiError::new(ErrorCode::UnknownLanguage, "Unknown language"))?;
     if let Some(u) = &user.0 {
-        lentera_store::people::set_language(&state.db, u.user.id, lang.code())
-            .await
-            .map_err(|e| page_err(&req)(e.into()))?;
-        state.sessions.forget_user(u.user.id);
+        sessions::set_language(&state, u, lang.code()).await?;
     }
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
@@ -164,9 +152,8 @@ pub async fn switch_language(
 
 pub async fn catalog(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
     let (page, _) = signed_in(&req, user)?;
-    let list: Vec<_> = courses::list_published(&state.db)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?
+    let list: Vec<_> = catalog::published(&state)
+        .await?
         .into_iter()
         .map(|c| json!({"slug": c.slug, "title": c.title, "summary": c.summary, "category": c.category, "jp": c.jp}))
         .collect();
@@ -176,7 +163,6 @@ pub async fn catalog(state: web::Data<AppState>, req: HttpRequest, user: PageUse
         StatusCode::OK,
         json!({"courses": list}),
     )
-    .map_err(page_err(&req))
 }
 
 pub async fn course(
@@ -187,22 +173,22 @@ pub async fn course(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &path)
-        .await
-        .map_err(page_err(&req))?;
-    let (enrolled, progress) = journey::course_view(&state, &me, &head, &compiled)
-        .await
-        .map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &path).await?;
+    let (enrolled, progress) = journey::course_view(&state, &me, &head, &compiled).await?;
     let mut modules: Vec<serde_json::Value> = Vec::new();
-    for (kind, slug, title, required, module) in journey::outline(&compiled) {
+    for OutlineEntry {
+        kind,
+        slug,
+        title,
+        required,
+        module,
+    } in journey::outline(&compiled)
+    {
         let done = match kind {
             ItemKind::Lesson => progress.done_lessons.contains(&slug),
             ItemKind::Quiz => progress.passed.contains(&slug),
         };
-        let href = match kind {
-            ItemKind::Lesson => format!("/kursus/{}/materi/{slug}", head.slug),
-            ItemKind::Quiz => format!("/kursus/{}/kuis/{slug}", head.slug),
-        };
+        let href = item_href(&head.slug, kind, &slug);
         let item =
             json!({"kind": kind, "title": title, "required": required, "done": done, "href": href});
         match modules.last_mut() {
@@ -220,7 +206,6 @@ pub async fn course(
                    "level": c.level, "authors": c.authors, "partner": c.partner, "estimated_hours": c.estimated_hours, "version": head.version},
         "modules": modules, "enrolled": enrolled, "progress": progress,
     }))
-    .map_err(page_err(&req))
 }
 
 pub async fn enroll(
@@ -230,39 +215,36 @@ pub async fn enroll(
     path: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> PageResult {
-    check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
+    check_csrf(&req, &form.csrf)?;
     let (_, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &path)
-        .await
-        .map_err(page_err(&req))?;
-    journey::enroll(&state, &me, &head)
-        .await
-        .map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &path).await?;
+    journey::enroll(&state, &me, &head).await?;
     let first = journey::outline(&compiled).into_iter().next();
     Ok(redirect(&match first {
-        Some((ItemKind::Lesson, slug, ..)) => format!("/kursus/{}/materi/{slug}", head.slug),
+        Some(e) if e.kind == ItemKind::Lesson => item_href(&head.slug, e.kind, &e.slug),
         _ => format!("/kursus/{}", head.slug),
     }))
 }
 
-/// Previous and next outline items around `slug`, as links.
+/// Where an outline item's page is.
+fn item_href(course: &str, kind: ItemKind, slug: &str) -> String {
+    match kind {
+        ItemKind::Lesson => format!("/kursus/{course}/materi/{slug}"),
+        ItemKind::Quiz => format!("/kursus/{course}/kuis/{slug}"),
+    }
+}
+
+/// Previous and next outline items around the lesson `slug`, as links.
 fn neighbours(
     course_slug: &str,
-    items: &[(ItemKind, String, String, bool, String)],
+    items: &[OutlineEntry],
     slug: &str,
 ) -> (Option<serde_json::Value>, Option<serde_json::Value>) {
-    let link = |(kind, s, title, _, _): &(ItemKind, String, String, bool, String)| {
-        let kind_path = if *kind == ItemKind::Lesson {
-            "materi"
-        } else {
-            "kuis"
-        };
-        json!({"href": format!("/kursus/{course_slug}/{kind_path}/{s}"), "title": title})
-    };
+    let link = |e: &OutlineEntry| json!({"href": item_href(course_slug, e.kind, &e.slug), "title": e.title});
     let pos = items
         .iter()
-        .position(|i| i.0 == ItemKind::Lesson && i.1 == slug);
+        .position(|i| i.kind == ItemKind::Lesson && i.slug == slug);
     match pos {
         Some(p) => (
             p.checked_sub(1).and_then(|q| items.get(q)).map(link),
@@ -281,18 +263,13 @@ pub async fn lesson(
     let (slug, lesson_slug) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &slug)
-        .await
-        .map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &slug).await?;
     let lesson = compiled
         .course
         .lesson(&lesson_slug)
-        .ok_or_else(|| page_err(&req)(AppError::not_found("lesson_not_found", "No such lesson")))?;
-    let Some(done) = state
-        .progress
-        .get(&state.db, me.id, head.id)
-        .await
-        .map_err(page_err(&req))?
+        .ok_or_else(|| ApiError::new(ErrorCode::LessonNotFound, "No such lesson"))?;
+    let Some(done) = journey::lessons_done(&state, &me, &head)
+        .await?
         .map(|done| done.contains(&lesson.slug))
     else {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
@@ -312,7 +289,6 @@ pub async fn lesson(
         })
     };
     page.render_shared(&state, &key, "lesson.html", ctx, &lesson.html)
-        .map_err(page_err(&req))
 }
 
 pub async fn complete_lesson(
@@ -322,16 +298,13 @@ pub async fn complete_lesson(
     path: web::Path<(String, String)>,
     form: web::Form<CsrfForm>,
 ) -> PageResult {
-    check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
+    check_csrf(&req, &form.csrf)?;
     let (slug, lesson_slug) = path.into_inner();
     let (_, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &slug)
-        .await
-        .map_err(page_err(&req))?;
-    let (_, certificate) = journey::complete_lesson(&state, &me, &head, &compiled, &lesson_slug)
-        .await
-        .map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &slug).await?;
+    let (_, certificate) =
+        journey::complete_lesson(&state, &me, &head, &compiled, &lesson_slug).await?;
     if certificate.is_some() {
         return Ok(redirect("/sertifikat"));
     }
@@ -347,34 +320,12 @@ pub async fn complete_lesson(
 /// Course images, served from the current version with a long cache lifetime.
 pub async fn asset(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    _req: HttpRequest,
     user: PageUser,
     path: web::Path<(String, String)>,
 ) -> PageResult {
     let (slug, file) = path.into_inner();
-    let not_found = || page_err(&req)(AppError::not_found("asset_not_found", "No such file"));
-    let head = courses::by_slug(&state.db, &slug)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?
-        .ok_or_else(not_found)?;
-    // A hidden course's files are for its editors (the lesson preview), not for anyone
-    // who guesses the slug.
-    if !head.published {
-        let editor = match &user.0 {
-            Some(u) => policy::authorize(&state, u, Action::EditCourse, Resource::Course(head.id))
-                .await
-                .is_ok(),
-            None => false,
-        };
-        if !editor {
-            return Err(not_found());
-        }
-    }
-    let (content_type, bytes) =
-        courses::file(&state.db, head.version_id, &format!("assets/{file}"))
-            .await
-            .map_err(|e| page_err(&req)(e.into()))?
-            .ok_or_else(not_found)?;
+    let (content_type, bytes) = catalog::asset(&state, user.0.as_ref(), &slug, &file).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
@@ -392,24 +343,19 @@ pub async fn certificates(
     user: PageUser,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
+    let certs = certificates::mine(&state, &me).await?;
     let me = me.user;
-    let certs = learning::certificates_of(&state.db, me.id)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?;
     let list: Vec<_> = certs
         .iter()
         .map(|c| json!({"number": c.number, "code": c.code, "course_title": c.course_title, "jp": c.jp, "issued_at": c.issued_at.format("%d-%m-%Y").to_string(), "revoked": c.revoked_at.is_some()}))
         .collect();
-    let ledger = journey::ledger_json(&state, &me, crate::reports::this_year())
-        .await
-        .map_err(page_err(&req))?;
+    let ledger = ledger::ledger(&state, &me, ledger::this_year()).await?;
     page.render(
         &state,
         "certificates.html",
         StatusCode::OK,
         json!({"certificates": list, "ledger": ledger}),
     )
-    .map_err(page_err(&req))
 }
 
 /// All of the learner's certificates as PDFs in one zip.
@@ -419,21 +365,8 @@ pub async fn certificates_zip(
     user: PageUser,
 ) -> PageResult {
     let (_, me) = signed_in(&req, user)?;
-    let certs = learning::certificates_of(&state.db, me.user.id)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?;
-    let own = policy::authorize(
-        &state,
-        &me,
-        Action::ReadFullCertificate,
-        Resource::Certificate { holder: me.user.id },
-    )
-    .await
-    .map_err(page_err(&req))?;
-    let bytes = crate::verify::zip_of(&state, &certs, crate::verify::Nip::Full(own))
-        .await
-        .map_err(page_err(&req))?;
-    Ok(crate::verify::zip_response(bytes, "sertifikat-saya"))
+    let bytes = certificates::zip_mine(&state, &me).await?;
+    Ok(crate::respond::zip(bytes, "sertifikat-saya"))
 }
 
 #[derive(Deserialize)]
@@ -451,14 +384,13 @@ pub async fn verify_form(
         let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
         return Ok(redirect(&format!("/verifikasi/{code}")));
     }
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
+    let page = Page::new(&req, user.0)?;
     page.render(
         &state,
         "verify.html",
         StatusCode::OK,
         json!({"asked": false}),
     )
-    .map_err(page_err(&req))
 }
 
 pub async fn verify(
@@ -467,9 +399,9 @@ pub async fn verify(
     user: PageUser,
     path: web::Path<String>,
 ) -> PageResult {
-    let page = Page::new(&req, user.0).map_err(page_err(&req))?;
-    verify::check_rate(&state, &req).map_err(page_err(&req))?;
-    let found = verify::find(&state, &path).await.map_err(page_err(&req))?;
+    let page = Page::new(&req, user.0)?;
+    certificates::check_rate(&state, &client_address(&req, &state.config.trusted_proxies))?;
+    let found = certificates::find(&state, &path).await?;
     let (status, ctx) = match found {
         Some(c) => (
             StatusCode::OK,
@@ -477,7 +409,7 @@ pub async fn verify(
                 "asked": true, "found": true, "revoked": c.revoked_at.is_some(),
                 "revoked_at": c.revoked_at.map(|d| d.format("%d-%m-%Y").to_string()),
                 "revocation_reason": c.revocation_reason,
-                "certificate": verify::payload(&c), "issued_on": c.issued_at.format("%d-%m-%Y").to_string(),
+                "certificate": certificates::payload(&c), "issued_on": c.issued_at.format("%d-%m-%Y").to_string(),
             }),
         ),
         None => (
@@ -486,5 +418,4 @@ pub async fn verify(
         ),
     };
     page.render(&state, "verify.html", status, ctx)
-        .map_err(page_err(&req))
 }

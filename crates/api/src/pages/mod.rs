@@ -13,18 +13,19 @@ mod teach;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use crate::auth::CurrentUser;
 use crate::cookies::Cookies;
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiError, ApiResult};
 use crate::i18n::{Lang, Locales};
-use crate::policy::Role;
 use crate::routing::Routes;
 use crate::state::AppState;
+use lentera_domain::ErrorCode;
+use lentera_domain::policy::Role;
+use lentera_domain::sessions::CurrentUser;
 
 pub const LANG_COOKIE: &str = "lentera_lang";
 /// Where [`Page::render_shared`] puts the body; a comment, so nothing shows if unused.
@@ -99,7 +100,7 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn new(req: &HttpRequest, user: Option<CurrentUser>) -> AppResult<Page> {
+    pub fn new(req: &HttpRequest, user: Option<CurrentUser>) -> ApiResult<Page> {
         let lang = language(req, user.as_ref());
         let existing = Cookies::of(req)
             .read_csrf(req)
@@ -107,7 +108,10 @@ impl Page {
         let (csrf, new_csrf) = match existing {
             Some(v) => (v, false),
             None => (
-                hex::encode(crate::auth::random_bytes::<16>().map_err(AppError::internal)?),
+                hex::encode(
+                    lentera_domain::keys::random_bytes::<16>()
+                        .map_err(lentera_domain::Error::internal)?,
+                ),
                 true,
             ),
         };
@@ -121,10 +125,10 @@ impl Page {
     }
 
     /// The signed-in user, or a redirect to the sign-in page that comes back here.
-    pub fn require_user(&self) -> Result<CurrentUser, PageError> {
+    pub fn require_user(&self) -> ApiResult<CurrentUser> {
         self.user
             .clone()
-            .ok_or_else(|| PageError::redirect(format!("/masuk?next={}", encode_next(&self.path))))
+            .ok_or_else(|| ApiError::new(ErrorCode::SignInRequired, "Sign in to see this page"))
     }
 
     pub fn t<'a>(&self, locales: &'a Locales, key: &'a str) -> &'a str {
@@ -138,7 +142,7 @@ impl Page {
         template: &str,
         status: StatusCode,
         ctx: Value,
-    ) -> AppResult<HttpResponse> {
+    ) -> ApiResult<HttpResponse> {
         let user = self.user.as_ref().map(
             |u| json!({"name": u.user.name, "username": u.user.username, "roles": u.user.roles}),
         );
@@ -162,7 +166,7 @@ impl Page {
         template: &str,
         ctx: impl FnOnce() -> Value,
         body: &str,
-    ) -> AppResult<HttpResponse> {
+    ) -> ApiResult<HttpResponse> {
         let roles = self.nav_roles();
         let key = SharedKey {
             key: format!("{template}\n{}\n{key}", self.path),
@@ -318,7 +322,7 @@ pub fn form_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a 
 }
 
 /// Checks the form's CSRF token against the cookie, in constant time.
-pub fn check_csrf(req: &HttpRequest, submitted: &str) -> AppResult<()> {
+pub fn check_csrf(req: &HttpRequest, submitted: &str) -> lentera_domain::Result<()> {
     let cookie = Cookies::of(req).read_csrf(req).unwrap_or_default();
     let a = cookie.as_bytes();
     let b = submitted.as_bytes();
@@ -328,8 +332,8 @@ pub fn check_csrf(req: &HttpRequest, submitted: &str) -> AppResult<()> {
     if same {
         Ok(())
     } else {
-        Err(AppError::forbidden(
-            "csrf_failed",
+        Err(lentera_domain::Error::new(
+            ErrorCode::CsrfFailed,
             "The form expired; reload the page and try again",
         ))
     }
@@ -358,75 +362,15 @@ fn encode_next(path: &str) -> String {
 }
 
 /// The page context and the signed-in user of a page that needs one; a visitor who is
-/// not signed in is sent to the sign-in page (as a `PageError` that redirects).
-pub fn signed_in(
-    req: &HttpRequest,
-    user: crate::auth::PageUser,
-) -> Result<(Page, CurrentUser), PageError> {
-    let page = Page::new(req, user.0).map_err(page_err(req))?;
+/// not signed in is sent to the sign-in page (the error handler turns `sign_in_required`
+/// into that redirect).
+pub fn signed_in(req: &HttpRequest, user: crate::auth::PageUser) -> ApiResult<(Page, CurrentUser)> {
+    let page = Page::new(req, user.0)?;
     let me = page.require_user()?;
     Ok((page, me))
 }
 
-/// An error on a page: the same codes as the API, shown as a page in the visitor's
-/// language; or, for a visitor who must sign in first, a redirect to the sign-in page.
-#[derive(Debug)]
-pub struct PageError {
-    status: StatusCode,
-    title: String,
-    message: String,
-    lang: Lang,
-    redirect: Option<String>,
-}
-
-impl PageError {
-    pub fn from_app(err: AppError, req: &HttpRequest) -> PageError {
-        let lang = language(req, None);
-        let locales = req
-            .app_data::<web::Data<AppState>>()
-            .map(|s| s.locales.clone());
-        let key = format!("error.{}", err.code);
-        let (title, message) = match &locales {
-            Some(l) => {
-                let text = l.get(lang, &key);
-                let message = if text == key {
-                    err.message.clone()
-                } else {
-                    text.to_owned()
-                };
-                (l.get(lang, "error.title").to_owned(), message)
-            }
-            None => ("Error".to_owned(), err.message.clone()),
-        };
-        PageError {
-            status: err.status,
-            title,
-            message,
-            lang,
-            redirect: None,
-        }
-    }
-
-    pub fn redirect(to: String) -> PageError {
-        PageError {
-            status: StatusCode::SEE_OTHER,
-            title: String::new(),
-            message: String::new(),
-            lang: Lang::Id,
-            redirect: Some(to),
-        }
-    }
-
-    pub fn not_found(req: &HttpRequest) -> PageError {
-        Self::from_app(AppError::not_found("page_not_found", "Page not found"), req)
-    }
-}
-
-impl std::fmt::Display for PageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.message)
-    }
-}
+pub type PageResult = ApiResult<HttpResponse>;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -435,37 +379,89 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-impl ResponseError for PageError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-    fn error_response(&self) -> HttpResponse {
-        if let Some(to) = &self.redirect {
-            return redirect(to);
-        }
-        // A minimal page that needs no template, so it renders even when rendering broke.
-        let home = if self.lang == Lang::Id {
-            "Kembali ke beranda"
-        } else {
-            "Back to home"
-        };
-        let html = format!(
-            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main class=\"wrap\"><h1>{}</h1><p class=\"error-message\">{}</p><p><a href=\"/\">{}</a></p></main></body></html>",
-            self.lang.code(),
-            escape(&self.title),
-            escape(&self.title),
-            escape(&self.message),
-            home
-        );
-        HttpResponse::build(self.status)
-            .content_type("text/html; charset=utf-8")
-            .body(html)
-    }
+/// Whether `path` is a page (not the API, a file or an operations endpoint).
+fn is_page(path: &str) -> bool {
+    ![
+        "/api/",
+        "/certificates/",
+        "/static/",
+        "/healthz",
+        "/metrics",
+        "/readyz",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
-pub type PageResult = Result<HttpResponse, PageError>;
+/// The one error handler of the pages: an error a page handler (or an extractor, or the
+/// router) answered with is shown as a page in the visitor's language, the message from
+/// the locale file by its code; `sign_in_required` becomes a redirect to the sign-in page
+/// that comes back. The API keeps the JSON error shape.
+pub async fn render_errors(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> actix_web::Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>> {
+    let page = is_page(req.path())
+        && !req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    let res = next.call(req).await?;
+    if !page {
+        return Ok(res.map_into_boxed_body());
+    }
+    let Some(error) = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+        .map(|e| e.0.clone())
+    else {
+        return Ok(res.map_into_boxed_body());
+    };
+    let (req, _) = res.into_parts();
+    let response = if error.code == ErrorCode::SignInRequired {
+        redirect(&format!("/masuk?next={}", encode_next(req.path())))
+    } else {
+        error_page(&req, &error)
+    };
+    Ok(actix_web::dev::ServiceResponse::new(req, response))
+}
 
-/// Converts domain errors to page errors in handlers: `.map_err(page_err(&req))?`.
-pub fn page_err(req: &HttpRequest) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::from_app(e, req)
+/// A minimal page that needs no template, so it renders even when rendering broke.
+fn error_page(req: &HttpRequest, e: &lentera_domain::Error) -> HttpResponse {
+    let lang = language(req, None);
+    let locales = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.locales.clone());
+    let key = format!("error.{}", e.code);
+    let (title, message) = match &locales {
+        Some(l) => {
+            let text = l.get(lang, &key);
+            let message = if text == key {
+                e.message.clone()
+            } else {
+                text.to_owned()
+            };
+            (l.get(lang, "error.title").to_owned(), message)
+        }
+        None => ("Error".to_owned(), e.message.clone()),
+    };
+    let home = if lang == Lang::Id {
+        "Kembali ke beranda"
+    } else {
+        "Back to home"
+    };
+    let html = format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main class=\"wrap\"><h1>{}</h1><p class=\"error-message\">{}</p><p><a href=\"/\">{}</a></p></main></body></html>",
+        lang.code(),
+        escape(&title),
+        escape(&title),
+        escape(&message),
+        home
+    );
+    HttpResponse::build(crate::error::status_of(e.code))
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html)
 }

@@ -9,12 +9,12 @@ use lentera_assessment::{self as assessment, Quiz, ResponseEntry};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Page, PageResult, check_csrf, page_err, redirect, signed_in};
+use super::{Page, PageResult, check_csrf, redirect, signed_in};
 use crate::auth::PageUser;
-use crate::error::AppError;
-use crate::journey;
+use crate::error::ApiError;
 use crate::state::AppState;
-use lentera_store::learning::{self, Attempt};
+use lentera_domain::ErrorCode;
+use lentera_domain::learning::{self as journey, Attempt};
 
 fn attempt_summary(a: &Attempt, time_zone: &str) -> Value {
     json!({
@@ -32,22 +32,15 @@ pub async fn intro(
     let (slug, quiz_slug) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &slug)
-        .await
-        .map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &slug).await?;
     let quiz = compiled
         .quiz(&quiz_slug)
-        .ok_or_else(|| page_err(&req)(AppError::not_found("quiz_not_found", "No such quiz")))?;
-    if !learning::is_enrolled(&state.db, me.id, head.id)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?
-    {
+        .ok_or_else(|| ApiError::new(ErrorCode::QuizNotFound, "No such quiz"))?;
+    if !journey::is_enrolled(&state, &me, &head).await? {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     }
-    let attempts = learning::attempts(&state.db, me.id, head.id, &quiz_slug)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?;
-    let open = attempts.iter().any(|a| a.state == learning::OPEN);
+    let attempts = journey::attempts_of(&state, &me, &head, &quiz_slug).await?;
+    let open = attempts.iter().any(|a| a.state == journey::OPEN);
     let left = (quiz.max_attempts > 0)
         .then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
     let counted = journey::counted_attempt(quiz, &attempts);
@@ -65,7 +58,6 @@ pub async fn intro(
         "open": open, "attempts_left": left,
         "can_start": open || (left != Some(0) && wait_until.is_none()),
     }))
-    .map_err(page_err(&req))
 }
 
 #[derive(Deserialize)]
@@ -80,16 +72,12 @@ pub async fn start(
     path: web::Path<(String, String)>,
     form: web::Form<CsrfForm>,
 ) -> PageResult {
-    check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
+    check_csrf(&req, &form.csrf)?;
     let (slug, quiz_slug) = path.into_inner();
     let (_, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &slug)
-        .await
-        .map_err(page_err(&req))?;
-    let (attempt, _) = journey::start_attempt(&state, &me, &head, &compiled, &quiz_slug)
-        .await
-        .map_err(page_err(&req))?;
+    let (head, compiled) = journey::course(&state, &slug).await?;
+    let (attempt, _) = journey::start_attempt(&state, &me, &head, &compiled, &quiz_slug).await?;
     Ok(redirect(&format!("/percobaan/{}", attempt.id)))
 }
 
@@ -103,7 +91,7 @@ fn question_views(
     quiz: &Quiz,
     saved: &[ResponseEntry],
     rejected: &Rejected,
-) -> Result<Vec<Value>, AppError> {
+) -> Result<Vec<Value>, ApiError> {
     let layout = journey::layout_of(attempt)?;
     let answers: HashMap<&str, &ResponseEntry> =
         saved.iter().map(|r| (r.question.as_str(), r)).collect();
@@ -139,7 +127,7 @@ fn question_views(
             json!({
                 "number": i + 1, "id": q.id, "kind": q.kind, "prompt_html": q.prompt_html, "points": format!("{}", q.points),
                 "options": options, "left": left, "text": text, "error": error,
-                "right": q.right.iter().flatten().map(|r| json!({"id": r.id, "html": crate::templates::plain_text(&r.html)})).collect::<Vec<_>>(),
+                "right": q.right.iter().flatten().map(|r| json!({"id": r.id, "html": lentera_domain::text::plain_text(&r.html)})).collect::<Vec<_>>(),
                 "positions": (1..=q.options.as_ref().map_or(0, Vec::len)).collect::<Vec<_>>(),
             })
         })
@@ -165,16 +153,14 @@ struct FormState<'a> {
 
 async fn render_attempt(
     state: &AppState,
-    req: &HttpRequest,
+    _req: &HttpRequest,
     page: &Page,
     attempt: &Attempt,
     quiz: &Quiz,
     form: FormState<'_>,
 ) -> PageResult {
-    let saved = journey::saved_responses(state, attempt)
-        .await
-        .map_err(page_err(req))?;
-    let all = question_views(state, attempt, quiz, &saved, form.rejected).map_err(page_err(req))?;
+    let saved = journey::saved_responses(state, attempt).await?;
+    let all = question_views(state, attempt, quiz, &saved, form.rejected)?;
     let pages = page_count(all.len());
     // A refused answer is shown on its own page, whichever page the form came from.
     let refused_page = all
@@ -212,7 +198,6 @@ async fn render_attempt(
         "page": current, "pages": pages, "nav": nav, "is_first": current == 1, "is_last": current == pages,
         "answered": answered.len(), "total": all.len(),
     }))
-    .map_err(page_err(req))
 }
 
 #[derive(Deserialize)]
@@ -230,10 +215,8 @@ pub async fn show(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner())
-        .await
-        .map_err(page_err(&req))?;
-    if attempt.state != learning::OPEN {
+    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await?;
+    if attempt.state != journey::OPEN {
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
     let form = FormState {
@@ -253,7 +236,7 @@ fn parse_form(
     attempt: &Attempt,
     fields: &[(String, String)],
     page: &Page,
-) -> Result<(Vec<ResponseEntry>, Rejected), AppError> {
+) -> Result<(Vec<ResponseEntry>, Rejected), ApiError> {
     let layout = journey::layout_of(attempt)?;
     let public = assessment::public_questions(quiz, &layout, &state.keys.quiz_salt);
     let mut entries = Vec::new();
@@ -374,7 +357,7 @@ pub async fn answer(
 ) -> PageResult {
     let fields = form.into_inner();
     let field = |name: &str| super::form_field(&fields, name);
-    check_csrf(&req, field("csrf").unwrap_or("")).map_err(page_err(&req))?;
+    check_csrf(&req, field("csrf").unwrap_or(""))?;
     let action = field("action").unwrap_or("simpan");
     let submit = action == "kirim";
     let on_page: usize = field("halaman").and_then(|v| v.parse().ok()).unwrap_or(1);
@@ -389,24 +372,19 @@ pub async fn answer(
     let autosave = req.headers().contains_key("x-lentera-autosave");
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner())
-        .await
-        .map_err(page_err(&req))?;
-    if attempt.state != learning::OPEN {
+    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await?;
+    if attempt.state != journey::OPEN {
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
-    let (entries, rejected) =
-        parse_form(&quiz, &state, &attempt, &fields, &page).map_err(page_err(&req))?;
+    let (entries, rejected) = parse_form(&quiz, &state, &attempt, &fields, &page)?;
     // Whatever is valid is saved first, so nothing typed is lost even when some field is not.
     match journey::save_responses(&state, &attempt, &quiz, &entries).await {
         Ok(()) => {}
-        Err(e) if e.code == "deadline_passed" => {
-            journey::load_attempt(&state, &me, attempt.id)
-                .await
-                .map_err(page_err(&req))?;
+        Err(e) if e.code == ErrorCode::DeadlinePassed => {
+            journey::load_attempt(&state, &me, attempt.id).await?;
             return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
         }
-        Err(e) => return Err(page_err(&req)(e)),
+        Err(e) => return Err(ApiError::from(e)),
     }
     if autosave {
         return Ok(if rejected.is_empty() {
@@ -427,8 +405,8 @@ pub async fn answer(
     if submit {
         match journey::submit(&state, &me, &attempt, &quiz, &[]).await {
             Ok(_) => {}
-            Err(e) if e.code == "attempt_already_submitted" => {}
-            Err(e) => return Err(page_err(&req)(e)),
+            Err(e) if e.code == ErrorCode::AttemptAlreadySubmitted => {}
+            Err(e) => return Err(ApiError::from(e)),
         }
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
@@ -449,25 +427,12 @@ pub async fn result(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (attempt, compiled, quiz) = journey::load_attempt(&state, &me, path.into_inner())
-        .await
-        .map_err(page_err(&req))?;
-    if attempt.state == learning::OPEN {
+    let (attempt, compiled, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await?;
+    if attempt.state == journey::OPEN {
         return Ok(redirect(&format!("/percobaan/{}", attempt.id)));
     }
-    let head = lentera_store::courses::by_slug(&state.db, &compiled.course.slug)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?;
-    let completed = match &head {
-        Some(h) => learning::completion_of(&state.db, me.id, h.id)
-            .await
-            .map_err(|e| page_err(&req)(e.into()))?
-            .is_some(),
-        None => false,
-    };
-    let review = journey::review_json(&state, &attempt, &quiz)
-        .await
-        .map_err(page_err(&req))?;
+    let completed = journey::has_completed(&state, &me, &compiled.course.slug).await?;
+    let review = journey::review(&state, &attempt, &quiz).await?;
     page.render(&state, "result.html", StatusCode::OK, json!({
         "review": review,
         "course": {"slug": compiled.course.slug, "title": compiled.course.title},
@@ -477,5 +442,4 @@ pub async fn result(
                     "percent": attempt.percent.map(|p| format!("{p:.0}")), "passed": attempt.passed.unwrap_or(false)},
         "course_completed": completed,
     }))
-    .map_err(page_err(&req))
 }

@@ -3,16 +3,15 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use serde_json::json;
 
-use super::{PageResult, page_err, signed_in};
+use super::{PageResult, signed_in};
 use crate::auth::PageUser;
-use crate::org;
-use crate::policy;
-use crate::reports::{self, JP_TARGET};
 use crate::state::AppState;
-use lentera_store::courses;
+use lentera_domain::policy;
+use lentera_domain::reports::{self, JP_TARGET};
+use lentera_domain::{catalog, certificates};
 
 /// Rows per page: a unit of 50,000 people would be several megabytes on one page.
 const ROWS_PER_PAGE: usize = 100;
@@ -49,11 +48,16 @@ async fn scoped(
     req: &HttpRequest,
     user: PageUser,
     q: &HashMap<String, String>,
-) -> Result<(super::Page, org::Scope, Filters, Vec<i32>), super::PageError> {
+) -> crate::error::ApiResult<(
+    super::Page,
+    lentera_domain::policy::Scope,
+    Filters,
+    Vec<i32>,
+)> {
     let (page, me) = signed_in(req, user)?;
-    let scope = policy::scope(state, &me).await.map_err(page_err(req))?;
+    let scope = policy::scope(state, &me).await?;
     let f = filters(q);
-    let units = scope.filter(f.unit.as_deref()).map_err(page_err(req))?;
+    let units = scope.filter(f.unit.as_deref())?;
     Ok((page, scope, f, units))
 }
 
@@ -64,9 +68,7 @@ pub async fn page(
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
     let (page, scope, f, units) = scoped(&state, &req, user, &q).await?;
-    let all = reports::jp_lines(&state, &scope, &units, f.year, false)
-        .await
-        .map_err(page_err(&req))?;
+    let all = reports::jp_lines(&state, &scope, &units, f.year, false).await?;
     let unit_lines = reports::unit_lines(&scope, &units, &all);
     let short_count = all.iter().filter(|l| l.short > 0).count();
     let lines: Vec<_> = all.iter().filter(|l| !f.short || l.short > 0).collect();
@@ -77,17 +79,11 @@ pub async fn page(
         .skip((current - 1) * ROWS_PER_PAGE)
         .take(ROWS_PER_PAGE)
         .collect();
-    let rates = reports::course_rates(&state, &units)
-        .await
-        .map_err(page_err(&req))?;
-    let course_list = courses::list_published(&state.db)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?;
+    let rates = reports::course_rates(&state, &units).await?;
+    let course_list = catalog::published(&state).await?;
     let course_report = match &f.course {
         Some(slug) => {
-            let lines = reports::course_lines(&state, &scope, &units, slug)
-                .await
-                .map_err(page_err(&req))?;
+            let lines = reports::course_lines(&state, &scope, &units, slug).await?;
             let count = |s: &str| lines.iter().filter(|l| l.state == s).count();
             let summary = json!({"completed": count("completed"), "in_progress": count("in_progress"), "not_started": count("not_started")});
             let rows: Vec<_> = lines.into_iter().take(ROWS_PER_PAGE * 5).collect();
@@ -97,10 +93,7 @@ pub async fn page(
     };
     let lookup = match q.get("cari").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(term) => {
-            let found =
-                lentera_store::reports::certificates_in(&state.db, &units, Some(term), None)
-                    .await
-                    .map_err(|e| page_err(&req)(e.into()))?;
+            let found = certificates::in_units(&state, &scope, &units, Some(term), None).await?;
             Some(
                 json!({"term": term, "certificates": found.iter().map(|c| json!({
                 "number": c.number, "code": c.code, "holder": c.holder_name, "nip": c.holder_nip,
@@ -129,7 +122,6 @@ pub async fn page(
         "people": all.len(), "short_count": short_count, "rows": shown, "page_no": current, "pages": pages,
         "units": unit_lines, "rates": rates, "course_report": course_report, "lookup": lookup, "query": query,
     }))
-    .map_err(page_err(&req))
 }
 
 /// `/laporan/unduh?jenis=jp|kursus&format=csv|xlsx&...`: the same rows as the page.
@@ -138,30 +130,20 @@ pub async fn download(
     req: HttpRequest,
     user: PageUser,
     q: web::Query<HashMap<String, String>>,
-) -> Result<HttpResponse, super::PageError> {
+) -> PageResult {
     let (_, scope, f, units) = scoped(&state, &req, user, &q).await?;
     let format = q.get("format").map_or("csv", String::as_str);
     match q.get("jenis").map(String::as_str) {
         Some("kursus") => {
             let slug = f.course.clone().unwrap_or_default();
-            let lines = reports::course_lines(&state, &scope, &units, &slug)
-                .await
-                .map_err(page_err(&req))?;
-            reports::file_response(
-                reports::course_table(&lines),
-                format,
-                &format!("kursus-{slug}"),
-            )
-            .await
-            .map_err(page_err(&req))
+            let lines = reports::course_lines(&state, &scope, &units, &slug).await?;
+            let file = reports::export(reports::course_table(&lines), format).await?;
+            Ok(crate::respond::file(file, &format!("kursus-{slug}")))
         }
         _ => {
-            let lines = reports::jp_lines(&state, &scope, &units, f.year, f.short)
-                .await
-                .map_err(page_err(&req))?;
-            reports::file_response(reports::jp_table(&lines), format, &format!("jp-{}", f.year))
-                .await
-                .map_err(page_err(&req))
+            let lines = reports::jp_lines(&state, &scope, &units, f.year, f.short).await?;
+            let file = reports::export(reports::jp_table(&lines), format).await?;
+            Ok(crate::respond::file(file, &format!("jp-{}", f.year)))
         }
     }
 }
@@ -172,19 +154,10 @@ pub async fn certificates_zip(
     req: HttpRequest,
     user: PageUser,
     q: web::Query<HashMap<String, String>>,
-) -> Result<HttpResponse, super::PageError> {
+) -> PageResult {
     let (_, scope, f, units) = scoped(&state, &req, user, &q).await?;
-    let certs = lentera_store::reports::certificates_in(&state.db, &units, None, Some(f.year))
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?;
-    let bytes = crate::verify::zip_of(
-        &state,
-        &certs,
-        crate::verify::Nip::Full(scope.full_certificates()),
-    )
-    .await
-    .map_err(page_err(&req))?;
-    Ok(crate::verify::zip_response(
+    let bytes = certificates::zip_units(&state, &scope, &units, Some(f.year)).await?;
+    Ok(crate::respond::zip(
         bytes,
         &format!(
             "sertifikat-{}-{}",

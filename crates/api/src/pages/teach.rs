@@ -6,17 +6,22 @@ use actix_web::{HttpRequest, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Page, PageResult, check_csrf, page_err, redirect, signed_in};
+use super::{Page, PageResult, check_csrf, redirect, signed_in};
 use crate::auth::PageUser;
-use crate::policy::{self, Action, Resource, Role};
-use crate::publishing::{self, Rejected};
+use crate::error::ApiError;
+use crate::error::status_of;
+use crate::multipart::read_multipart;
 use crate::state::AppState;
-use lentera_store::courses;
+use lentera_domain::policy::{self, Action, Resource};
+use lentera_domain::publishing;
+use lentera_domain::{Details, Error, ErrorCode};
 
-fn problems_json(r: &Rejected, page: &Page, state: &AppState) -> serde_json::Value {
-    match r {
-        Rejected::Problems(list) => json!(list),
-        Rejected::App(e) => {
+/// A refusal as the list of problems the page shows above the form: every problem of the
+/// course or text, or the error's own message in the page's language.
+fn problems_json(e: &Error, page: &Page, state: &AppState) -> serde_json::Value {
+    match &e.details {
+        Some(Details::Problems(list)) => json!(list),
+        _ => {
             let key = format!("error.{}", e.code);
             let text = page.t(&state.locales, &key);
             json!([{"file": "", "line": 0, "column": 0, "message": text, "pesan": text}])
@@ -26,7 +31,7 @@ fn problems_json(r: &Rejected, page: &Page, state: &AppState) -> serde_json::Val
 
 async fn dashboard(
     state: &AppState,
-    req: &HttpRequest,
+    _req: &HttpRequest,
     page: &Page,
     status: StatusCode,
     problems: serde_json::Value,
@@ -34,12 +39,7 @@ async fn dashboard(
     let Some(me) = page.user.as_ref() else {
         return Ok(redirect("/masuk"));
     };
-    policy::authorize(state, me, Action::Teach, Resource::Instance)
-        .await
-        .map_err(page_err(req))?;
-    let list = courses::editable_by(&state.db, me.user.id, me.has(Role::Admin))
-        .await
-        .map_err(|e| page_err(req)(e.into()))?;
+    let list = publishing::my_courses(state, me).await?;
     let list: Vec<_> = list.iter().map(|c| json!({"slug": c.slug, "title": c.title, "version": c.version, "published": c.published, "jp": c.jp})).collect();
     page.render(
         state,
@@ -47,7 +47,6 @@ async fn dashboard(
         status,
         json!({"courses": list, "problems": problems}),
     )
-    .map_err(page_err(req))
 }
 
 pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
@@ -63,12 +62,8 @@ pub async fn upload(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     // Who is asking is settled before a byte of the upload is read.
-    policy::authorize(&state, &me, Action::Teach, Resource::Instance)
-        .await
-        .map_err(page_err(&req))?;
-    let (_, file) = publishing::read_multipart(form, publishing::MAX_UPLOAD, Some(&req))
-        .await
-        .map_err(page_err(&req))?;
+    policy::authorize(&state, &me, Action::Teach, Resource::Instance).await?;
+    let (_, file) = read_multipart(form, publishing::MAX_UPLOAD, Some(&req)).await?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let msg = page.t(&state.locales, "teach.choose_file").to_owned();
         return dashboard(
@@ -85,16 +80,9 @@ pub async fn upload(
             "/pengajar/kursus/{}?versi={}",
             p.slug, p.version
         ))),
-        Err(r) => {
-            let problems = problems_json(&r, &page, &state);
-            dashboard(
-                &state,
-                &req,
-                &page,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                problems,
-            )
-            .await
+        Err(e) => {
+            let problems = problems_json(&e, &page, &state);
+            dashboard(&state, &req, &page, status_of(e.code), problems).await
         }
     }
 }
@@ -112,26 +100,18 @@ pub async fn course(
     q: web::Query<VersionQuery>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let head = publishing::editable(&state, &me, &path)
-        .await
-        .map_err(page_err(&req))?;
-    let versions: Vec<_> = courses::versions(&state.db, head.id)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?
+    let head = publishing::editable(&state, &me, &path).await?;
+    let (_, versions) = publishing::versions(&state, &me, &head.slug).await?;
+    let versions: Vec<_> = versions
         .into_iter()
         .map(|v| json!({"version": v.version, "title": v.title, "created_at": v.created_at.format("%d-%m-%Y %H:%M").to_string(), "current": v.current, "hash": v.content_hash.chars().take(10).collect::<String>()}))
         .collect();
-    let learners: Vec<_> = courses::enrolled(&state.db, head.id)
-        .await
-        .map_err(|e| page_err(&req)(e.into()))?
+    let (_, learners) = publishing::enrolled(&state, &me, &head.slug).await?;
+    let learners: Vec<_> = learners
         .into_iter()
         .map(|e| json!({"name": e.name, "username": e.username, "enrolled_at": e.enrolled_at.format("%d-%m-%Y").to_string(), "completed_at": e.completed_at.map(|d| d.format("%d-%m-%Y").to_string())}))
         .collect();
-    let compiled = state
-        .courses
-        .get(&state.db, &head)
-        .await
-        .map_err(page_err(&req))?;
+    let compiled = lentera_domain::learning::compiled(&state, &head).await?;
     let lessons: Vec<_> = compiled
         .course
         .lessons
@@ -149,7 +129,6 @@ pub async fn course(
         "course": {"slug": head.slug, "title": head.title, "published": head.published, "version": head.version},
         "versions": versions, "learners": learners, "lessons": lessons, "just_published": q.versi,
     }))
-    .map_err(page_err(&req))
 }
 
 #[derive(Deserialize)]
@@ -158,7 +137,26 @@ pub struct ActionForm {
     version: Option<i32>,
 }
 
-/// Publish, unpublish or roll back, from the course page's buttons.
+/// The buttons of a course's page.
+enum CourseAction {
+    Publish,
+    Hide,
+    RollBack,
+}
+
+impl CourseAction {
+    fn parse(name: &str) -> Option<CourseAction> {
+        match name {
+            "terbitkan" => Some(CourseAction::Publish),
+            "sembunyikan" => Some(CourseAction::Hide),
+            "kembalikan" => Some(CourseAction::RollBack),
+            _ => None,
+        }
+    }
+}
+
+/// Publish, unpublish or roll back, from the course page's buttons: the same operations as
+/// the API's.
 pub async fn action(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -166,51 +164,18 @@ pub async fn action(
     path: web::Path<(String, String)>,
     form: web::Form<ActionForm>,
 ) -> PageResult {
-    check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
+    check_csrf(&req, &form.csrf)?;
     let (slug, action) = path.into_inner();
     let (_, me) = signed_in(&req, user)?;
-    let head = publishing::editable(&state, &me, &slug)
-        .await
-        .map_err(page_err(&req))?;
-    let db_err = |e: lentera_store::StoreError| page_err(&req)(e.into());
-    let (audit_action, detail) = match action.as_str() {
-        "terbitkan" => {
-            courses::set_published(&state.db, head.id, true)
-                .await
-                .map_err(db_err)?;
-            ("course.published", None)
+    let action = CourseAction::parse(&action)
+        .ok_or_else(|| ApiError::new(ErrorCode::PageNotFound, "Page not found"))?;
+    let head = match action {
+        CourseAction::Publish => publishing::set_published(&state, &me, &slug, true).await?,
+        CourseAction::Hide => publishing::set_published(&state, &me, &slug, false).await?,
+        CourseAction::RollBack => {
+            publishing::rollback(&state, &me, &slug, form.version.unwrap_or(0)).await?
         }
-        "sembunyikan" => {
-            courses::set_published(&state.db, head.id, false)
-                .await
-                .map_err(db_err)?;
-            ("course.unpublished", None)
-        }
-        "kembalikan" => {
-            let version = form.version.unwrap_or(0);
-            if !courses::set_current_version(&state.db, head.id, version)
-                .await
-                .map_err(db_err)?
-            {
-                return Err(page_err(&req)(crate::error::AppError::not_found(
-                    "version_not_found",
-                    "No such version",
-                )));
-            }
-            ("course.rolled_back", Some(format!("version={version}")))
-        }
-        _ => return Err(super::PageError::not_found(&req)),
     };
-    state.courses.forget_heads();
-    lentera_store::audit::record(
-        &state.db,
-        Some(me.user.id),
-        audit_action,
-        &format!("course:{}", head.slug),
-        detail,
-    )
-    .await
-    .map_err(db_err)?;
     Ok(redirect(&format!("/pengajar/kursus/{}", head.slug)))
 }
 
@@ -222,16 +187,11 @@ pub async fn edit_lesson(
 ) -> PageResult {
     let (slug, lesson) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
-    let head = publishing::editable(&state, &me, &slug)
-        .await
-        .map_err(page_err(&req))?;
-    let markdown = publishing::lesson_source(&state, &head, &lesson)
-        .await
-        .map_err(page_err(&req))?;
+    let head = publishing::editable(&state, &me, &slug).await?;
+    let markdown = publishing::lesson_source(&state, &head, &lesson).await?;
     page.render(&state, "teach_lesson.html", StatusCode::OK, json!({
         "course": {"slug": head.slug, "title": head.title}, "lesson": lesson, "markdown": markdown, "preview": null, "problems": [],
     }))
-    .map_err(page_err(&req))
 }
 
 #[derive(Deserialize)]
@@ -248,29 +208,22 @@ pub async fn save_lesson(
     path: web::Path<(String, String)>,
     form: web::Form<LessonForm>,
 ) -> PageResult {
-    check_csrf(&req, &form.csrf).map_err(page_err(&req))?;
+    check_csrf(&req, &form.csrf)?;
     let (slug, lesson) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
-    let head = publishing::editable(&state, &me, &slug)
-        .await
-        .map_err(page_err(&req))?;
+    let head = publishing::editable(&state, &me, &slug).await?;
     let render = |status, preview: Option<String>, problems: serde_json::Value| {
         page.render(&state, "teach_lesson.html", status, json!({
             "course": {"slug": head.slug, "title": head.title}, "lesson": lesson, "markdown": form.markdown,
             "preview": preview, "problems": problems,
         }))
-        .map_err(page_err(&req))
     };
     if form.action != "terbitkan" {
         return match publishing::preview(format!("lessons/{lesson}.md"), form.markdown.clone())
             .await
         {
             Ok(html) => render(StatusCode::OK, Some(html), json!([])),
-            Err(r) => render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                problems_json(&r, &page, &state),
-            ),
+            Err(e) => render(status_of(e.code), None, problems_json(&e, &page, &state)),
         };
     }
     match publishing::edit_lesson(&state, &me, &head, &lesson, &form.markdown).await {
@@ -279,10 +232,6 @@ pub async fn save_lesson(
             p.slug, p.version
         ))),
         // The text stays in the form, with every problem above it: nothing typed is lost.
-        Err(r) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            problems_json(&r, &page, &state),
-        ),
+        Err(e) => render(status_of(e.code), None, problems_json(&e, &page, &state)),
     }
 }

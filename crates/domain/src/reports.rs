@@ -1,18 +1,17 @@
 //! Managers' reports: JP against the yearly 20, course states and completion rates, each
 //! as JSON rows and as CSV or XLSX files with the same rows.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::error::{AppError, AppResult};
+use crate::Lentera;
+use crate::error::{Error, ErrorCode, Result};
 use crate::org::Scope;
-use crate::state::AppState;
 use lentera_store::{courses, reports};
 
-/// The yearly target (PP 11/2017 Pasal 203: at least 20 JP of competence development).
-pub const JP_TARGET: i64 = 20;
+pub use crate::ledger::JP_TARGET;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JpLine {
     pub username: String,
     pub nip: Option<String>,
@@ -33,12 +32,12 @@ pub struct JpLine {
 /// JP per person in `year` for the units (already scoped), optionally only those short of
 /// the target.
 pub async fn jp_lines(
-    state: &AppState,
+    state: &Lentera,
     scope: &Scope,
     units: &[i32],
     year: i32,
     only_short: bool,
-) -> AppResult<Vec<JpLine>> {
+) -> Result<Vec<JpLine>> {
     let rows = reports::jp_report(&state.db, units, year).await?;
     Ok(rows
         .into_iter()
@@ -67,7 +66,7 @@ pub async fn jp_lines(
         .collect())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CourseLine {
     pub username: String,
     pub nip: Option<String>,
@@ -86,15 +85,18 @@ fn day(d: Option<DateTime<Utc>>) -> Option<String> {
 
 /// Everyone in the units with their state in one course.
 pub async fn course_lines(
-    state: &AppState,
+    state: &Lentera,
     scope: &Scope,
     units: &[i32],
     course_slug: &str,
-) -> AppResult<Vec<CourseLine>> {
+) -> Result<Vec<CourseLine>> {
     let head = courses::find_course(&state.db, course_slug)
         .await?
         .ok_or_else(|| {
-            AppError::not_found("course_not_found", format!("No course '{course_slug}'"))
+            Error::new(
+                ErrorCode::CourseNotFound,
+                format!("No course '{course_slug}'"),
+            )
         })?;
     let rows = reports::course_states(&state.db, units, head.0).await?;
     Ok(rows
@@ -124,7 +126,7 @@ pub async fn course_lines(
 }
 
 /// Completion per course among the people of the units who enrolled.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RateLine {
     pub course: String,
     pub title: String,
@@ -133,7 +135,7 @@ pub struct RateLine {
     pub percent: i64,
 }
 
-pub async fn course_rates(state: &AppState, units: &[i32]) -> AppResult<Vec<RateLine>> {
+pub async fn course_rates(state: &Lentera, units: &[i32]) -> Result<Vec<RateLine>> {
     let rates = reports::completion_rates(&state.db, units).await?;
     let ids: Vec<i32> = rates.iter().map(|r| r.0).collect();
     let heads = courses::by_ids(&state.db, &ids).await?;
@@ -160,7 +162,7 @@ pub async fn course_rates(state: &AppState, units: &[i32]) -> AppResult<Vec<Rate
 
 /// Per unit (each unit on its own, not its subtree): people, how many reached 20 JP, and
 /// certificates this year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitLine {
     pub unit: String,
     pub name: String,
@@ -212,9 +214,7 @@ pub fn unit_lines(scope: &Scope, units: &[i32], jp: &[JpLine]) -> Vec<UnitLine> 
         .collect()
 }
 
-pub fn this_year() -> i32 {
-    Utc::now().year()
-}
+pub use crate::ledger::this_year;
 
 /// A table for export: header and rows of cells.
 pub struct Table {
@@ -318,9 +318,9 @@ pub fn course_table(lines: &[CourseLine]) -> Table {
 
 /// CSV with a header row. Cells that a spreadsheet would run as a formula (=, +, -, @) are
 /// prefixed with an apostrophe (CSV injection).
-pub fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
+pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&table.header).map_err(AppError::internal)?;
+    w.write_record(&table.header).map_err(Error::internal)?;
     for row in &table.rows {
         let cells: Vec<String> = row
             .iter()
@@ -330,48 +330,51 @@ pub fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
                 Cell::Number(n) => n.to_string(),
             })
             .collect();
-        w.write_record(&cells).map_err(AppError::internal)?;
+        w.write_record(&cells).map_err(Error::internal)?;
     }
-    w.into_inner().map_err(AppError::internal)
+    w.into_inner().map_err(Error::internal)
 }
 
 /// One worksheet with a bold header; numbers stay numbers. Text is written as text, so
 /// nothing in it runs as a formula.
-pub fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
+pub fn to_xlsx(table: &Table) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name(table.name).map_err(AppError::internal)?;
+    sheet.set_name(table.name).map_err(Error::internal)?;
     let bold = Format::new().set_bold();
     for (c, h) in table.header.iter().enumerate() {
-        let c = u16::try_from(c).map_err(AppError::internal)?;
+        let c = u16::try_from(c).map_err(Error::internal)?;
         sheet
             .write_string_with_format(0, c, *h, &bold)
-            .map_err(AppError::internal)?;
+            .map_err(Error::internal)?;
     }
     for (r, row) in table.rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(AppError::internal)?;
+        let r = u32::try_from(r + 1).map_err(Error::internal)?;
         for (c, cell) in row.iter().enumerate() {
-            let c = u16::try_from(c).map_err(AppError::internal)?;
+            let c = u16::try_from(c).map_err(Error::internal)?;
             match cell {
                 Cell::Text(s) => sheet.write_string(r, c, s),
                 // Counts of people and JP: far below 2^53, exact as f64.
                 Cell::Number(n) => sheet.write_number(r, c, *n as f64),
             }
-            .map_err(AppError::internal)?;
+            .map_err(Error::internal)?;
         }
     }
-    book.save_to_buffer().map_err(AppError::internal)
+    book.save_to_buffer().map_err(Error::internal)
 }
 
-/// The file answer for `format=csv|xlsx`, written in the heavy pool (a unit of 50,000 people
-/// is a few megabytes of XLSX).
-pub async fn file_response(
-    table: Table,
-    format: &str,
-    basename: &str,
-) -> AppResult<actix_web::HttpResponse> {
-    let (mime, ext, xlsx) = match format {
+/// A file of a table: its bytes, content type and extension.
+pub struct File {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub extension: &'static str,
+}
+
+/// `table` as a CSV or XLSX file (`format`), written in the heavy pool (a unit of 50,000
+/// people is a few megabytes of XLSX).
+pub async fn export(table: Table, format: &str) -> Result<File> {
+    let (content_type, extension, xlsx) = match format {
         "csv" => ("text/csv; charset=utf-8", "csv", false),
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -379,8 +382,8 @@ pub async fn file_response(
             true,
         ),
         other => {
-            return Err(AppError::bad_request(
-                "invalid_format",
+            return Err(Error::new(
+                ErrorCode::InvalidFormat,
                 format!("Unknown format '{other}': use json, csv or xlsx"),
             ));
         }
@@ -393,22 +396,44 @@ pub async fn file_response(
         }
     })
     .await??;
-    Ok(actix_web::HttpResponse::Ok()
-        .content_type(mime)
-        .insert_header(crate::respond::disposition(
-            false,
-            &format!("{basename}.{ext}"),
-        ))
-        .body(bytes))
+    Ok(File {
+        bytes,
+        content_type,
+        extension,
+    })
 }
 
-pub fn jp_entry_json(e: &lentera_store::reports::JpEntry) -> serde_json::Value {
-    serde_json::json!({"id": e.id, "year": e.year, "jp": e.jp, "title": e.title, "kind": e.kind,
-           "document_ref": e.document_ref, "held_on": e.held_on.to_string()})
+/// JP earned outside Lentera, as recorded by an admin.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct JpEntryView {
+    pub id: i32,
+    pub year: i32,
+    pub jp: i32,
+    pub title: String,
+    /// pelatihan_klasikal, seminar, workshop, kursus_daring or lainnya.
+    pub kind: String,
+    /// The number of the certificate or letter that shows it.
+    pub document_ref: String,
+    /// YYYY-MM-DD.
+    pub held_on: String,
+}
+
+impl JpEntryView {
+    pub fn of(e: &lentera_store::reports::JpEntry) -> JpEntryView {
+        JpEntryView {
+            id: e.id,
+            year: e.year,
+            jp: e.jp,
+            title: e.title.clone(),
+            kind: e.kind.clone(),
+            document_ref: e.document_ref.clone(),
+            held_on: e.held_on.to_string(),
+        }
+    }
 }
 
 /// Per-question quiz statistics as CSV: one row per question, option counts in one cell.
-pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> AppResult<Vec<u8>> {
+pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> Result<Vec<u8>> {
     let fmt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
     let table = Table {
         name: "Statistik",
@@ -435,7 +460,7 @@ pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> AppResult<V
                     .map(|o| {
                         format!(
                             "{} ({}%): {}",
-                            crate::templates::plain_text(&o.text),
+                            crate::text::plain_text(&o.text),
                             o.weight,
                             o.count
                         )
@@ -451,7 +476,7 @@ pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> AppResult<V
                 vec![
                     Cell::Text(q.id.clone()),
                     Cell::Text(q.kind.to_owned()),
-                    Cell::Text(crate::templates::plain_text(&q.prompt_html)),
+                    Cell::Text(crate::text::plain_text(&q.prompt_html)),
                     Cell::Text(format!("{}", q.points)),
                     Cell::Number(q.shown as i64),
                     Cell::Number(q.answered as i64),

@@ -5,11 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::Lentera;
+use crate::error::{Details, Error, ErrorCode, Result};
 use crate::nip::Nip;
 use crate::policy::{self, Action, Resource, Role};
-use crate::state::AppState;
+use crate::sessions::CurrentUser;
 use lentera_store::org;
 use lentera_store::people::{self, NewUser, Unit};
 
@@ -19,7 +19,7 @@ pub use crate::policy::Scope;
 pub const MAX_CSV: usize = 2 * 1024 * 1024;
 
 /// A refused CSV row: where, and why in both languages.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct RowProblem {
     pub line: u64,
     pub nip: String,
@@ -28,7 +28,7 @@ pub struct RowProblem {
 }
 
 /// An imported user with the one-time password to hand over.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Imported {
     pub line: u64,
     pub username: String,
@@ -37,7 +37,7 @@ pub struct Imported {
     pub initial_password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
 pub struct ImportReport {
     pub imported: Vec<Imported>,
     pub rejected: Vec<RowProblem>,
@@ -271,17 +271,13 @@ pub fn plausible_email(e: &str) -> bool {
 /// Checks and imports a CSV of users. Good rows are created (each row in its own
 /// transaction, with its roles), bad rows listed with line and reason. The NIP is the
 /// username; each imported user gets a random initial password, shown once.
-pub async fn import_users(
-    state: &AppState,
-    me: &CurrentUser,
-    data: &[u8],
-) -> AppResult<ImportReport> {
+pub async fn import_users(state: &Lentera, me: &CurrentUser, data: &[u8]) -> Result<ImportReport> {
     policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
     let units = org::all_units(&state.db).await?;
     // Check the file once, then ask the database which NIPs are taken, in one pass.
     let (candidates, bad) = check_rows(data, &units).map_err(|p| {
-        AppError::unprocessable("invalid_csv", p.message.clone())
-            .with_extra(serde_json::json!({"rejected": [p]}))
+        Error::new(ErrorCode::InvalidCsv, p.message.clone())
+            .details(Details::Rejected(serde_json::json!([p])))
     })?;
     let nips: Vec<String> = candidates
         .iter()
@@ -292,7 +288,7 @@ pub async fn import_users(
     let mut imported = Vec::with_capacity(rows.len());
     for row in rows {
         let password = initial_password()?;
-        let hash = crate::auth::hash_password(password.clone()).await?;
+        let hash = crate::sessions::hash_password(password.clone()).await?;
         let new = NewUser {
             username: row.nip.as_str().to_owned(),
             nip: Some(row.nip.as_str().to_owned()),
@@ -338,9 +334,9 @@ pub async fn import_users(
 }
 
 /// 12 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
-pub fn initial_password() -> AppResult<String> {
+pub fn initial_password() -> Result<String> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let bytes = crate::auth::random_bytes::<12>().map_err(AppError::internal)?;
+    let bytes = crate::keys::random_bytes::<12>().map_err(Error::internal)?;
     Ok(bytes
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)

@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use lentera_api::org::check_rows;
-use lentera_api::upload::unpack;
+use lentera_domain::org::check_rows;
+use lentera_domain::upload::unpack;
 use lentera_store::people::Unit;
 use proptest::prelude::*;
 

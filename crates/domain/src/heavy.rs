@@ -10,10 +10,9 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use actix_web::http::StatusCode;
 use tokio::sync::Semaphore;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{Error, ErrorCode, Result};
 
 /// How long a request waits for a slot before it is told to try later.
 const QUEUE_WAIT: Duration = Duration::from_secs(20);
@@ -37,19 +36,18 @@ fn password_slots() -> &'static Semaphore {
 pub async fn work<T: Send + 'static>(
     budget: Duration,
     job: impl FnOnce() -> T + Send + 'static,
-) -> AppResult<T> {
+) -> Result<T> {
     run(work_slots(), budget, job).await
 }
 
 /// Runs `job` (a password hash or check) in the password pool.
-pub async fn password<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+pub async fn password<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     run(password_slots(), Duration::from_secs(10), job).await
 }
 
-fn busy() -> AppError {
-    AppError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "busy",
+fn busy() -> Error {
+    Error::new(
+        ErrorCode::Busy,
         "The server is busy with other heavy work; try again in a minute",
     )
 }
@@ -58,26 +56,25 @@ async fn run<T: Send + 'static>(
     slots: &'static Semaphore,
     budget: Duration,
     job: impl FnOnce() -> T + Send + 'static,
-) -> AppResult<T> {
+) -> Result<T> {
     let permit = tokio::time::timeout(QUEUE_WAIT, slots.acquire())
         .await
         .map_err(|_| busy())?
-        .map_err(AppError::internal)?;
+        .map_err(Error::internal)?;
     let handle = tokio::task::spawn_blocking(move || {
         // The slot is held by the job itself: freed when it ends, not when we stop waiting.
         let _slot = permit;
         job()
     });
     match tokio::time::timeout(budget, handle).await {
-        Ok(joined) => joined.map_err(AppError::internal),
+        Ok(joined) => joined.map_err(Error::internal),
         Err(_) => {
             tracing::warn!(
                 budget_ms = budget.as_millis() as u64,
                 "heavy job over its budget"
             );
-            Err(AppError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "too_long",
+            Err(Error::new(
+                ErrorCode::TooLong,
                 "This took longer than the server allows; make the input smaller",
             ))
         }
@@ -95,7 +92,7 @@ mod tests {
             1
         })
         .await;
-        assert!(matches!(answer, Err(e) if e.code == "too_long"));
+        assert!(matches!(answer, Err(e) if e.code == crate::ErrorCode::TooLong));
         assert!(matches!(
             super::work(Duration::from_secs(5), || 2).await,
             Ok(2)

@@ -76,7 +76,7 @@ mod tests {
 
     #[test]
     fn matches_what_argon2_hashed_and_nothing_else() {
-        let phc = crate::auth::hash_password_blocking("kata-sandi-benar")
+        let phc = crate::sessions::hash_password_blocking("kata-sandi-benar")
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(matches("kata-sandi-benar", &phc));
         assert!(!matches("kata-sandi-salah", &phc));

@@ -8,24 +8,21 @@ use std::time::Instant;
 use chrono::{Duration, NaiveDate, Utc};
 
 use crate::importer;
-use lentera_store::{Db, courses, org, people, reports, seed};
+use lentera_store::{courses, org, people, reports, seed};
 
 /// The password of every seeded person.
 pub const SEED_PASSWORD: &str = "lentera-seed-2026";
 
-#[derive(Debug, Clone, clap::Args)]
+/// How much to seed.
+#[derive(Debug, Clone)]
 pub struct SeedArgs {
     /// Number of ASN to create.
-    #[arg(long, default_value_t = 50_000)]
     pub people: usize,
     /// Number of synthetic courses (5 lessons and a quiz each).
-    #[arg(long, default_value_t = 200)]
     pub courses: usize,
     /// Approximate number of lesson progress rows.
-    #[arg(long, default_value_t = 1_000_000)]
     pub progress: usize,
     /// Number of unit kerja under the instansi (each gets 4 sub-units).
-    #[arg(long, default_value_t = 40)]
     pub units: usize,
 }
 
@@ -103,7 +100,8 @@ fn write_course(root: &Path, n: usize) -> anyhow::Result<()> {
 }
 
 /// Seeds a fresh database; refuses one that was seeded before.
-pub async fn seed(db: &Db, issuer: &str, args: &SeedArgs) -> anyhow::Result<()> {
+pub async fn seed(lentera: &crate::Lentera, args: &SeedArgs) -> anyhow::Result<()> {
+    let (db, issuer) = (&lentera.db, lentera.config.issuer.as_str());
     if people::unit_by_code(db, "SEED").await?.is_some() {
         anyhow::bail!("this database is seeded already (unit SEED exists); use a fresh one");
     }
@@ -153,7 +151,7 @@ pub async fn seed(db: &Db, issuer: &str, args: &SeedArgs) -> anyhow::Result<()> 
     }
 
     let t = Instant::now();
-    let hash = crate::auth::hash_password_blocking(SEED_PASSWORD)?;
+    let hash = crate::sessions::hash_password_blocking(SEED_PASSWORD)?;
     let people_rows: Vec<seed::SeedUser> = (0..args.people)
         .map(|i| {
             let nip = seed_nip(i);
@@ -193,7 +191,7 @@ pub async fn seed(db: &Db, issuer: &str, args: &SeedArgs) -> anyhow::Result<()> 
             }
             if lessons == 5 {
                 let code =
-                    lentera_certificate::verification_code(&crate::auth::random_bytes::<15>()?);
+                    lentera_certificate::verification_code(&crate::keys::random_bytes::<15>()?);
                 done.push(seed::SeedCompletion {
                     user_id,
                     course_id: head.id,
@@ -238,7 +236,8 @@ pub async fn seed(db: &Db, issuer: &str, args: &SeedArgs) -> anyhow::Result<()> 
 }
 
 /// Times each report on the seeded data, several runs each, and prints a table.
-pub async fn bench_reports(db: &Db) -> anyhow::Result<()> {
+pub async fn bench_reports(lentera: &crate::Lentera) -> anyhow::Result<()> {
+    let db = &lentera.db;
     let units = org::all_units(db).await?;
     let root = units
         .iter()

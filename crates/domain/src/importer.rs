@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::catalog::StoredCourse;
 use lentera_store::Db;
-use lentera_store::courses::{self, Imported, NewVersion};
+pub use lentera_store::courses::Imported;
+use lentera_store::courses::{self, NewVersion};
 
 /// A course that passed every check, ready to publish.
 pub struct Checked {
@@ -18,7 +19,7 @@ pub struct Checked {
 }
 
 /// Summary of one course for `content check`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CourseSummary {
     pub slug: String,
     pub title: String,
@@ -27,7 +28,7 @@ pub struct CourseSummary {
     pub quizzes: Vec<QuizSummary>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QuizSummary {
     pub slug: String,
     pub questions: usize,

@@ -10,8 +10,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use lentera_api::org::check_rows;
-use lentera_api::upload::unpack;
+use lentera_domain::org::check_rows;
+use lentera_domain::upload::unpack;
 use lentera_store::people::Unit;
 
 fn fastest(f: impl Fn()) -> Duration {

@@ -18,9 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashSet;
 
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::Lentera;
+use crate::error::{Error, ErrorCode, Result};
+use crate::sessions::CurrentUser;
 use lentera_store::people::{Unit, User};
 use lentera_store::{courses, org};
 
@@ -105,26 +105,29 @@ pub struct Granted {
 
 const GRANTED: Granted = Granted { _private: () };
 
-fn forbidden(code: &'static str, message: &str) -> AppError {
-    AppError::forbidden(code, message)
+fn forbidden(code: ErrorCode, message: &str) -> Error {
+    Error::new(code, message)
 }
 
-fn not_instructor() -> AppError {
-    forbidden("forbidden", "Only instructors and admins may do this")
+fn not_instructor() -> Error {
+    forbidden(
+        ErrorCode::Forbidden,
+        "Only instructors and admins may do this",
+    )
 }
 
 /// Whether `who` owns or co-authors the course.
-async fn is_author(state: &AppState, who: &CurrentUser, course: i32) -> AppResult<bool> {
+async fn is_author(state: &Lentera, who: &CurrentUser, course: i32) -> Result<bool> {
     Ok(courses::is_editor(&state.db, course, who.user.id).await?)
 }
 
 /// Decides whether `who` may do `action` to `resource`.
 pub async fn authorize(
-    state: &AppState,
+    state: &Lentera,
     who: &CurrentUser,
     action: Action,
     resource: Resource,
-) -> AppResult<Granted> {
+) -> Result<Granted> {
     let admin = who.has(Role::Admin);
     let instructor = who.has(Role::Instructor);
     match (action, resource) {
@@ -147,7 +150,7 @@ pub async fn authorize(
                 Ok(GRANTED)
             } else {
                 Err(forbidden(
-                    "not_course_editor",
+                    ErrorCode::NotCourseEditor,
                     "Only the course's owner, its co-authors and admins may do this",
                 ))
             }
@@ -178,7 +181,7 @@ pub async fn authorize(
                 return Ok(GRANTED);
             }
             Err(forbidden(
-                "forbidden",
+                ErrorCode::Forbidden,
                 "Only the holder, their managers and admins see the full certificate",
             ))
         }
@@ -186,10 +189,10 @@ pub async fn authorize(
             if admin {
                 Ok(GRANTED)
             } else {
-                Err(forbidden("forbidden", "Only admins may do this"))
+                Err(forbidden(ErrorCode::Forbidden, "Only admins may do this"))
             }
         }
-        (action, resource) => Err(AppError::internal(format!(
+        (action, resource) => Err(Error::internal(format!(
             "no policy for {action:?} on {resource:?}"
         ))),
     }
@@ -197,7 +200,7 @@ pub async fn authorize(
 
 /// An attempt is its learner's alone: anyone else, admins included, is told there is no
 /// such attempt (instructors grade through [`Action::Grade`]).
-pub fn own_attempt(user: &User, owner: i32) -> AppResult<Granted> {
+pub fn own_attempt(user: &User, owner: i32) -> Result<Granted> {
     if owner == user.id {
         Ok(GRANTED)
     } else {
@@ -212,7 +215,7 @@ pub fn may_read_metrics(
     token: Option<&str>,
     presented: Option<&str>,
     local_direct: bool,
-) -> AppResult<Granted> {
+) -> Result<Granted> {
     match token {
         Some(token) => {
             let given = presented.unwrap_or("").as_bytes();
@@ -225,27 +228,27 @@ pub fn may_read_metrics(
             if same {
                 Ok(GRANTED)
             } else {
-                Err(AppError::unauthorized(
-                    "unauthenticated",
+                Err(Error::new(
+                    ErrorCode::Unauthenticated,
                     "Send the metrics token: Authorization: Bearer TOKEN",
                 ))
             }
         }
         None if local_direct => Ok(GRANTED),
         None => Err(forbidden(
-            "forbidden",
+            ErrorCode::Forbidden,
             "Metrics are read on this machine, or with LENTERA_METRICS_TOKEN set",
         )),
     }
 }
 
-fn attempt_not_found() -> AppError {
-    AppError::not_found("attempt_not_found", "No such attempt")
+fn attempt_not_found() -> Error {
+    Error::new(ErrorCode::AttemptNotFound, "No such attempt")
 }
 
 /// The units `who` may see: all of them for an admin, the own unit and everything below it
 /// for a manager. Anyone else is refused (403), and a manager without a unit too.
-pub async fn scope(state: &AppState, who: &CurrentUser) -> AppResult<Scope> {
+pub async fn scope(state: &Lentera, who: &CurrentUser) -> Result<Scope> {
     let units = lentera_store::org::all_units(&state.db).await?;
     if who.has(Role::Admin) {
         return Ok(Scope::everything(units));
@@ -253,14 +256,14 @@ pub async fn scope(state: &AppState, who: &CurrentUser) -> AppResult<Scope> {
     if who.has(Role::Manager) {
         let Some(home) = who.user.unit_id else {
             return Err(forbidden(
-                "no_unit",
+                ErrorCode::NoUnit,
                 "Your account is not attached to a unit; ask an admin",
             ));
         };
         return Ok(Scope::below(units, home));
     }
     Err(forbidden(
-        "forbidden",
+        ErrorCode::Forbidden,
         "Only managers and admins see units and reports",
     ))
 }
@@ -355,7 +358,7 @@ impl Scope {
 
     /// The units named by an optional `unit` filter (with everything below), within scope.
     /// A unit outside the scope is "not found", as if it did not exist.
-    pub fn filter(&self, code: Option<&str>) -> AppResult<Vec<i32>> {
+    pub fn filter(&self, code: Option<&str>) -> Result<Vec<i32>> {
         let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
             return Ok(self.ids());
         };
@@ -363,7 +366,7 @@ impl Scope {
             .units
             .iter()
             .find(|u| u.code == code && self.visible.contains(&u.id))
-            .ok_or_else(|| AppError::not_found("unit_not_found", "No such unit"))?;
+            .ok_or_else(|| Error::new(ErrorCode::UnitNotFound, "No such unit"))?;
         Ok(org::subtree(&self.units, unit.id)
             .into_iter()
             .filter(|id| self.visible.contains(id))

@@ -1,14 +1,18 @@
-//! Certificate verification, shared by the public API and the public page.
+//! Certificates: their public verification (API and page), their PDF, Open Badges
+//! credential and zips, and the holder's own list.
 
 use lentera_certificate::{CertificatePayload, is_plausible_code, mask_nip};
 
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::Lentera;
+use crate::error::{Error, ErrorCode, Result};
 use lentera_store::learning::{self, Certificate};
 
 /// The certificate with this code; `None` for an unknown or malformed code (a malformed
 /// code never reaches the database).
-pub async fn find(state: &AppState, code: &str) -> AppResult<Option<Certificate>> {
+pub async fn find(state: &Lentera, code: &str) -> Result<Option<Certificate>> {
     let code = code.trim().to_ascii_uppercase();
     if !is_plausible_code(&code) {
         return Ok(None);
@@ -19,28 +23,43 @@ pub async fn find(state: &AppState, code: &str) -> AppResult<Option<Certificate>
 /// The public look-up answer: the payload, its Ed25519 signature over the RFC 8785
 /// canonical JSON, and the key that made it. Ed25519 is deterministic, so signing on
 /// look-up gives the same signature every time for the same certificate and key.
-pub fn lookup_json(state: &AppState, c: &Certificate) -> AppResult<serde_json::Value> {
-    let payload = payload(c);
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Lookup {
+    /// Issued and not revoked.
+    pub valid: bool,
+    pub revoked: bool,
+    pub revoked_at: Option<String>,
+    pub revocation_reason: Option<String>,
+    /// What is signed: the certificate with the holder's NIP masked.
+    #[schema(value_type = Object)]
+    pub certificate: CertificatePayload,
+    pub signed: bool,
+    /// Base64 Ed25519 signature over the RFC 8785 canonical JSON of `certificate`.
+    pub signature: String,
+    pub key_id: String,
+    /// Outside the signed payload: where the current status (revocation) is read.
+    pub verify_url: String,
+}
+
+pub fn lookup(state: &Lentera, c: &Certificate) -> Result<Lookup> {
+    let certificate = payload(c);
     let key = &state.keys.certificates;
-    let signature = key
-        .sign(&payload)
-        .map_err(crate::error::AppError::internal)?;
-    Ok(serde_json::json!({
-        "valid": c.revoked_at.is_none(),
-        "revoked": c.revoked_at.is_some(),
-        "revoked_at": c.revoked_at.map(|d| d.to_rfc3339()),
-        "revocation_reason": c.revocation_reason,
-        "certificate": payload,
-        "signed": true,
-        "signature": signature,
-        "key_id": key.key_id(),
-        // Outside the signed payload: where the current status (revocation) is read.
-        "verify_url": format!("{}/verifikasi/{}", state.config.public_url, c.code),
-    }))
+    let signature = key.sign(&certificate).map_err(Error::internal)?;
+    Ok(Lookup {
+        valid: c.revoked_at.is_none(),
+        revoked: c.revoked_at.is_some(),
+        revoked_at: c.revoked_at.map(|d| d.to_rfc3339()),
+        revocation_reason: c.revocation_reason.clone(),
+        certificate,
+        signed: true,
+        signature,
+        key_id: key.key_id(),
+        verify_url: format!("{}/verifikasi/{}", state.config.public_url, c.code),
+    })
 }
 
 /// The public keys, as `GET /api/v1/certificates/keys` serves them.
-pub fn keys_json(state: &AppState) -> serde_json::Value {
+pub fn keys_json(state: &Lentera) -> serde_json::Value {
     use base64::Engine;
     let key = &state.keys.certificates;
     serde_json::json!({"keys": [{
@@ -69,10 +88,10 @@ pub fn payload(c: &Certificate) -> CertificatePayload {
 
 /// Public look-ups per client address: enough for anyone checking certificates by hand,
 /// far too few to enumerate codes.
-pub fn check_rate(state: &AppState, req: &actix_web::HttpRequest) -> AppResult<()> {
-    let address = crate::login::client_address(req, &state.config.trusted_proxies);
-    if !state.verify_by_address.check(&address) {
-        return Err(AppError::too_many(
+pub fn check_rate(state: &Lentera, address: &str) -> Result<()> {
+    if !state.verify_by_address.check(address) {
+        return Err(Error::new(
+            ErrorCode::TooManyRequests,
             "Too many certificate look-ups from this address; wait a minute",
         ));
     }
@@ -90,7 +109,7 @@ pub enum Nip {
 
 /// The certificate's PDF (A4 landscape, Bahasa Indonesia, QR code to the verification page),
 /// drawn in the heavy pool.
-pub async fn pdf(state: &AppState, c: &Certificate, nip: Nip) -> AppResult<Vec<u8>> {
+pub async fn pdf(state: &Lentera, c: &Certificate, nip: Nip) -> Result<Vec<u8>> {
     let doc = lentera_certificate::PdfCertificate {
         holder_name: c.holder_name.clone(),
         holder_nip: match nip {
@@ -109,11 +128,11 @@ pub async fn pdf(state: &AppState, c: &Certificate, nip: Nip) -> AppResult<Vec<u
         lentera_certificate::certificate_pdf(&doc)
     })
     .await?
-    .map_err(AppError::internal)
+    .map_err(Error::internal)
 }
 
 /// The certificate as a signed Open Badges 3.0 credential.
-pub fn badge(state: &AppState, c: &Certificate) -> AppResult<serde_json::Value> {
+pub fn badge(state: &Lentera, c: &Certificate) -> Result<serde_json::Value> {
     let input = lentera_certificate::BadgeInput {
         public_url: state.config.public_url.clone(),
         code: c.code.clone(),
@@ -127,22 +146,61 @@ pub fn badge(state: &AppState, c: &Certificate) -> AppResult<serde_json::Value> 
         issuer_name: c.issuer.clone(),
     };
     lentera_certificate::open_badge_credential(&input, &state.keys.certificates)
-        .map_err(AppError::internal)
+        .map_err(Error::internal)
 }
 
 /// Time allowed to draw one certificate, and to pack a zip of them.
 const PDF_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
 const ZIP_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// A certificate as its holder (and their managers) see it, with where to verify and
+/// download it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CertificateView {
+    /// The unguessable verification code.
+    pub code: String,
+    /// The printed number, e.g. LNT-2026-000001.
+    pub number: String,
+    /// The course's slug.
+    pub course: String,
+    pub course_title: String,
+    pub jp: i32,
+    pub issued_at: String,
+    pub revoked: bool,
+    pub verify_url: String,
+    pub pdf_url: String,
+    pub badge_url: String,
+    pub revocation_reason: Option<String>,
+}
+
+impl CertificateView {
+    pub fn of(state: &Lentera, c: &Certificate) -> CertificateView {
+        let base = &state.config.public_url;
+        CertificateView {
+            code: c.code.clone(),
+            number: c.number.clone(),
+            course: c.course_slug.clone(),
+            course_title: c.course_title.clone(),
+            jp: c.jp,
+            issued_at: c.issued_at.to_rfc3339(),
+            revoked: c.revoked_at.is_some(),
+            verify_url: format!("{base}/verifikasi/{}", c.code),
+            pdf_url: format!("{base}/certificates/{}.pdf", c.code),
+            badge_url: format!("{base}/api/v1/certificates/{}/badge", c.code),
+            revocation_reason: c.revocation_reason.clone(),
+        }
+    }
+}
+
 /// Most certificates one zip holds; a larger unit is downloaded per sub-unit or per year.
 pub const ZIP_LIMIT: usize = 2000;
 
 /// PDFs of several certificates in one zip, named by certificate number, with the NIP as
 /// `nip` allows (the holder's own zip, or a manager's of their units: full).
-pub async fn zip_of(state: &AppState, certs: &[Certificate], nip: Nip) -> AppResult<Vec<u8>> {
+pub async fn zip_of(state: &Lentera, certs: &[Certificate], nip: Nip) -> Result<Vec<u8>> {
     if certs.len() > ZIP_LIMIT {
-        return Err(AppError::unprocessable(
-            "too_many_certificates",
+        return Err(Error::new(
+            ErrorCode::TooManyCertificates,
             format!(
                 "{} certificates; choose a sub-unit or a year so there are at most {ZIP_LIMIT}",
                 certs.len()
@@ -169,22 +227,47 @@ pub async fn zip_of(state: &AppState, certs: &[Certificate], nip: Nip) -> AppRes
         },
     )
     .await?
-    .map_err(AppError::internal)
+    .map_err(Error::internal)
 }
 
-pub fn zip_response(bytes: Vec<u8>, name: &str) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::Ok()
-        .content_type("application/zip")
-        .insert_header(crate::respond::disposition(false, &format!("{name}.zip")))
-        .body(bytes)
+/// The caller's own certificates, newest first.
+pub async fn mine(state: &Lentera, me: &crate::sessions::CurrentUser) -> Result<Vec<Certificate>> {
+    Ok(learning::certificates_of(&state.db, me.user.id).await?)
 }
 
-pub fn pdf_response(bytes: Vec<u8>, c: &Certificate) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header(crate::respond::disposition(
-            true,
-            &format!("{}.pdf", c.number),
-        ))
-        .body(bytes)
+/// All of the caller's certificates as PDFs in one zip, with their whole NIP.
+pub async fn zip_mine(state: &Lentera, me: &crate::sessions::CurrentUser) -> Result<Vec<u8>> {
+    let certs = mine(state, me).await?;
+    let own = crate::policy::authorize(
+        state,
+        me,
+        crate::policy::Action::ReadFullCertificate,
+        crate::policy::Resource::Certificate { holder: me.user.id },
+    )
+    .await?;
+    zip_of(state, &certs, Nip::Full(own)).await
+}
+
+/// Certificates of people in `units` (already within `scope`), by a NIP or number when
+/// `term` is given, of one year when `year` is.
+pub async fn in_units(
+    state: &Lentera,
+    _scope: &crate::policy::Scope,
+    units: &[i32],
+    term: Option<&str>,
+    year: Option<i32>,
+) -> Result<Vec<Certificate>> {
+    Ok(lentera_store::reports::certificates_in(&state.db, units, term, year).await?)
+}
+
+/// The certificates of `units` (within `scope`) as PDFs in one zip, whole: their managers
+/// and admins see the full NIP.
+pub async fn zip_units(
+    state: &Lentera,
+    scope: &crate::policy::Scope,
+    units: &[i32],
+    year: Option<i32>,
+) -> Result<Vec<u8>> {
+    let certs = in_units(state, scope, units, None, year).await?;
+    zip_of(state, &certs, Nip::Full(scope.full_certificates())).await
 }

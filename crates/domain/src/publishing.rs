@@ -6,34 +6,31 @@
 
 use std::path::Path;
 
-use futures_util::StreamExt;
 use lentera_content::Problem;
 use serde::Serialize;
 
-use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::Lentera;
+use crate::error::{Details, Error, ErrorCode, Result};
 use crate::importer;
 use crate::policy::{self, Action, Granted, Resource};
-use crate::state::AppState;
+use crate::sessions::CurrentUser;
 use lentera_store::audit;
 use lentera_store::courses::{self, CourseHead, Imported};
 
 /// The largest upload accepted, in bytes.
 pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 
-/// Why a publication did not happen.
-#[derive(Debug)]
-pub enum Rejected {
-    /// The course has problems; nothing was published.
-    Problems(Vec<Problem>),
-    /// Not allowed, or something else went wrong.
-    App(AppError),
-}
-
-impl From<AppError> for Rejected {
-    fn from(e: AppError) -> Self {
-        Rejected::App(e)
-    }
+/// The refusal of a course or a text with problems: every problem, by file, line and
+/// column, in the error's details.
+pub fn problems(problems: Vec<Problem>) -> Error {
+    Error::new(
+        ErrorCode::InvalidCourse,
+        format!(
+            "The course has {} problem(s); nothing was published",
+            problems.len()
+        ),
+    )
+    .details(Details::Problems(problems))
 }
 
 /// Time allowed to unpack, or to check, one course.
@@ -43,16 +40,16 @@ const PREVIEW_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Renders Markdown exactly as a lesson would be, for the editor's preview, in the heavy
 /// pool: HTML, or every problem (too deep, too large) with its line and column.
-pub async fn preview(file: String, markdown: String) -> Result<String, Rejected> {
+pub async fn preview(file: String, markdown: String) -> Result<String> {
     crate::heavy::work(PREVIEW_BUDGET, move || {
         lentera_content::render_markdown_checked(&file, &markdown)
     })
     .await?
-    .map_err(Rejected::Problems)
+    .map_err(problems)
 }
 
 /// What a successful publication reports.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Published {
     pub slug: String,
     pub version: i32,
@@ -63,48 +60,44 @@ pub struct Published {
 /// [`policy::authorize`]): 403 for someone who does not teach, 404 when there is no such
 /// course, 403 when it belongs to other instructors.
 pub async fn course_for(
-    state: &AppState,
+    state: &Lentera,
     user: &CurrentUser,
     slug: &str,
     action: Action,
-) -> AppResult<(CourseHead, Granted)> {
+) -> Result<(CourseHead, Granted)> {
     policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
     let head = courses::by_slug(&state.db, slug)
         .await?
-        .ok_or_else(|| AppError::not_found("course_not_found", format!("No course '{slug}'")))?;
+        .ok_or_else(|| Error::new(ErrorCode::CourseNotFound, format!("No course '{slug}'")))?;
     let granted = policy::authorize(state, user, action, Resource::Course(head.id)).await?;
     Ok((head, granted))
 }
 
 /// [`course_for`] changing the course.
-pub async fn editable(state: &AppState, user: &CurrentUser, slug: &str) -> AppResult<CourseHead> {
+pub async fn editable(state: &Lentera, user: &CurrentUser, slug: &str) -> Result<CourseHead> {
     Ok(course_for(state, user, slug, Action::EditCourse).await?.0)
 }
 
 /// Checks and publishes one course folder.
-pub async fn publish_folder(
-    state: &AppState,
-    user: &CurrentUser,
-    dir: &Path,
-) -> Result<Published, Rejected> {
+pub async fn publish_folder(state: &Lentera, user: &CurrentUser, dir: &Path) -> Result<Published> {
     policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
     let folder = dir.to_path_buf();
     let checked = crate::heavy::work(CHECK_BUDGET, move || {
         importer::check_course(&folder, &folder)
     })
     .await?
-    .map_err(Rejected::Problems)?;
+    .map_err(problems)?;
     let slug = checked.stored.course.slug.clone();
     // A new version of an existing course is a change to that course.
     if let Some((course_id, _)) = courses::find_course(&state.db, &slug)
         .await
-        .map_err(AppError::from)?
+        .map_err(Error::from)?
     {
         policy::authorize(state, user, Action::EditCourse, Resource::Course(course_id)).await?;
     }
     let (slug, imported) = importer::publish(&state.db, checked, Some(user.user.id))
         .await
-        .map_err(AppError::internal)?;
+        .map_err(Error::internal)?;
     state.courses.forget_heads();
     let (version, status) = match imported {
         Imported::Published { version } => (version, "published"),
@@ -118,7 +111,7 @@ pub async fn publish_folder(
         Some(format!("version={version} status={status}")),
     )
     .await
-    .map_err(AppError::from)?;
+    .map_err(Error::from)?;
     Ok(Published {
         slug,
         version,
@@ -127,18 +120,14 @@ pub async fn publish_folder(
 }
 
 /// Unpacks a `.zip` into a temporary folder (removed afterwards) and publishes it.
-pub async fn publish_zip(
-    state: &AppState,
-    user: &CurrentUser,
-    bytes: Vec<u8>,
-) -> Result<Published, Rejected> {
+pub async fn publish_zip(state: &Lentera, user: &CurrentUser, bytes: Vec<u8>) -> Result<Published> {
     policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
-    let temp = tempfile::tempdir().map_err(AppError::internal)?;
+    let temp = tempfile::tempdir().map_err(Error::internal)?;
     let root = temp.path().to_path_buf();
     // Unpacking is blocking file work: keep it off the async workers.
     let unpacked =
         crate::heavy::work(CHECK_BUDGET, move || crate::upload::unpack(&bytes, &root)).await?;
-    let dir = unpacked.map_err(Rejected::Problems)?;
+    let dir = unpacked.map_err(problems)?;
     publish_folder(state, user, &dir).await
 }
 
@@ -163,42 +152,42 @@ pub fn split_front_matter(source: &str) -> (String, String) {
 }
 
 /// The Markdown body of a lesson of the current version.
-pub async fn lesson_source(state: &AppState, head: &CourseHead, lesson: &str) -> AppResult<String> {
+pub async fn lesson_source(state: &Lentera, head: &CourseHead, lesson: &str) -> Result<String> {
     let (_, bytes) = courses::file(&state.db, head.version_id, &format!("lessons/{lesson}.md"))
         .await?
         .ok_or_else(|| {
-            AppError::not_found(
-                "lesson_not_found",
+            Error::new(
+                ErrorCode::LessonNotFound,
                 format!("No lesson '{lesson}' in this course"),
             )
         })?;
-    let text = String::from_utf8(bytes).map_err(AppError::internal)?;
+    let text = String::from_utf8(bytes).map_err(Error::internal)?;
     Ok(split_front_matter(&text).1)
 }
 
 /// Publishes a new version in which one lesson's body is replaced by `markdown`.
 pub async fn edit_lesson(
-    state: &AppState,
+    state: &Lentera,
     user: &CurrentUser,
     head: &CourseHead,
     lesson: &str,
     markdown: &str,
-) -> Result<Published, Rejected> {
+) -> Result<Published> {
     let files = courses::files(&state.db, head.version_id)
         .await
-        .map_err(AppError::from)?;
+        .map_err(Error::from)?;
     let target = format!("lessons/{lesson}.md");
     if !files.iter().any(|(p, _)| *p == target) {
-        return Err(Rejected::App(AppError::not_found(
-            "lesson_not_found",
+        return Err(Error::new(
+            ErrorCode::LessonNotFound,
             format!("No lesson '{lesson}' in this course"),
-        )));
+        ));
     }
-    let temp = tempfile::tempdir().map_err(AppError::internal)?;
+    let temp = tempfile::tempdir().map_err(Error::internal)?;
     for (path, bytes) in &files {
         let dest = temp.path().join(path);
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(AppError::internal)?;
+            std::fs::create_dir_all(parent).map_err(Error::internal)?;
         }
         let contents = if *path == target {
             let (front, _) = split_front_matter(&String::from_utf8_lossy(bytes));
@@ -210,96 +199,123 @@ pub async fn edit_lesson(
         } else {
             bytes.clone()
         };
-        std::fs::write(&dest, contents).map_err(AppError::internal)?;
+        std::fs::write(&dest, contents).map_err(Error::internal)?;
     }
     publish_folder(state, user, temp.path()).await
 }
 
-/// At most this many fields in a multipart form (a page form has a token, a file and a few
-/// choices).
-const MAX_FIELDS: usize = 8;
-/// At most this many bytes in a text field of a multipart form.
-const MAX_TEXT_FIELD: usize = 4096;
-
-fn too_large(what: &str) -> AppError {
-    AppError::new(
-        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-        format!("The {what} is too large"),
+/// The courses the caller may change: their own and co-authored ones (all, for an admin).
+pub async fn my_courses(state: &Lentera, user: &CurrentUser) -> Result<Vec<CourseHead>> {
+    policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
+    Ok(courses::editable_by(
+        &state.db,
+        user.user.id,
+        user.has(crate::policy::Role::Admin),
     )
+    .await?)
 }
 
-/// Reads a multipart form: its text fields (at most 8, each at most 4 KiB) and the bytes
-/// of its `file` field (at most `max_file`), refusing anything more as it arrives. Call it
-/// only once the caller is authorized. For a page form (`csrf` given) the CSRF token must
-/// come before the file, and is checked as soon as it arrives: a forged form is refused
-/// before a byte of its file is read.
-pub async fn read_multipart(
-    mut form: actix_multipart::Multipart,
-    max_file: usize,
-    csrf: Option<&actix_web::HttpRequest>,
-) -> AppResult<(Vec<(String, String)>, Option<Vec<u8>>)> {
-    let mut fields = Vec::new();
-    let mut file = None;
-    let mut count = 0;
-    let mut csrf_checked = csrf.is_none();
-    while let Some(item) = form.next().await {
-        let mut field =
-            item.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))?;
-        count += 1;
-        if count > MAX_FIELDS {
-            return Err(AppError::bad_request(
-                "invalid_multipart",
-                format!("A form has at most {MAX_FIELDS} fields"),
-            ));
-        }
-        let name = field.name().unwrap_or_default().to_owned();
-        let is_file = name == "file";
-        if is_file && !csrf_checked {
-            return Err(AppError::forbidden(
-                "csrf_failed",
-                "The form expired; reload the page and try again",
-            ));
-        }
-        let limit = if is_file { max_file } else { MAX_TEXT_FIELD };
-        let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))?;
-            if data.len() + chunk.len() > limit {
-                return Err(if is_file {
-                    AppError::new(
-                        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        format!("Uploads are limited to {} MiB", max_file / 1024 / 1024),
-                    )
-                } else {
-                    too_large("form field")
-                });
-            }
-            data.extend_from_slice(&chunk);
-        }
-        if is_file {
-            if file.is_some() {
-                return Err(AppError::bad_request("invalid_multipart", "Send one file"));
-            }
-            file = Some(data);
-        } else {
-            let value = String::from_utf8_lossy(&data).into_owned();
-            if name == "csrf"
-                && let Some(req) = csrf
-            {
-                crate::pages::check_csrf(req, &value)?;
-                csrf_checked = true;
-            }
-            fields.push((name, value));
-        }
-    }
-    if !csrf_checked {
-        return Err(AppError::forbidden(
-            "csrf_failed",
-            "The form expired; reload the page and try again",
+/// A course's versions, newest first, for its authors.
+pub async fn versions(
+    state: &Lentera,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(CourseHead, Vec<courses::VersionInfo>)> {
+    let head = editable(state, user, slug).await?;
+    let list = courses::versions(&state.db, head.id).await?;
+    Ok((head, list))
+}
+
+/// Publishes or hides a course (its current version).
+pub async fn set_published(
+    state: &Lentera,
+    user: &CurrentUser,
+    slug: &str,
+    published: bool,
+) -> Result<CourseHead> {
+    let head = editable(state, user, slug).await?;
+    courses::set_published(&state.db, head.id, published).await?;
+    state.courses.forget_heads();
+    let action = if published {
+        "course.published"
+    } else {
+        "course.unpublished"
+    };
+    audit::record(
+        &state.db,
+        Some(user.user.id),
+        action,
+        &format!("course:{}", head.slug),
+        None,
+    )
+    .await?;
+    Ok(CourseHead { published, ..head })
+}
+
+/// Makes an earlier version the current one.
+pub async fn rollback(
+    state: &Lentera,
+    user: &CurrentUser,
+    slug: &str,
+    version: i32,
+) -> Result<CourseHead> {
+    let head = editable(state, user, slug).await?;
+    let switched = courses::set_current_version(&state.db, head.id, version).await?;
+    state.courses.forget_heads();
+    if !switched {
+        return Err(Error::new(
+            ErrorCode::VersionNotFound,
+            format!("Course '{}' has no version {version}", head.slug),
         ));
     }
-    Ok((fields, file))
+    audit::record(
+        &state.db,
+        Some(user.user.id),
+        "course.rolled_back",
+        &format!("course:{}", head.slug),
+        Some(format!("version={version}")),
+    )
+    .await?;
+    Ok(head)
+}
+
+/// Who is enrolled in a course, for its authors.
+pub async fn enrolled(
+    state: &Lentera,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(CourseHead, Vec<courses::Enrolled>)> {
+    let head = editable(state, user, slug).await?;
+    let list = courses::enrolled(&state.db, head.id).await?;
+    Ok((head, list))
+}
+
+/// Adds an instructor as a co-author of a course.
+pub async fn add_editor(
+    state: &Lentera,
+    user: &CurrentUser,
+    slug: &str,
+    username: &str,
+) -> Result<(CourseHead, lentera_store::people::User)> {
+    let head = editable(state, user, slug).await?;
+    let editor = lentera_store::people::credentials(&state.db, username)
+        .await?
+        .map(|c| c.user)
+        .filter(|u| u.roles.iter().any(|r| r == "instructor" || r == "admin"))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::NotAnInstructor,
+                format!("'{username}' is not an instructor"),
+            )
+        })?;
+    courses::add_editor(&state.db, head.id, editor.id).await?;
+    audit::record(
+        &state.db,
+        Some(user.user.id),
+        "course.editor_added",
+        &format!("course:{}", head.slug),
+        Some(format!("user={}", editor.id)),
+    )
+    .await?;
+    Ok((head, editor))
 }

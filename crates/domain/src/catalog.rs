@@ -11,7 +11,7 @@ use lentera_content::Course;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{OneLoad, ShortCache};
-use crate::error::{AppError, AppResult};
+use crate::error::{Error, ErrorCode, Result};
 use lentera_store::Db;
 use lentera_store::courses::{self, CourseHead};
 
@@ -141,7 +141,7 @@ impl Default for CourseCache {
 impl CourseCache {
     /// The course with this slug and its current version, from memory when fresh: every
     /// lesson, quiz and outline request needs it.
-    pub async fn head(&self, db: &Db, slug: &str) -> AppResult<Option<CourseHead>> {
+    pub async fn head(&self, db: &Db, slug: &str) -> Result<Option<CourseHead>> {
         // What cannot be a slug names no course: answered without a query, and not kept.
         if !plausible_slug(slug) {
             return Ok(None);
@@ -173,11 +173,11 @@ impl CourseCache {
     }
 
     /// The compiled course of `head`'s current version, from the cache or the database.
-    pub async fn get(&self, db: &Db, head: &CourseHead) -> AppResult<Arc<CompiledCourse>> {
+    pub async fn get(&self, db: &Db, head: &CourseHead) -> Result<Arc<CompiledCourse>> {
         self.version(db, head.version_id).await
     }
 
-    pub async fn version(&self, db: &Db, version_id: i32) -> AppResult<Arc<CompiledCourse>> {
+    pub async fn version(&self, db: &Db, version_id: i32) -> Result<Arc<CompiledCourse>> {
         if let Some(found) = self.cached_version(version_id) {
             return Ok(found);
         }
@@ -191,7 +191,7 @@ impl CourseCache {
                     let data = courses::version_data(db, version_id)
                         .await?
                         .ok_or_else(|| {
-                            AppError::not_found("course_not_found", "Course version not found")
+                            Error::new(ErrorCode::CourseNotFound, "Course version not found")
                         })?;
                     let bytes = data.len();
                     // A version can be megabytes of JSON: parsed in the heavy pool.
@@ -200,7 +200,7 @@ impl CourseCache {
                             serde_json::from_str(&data)
                         })
                         .await?
-                        .map_err(AppError::internal)?;
+                        .map_err(Error::internal)?;
                     let compiled = Arc::new(CompiledCourse {
                         version_id,
                         quizzes: stored
@@ -257,7 +257,7 @@ pub type Done = Option<Arc<std::collections::HashSet<String>>>;
 type LearnerState = HashMap<i32, Arc<std::collections::HashSet<String>>>;
 
 impl ProgressCache {
-    pub async fn get(&self, db: &Db, user_id: i32, course_id: i32) -> AppResult<Done> {
+    pub async fn get(&self, db: &Db, user_id: i32, course_id: i32) -> Result<Done> {
         let state = self
             .map
             .get(&user_id, || {
@@ -285,4 +285,45 @@ impl ProgressCache {
     pub fn forget(&self, user_id: i32) {
         self.map.forget(&user_id);
     }
+}
+
+/// The published courses, for the catalogue.
+pub async fn published(state: &crate::Lentera) -> Result<Vec<CourseHead>> {
+    Ok(courses::list_published(&state.db).await?)
+}
+
+/// A file of a course's current version (`assets/{file}`): its content type and bytes. A
+/// hidden course's files are for its authors (the lesson preview), not for anyone who
+/// guesses the slug: for others it is "not found".
+pub async fn asset(
+    state: &crate::Lentera,
+    who: Option<&crate::sessions::CurrentUser>,
+    slug: &str,
+    file: &str,
+) -> Result<(String, Vec<u8>)> {
+    let not_found = || Error::new(ErrorCode::AssetNotFound, "No such file");
+    let head = state
+        .courses
+        .head(&state.db, slug)
+        .await?
+        .ok_or_else(not_found)?;
+    if !head.published {
+        let author = match who {
+            Some(u) => crate::policy::authorize(
+                state,
+                u,
+                crate::policy::Action::EditCourse,
+                crate::policy::Resource::Course(head.id),
+            )
+            .await
+            .is_ok(),
+            None => false,
+        };
+        if !author {
+            return Err(not_found());
+        }
+    }
+    courses::file(&state.db, head.version_id, &format!("assets/{file}"))
+        .await?
+        .ok_or_else(not_found)
 }

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::error::AppResult;
+use crate::error::Result;
 
 /// How long before an entry goes stale a request starts reloading it in the background.
 const REFRESH_AHEAD: Duration = Duration::from_secs(1);
@@ -91,10 +91,10 @@ where
     /// The value of `key`: from memory while fresh, else from `load` (called once however
     /// many ask at the same moment). `load` may also be called in the background to
     /// refresh a key in use, so it owns what it needs.
-    pub async fn get<F, Fut>(&self, key: &K, load: F) -> AppResult<V>
+    pub async fn get<F, Fut>(&self, key: &K, load: F) -> Result<V>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = AppResult<V>> + Send + 'static,
+        Fut: Future<Output = Result<V>> + Send + 'static,
     {
         if let Some((until, value)) = self.inner.fresh(key) {
             if Instant::now() + REFRESH_AHEAD >= until && self.inner.start_refresh(key) {
@@ -254,9 +254,9 @@ impl<K: Hash + Eq + Clone> OneLoad<K> {
         key: &K,
         recheck: impl Fn() -> Option<T>,
         load: impl FnOnce() -> Fut,
-    ) -> AppResult<T>
+    ) -> Result<T>
     where
-        Fut: Future<Output = AppResult<T>>,
+        Fut: Future<Output = Result<T>>,
     {
         let lock = self
             .locks
@@ -285,7 +285,7 @@ impl<K: Hash + Eq + Clone> OneLoad<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::AppError;
+    use crate::error::Error;
     use std::sync::atomic::AtomicU32;
 
     #[tokio::test]
@@ -320,7 +320,7 @@ mod tests {
     async fn a_failed_load_is_tried_again_by_the_next_caller() {
         let cache = ShortCache::<&str, u32>::new(Duration::from_secs(5), 10, 1 << 20, |_, _| 0);
         let failed = cache
-            .get(&"k", || async { Err(AppError::internal("database away")) })
+            .get(&"k", || async { Err(Error::internal("database away")) })
             .await;
         assert!(failed.is_err());
         assert!(matches!(cache.get(&"k", || async { Ok(3) }).await, Ok(3)));

@@ -1,0 +1,390 @@
+//! What the operator does at the machine's console (`lentera ...`): import course folders,
+//! create units and users, seed the demo, check content, verify a certificate offline. The
+//! person at the console runs the instance, so these are allowed without a sign-in; each is
+//! in the audit log with no actor.
+
+use std::path::Path;
+
+use lentera_store::courses::Imported;
+use lentera_store::people::{self, NewUser, Unit, User};
+
+use crate::error::{Error, ErrorCode, Result};
+
+use crate::Lentera;
+use crate::importer;
+use crate::nip::Nip;
+use crate::policy::Role;
+
+/// Publishes every course folder under `dir` (or `dir` itself) as new versions.
+pub async fn import(
+    state: &Lentera,
+    dir: &Path,
+) -> anyhow::Result<(Vec<(String, Imported)>, Vec<lentera_content::Problem>)> {
+    importer::import_dir(&state.db, dir, None).await
+}
+
+/// Creates a unit (an instansi, or a unit kerja under `parent`).
+pub async fn create_unit(
+    state: &Lentera,
+    code: &str,
+    name: &str,
+    parent: Option<&str>,
+) -> Result<Unit> {
+    let code = code.trim();
+    crate::admin::check_unit_fields(Some(code), name)?;
+    let parent_id = match parent {
+        Some(p) => Some(
+            people::unit_by_code(&state.db, p)
+                .await?
+                .ok_or_else(|| {
+                    Error::new(ErrorCode::UnknownParent, format!("no unit with code '{p}'"))
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let unit = people::create_unit(&state.db, code, name.trim(), parent_id)
+        .await
+        .map_err(crate::error::unique(
+            ErrorCode::UnitExists,
+            format!("a unit '{code}' exists already"),
+        ))?;
+    lentera_store::audit::record(
+        &state.db,
+        None,
+        "unit.created",
+        &format!("unit:{}", unit.code),
+        Some("console".into()),
+    )
+    .await?;
+    Ok(unit)
+}
+
+/// A user as the console creates one.
+pub struct NewAccount {
+    pub username: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub unit: Option<String>,
+    pub nip: Option<String>,
+    pub email: Option<String>,
+    pub password: String,
+}
+
+/// Creates a user with the given password (the console generates one when none is typed).
+pub async fn create_user(state: &Lentera, account: NewAccount) -> Result<User> {
+    let bad = |m: String| Error::new(ErrorCode::InvalidUser, m);
+    let mut roles = Vec::new();
+    for role in &account.roles {
+        roles.push(
+            Role::parse(role)
+                .ok_or_else(|| bad(format!("unknown role '{role}': use {}", Role::names())))?
+                .as_str()
+                .to_owned(),
+        );
+    }
+    let nip = match &account.nip {
+        Some(n) => Some(
+            Nip::parse(n)
+                .map_err(|e| bad(format!("--nip: {e}")))?
+                .as_str()
+                .to_owned(),
+        ),
+        None => Nip::parse(&account.username)
+            .ok()
+            .map(|n| n.as_str().to_owned()),
+    };
+    if !crate::text::is_line(&account.name, 1, 200) {
+        return Err(bad("--name: 1-200 characters, one line".into()));
+    }
+    crate::login::check_new_password(&account.password)?;
+    let unit_id = match &account.unit {
+        Some(code) => Some(
+            people::unit_by_code(&state.db, code)
+                .await?
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::UnitNotFound,
+                        format!("no unit with code '{code}'"),
+                    )
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let hash = crate::sessions::hash_password(account.password).await?;
+    let username = account.username.trim().to_owned();
+    let user = people::create_user(
+        &state.db,
+        NewUser {
+            username: username.clone(),
+            nip,
+            name: account.name.trim().to_owned(),
+            email: account.email,
+            unit_id,
+            password_hash: hash,
+            roles,
+            language: "id".into(),
+        },
+    )
+    .await
+    .map_err(crate::error::unique(
+        ErrorCode::UserExists,
+        format!("a user '{username}' (or that NIP) already exists"),
+    ))?;
+    lentera_store::audit::record(
+        &state.db,
+        None,
+        "user.created",
+        &format!("user:{}", user.id),
+        Some(format!("roles={}", user.roles.join(","))),
+    )
+    .await?;
+    Ok(user)
+}
+
+/// The demo organisation: (code, name, parent code).
+const DEMO_UNITS: &[(&str, &str, Option<&str>)] = &[
+    ("BUNGO", "Pemerintah Kabupaten Bungo", None),
+    ("BUNGO-BKPSDM", "BKPSDM Kabupaten Bungo", Some("BUNGO")),
+    ("BUNGO-BPBD", "BPBD Kabupaten Bungo", Some("BUNGO")),
+    ("SWL", "Pemerintah Kota Sawahlunto", None),
+    (
+        "SWL-DISKOMINFO",
+        "Dinas Komunikasi dan Informatika Kota Sawahlunto",
+        Some("SWL"),
+    ),
+    ("SWL-DPMPTSP", "DPMPTSP Kota Sawahlunto", Some("SWL")),
+    ("BDG", "Pemerintah Kota Bandung", None),
+    ("BDG-DISDUKCAPIL", "Disdukcapil Kota Bandung", Some("BDG")),
+    ("BDG-BKPSDM", "BKPSDM Kota Bandung", Some("BDG")),
+    ("BKL", "Pemerintah Provinsi Bengkulu", None),
+    ("BKL-BPSDM", "BPSDM Provinsi Bengkulu", Some("BKL")),
+    ("BKL-BPBD", "BPBD Provinsi Bengkulu", Some("BKL")),
+    ("MALUT", "Pemerintah Provinsi Maluku Utara (Sofifi)", None),
+    (
+        "MALUT-BKD",
+        "Badan Kepegawaian Daerah Provinsi Maluku Utara",
+        Some("MALUT"),
+    ),
+    (
+        "MALUT-DISKOMINFO",
+        "Dinas Kominfo Provinsi Maluku Utara",
+        Some("MALUT"),
+    ),
+];
+
+/// The demo accounts: (username, name, role, unit, NIP).
+pub const DEMO_USERS: &[(&str, &str, &str, &str, Option<&str>)] = &[
+    (
+        "198503152010011003",
+        "Rahmat Hidayat",
+        "learner",
+        "BUNGO-BPBD",
+        Some("198503152010011003"),
+    ),
+    (
+        "instruktur",
+        "Dr. Sri Wahyuni, M.Si.",
+        "instructor",
+        "BKL-BPSDM",
+        None,
+    ),
+    ("manajer", "Yusuf Lamadi", "manager", "MALUT", None),
+    ("admin", "Admin Lentera", "admin", "BUNGO", None),
+];
+
+/// The password of every demo account. The demo is for trying Lentera, never for real data.
+pub const DEMO_PASSWORD: &str = "lentera-demo-2026";
+
+/// Creates the demo organisation and accounts (what is there already is left alone) and
+/// publishes the courses in `content`.
+pub async fn demo(
+    state: &Lentera,
+    content: &Path,
+) -> anyhow::Result<(Vec<(String, Imported)>, Vec<lentera_content::Problem>)> {
+    let db = &state.db;
+    for (code, name, parent) in DEMO_UNITS {
+        if people::unit_by_code(db, code).await?.is_some() {
+            continue;
+        }
+        let parent_id = match parent {
+            Some(p) => people::unit_by_code(db, p).await?.map(|u| u.id),
+            None => None,
+        };
+        people::create_unit(db, code, name, parent_id).await?;
+    }
+    let hash = crate::sessions::hash_password(DEMO_PASSWORD.to_owned()).await?;
+    for (username, name, role, unit, nip) in DEMO_USERS {
+        if people::credentials(db, username).await?.is_some() {
+            continue;
+        }
+        let unit_id = people::unit_by_code(db, unit).await?.map(|u| u.id);
+        people::create_user(
+            db,
+            NewUser {
+                username: (*username).into(),
+                nip: nip.map(str::to_owned),
+                name: (*name).into(),
+                email: None,
+                unit_id,
+                password_hash: hash.clone(),
+                roles: vec![(*role).into()],
+                language: "id".into(),
+            },
+        )
+        .await?;
+    }
+    importer::import_dir(db, content, None).await
+}
+
+/// Checks every course folder under `dir` (or `dir` itself) as publishing would: a summary
+/// of each good course, and every problem of the others by file, line and column.
+pub fn check_content(
+    dir: &Path,
+) -> std::io::Result<(Vec<importer::CourseSummary>, Vec<lentera_content::Problem>)> {
+    let root = dir.parent().unwrap_or(dir);
+    let dirs = importer::course_dirs(dir)?;
+    let mut summaries = Vec::new();
+    let mut problems = Vec::new();
+    for course_dir in &dirs {
+        match importer::check_course(course_dir, root) {
+            Ok(checked) => summaries.push(checked.summary()),
+            Err(errors) => problems.extend(errors),
+        }
+    }
+    if dirs.is_empty() {
+        problems.push(lentera_content::Problem {
+            file: dir.display().to_string(),
+            line: 1,
+            column: 1,
+            message: "no course.toml here or in any subfolder".into(),
+            pesan: "tidak ada course.toml di sini atau di subfolder mana pun".into(),
+        });
+    }
+    Ok((summaries, problems))
+}
+
+/// Reads a JSON file; errors carry file:line:column.
+pub fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{}:{}:{}: {e}", path.display(), e.line(), e.column()))
+}
+
+/// (key id, raw public key) pairs from a keys file, or this instance's key.
+pub fn verification_keys(
+    config: &crate::Config,
+    keys: Option<&Path>,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use base64::Engine;
+    match keys {
+        Some(path) => {
+            let json = read_json(path)?;
+            let list = json["keys"]
+                .as_array()
+                .ok_or_else(|| format!("{}: no \"keys\" list", path.display()))?;
+            Ok(list
+                .iter()
+                .filter_map(|k| {
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(k["public_key"].as_str()?)
+                        .ok()?;
+                    Some((k["id"].as_str()?.to_owned(), bytes))
+                })
+                .collect())
+        }
+        None => {
+            let path = config.data_dir.join("certificate-key");
+            if !path.is_file() {
+                return Err(format!(
+                    "no --keys given and no instance key at {}",
+                    path.display()
+                ));
+            }
+            let key =
+                crate::keys::load_signing_key(config.signing_key.as_deref(), &config.data_dir)
+                    .map_err(|e| e.to_string())?;
+            Ok(vec![(key.key_id(), key.public_key().to_vec())])
+        }
+    }
+}
+
+/// What `lentera certificate verify` says of a look-up answer: whether the signature holds,
+/// and plainly that revocation is not something a signature can show.
+pub fn verify_report(
+    json: &serde_json::Value,
+    keys: &[(String, Vec<u8>)],
+) -> Result<String, String> {
+    let signature = json["signature"]
+        .as_str()
+        .ok_or("the file has no signature")?;
+    let key_id = json["key_id"].as_str().ok_or("the file names no key_id")?;
+    let (_, public) = keys
+        .iter()
+        .find(|(id, _)| id == key_id)
+        .ok_or_else(|| format!("no public key with id {key_id}"))?;
+    lentera_certificate::verify(&json["certificate"], signature, public)
+        .map_err(|e| e.to_string())?;
+    let cert = &json["certificate"];
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("?").to_owned();
+    let mut out = format!(
+        "signature valid: certificate {} for {} ({}, {} JP, issued {}) is exactly as key {key_id} signed it.\n",
+        text(&cert["number"]),
+        text(&cert["holder_name"]),
+        text(&cert["course_title"]),
+        cert["jp"],
+        text(&cert["issued_at"]),
+    );
+    out.push_str(
+        "REVOCATION IS NOT CHECKED OFFLINE: a signature cannot show that a certificate was revoked later, and the file's \"revoked\" field is not signed (anyone can edit it).\n",
+    );
+    if json["revoked"].as_bool() == Some(true) {
+        out.push_str("The file itself says this certificate was revoked.\n");
+    }
+    match json["verify_url"].as_str() {
+        Some(url) => out.push_str(&format!("Check its current status online: {url}")),
+        None => out.push_str(
+            "Check its current status online on the issuer's verification page (/verifikasi/CODE).",
+        ),
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_valid_signature_never_claims_the_certificate_is_not_revoked() {
+        let key = lentera_certificate::SigningKey::from_bytes(&[7; 32]);
+        let payload = lentera_certificate::CertificatePayload {
+            number: "LNT-2026-000001".into(),
+            holder_name: "Rahmat Hidayat".into(),
+            nip_masked: None,
+            course_title: "Kepemimpinan".into(),
+            course_slug: "kepemimpinan".into(),
+            course_version: 1,
+            jp: 2,
+            issued_at: "2026-11-30T00:00:00+00:00".into(),
+            issuer: "Pemerintah Kabupaten Bungo".into(),
+        };
+        let signature = key.sign(&payload).unwrap_or_else(|e| panic!("{e}"));
+        let cert = serde_json::to_value(&payload).unwrap_or_else(|e| panic!("{e}"));
+        let keys = vec![(key.key_id(), key.public_key().to_vec())];
+        // A revoked certificate whose file was edited to say it is not.
+        let edited = serde_json::json!({"certificate": cert, "signature": signature, "key_id": key.key_id(),
+            "revoked": false, "valid": true, "verify_url": "https://lentera.test/verifikasi/ABC"});
+        let report = super::verify_report(&edited, &keys).unwrap_or_else(|e| panic!("{e}"));
+        assert!(report.starts_with("signature valid"), "{report}");
+        assert!(
+            report.contains("REVOCATION IS NOT CHECKED OFFLINE"),
+            "{report}"
+        );
+        assert!(
+            report.contains("https://lentera.test/verifikasi/ABC"),
+            "{report}"
+        );
+        let mut forged = edited.clone();
+        forged["certificate"]["jp"] = serde_json::json!(20);
+        assert!(super::verify_report(&forged, &keys).is_err());
+    }
+}

@@ -1,0 +1,212 @@
+//! Where a learner stands in their courses, and completing a course.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::Lentera;
+use crate::catalog::CompiledCourse;
+use crate::error::{Error, Result};
+use lentera_store::courses::{self, CourseHead};
+use lentera_store::learning::{self, Certificate, NewCompletion};
+use lentera_store::people::User;
+
+/// Where a learner stands in one course.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CourseProgress {
+    pub slug: String,
+    pub title: String,
+    pub jp: i32,
+    pub completed_lessons: usize,
+    pub total_lessons: usize,
+    pub passed_quizzes: usize,
+    pub total_quizzes: usize,
+    pub percent: u32,
+    pub completed_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub done_lessons: HashSet<String>,
+    #[serde(skip)]
+    pub passed: HashSet<String>,
+}
+
+pub async fn progress_in(
+    state: &Lentera,
+    user: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+) -> Result<CourseProgress> {
+    let done = learning::completed_lessons(&state.db, user.id, head.id).await?;
+    let standings = learning::quiz_standings(&state.db, user.id, head.id).await?;
+    let completion = learning::completion_of(&state.db, user.id, head.id).await?;
+    Ok(progress_from(
+        head,
+        compiled,
+        done.into_iter().collect(),
+        compiled.passed_quizzes(head.id, &standings),
+        completion.map(|(at, _)| at),
+    ))
+}
+
+/// Whether the learner is enrolled, and where they stand, for the course outline and page:
+/// enrolment and lessons done come from [`crate::catalog::ProgressCache`], quizzes and
+/// completion from the database (no query at all for a visitor not enrolled).
+pub async fn course_view(
+    state: &Lentera,
+    user: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+) -> Result<(bool, CourseProgress)> {
+    let Some(done) = state.progress.get(&state.db, user.id, head.id).await? else {
+        let nothing = progress_from(head, compiled, HashSet::new(), HashSet::new(), None);
+        return Ok((false, nothing));
+    };
+    let standings = learning::quiz_standings(&state.db, user.id, head.id).await?;
+    let completion = learning::completion_of(&state.db, user.id, head.id).await?;
+    let progress = progress_from(
+        head,
+        compiled,
+        (*done).clone(),
+        compiled.passed_quizzes(head.id, &standings),
+        completion.map(|(at, _)| at),
+    );
+    Ok((true, progress))
+}
+
+/// Where a learner stands, from what they did (no queries: callers fetch once).
+fn progress_from(
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+    done: HashSet<String>,
+    passed: HashSet<String>,
+    completed_at: Option<DateTime<Utc>>,
+) -> CourseProgress {
+    let course = &compiled.course;
+    let completed_lessons = course
+        .lessons
+        .iter()
+        .filter(|l| done.contains(&l.slug))
+        .count();
+    let passed_quizzes = course
+        .quizzes
+        .iter()
+        .filter(|q| passed.contains(&q.slug))
+        .count();
+    // Percent of the required work: what completion depends on.
+    let required: Vec<bool> = course
+        .lessons
+        .iter()
+        .filter(|l| l.required)
+        .map(|l| done.contains(&l.slug))
+        .chain(
+            course
+                .quizzes
+                .iter()
+                .filter(|q| q.required)
+                .map(|q| passed.contains(&q.slug)),
+        )
+        .collect();
+    let percent = if completed_at.is_some() {
+        100
+    } else if required.is_empty() {
+        0
+    } else {
+        let finished = required.iter().filter(|d| **d).count();
+        u32::try_from(finished * 100 / required.len()).unwrap_or(100)
+    };
+    CourseProgress {
+        slug: head.slug.clone(),
+        title: head.title.clone(),
+        jp: head.jp,
+        completed_lessons,
+        total_lessons: course.lessons.len(),
+        passed_quizzes,
+        total_quizzes: course.quizzes.len(),
+        percent,
+        completed_at,
+        done_lessons: done,
+        passed,
+    }
+}
+
+/// Progress in every course the user is enrolled in, in a fixed number of queries
+/// whatever the number of courses (the home page and `GET /me/progress`).
+pub async fn my_progress(state: &Lentera, user: &User) -> Result<Vec<CourseProgress>> {
+    let ids = learning::enrolled_course_ids(&state.db, user.id).await?;
+    let heads = courses::by_ids(&state.db, &ids).await?;
+    let records = learning::records_of(&state.db, user.id).await?;
+    let mut out = Vec::with_capacity(heads.len());
+    for head in heads {
+        let compiled = state.courses.get(&state.db, &head).await?;
+        let of_course = |rows: &[(i32, String)]| -> HashSet<String> {
+            rows.iter()
+                .filter(|(c, _)| *c == head.id)
+                .map(|(_, s)| s.clone())
+                .collect()
+        };
+        let completed_at = records
+            .completions
+            .iter()
+            .find(|(c, _)| *c == head.id)
+            .map(|(_, at)| *at);
+        out.push(progress_from(
+            &head,
+            &compiled,
+            of_course(&records.lessons),
+            compiled.passed_quizzes(head.id, &records.quizzes),
+            completed_at,
+        ));
+    }
+    Ok(out)
+}
+
+/// Records the completion and issues the certificate once every required lesson is
+/// done and every required quiz passed. `None` when not complete, or already completed.
+pub async fn check_completion(
+    state: &Lentera,
+    user: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+) -> Result<Option<Certificate>> {
+    let p = progress_in(state, user, head, compiled).await?;
+    if p.completed_at.is_some() {
+        return Ok(None);
+    }
+    let course = &compiled.course;
+    let lessons_done = course
+        .lessons
+        .iter()
+        .filter(|l| l.required)
+        .all(|l| p.done_lessons.contains(&l.slug));
+    let quizzes_passed = course
+        .quizzes
+        .iter()
+        .filter(|q| q.required)
+        .all(|q| p.passed.contains(&q.slug));
+    if !(lessons_done && quizzes_passed) {
+        return Ok(None);
+    }
+    let random = crate::keys::random_bytes::<15>().map_err(Error::internal)?;
+    let cert = learning::complete_course(
+        &state.db,
+        NewCompletion {
+            user_id: user.id,
+            course_id: head.id,
+            course_version_id: head.version_id,
+            version: head.version,
+            jp: head.jp,
+            holder_name: user.name.clone(),
+            holder_nip: user.nip.clone(),
+            course_slug: head.slug.clone(),
+            course_title: head.title.clone(),
+            issuer: state.config.issuer.clone(),
+            code: lentera_certificate::verification_code(&random),
+            number: lentera_certificate::certificate_number,
+        },
+    )
+    .await?;
+    if let Some(c) = &cert {
+        tracing::info!(user = user.id, course = %head.slug, certificate = %c.number, "course completed");
+    }
+    Ok(cert)
+}

@@ -1,0 +1,92 @@
+//! The JP ledger: what a person earned in a year, from certificates and from outside
+//! Lentera, against the yearly target.
+
+use chrono::{Datelike, Utc};
+use serde::Serialize;
+
+use crate::Lentera;
+use crate::error::{Error, ErrorCode, Result};
+use lentera_store::learning::{self, Certificate};
+use lentera_store::people::User;
+
+/// The yearly competency-development target, in JP (PP 11/2017 Pasal 203: at least 20 JP of
+/// competence development a year).
+pub const JP_TARGET: i64 = 20;
+
+/// JP earned this calendar year.
+pub async fn jp_this_year(state: &Lentera, user: &User) -> Result<(i32, i64)> {
+    let year = Utc::now().year();
+    Ok((year, learning::jp_in_year(&state.db, user.id, year).await?))
+}
+
+/// A certificate's line in the ledger.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LedgerCourse {
+    pub number: String,
+    pub course: String,
+    pub course_title: String,
+    pub jp: i32,
+    pub issued_at: String,
+    /// A revoked certificate's JP do not count.
+    pub revoked: bool,
+}
+
+/// A learner's JP ledger for a year: each certificate's JP and each outside entry, with the
+/// total against the yearly target.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Ledger {
+    pub year: i32,
+    pub target: i64,
+    pub earned: i64,
+    pub courses: Vec<LedgerCourse>,
+    pub outside: Vec<crate::reports::JpEntryView>,
+}
+
+pub async fn ledger(state: &Lentera, user: &User, year: i32) -> Result<Ledger> {
+    let certs: Vec<Certificate> = learning::certificates_of(&state.db, user.id)
+        .await?
+        .into_iter()
+        .filter(|c| c.year == year)
+        .collect();
+    let outside = lentera_store::reports::jp_entries_of(&state.db, user.id, year).await?;
+    let from_courses: i64 = certs
+        .iter()
+        .filter(|c| c.revoked_at.is_none())
+        .map(|c| i64::from(c.jp))
+        .sum();
+    let from_outside: i64 = outside.iter().map(|e| i64::from(e.jp)).sum();
+    Ok(Ledger {
+        year,
+        target: JP_TARGET,
+        earned: from_courses + from_outside,
+        courses: certs
+            .iter()
+            .map(|c| LedgerCourse {
+                number: c.number.clone(),
+                course: c.course_slug.clone(),
+                course_title: c.course_title.clone(),
+                jp: c.jp,
+                issued_at: c.issued_at.to_rfc3339(),
+                revoked: c.revoked_at.is_some(),
+            })
+            .collect(),
+        outside: outside
+            .iter()
+            .map(crate::reports::JpEntryView::of)
+            .collect(),
+    })
+}
+
+/// A year a report or ledger may ask for.
+pub fn check_year(year: i32) -> Result<i32> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(Error::new(ErrorCode::InvalidYear, "year: 2000-2100"))
+    }
+}
+
+/// The calendar year now.
+pub fn this_year() -> i32 {
+    Utc::now().year()
+}

@@ -1,0 +1,114 @@
+//! lentera-domain: every rule of Lentera, and the state that serves them.
+//!
+//! The HTTP layer (`lentera-api`) parses a request, calls one operation here with a
+//! [`Lentera`] and the caller, and renders what comes back. Every authorization decision is
+//! made by [`policy`]; every query goes through `lentera-store`, which only this crate uses.
+
+pub mod admin;
+pub mod cache;
+pub mod catalog;
+pub mod certificates;
+pub mod config;
+pub mod console;
+pub mod error;
+pub mod heavy;
+pub mod importer;
+pub mod keys;
+pub mod learning;
+pub mod ledger;
+pub mod limits;
+pub mod login;
+pub mod nip;
+pub mod org;
+pub mod passwords;
+pub mod policy;
+pub mod publishing;
+pub mod reports;
+pub mod secrets;
+pub mod seeding;
+pub mod sessions;
+pub mod text;
+pub mod upload;
+
+pub use config::Config;
+pub use error::{Details, Error, ErrorCode, Kind, Result};
+
+use lentera_store::Db;
+
+use crate::catalog::{CourseCache, ProgressCache};
+use crate::keys::Keys;
+use crate::limits::KeyedLimit;
+use crate::sessions::SessionCache;
+
+/// Keys each rate limit holds at most.
+const LIMIT_KEYS: usize = 100_000;
+
+/// Everything an operation may use, built once at start-up: the database, the
+/// configuration and keys, the caches, the rate limits.
+pub struct Lentera {
+    pub(crate) db: Db,
+    pub config: Config,
+    pub keys: Keys,
+    pub courses: CourseCache,
+    pub sessions: SessionCache,
+    pub progress: ProgressCache,
+    /// Login attempts, per account and per client address (in this process).
+    pub login_by_account: KeyedLimit,
+    pub login_by_address: KeyedLimit,
+    /// Password changes (each checks the current password), per account and per address.
+    pub password_by_account: KeyedLimit,
+    pub password_by_address: KeyedLimit,
+    /// Public certificate look-ups per client address, against enumeration.
+    pub verify_by_address: KeyedLimit,
+}
+
+impl Lentera {
+    /// Connects to and migrates the database named by the configuration and loads the
+    /// instance's keys (which stop the start when weak).
+    pub async fn open(config: Config) -> anyhow::Result<Lentera> {
+        // A SQLite file is created where it is named, folders included.
+        if let Some(path) = config.database_url.strip_prefix("sqlite://")
+            && let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)?;
+        }
+        let db = lentera_store::connect(&config.database_url).await?;
+        lentera_store::migrate(&db).await?;
+        let keys = Keys::load(&config)?;
+        Ok(Lentera {
+            courses: CourseCache::default(),
+            sessions: SessionCache::default(),
+            progress: ProgressCache::default(),
+            login_by_account: KeyedLimit::per_minute(
+                config.login_per_account_per_minute,
+                LIMIT_KEYS,
+            ),
+            login_by_address: KeyedLimit::per_minute(
+                config.login_per_address_per_minute,
+                LIMIT_KEYS,
+            ),
+            password_by_account: KeyedLimit::per_minute(
+                config.login_per_account_per_minute,
+                LIMIT_KEYS,
+            ),
+            password_by_address: KeyedLimit::per_minute(
+                config.login_per_address_per_minute,
+                LIMIT_KEYS,
+            ),
+            verify_by_address: KeyedLimit::per_minute(
+                config.verify_per_address_per_minute,
+                LIMIT_KEYS,
+            ),
+            db,
+            config,
+            keys,
+        })
+    }
+
+    /// Whether the database answers (for `/healthz`), and which one it is.
+    pub async fn ping(&self) -> Result<&'static str> {
+        lentera_store::ping(&self.db).await?;
+        Ok(lentera_store::backend_name(&self.db))
+    }
+}

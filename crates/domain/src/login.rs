@@ -1,0 +1,130 @@
+//! Signing in, shared by the API and the sign-in page: rate limits per account and per
+//! client address, constant-time-ish checks, and an audit trail of failures.
+
+use crate::Lentera;
+use crate::error::{Error, ErrorCode, Result};
+use crate::sessions as auth;
+use lentera_store::people::{self, User};
+
+/// The longest password we hash: argon2 accepts more, but a megabyte "password" is a
+/// denial-of-service attempt, not a secret.
+const MAX_PASSWORD: usize = 1024;
+
+/// Checks the limits, then the password. Every answer to a wrong username or password is
+/// the same, so the response does not reveal which usernames exist.
+pub async fn sign_in(
+    state: &Lentera,
+    address: &str,
+    username: &str,
+    password: String,
+) -> Result<(String, User)> {
+    let username = username.trim();
+    if username.is_empty() || password.is_empty() {
+        return Err(Error::new(
+            ErrorCode::MissingCredentials,
+            "Enter a username and a password",
+        ));
+    }
+    if username.len() > 200 || password.len() > MAX_PASSWORD {
+        return Err(Error::new(
+            ErrorCode::InvalidCredentials,
+            "Wrong username or password",
+        ));
+    }
+    if !state.login_by_address.check(address)
+        || !state.login_by_account.check(&username.to_lowercase())
+    {
+        tracing::warn!(%address, "login rate limit reached");
+        return Err(Error::new(
+            ErrorCode::TooManyRequests,
+            "Too many sign-in attempts; wait a minute and try again",
+        ));
+    }
+    let creds = people::credentials(&state.db, username).await?;
+    let (user, hash) = match creds {
+        Some(c) => (Some(c.user), Some(c.password_hash)),
+        None => (None, None),
+    };
+    let ok = auth::verify_password(password, hash).await?;
+    match user {
+        Some(user) if ok && user.active => {
+            let token = auth::start_session(state, &user).await?;
+            tracing::info!(user = user.id, "signed in");
+            Ok((token, user))
+        }
+        _ => {
+            tracing::info!(%address, "failed sign-in");
+            Err(Error::new(
+                ErrorCode::InvalidCredentials,
+                "Wrong username or password",
+            ))
+        }
+    }
+}
+
+/// The limit on password changes (each checks the current password), per account and per
+/// client address.
+pub fn check_password_rate(state: &Lentera, address: &str, user: &User) -> Result<()> {
+    if !state.password_by_address.check(address)
+        || !state.password_by_account.check(&user.id.to_string())
+    {
+        tracing::warn!(%address, user = user.id, "password change rate limit reached");
+        return Err(Error::new(
+            ErrorCode::TooManyRequests,
+            "Too many password attempts; wait a minute and try again",
+        ));
+    }
+    Ok(())
+}
+
+/// Changes the caller's password after checking the current one. Every session ends, this
+/// one included: the client signs in again.
+pub async fn change_password(
+    state: &Lentera,
+    me: &crate::sessions::CurrentUser,
+    address: &str,
+    current: String,
+    new: String,
+) -> Result<()> {
+    check_new_password(&new)?;
+    // Each change checks the current password: limited like sign-in, or a stolen session
+    // could guess the password at leisure.
+    check_password_rate(state, address, &me.user)?;
+    let creds = people::credentials(&state.db, &me.user.username).await?;
+    if !auth::verify_password(current, creds.map(|c| c.password_hash)).await? {
+        return Err(Error::new(
+            ErrorCode::InvalidCredentials,
+            "The current password is wrong",
+        ));
+    }
+    let hash = auth::hash_password(new).await?;
+    people::set_password(&state.db, me.user.id, &hash).await?;
+    state.sessions.forget_user(me.user.id);
+    lentera_store::audit::record(
+        &state.db,
+        Some(me.user.id),
+        "user.password_changed",
+        &format!("user:{}", me.user.id),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The rules a new password must meet.
+pub fn check_new_password(password: &str) -> Result<()> {
+    let chars = password.chars().count();
+    if chars < 10 {
+        return Err(Error::new(
+            ErrorCode::WeakPassword,
+            "A password needs at least 10 characters",
+        ));
+    }
+    if password.len() > MAX_PASSWORD {
+        return Err(Error::new(
+            ErrorCode::WeakPassword,
+            "A password may have at most 1024 bytes",
+        ));
+    }
+    Ok(())
+}
