@@ -198,6 +198,45 @@ pub fn verify_open_badge_with_controller(
     verify_open_badge(credential, &key)
 }
 
+/// [`crate::check_revocation`] with the status list's key resolved in `controller`:
+/// the list credential's `verificationMethod` must be one of the controller's
+/// `assertionMethod` keys, and the controller must be the list's issuer (which
+/// [`crate::check_revocation`] then requires of the credential too). For the CLI's
+/// offline verify, given the files `GET /api/v1/certificates/keys` and
+/// `GET /api/v1/certificates/status/{n}` returned.
+///
+/// # Errors
+///
+/// [`crate::StatusError::BadListCredential`] when the list's key does not resolve or
+/// its issuer is not the controller, and the errors of [`crate::check_revocation`].
+pub fn check_revocation_with_controller(
+    credential: &Value,
+    status_list_credential: &Value,
+    controller: &Value,
+    now: &chrono::DateTime<chrono::Utc>,
+) -> Result<crate::RevocationStatus, crate::StatusError> {
+    let unusable = |error: SignError| crate::StatusError::BadListCredential(error.to_string());
+    let method = single_proof(status_list_credential)
+        .map_err(unusable)?
+        .get("verificationMethod")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            crate::StatusError::BadListCredential("its proof has no verificationMethod".into())
+        })?;
+    let key = resolve_verification_method(controller, method).map_err(unusable)?;
+    let issuer = match status_list_credential.get("issuer") {
+        Some(Value::String(id)) => Some(id.as_str()),
+        Some(Value::Object(profile)) => profile.get("id").and_then(Value::as_str),
+        _ => None,
+    };
+    if issuer.is_none() || issuer != controller.get("id").and_then(Value::as_str) {
+        return Err(crate::StatusError::BadListCredential(
+            "its issuer is not the verification method's controller".into(),
+        ));
+    }
+    crate::check_revocation(credential, status_list_credential, &key, now)
+}
+
 // A failing unwrap is a failing test, which is what a test should do.
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
@@ -356,6 +395,44 @@ mod tests {
             resolve_verification_method(&embedded, &method).unwrap(),
             key.public_key()
         );
+    }
+
+    #[test]
+    fn revocation_is_read_with_the_key_from_the_document() {
+        use crate::{StatusList, StatusListEntry, check_revocation_with_controller};
+        let key = key();
+        let at = |day| Utc.with_ymd_and_hms(2026, 12, day, 0, 0, 0).unwrap();
+        let input = BadgeInput {
+            public_url: URL.into(),
+            code: "7K3M9QXN2PRT5VWY8ZA4BC6D".into(),
+            number: "LNT-2026-000123".into(),
+            holder_name: "Budi Santoso".into(),
+            course_slug: "keamanan-siber".into(),
+            course_title: "Keamanan Siber — Dasar".into(),
+            course_summary: None,
+            jp: 12,
+            issued_at: at(1),
+            issuer_name: "Lentera".into(),
+        };
+        let extras = crate::BadgeExtras {
+            status: Some(StatusListEntry { list: 3, index: 77 }),
+            nip: None,
+        };
+        let badge = crate::open_badge_credential_with(&input, &extras, &key).unwrap();
+        let mut bits = StatusList::new();
+        bits.set(77, true).unwrap();
+        let list = crate::status_list_credential(URL, 3, &bits, &at(2), &key).unwrap();
+        let document = controller_document(URL, &[key.public_key()]);
+        let status = check_revocation_with_controller(&badge, &list, &document, &at(3)).unwrap();
+        assert!(status.revoked);
+        // A list signed by a key the document does not list is refused.
+        let stranger = SigningKey::from_bytes(&[8u8; 32]);
+        let forged =
+            crate::status_list_credential(URL, 3, &StatusList::new(), &at(4), &stranger).unwrap();
+        assert!(matches!(
+            check_revocation_with_controller(&badge, &forged, &document, &at(5)),
+            Err(crate::StatusError::BadListCredential(_))
+        ));
     }
 
     #[test]

@@ -22,8 +22,8 @@ pub use badge::{
 };
 pub use canonical::canonical_json;
 pub use controller::{
-    controller_document, public_key_from_multibase, resolve_verification_method,
-    verify_open_badge_with_controller,
+    check_revocation_with_controller, controller_document, public_key_from_multibase,
+    resolve_verification_method, verify_open_badge_with_controller,
 };
 pub use pdf::{PdfCertificate, PdfError, certificate_pdf, tanggal_indonesia};
 pub use signing::{SignError, SigningKey, key_id, verify};
