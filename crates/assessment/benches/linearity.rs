@@ -81,7 +81,25 @@ fn shapes() -> Vec<Shape> {
             "GIFT broken questions (problems)",
             Format::Gift,
             100,
-            Box::new(|n| "Tanpa jawaban\n\n".repeat(n)),
+            Box::new(|n| "::Judul tanpa teks::\n\n".repeat(n)),
+        ),
+        (
+            "GIFT descriptions between questions",
+            Format::Gift,
+            50,
+            Box::new(|n| "Bacaan <b>singkat</b> \\# satu.\n\nBenar? {T}\n\n".repeat(n)),
+        ),
+        (
+            "GIFT one [html] text, n (blank) lines",
+            Format::Gift,
+            2_000,
+            Box::new(|n| format!("[html]<pre>{}</pre> {{}}", "  x = 1;\\n\\n".repeat(n))),
+        ),
+        (
+            "GIFT one question, n short answers",
+            Format::Gift,
+            2_000,
+            Box::new(|n| format!("Siapa? {{={}}}", "=%50%*b*#hampir ".repeat(n))),
         ),
         (
             "GIFT one question, n options",

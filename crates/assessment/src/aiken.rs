@@ -8,13 +8,16 @@
 //! ANSWER: A
 //! ```
 //!
-//! Unlike Moodle, a question's text may run over several lines before its first option, and
-//! `ANSWER:` may be written in any case; everything else is as strict as Moodle's importer, but
-//! every problem is reported at once instead of skipping the question.
+//! Unlike Moodle, a question's text may run over several lines before its first option (they are
+//! shown as lines), and `ANSWER:` may be written in any case; everything else is as Moodle's
+//! importer (question/format/aiken/format.php) reads it, but every problem is reported at once
+//! instead of skipping the question. Texts are plain text: Moodle escapes them
+//! (`htmlspecialchars`), so `<b>` in an Aiken file shows as `<b>`, never as markup.
 
 use crate::lines::LineIndex;
 use crate::model::{ChoiceOption, Question, QuestionKind};
 use crate::parse::{MAX_QUESTIONS, Problem, too_many_questions_message};
+use crate::text::{Format, to_markdown};
 
 /// Parse an Aiken file into single-choice questions with ids `q1`, `q2`, ... in file order.
 pub fn parse_aiken(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
@@ -146,14 +149,14 @@ fn read(src: &str, report: &mut dyn FnMut(usize, String, String)) -> Vec<Questio
                         .enumerate()
                         .map(|(i, (label, text))| ChoiceOption {
                             id: label.to_ascii_lowercase().to_string(),
-                            text,
+                            text: to_markdown(&text, Format::Literal),
                             weight: if i == right { 100.0 } else { 0.0 },
                             feedback: None,
                         })
                         .collect(),
                 },
                 points: 1.0,
-                prompt: p.prompt,
+                prompt: to_markdown(&p.prompt, Format::Literal),
                 feedback: None,
                 group: None,
             });
@@ -213,16 +216,13 @@ impl Pending {
     }
 }
 
-/// `A. text` or `A) text`: a capital letter, `.` or `)`, then white space (as Moodle requires).
+/// `A. text`, `A) text` or `A)text`: a capital letter and `.` or `)`, the space after them
+/// optional, as in Moodle's `/^[A-Z][).][ \t]?/`.
 fn option_line(line: &str) -> Option<(char, &str)> {
     let mut chars = line.chars();
     let label = chars.next().filter(char::is_ascii_uppercase)?;
     chars.next().filter(|c| *c == '.' || *c == ')')?;
-    let rest = chars.as_str();
-    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
-        return None;
-    }
-    Some((label, rest.trim()))
+    Some((label, chars.as_str().trim()))
 }
 
 fn answer_line(line: &str) -> Option<&str> {

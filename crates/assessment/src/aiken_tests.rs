@@ -74,9 +74,10 @@ ANSWER: A";
         }
     );
     assert_eq!(qs[0].points, 1.0);
+    // Lines of a question's text stay lines.
     assert_eq!(
         qs[1].prompt,
-        "Manakah yang termasuk mitigasi struktural,\nmenurut modul 2?"
+        "<p>\nManakah yang termasuk mitigasi struktural,<br />\nmenurut modul 2?\n</p>"
     );
     let QuestionKind::SingleChoice { options } = &qs[1].kind else {
         panic!()
@@ -84,6 +85,43 @@ ANSWER: A";
     assert_eq!(options[1].text, "Tanggul sungai");
     assert_eq!(options[1].weight, 100.0);
     assert_eq!(options[0].weight, 0.0);
+}
+
+#[test]
+fn options_need_no_space_after_the_label() {
+    // Moodle's `/^[A-Z][).][ \t]?/`: the space is optional.
+    let qs = parse_aiken("Ibu kota Maluku Utara?\nA)Ternate\nB.Sofifi\nC) Tidore\nANSWER: B\n")
+        .unwrap_or_else(|p| panic!("{p:#?}"));
+    let QuestionKind::SingleChoice { options } = &qs[0].kind else {
+        panic!("{qs:#?}")
+    };
+    let texts: Vec<_> = options.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(texts, ["Ternate", "Sofifi", "Tidore"]);
+    assert_eq!(options[1].weight, 100.0);
+}
+
+#[test]
+fn html_like_text_is_shown_literally() {
+    // Moodle escapes Aiken texts (`htmlspecialchars`): markup shows as typed, never as markup.
+    let qs = parse_aiken(
+        "Apa arti <b> dan **tebal** & _miring_?\nA. <b>tebal</b>\nB. # judul\nC. 1. nomor\nANSWER: A\n",
+    )
+    .unwrap_or_else(|p| panic!("{p:#?}"));
+    assert_eq!(
+        qs[0].prompt,
+        "<p>\nApa arti &lt;b&gt; dan **tebal** &amp; _miring_?\n</p>"
+    );
+    let QuestionKind::SingleChoice { options } = &qs[0].kind else {
+        panic!("{qs:#?}")
+    };
+    assert_eq!(options[0].text, "<p>\n&lt;b&gt;tebal&lt;/b&gt;\n</p>");
+    assert_eq!(options[1].text, "<p>\n# judul\n</p>");
+    assert_eq!(options[2].text, "<p>\n1. nomor\n</p>");
+    // Text with nothing to escape stays as it is.
+    assert_eq!(
+        parse_aiken("Soal?\nA. Ya\nB. Tidak\nANSWER: A").unwrap()[0].prompt,
+        "Soal?"
+    );
 }
 
 #[test]

@@ -1,24 +1,21 @@
 //! Reader for Moodle's GIFT question format, so question banks exported from Moodle (or written
 //! by hand for it) can be used as Lentera quizzes.
 //!
-//! We follow Moodle's own importer (question/format/gift/format.php) in what a construct means.
-//! We differ only where our question model cannot hold what Moodle would build (descriptions,
-//! single-choice partial credit), or where Moodle quietly imports something the author can hardly
-//! have meant (a second answer block, an unclosed weight). Those become problems with a line and
-//! column, all reported at once.
+//! We follow Moodle's own importer (question/format/gift/format.php, `qformat_gift::readquestion`)
+//! in what a construct means, and show texts as Moodle shows them (see [`crate::text`]). We differ
+//! only where Moodle quietly imports something the author can hardly have meant (a second answer
+//! block, an unclosed weight, `=%50%` in a choice question, short-answer text without `=`). Those
+//! become problems with a line and column, all reported at once.
 
 use std::collections::HashMap;
 
 use crate::lines::LineIndex;
-use crate::model::{ChoiceOption, MatchPair, NumericAnswer, Question, QuestionKind};
+use crate::model::{ChoiceOption, MatchPair, NumericAnswer, Question, QuestionKind, TextAnswer};
 use crate::parse::{MAX_QUESTIONS, Problem, too_many_questions_message};
+use crate::text::{Format, to_markdown};
 
-/// Text formats Moodle recognises in a leading `[name]`. We keep the text as it is either way:
-/// the server renders and sanitises every text later.
-const FORMATS: &[&str] = &["html", "markdown", "plain", "moodle"];
-
-/// What replaces the answer block of a missing-word question.
-const BLANK: &str = "___";
+/// What replaces the answer block of a missing-word question, as in Moodle.
+const BLANK: &str = "_____";
 
 /// Weights are compared after summing fractions such as 3 × 33.33333.
 const WEIGHT_SLACK: f64 = 0.01;
@@ -26,7 +23,9 @@ const WEIGHT_SLACK: f64 = 0.01;
 /// Parse a GIFT file into questions in file order, or report every problem found.
 ///
 /// Ids are the slugified `::title::` when it is present and unique in the file, else `q1`, `q2`,
-/// ... by position. Every question is worth 1 point: GIFT has no way to say otherwise.
+/// ... by position among the questions (`d1`, `d2`, ... among the descriptions). Every question
+/// is worth 1 point: GIFT has no way to say otherwise. An item without an answer block is a
+/// [`QuestionKind::Description`], worth nothing.
 pub fn parse_gift(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
     let mut ctx = Ctx {
         lines: LineIndex::new(src),
@@ -46,11 +45,14 @@ pub fn parse_gift(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
             questions += 1;
         }
         if let Some(mut q) = parse_block(&mut ctx, &block, &mut group) {
-            q.1.group.clone_from(&group);
+            // A description is shown wherever it stands; no draw rule picks it.
+            if !q.1.is_description() {
+                q.1.group.clone_from(&group);
+            }
             parsed.push(q);
         }
     }
-    if parsed.is_empty() && ctx.problems.is_empty() {
+    if !parsed.iter().any(|(_, q)| !q.is_description()) && ctx.problems.is_empty() {
         ctx.report(
             0,
             "the file has no questions",
@@ -61,7 +63,11 @@ pub fn parse_gift(src: &str) -> Result<Vec<Question>, Vec<Problem>> {
         ctx.problems.sort_by_key(|p| (p.line, p.column));
         return Err(ctx.problems);
     }
-    let ids = assign_ids(parsed.iter().map(|(title, _)| title.as_deref()));
+    let ids = assign_ids(
+        parsed
+            .iter()
+            .map(|(title, q)| (title.as_deref(), q.is_description())),
+    );
     Ok(parsed
         .into_iter()
         .zip(ids)
@@ -99,8 +105,9 @@ struct Ch {
     escaped: bool,
 }
 
-/// The lines of one question (blank lines separate questions), trimmed and joined with `\n`
-/// like Moodle does, comment lines left out.
+/// The lines of one question (blank lines separate questions) joined with `\n`, comment lines
+/// left out. As in Moodle's `readquestion`, a line keeps its indentation (it matters inside
+/// `<pre>`); only the question as a whole and each of its parts are trimmed.
 struct Block {
     chars: Vec<Ch>,
     at: usize,
@@ -109,30 +116,39 @@ struct Block {
 fn blocks(src: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut cur: Vec<Ch> = Vec::new();
-    let mut cur_at = 0;
     let mut offset = 0;
+    let finish = |cur: &mut Vec<Ch>, out: &mut Vec<Block>| {
+        // Leading white space is never part of the question; trailing white space is trimmed
+        // line by line.
+        let first = cur
+            .iter()
+            .position(|c| c.escaped || !c.c.is_whitespace())
+            .unwrap_or(cur.len());
+        if first < cur.len() {
+            let chars = cur.split_off(first);
+            out.push(Block {
+                at: chars[0].at,
+                chars,
+            });
+        }
+        cur.clear();
+    };
     for line in src.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         // A byte-order mark only ever starts the file, and editors on Windows like to add one.
-        let body = line.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let body = line.trim_start_matches('\u{feff}');
         let lead = line.len() - body.len();
         let body = body.trim_end();
-        if body.is_empty() {
-            if !cur.is_empty() {
-                out.push(Block {
-                    chars: std::mem::take(&mut cur),
-                    at: cur_at,
-                });
-            }
+        let trimmed = body.trim_start();
+        if trimmed.is_empty() {
+            finish(&mut cur, &mut out);
             continue;
         }
-        if body.starts_with("//") {
+        if trimmed.starts_with("//") {
             continue;
         }
-        if cur.is_empty() {
-            cur_at = start + lead;
-        } else {
+        if !cur.is_empty() {
             cur.push(Ch {
                 c: '\n',
                 at: start.saturating_sub(1),
@@ -141,12 +157,7 @@ fn blocks(src: &str) -> Vec<Block> {
         }
         decode(body, start + lead, &mut cur);
     }
-    if !cur.is_empty() {
-        out.push(Block {
-            chars: cur,
-            at: cur_at,
-        });
-    }
+    finish(&mut cur, &mut out);
     out
 }
 
@@ -217,20 +228,30 @@ fn string(s: &[Ch]) -> String {
     s.iter().map(|c| c.c).collect()
 }
 
-/// The final text of a part: trimmed, without a leading `[format]` tag.
-fn text(s: &[Ch]) -> String {
-    strip_format(string(s).trim()).trim().to_owned()
+/// A part's format and text: trimmed, its leading `[format]` tag taken off (an unknown tag is
+/// text), trimmed again, as Moodle's `parse_text_with_format` does; `default` without a tag.
+fn formatted(s: &[Ch], default: Format) -> (Format, String) {
+    let t = string(trim(s));
+    let t = t.trim();
+    if let Some(rest) = t.strip_prefix('[')
+        && let Some((name, after)) = rest.split_once(']')
+        && let Some(format) = Format::from_name(name)
+    {
+        (format, after.trim().to_owned())
+    } else {
+        (default, t.to_owned())
+    }
 }
 
-fn strip_format(s: &str) -> &str {
-    if let Some(rest) = s.strip_prefix('[')
-        && let Some((name, after)) = rest.split_once(']')
-        && FORMATS.contains(&name)
-    {
-        after
-    } else {
-        s
-    }
+/// A part shown to learners, as the Markdown that shows it as Moodle does.
+fn rich(s: &[Ch], default: Format) -> String {
+    let (format, text) = formatted(s, default);
+    to_markdown(&text, format)
+}
+
+/// A part compared with what learners type (a short answer): its text without the format tag.
+fn raw(s: &[Ch]) -> String {
+    formatted(s, Format::Plain).1
 }
 
 /// Where a part starts, for messages; `fallback` when it is empty.
@@ -392,11 +413,28 @@ fn parse_block(
     let close = find(rest, "}");
     let (open, close) = match (open, close) {
         (None, None) => {
-            ctx.report(
-                start,
-                "this question has no answer block `{...}`; Moodle would import it as a description, which Lentera cannot show. Add answers, or `{}` for an essay", "soal ini tidak punya blok jawaban `{...}`; Moodle akan mengimpornya sebagai deskripsi, yang tidak dapat ditampilkan Lentera. Tambahkan jawaban, atau `{}` untuk soal esai",
-            );
-            return None;
+            // No answers: a description, a text shown between the questions (Moodle's
+            // `$description`, questiontext = the whole text after the title).
+            let prompt = rich(rest, Format::Moodle);
+            if prompt.is_empty() {
+                ctx.report(
+                    start,
+                    "this item has a title but no text; a question needs text and answers `{...}`, a description needs text",
+                    "butir ini punya judul tetapi tidak punya teks; soal memerlukan teks dan jawaban `{...}`, deskripsi memerlukan teks",
+                );
+                return None;
+            }
+            return Some((
+                title,
+                Question {
+                    id: String::new(),
+                    kind: QuestionKind::Description,
+                    points: 0.0,
+                    prompt,
+                    feedback: None,
+                    group: None,
+                },
+            ));
         }
         (Some(o), None) => {
             ctx.report(
@@ -462,7 +500,9 @@ fn parse_block(
         }));
         prompt_chars.extend_from_slice(after);
     }
-    let prompt = text(&prompt_chars);
+    // The question text's format is every other part's default, as in Moodle.
+    let (format, prompt) = formatted(&prompt_chars, Format::Moodle);
+    let prompt = to_markdown(&prompt, format);
     if prompt.is_empty() {
         ctx.report(
             start,
@@ -474,22 +514,22 @@ fn parse_block(
     let mut inner = trim(&rest[open + 1..close]);
     let mut feedback = None;
     if let Some(gf) = rfind(inner, "####") {
-        feedback = non_empty(text(&inner[gf + 4..]));
+        feedback = non_empty(rich(&inner[gf + 4..], format));
         inner = trim(&inner[..gf]);
     }
     let block_at = rest[open].at;
     let kind = if inner.is_empty() {
         Some(QuestionKind::Essay)
     } else if is(&inner[0], '#') {
-        parse_numerical(ctx, &inner[1..], block_at)
+        parse_numerical(ctx, &inner[1..], block_at, format)
     } else if find(inner, "~").is_some() {
-        parse_choice(ctx, inner, block_at)
+        parse_choice(ctx, inner, block_at, format)
     } else if find(inner, "=").is_some() && find(inner, "->").is_some() {
-        parse_matching(ctx, inner, block_at)
+        parse_matching(ctx, inner, block_at, format)
     } else if let Some(answer) = true_false(inner) {
         // `{T#for a wrong answer#for the right answer}`, as Moodle reads it.
         let parts = split_n(inner, '#', 3);
-        let part = |i: usize| parts.get(i).map(|p| text(p)).and_then(non_empty);
+        let part = |i: usize| parts.get(i).map(|p| rich(p, format)).and_then(non_empty);
         let (wrong, right) = (part(1), part(2));
         let (feedback_true, feedback_false) = if answer {
             (right, wrong)
@@ -502,7 +542,7 @@ fn parse_block(
             feedback_false,
         })
     } else {
-        parse_short_answer(ctx, inner, block_at)
+        parse_short_answer(ctx, inner, block_at, format)
     };
     if ctx.problems.len() > before {
         return None;
@@ -558,7 +598,17 @@ fn option_id(i: usize) -> String {
     }
 }
 
-fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<QuestionKind> {
+/// Choice questions as Moodle reads them: with any `=` answer the learner picks one answer and
+/// earns its weight (`=` is 100%, `~%50%` half, `~` nothing); without one, several answers may be
+/// picked and their `~%..%` weights add up. Moodle checks the same when it saves the question
+/// (question/type/multichoice/questiontype.php): a single-answer question needs an answer worth
+/// 100%, the positive weights of a multiple-answer one must add up to 100%.
+fn parse_choice(
+    ctx: &mut Ctx<'_>,
+    inner: &[Ch],
+    block_at: usize,
+    format: Format,
+) -> Option<QuestionKind> {
     let (lead, pieces) = split_marked(inner, &['=', '~']);
     if !lead.is_empty() {
         ctx.report(
@@ -574,14 +624,9 @@ fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Ques
             "soal pilihan memerlukan paling sedikit 2 jawaban",
         );
     }
-    struct Parsed {
-        right: bool,
-        weight: Option<f64>,
-        text: String,
-        feedback: Option<String>,
-    }
-    let mut answers = Vec::new();
+    let mut options = Vec::new();
     let mut bad_weight = false;
+    let mut weighted = false;
     for p in &pieces {
         let (w, body) = if p.mark == '=' {
             if p.body.first().is_some_and(|c| is(c, '%')) && p.body.get(1).is_some_and(numberish) {
@@ -591,10 +636,13 @@ fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Ques
                     "jawaban `=` selalu bernilai 100%; untuk jawaban berbobot tulis `~%50%...`",
                 );
             }
-            (None, p.body)
+            (100.0, p.body)
         } else {
             match weight(ctx, p.body, -100.0, 100.0) {
-                Ok(x) => x,
+                Ok((w, body)) => {
+                    weighted |= w.is_some();
+                    (w.unwrap_or(0.0), body)
+                }
                 Err(()) => {
                     bad_weight = true;
                     continue;
@@ -602,89 +650,46 @@ fn parse_choice(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Ques
             }
         };
         let (t, fb) = split_feedback(body);
-        let t = text(t);
-        if t.is_empty() {
+        let text = rich(t, format);
+        if text.is_empty() {
             ctx.report(p.at, "this answer is empty", "jawaban ini kosong");
         }
-        answers.push(Parsed {
-            right: p.mark == '=',
+        options.push(ChoiceOption {
+            id: option_id(options.len()),
+            text,
             weight: w,
-            text: t,
-            feedback: fb.map(text).and_then(non_empty),
+            feedback: fb.map(|f| rich(f, format)).and_then(non_empty),
         });
     }
-    let rights = answers.iter().filter(|a| a.right).count();
-    let multiple = rights > 1 || answers.iter().any(|a| a.weight.is_some());
-    let weights: Vec<f64> = if bad_weight {
-        // The sum would only repeat the problem already reported for the weight.
-        Vec::new()
-    } else if multiple {
-        let positive: f64 = answers
-            .iter()
-            .filter_map(|a| a.weight)
-            .filter(|w| *w > 0.0)
-            .sum();
-        if rights > 0 && positive > 0.0 {
-            // Moodle would make this a single-choice question with partial credit, which our
-            // model cannot hold; sharing the credit out would quietly change its meaning.
+    let single = pieces.iter().any(|p| p.mark == '=');
+    if !single && !bad_weight && !options.is_empty() {
+        let positive: f64 = options.iter().map(|o| o.weight).filter(|w| *w > 0.0).sum();
+        if !weighted {
             ctx.report(
                 block_at,
-                "this question mixes `=` answers with positive `~%..%` weights; give every right answer a weight (like `~%50%`) so they add up to 100", "soal ini mencampur jawaban `=` dengan bobot `~%..%` positif; beri setiap jawaban benar sebuah bobot (seperti `~%50%`) sehingga jumlahnya 100",
+                "no answer is marked right; mark it with `=`, or give weights like `~%50%` for a multiple-choice question", "belum ada jawaban yang ditandai benar; tandai dengan `=`, atau beri bobot seperti `~%50%` untuk soal dengan beberapa jawaban benar",
             );
-        } else if rights == 0 && (positive - 100.0).abs() > WEIGHT_SLACK {
+        } else if (positive - 100.0).abs() > WEIGHT_SLACK {
             ctx.report(
                 block_at,
                 format!("the positive weights add up to {positive}; they must add up to 100"),
                 format!("jumlah bobot positif adalah {positive}; jumlahnya harus 100"),
             );
         }
-        // Several `=` answers: all of them must be chosen, each earning an equal share.
-        let share = if rights > 0 {
-            100.0 / rights as f64
-        } else {
-            0.0
-        };
-        answers
-            .iter()
-            .map(|a| {
-                if a.right {
-                    share
-                } else {
-                    a.weight.unwrap_or(0.0)
-                }
-            })
-            .collect()
-    } else {
-        if rights == 0 && !answers.is_empty() {
-            ctx.report(
-                block_at,
-                "no answer is marked right; mark it with `=`, or give weights like `~%50%` for a multiple-choice question", "belum ada jawaban yang ditandai benar; tandai dengan `=`, atau beri bobot seperti `~%50%` untuk soal dengan beberapa jawaban benar",
-            );
-        }
-        answers
-            .iter()
-            .map(|a| if a.right { 100.0 } else { 0.0 })
-            .collect()
-    };
-    let options = answers
-        .into_iter()
-        .zip(weights)
-        .enumerate()
-        .map(|(i, (a, weight))| ChoiceOption {
-            id: option_id(i),
-            text: a.text,
-            weight,
-            feedback: a.feedback,
-        })
-        .collect();
-    Some(if multiple {
-        QuestionKind::MultipleChoice { options }
-    } else {
+    }
+    Some(if single {
         QuestionKind::SingleChoice { options }
+    } else {
+        QuestionKind::MultipleChoice { options }
     })
 }
 
-fn parse_matching(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<QuestionKind> {
+fn parse_matching(
+    ctx: &mut Ctx<'_>,
+    inner: &[Ch],
+    block_at: usize,
+    format: Format,
+) -> Option<QuestionKind> {
     let (lead, pieces) = split_marked(inner, &['=']);
     if !lead.is_empty() {
         ctx.report(
@@ -704,7 +709,8 @@ fn parse_matching(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Qu
             );
             continue;
         };
-        let left = text(&p.body[..arrow]);
+        let left = rich(&p.body[..arrow], format);
+        // Moodle shows the right-hand items as plain text in a menu, with no format.
         let right = string(&p.body[arrow + 2..]).trim().to_owned();
         if right.is_empty() {
             ctx.report(
@@ -714,9 +720,12 @@ fn parse_matching(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Qu
             );
         } else if left.is_empty() {
             // Moodle's way of writing an extra wrong right-hand item: `= -> distractor`.
-            distractors.push(right);
+            distractors.push(to_markdown(&right, Format::Literal));
         } else {
-            pairs.push(MatchPair { left, right });
+            pairs.push(MatchPair {
+                left,
+                right: to_markdown(&right, Format::Literal),
+            });
         }
     }
     // Moodle's importer wants 2 entries and its editor 2 pairs; a lone pair is no question.
@@ -735,7 +744,14 @@ fn parse_matching(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<Qu
     Some(QuestionKind::Matching { pairs, distractors })
 }
 
-fn parse_short_answer(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Option<QuestionKind> {
+/// Short answers as Moodle reads them: `=answer`, `=%50%answer` for partial credit, `#feedback`
+/// after each; `*` in an answer stands for any text (so `=%0%*#...` catches every other answer).
+fn parse_short_answer(
+    ctx: &mut Ctx<'_>,
+    inner: &[Ch],
+    block_at: usize,
+    format: Format,
+) -> Option<QuestionKind> {
     let (lead, pieces) = split_marked(inner, &['=']);
     if !lead.is_empty() {
         // Moodle would take this as an accepted answer, but it is nearly always a typo for
@@ -746,24 +762,21 @@ fn parse_short_answer(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Optio
         );
     }
     let mut answers = Vec::new();
-    let mut best: Option<f64> = None;
     for p in &pieces {
         let Ok((w, body)) = weight(ctx, p.body, -100.0, 100.0) else {
             continue;
         };
-        let w = w.unwrap_or(100.0);
-        // Per-answer feedback has no place in our model; the general `####` feedback does.
-        let (t, _feedback) = split_feedback(body);
-        let t = text(t);
-        if t.is_empty() {
+        let (t, fb) = split_feedback(body);
+        let text = raw(t);
+        if text.is_empty() {
             ctx.report(p.at, "this answer is empty", "jawaban ini kosong");
             continue;
         }
-        best = Some(best.map_or(w, |b: f64| b.max(w)));
-        // Our short answers are all-or-nothing: partial-credit answers are left out.
-        if w >= 100.0 {
-            answers.push(t);
-        }
+        answers.push(TextAnswer {
+            text,
+            weight: w.unwrap_or(100.0),
+            feedback: fb.map(|f| rich(f, format)).and_then(non_empty),
+        });
     }
     if pieces.is_empty() && lead.is_empty() {
         ctx.report(
@@ -771,9 +784,7 @@ fn parse_short_answer(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Optio
             "this answer block has no answers",
             "blok jawaban ini tidak berisi jawaban",
         );
-    } else if let Some(b) = best
-        && b < 100.0
-    {
+    } else if !answers.is_empty() && !answers.iter().any(|a| a.weight >= 100.0) {
         ctx.report(
             block_at,
             "a short-answer question needs at least one answer worth 100% (an answer without `%..%` is)", "soal jawaban singkat memerlukan paling sedikit satu jawaban bernilai 100% (jawaban tanpa `%..%` bernilai 100%)",
@@ -785,11 +796,22 @@ fn parse_short_answer(ctx: &mut Ctx<'_>, inner: &[Ch], block_at: usize) -> Optio
     })
 }
 
-fn parse_numerical(ctx: &mut Ctx<'_>, body: &[Ch], block_at: usize) -> Option<QuestionKind> {
-    // Everything from `~` on is feedback for wrong answers, which our model has no place for.
-    let body = match find(body, "~") {
-        Some(i) => &body[..i],
-        None => body,
+/// Numerical answers as Moodle reads them: after the `#`, answers `=value:tolerance`,
+/// `=min..max` or `=value` (the first may leave out the `=`), each with an optional `%weight%` and
+/// `#feedback`; from a `~` on, `~#feedback` for any other number (Moodle's `*` answer).
+fn parse_numerical(
+    ctx: &mut Ctx<'_>,
+    body: &[Ch],
+    block_at: usize,
+    format: Format,
+) -> Option<QuestionKind> {
+    let (body, other_feedback) = match find(body, "~") {
+        Some(i) => {
+            let rest = &body[i + 1..];
+            let feedback = find(rest, "#").map(|k| rich(&rest[k + 1..], format));
+            (&body[..i], feedback.and_then(non_empty))
+        }
+        None => (body, None),
     };
     let (lead, mut pieces) = split_marked(body, &['=']);
     if !lead.is_empty() {
@@ -815,8 +837,8 @@ fn parse_numerical(ctx: &mut Ctx<'_>, body: &[Ch], block_at: usize) -> Option<Qu
         let Ok((w, body)) = weight(ctx, p.body, 0.0, 100.0) else {
             continue;
         };
-        let (t, _feedback) = split_feedback(body);
-        let t = text(t);
+        let (t, fb) = split_feedback(body);
+        let t = raw(t);
         if t.is_empty() {
             ctx.report(p.at, "this answer is empty", "jawaban ini kosong");
             continue;
@@ -848,6 +870,7 @@ fn parse_numerical(ctx: &mut Ctx<'_>, body: &[Ch], block_at: usize) -> Option<Qu
                 min,
                 max,
                 weight: w.unwrap_or(100.0),
+                feedback: fb.map(|f| rich(f, format)).and_then(non_empty),
             }),
         }
     }
@@ -857,7 +880,10 @@ fn parse_numerical(ctx: &mut Ctx<'_>, body: &[Ch], block_at: usize) -> Option<Qu
             "a numerical question needs at least one answer worth 100% (an answer without `%..%` is)", "soal angka memerlukan paling sedikit satu jawaban bernilai 100% (jawaban tanpa `%..%` bernilai 100%)",
         );
     }
-    Some(QuestionKind::Numerical { answers })
+    Some(QuestionKind::Numerical {
+        answers,
+        other_feedback,
+    })
 }
 
 /// Lowercase ASCII letters, digits, `_` and single `-`; at most 80 characters.
@@ -874,40 +900,59 @@ fn slugify(title: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
-/// Slugified titles where they are unique, else `q{n}` by position. A title that slugifies to
-/// another question's positional id (`q3`) is not used, so ids never collide.
+/// Slugified titles where they are unique, else `q{n}` by position among the questions and
+/// `d{n}` among the descriptions (so a description added later renames no question). A title
+/// that slugifies to another item's positional id (`q3`, `d2`) is not used, so ids never collide.
 ///
 /// Counted once and looked up, so 20,000 titled questions take as long per question as 20.
-fn assign_ids<'t>(titles: impl Iterator<Item = Option<&'t str>>) -> Vec<String> {
-    let slugs: Vec<Option<String>> = titles
-        .map(|t| t.map(slugify).filter(|s| !s.is_empty()))
+fn assign_ids<'t>(items: impl Iterator<Item = (Option<&'t str>, bool)>) -> Vec<String> {
+    let items: Vec<(Option<String>, bool)> = items
+        .map(|(t, description)| (t.map(slugify).filter(|s| !s.is_empty()), description))
         .collect();
+    let descriptions = items.iter().filter(|(_, d)| *d).count();
+    let counts = (items.len() - descriptions, descriptions);
     let mut uses: HashMap<&str, usize> = HashMap::new();
-    for slug in slugs.iter().flatten() {
-        *uses.entry(slug).or_default() += 1;
+    for (slug, _) in &items {
+        if let Some(slug) = slug {
+            *uses.entry(slug).or_default() += 1;
+        }
     }
-    slugs
+    let mut positions = (0, 0);
+    items
         .iter()
-        .enumerate()
-        .map(|(i, slug)| {
-            let usable = slug.as_ref().filter(|s| {
-                uses.get(s.as_str()) == Some(&1) && !other_position(s, i + 1, slugs.len())
-            });
-            usable.cloned().unwrap_or_else(|| format!("q{}", i + 1))
+        .map(|(slug, description)| {
+            let own = if *description {
+                positions.1 += 1;
+                ('d', positions.1)
+            } else {
+                positions.0 += 1;
+                ('q', positions.0)
+            };
+            let usable = slug
+                .as_ref()
+                .filter(|s| uses.get(s.as_str()) == Some(&1) && !other_position(s, own, counts));
+            usable
+                .cloned()
+                .unwrap_or_else(|| format!("{}{}", own.0, own.1))
         })
         .collect()
 }
 
-/// Whether `slug` is the positional id `q{n}` of a question `n` in `1..=count` other than `own`.
-fn other_position(slug: &str, own: usize, count: usize) -> bool {
-    let Some(digits) = slug.strip_prefix('q') else {
-        return false;
+/// Whether `slug` is the positional id `q{n}` (`d{n}`) of a question (description) `n` other than
+/// `own`, with `counts` questions and descriptions.
+fn other_position(slug: &str, own: (char, usize), counts: (usize, usize)) -> bool {
+    let mut chars = slug.chars();
+    let (prefix, count) = match chars.next() {
+        Some('q') => ('q', counts.0),
+        Some('d') => ('d', counts.1),
+        _ => return false,
     };
+    let digits = chars.as_str();
     // `q07` is never written by `format!("q{n}")`, so it is no one's positional id.
     if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
     digits
         .parse::<usize>()
-        .is_ok_and(|n| n != own && (1..=count).contains(&n))
+        .is_ok_and(|n| (prefix, n) != own && (1..=count).contains(&n))
 }

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::{
-    ChoiceOption, MatchPair, NumericAnswer, Problem, Question, QuestionKind, Quiz, answer_key,
-    grade, parse_gift,
+    ChoiceOption, MatchPair, NumericAnswer, Problem, Question, QuestionKind, Quiz, TextAnswer,
+    answer_key, grade, parse_gift,
 };
 
 fn one(src: &str) -> Question {
@@ -102,15 +102,48 @@ fn multiple_choice_weights() {
     // Decimals as Moodle exports them for thirds.
     let q = one("Q {~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-50%d}");
     assert_eq!(q.kind.kind_name(), "multiple_choice");
-    // One `=` with a penalty on a wrong answer is multiple choice too (a `~` answer is weighted).
+    // As in Moodle, any `=` answer makes it single choice: one answer is picked and earns its
+    // weight, which may be partial or a penalty.
     let q = one("Q {=benar ~%-50%salah ~netral}");
-    assert_eq!(q.kind.kind_name(), "multiple_choice");
+    assert_eq!(q.kind.kind_name(), "single_choice");
     assert_eq!(weights(&q), [100.0, -50.0, 0.0]);
-    // Several `=` answers must all be chosen and share the credit.
+    // Several `=` answers: each of them is fully right.
     let q = one("Q {=a =b ~c =d}");
-    assert_eq!(q.kind.kind_name(), "multiple_choice");
-    let w = weights(&q);
-    assert!((w[0] - 100.0 / 3.0).abs() < 1e-9 && w[0] == w[1] && w[1] == w[3] && w[2] == 0.0);
+    assert_eq!(q.kind.kind_name(), "single_choice");
+    assert_eq!(weights(&q), [100.0, 100.0, 0.0, 100.0]);
+}
+
+#[test]
+fn single_choice_with_percentage_weights_grades_each_answer_by_its_weight() {
+    // Moodle's examples.txt, "Percentage Answer Weights": refused before, single choice in
+    // Moodle.
+    let q = one("::Jesus' hometown::Jesus Christ was from {\n\
+         ~Jerusalem#This was an important city, but the wrong answer.\n\
+         ~%25%Bethlehem#He was born here, but not raised here.\n\
+         ~%50%Galilee#You need to be more specific.\n\
+         =Nazareth#Yes! That's right!}.");
+    assert_eq!(q.kind.kind_name(), "single_choice");
+    assert_eq!(weights(&q), [0.0, 25.0, 50.0, 100.0]);
+    let quiz = Quiz {
+        questions: vec![Question { points: 2.0, ..q }],
+        ..crate::tests::empty_quiz()
+    };
+    let ids = crate::layout::wire_ids(&quiz, b"s", &quiz.questions[0], crate::IdRole::Option);
+    let score = |i: usize| {
+        let r = crate::ResponseEntry {
+            question: quiz.questions[0].id.clone(),
+            choices: Some(vec![ids[i].clone()]),
+            ..Default::default()
+        };
+        assert!(crate::validate_response(&quiz, b"s", &r).is_ok());
+        grade(&quiz, b"s", &[r]).score
+    };
+    assert_eq!(
+        [score(0), score(1), score(2), score(3)],
+        [0.0, 0.5, 1.0, 2.0]
+    );
+    // The answer key picks the answer worth everything.
+    assert_eq!(grade(&quiz, b"s", &answer_key(&quiz, b"s")).score, 2.0);
 }
 
 fn tf(answer: bool, feedback_true: Option<&str>, feedback_false: Option<&str>) -> QuestionKind {
@@ -154,24 +187,97 @@ fn true_false_forms_and_feedback() {
 }
 
 #[test]
-fn short_answer_keeps_full_credit_answers() {
+fn short_answers_keep_their_weights_and_feedback() {
     let q = one("Singkatan badan daerah? {=BPBD =Badan Penanggulangan Bencana Daerah#Lengkap.}");
     assert_eq!(
         q.kind,
         QuestionKind::ShortAnswer {
-            answers: vec!["BPBD".into(), "Badan Penanggulangan Bencana Daerah".into()],
+            answers: vec![
+                "BPBD".into(),
+                TextAnswer {
+                    text: "Badan Penanggulangan Bencana Daerah".into(),
+                    weight: 100.0,
+                    feedback: Some("Lengkap.".into())
+                }
+            ],
             case_sensitive: false
         }
     );
-    // Our short answers are all-or-nothing: the 50% answer is left out without complaint.
-    let q = one("Q {=%100%BPBD# =%50%BPB#Hampir. =%0%BNPB}");
+    // Moodle's giftformat_test.php, test_import_shortanswer: partial credit and a catch-all.
+    let q = one("::Shortanswer::Which is the best animal?{\n\
+         =Frog#Good!\n\
+         =%50%Cat#What is it with Moodlers and cats?\n\
+         =%0%*#Completely wrong\n\
+         }");
+    let answer = |text: &str, weight: f64, feedback: &str| TextAnswer {
+        text: text.into(),
+        weight,
+        feedback: Some(feedback.into()),
+    };
     assert_eq!(
         q.kind,
         QuestionKind::ShortAnswer {
-            answers: vec!["BPBD".into()],
+            answers: vec![
+                answer("Frog", 100.0, "Good!"),
+                answer("Cat", 50.0, "What is it with Moodlers and cats?"),
+                answer("*", 0.0, "Completely wrong"),
+            ],
             case_sensitive: false
         }
     );
+}
+
+#[test]
+fn short_answers_with_partial_credit_grade_with_their_fraction_and_show_their_feedback() {
+    let q = one("::Hewan::Which is the best animal?{\n\
+         =Frog#Good!\n\
+         =%50%Cat#What is it with Moodlers and cats?\n\
+         =%25%*dog*#Dogs, then.\n\
+         =%0%*#Completely wrong\n\
+         }");
+    let quiz = Quiz {
+        questions: vec![q],
+        ..crate::tests::empty_quiz()
+    };
+    let typed = |t: &str| crate::ResponseEntry {
+        question: "hewan".into(),
+        text: Some(t.into()),
+        ..Default::default()
+    };
+    let cases = [
+        ("frog", 1.0, Some("Good!")),
+        ("  CAT ", 0.5, Some("What is it with Moodlers and cats?")),
+        ("hot dog stand", 0.25, Some("Dogs, then.")),
+        ("horse", 0.0, Some("Completely wrong")),
+        ("", 0.0, None),
+    ];
+    for (answer, score, feedback) in cases {
+        let r = [typed(answer)];
+        let g = grade(&quiz, b"s", &r);
+        assert_eq!(g.score, score, "{answer:?}");
+        let layout = crate::new_layout(&quiz, 1);
+        let shown = crate::review(&quiz, &layout, b"s", &r, &g, true);
+        let expected: Vec<String> = feedback.map(String::from).into_iter().collect();
+        assert_eq!(shown[0].chosen_feedback_html, expected, "{answer:?}");
+        // Only the answers worth everything are shown as right.
+        assert_eq!(shown[0].correct.as_ref().unwrap().text, ["Frog"]);
+    }
+    // `\*` is a literal asterisk (GIFT keeps the backslash: `\*` is no GIFT escape).
+    let q = one("Q {=a\\*b}");
+    let quiz = Quiz {
+        questions: vec![q],
+        ..crate::tests::empty_quiz()
+    };
+    let score = |t: &str| {
+        let r = crate::ResponseEntry {
+            question: "q1".into(),
+            text: Some(t.into()),
+            ..Default::default()
+        };
+        grade(&quiz, b"s", &[r]).score
+    };
+    assert_eq!((score("a*b"), score("axb")), (1.0, 0.0));
+    assert_eq!(grade(&quiz, b"s", &answer_key(&quiz, b"s")).score, 1.0);
 }
 
 #[test]
@@ -199,7 +305,7 @@ fn matching_with_distractor() {
 #[test]
 fn numerical_tolerance_range_and_partial_credit() {
     let range = |q: &Question| match &q.kind {
-        QuestionKind::Numerical { answers } => answers.clone(),
+        QuestionKind::Numerical { answers, .. } => answers.clone(),
         other => panic!("{other:?}"),
     };
     let a = range(&one("Berapa? {#3.5:0.1}"));
@@ -211,7 +317,8 @@ fn numerical_tolerance_range_and_partial_credit() {
         [NumericAnswer {
             min: 1.0,
             max: 5.0,
-            weight: 100.0
+            weight: 100.0,
+            feedback: None,
         }]
     );
     let a = range(&one(
@@ -223,30 +330,63 @@ fn numerical_tolerance_range_and_partial_credit() {
             NumericAnswer {
                 min: 1822.0,
                 max: 1822.0,
-                weight: 100.0
+                weight: 100.0,
+                feedback: Some("Tepat.".into()),
             },
             NumericAnswer {
                 min: 1820.0,
                 max: 1824.0,
-                weight: 50.0
+                weight: 50.0,
+                feedback: Some("Hampir.".into()),
             }
         ]
     );
+    let q = one("Tahun lahir? {#\n\t=1822:0#Tepat.\n\t~#Salah.\n}");
+    let QuestionKind::Numerical { other_feedback, .. } = &q.kind else {
+        panic!("{q:?}")
+    };
+    assert_eq!(other_feedback.as_deref(), Some("Salah."));
     assert_eq!(range(&one("Suhu? {#-5..-1}"))[0].min, -5.0);
+}
+
+#[test]
+fn numerical_feedback_is_shown_for_the_matching_answer_or_any_other_number() {
+    let q = one("::Tahun::Tahun lahir? {#\n\t=1822:0#Tepat.\n\t=%50%1822:2#Hampir.\n\t~#Salah.\n}");
+    let quiz = Quiz {
+        questions: vec![q],
+        ..crate::tests::empty_quiz()
+    };
+    for (n, score, feedback) in [
+        (1822.0, 1.0, "Tepat."),
+        (1823.0, 0.5, "Hampir."),
+        (1900.0, 0.0, "Salah."),
+    ] {
+        let r = [crate::ResponseEntry {
+            question: "tahun".into(),
+            number: Some(n),
+            ..Default::default()
+        }];
+        let g = grade(&quiz, b"s", &r);
+        assert_eq!(g.score, score);
+        let shown = crate::review(&quiz, &crate::new_layout(&quiz, 1), b"s", &r, &g, true);
+        assert_eq!(shown[0].chosen_feedback_html, [feedback]);
+    }
 }
 
 #[test]
 fn missing_word_puts_a_blank_in_the_prompt() {
     let q = one("Ibu kota provinsi Jawa Barat adalah {~Jakarta =Bandung ~Semarang} sejak 1950.");
+    // Moodle's blank, five underscores; the text is kept as HTML so Markdown reads none of them
+    // as emphasis.
     assert_eq!(
         q.prompt,
-        "Ibu kota provinsi Jawa Barat adalah ___ sejak 1950."
+        "<p>\nIbu kota provinsi Jawa Barat adalah _____ sejak 1950.\n</p>"
     );
     assert_eq!(q.kind.kind_name(), "single_choice");
     let q = one("{=BPBD} mengoordinasikan penanggulangan bencana daerah.");
     assert_eq!(
         q.prompt,
-        "___ mengoordinasikan penanggulangan bencana daerah."
+        "<p>\n_____ mengoordinasikan penanggulangan bencana daerah.\n</p>"
     );
     // Only white space after the answers: not a missing-word question.
     let q = one("Ibu kota? {=Bandung}   ");
@@ -269,12 +409,67 @@ fn escapes_are_literal_text() {
         r"::Rumus\: a\=b::Nilai 1 \~ 2 \= \{x\} \# 3\: lihat\npasal \\ 4 {=a\=b\#c#Ya\: benar. ~\{d\}}",
     );
     assert_eq!(q.id, "rumus-a-b");
-    assert_eq!(q.prompt, "Nilai 1 ~ 2 = {x} # 3: lihat\npasal \\ 4");
+    // Shown as Moodle shows it: the characters themselves, `\n` a line break, `\\` one backslash.
+    assert_eq!(
+        q.prompt,
+        "<p>\nNilai 1 ~ 2 = {x} # 3: lihat<br />\npasal \\ 4\n</p>"
+    );
     assert_eq!(options(&q)[0].text, "a=b#c");
     assert_eq!(options(&q)[0].feedback.as_deref(), Some("Ya: benar."));
     assert_eq!(options(&q)[1].text, "{d}");
-    // Other backslashes stay as written (Markdown escapes survive for the renderer).
-    assert_eq!(one(r"a \* b {T}").prompt, r"a \* b");
+    // Other backslashes stay as written, and show (Moodle's texts are no Markdown).
+    assert_eq!(one(r"a \* b {T}").prompt, "<p>\na \\* b\n</p>");
+}
+
+#[test]
+fn escaped_characters_show_as_themselves() {
+    // `\#` in an answer was an empty heading in Markdown; `\\\\` collapsed to one backslash.
+    let q = one(
+        r"::Kendali::Mana yang bukan karakter kendali? {~ \#  # \# adalah kendali. = \\ #Benar\: \\\\ dua.}",
+    );
+    let o = options(&q);
+    assert_eq!(o[0].text, "<p>\n#\n</p>");
+    assert_eq!(
+        o[0].feedback.as_deref(),
+        Some("<p>\n# adalah kendali.\n</p>")
+    );
+    assert_eq!(o[1].text, "<p>\n\\\n</p>");
+    assert_eq!(
+        o[1].feedback.as_deref(),
+        Some("<p>\nBenar: \\\\ dua.\n</p>")
+    );
+    // Moodle's giftformat_test.php, test_import_backslash.
+    assert_eq!(
+        one(r"::double backslash:: A \\ B \\\\ C{}").prompt,
+        "<p>\nA \\ B \\\\ C\n</p>"
+    );
+}
+
+#[test]
+fn white_space_inside_pre_is_kept() {
+    // Moodle's giftformat_test.php, test_import_pre_content: lines keep their indentation.
+    let q = one(
+        "::Q001::[html]<p>What would running the test method print?</p>\n\
+         <pre>\n\
+         \x20   public void test() \\{\n\
+         \x20       method1();\n\
+         \x20   \\}\n\
+         </pre>\n\
+         {}",
+    );
+    assert_eq!(
+        q.prompt,
+        "<p>What would running the test method print?</p>\n<pre>\n    public void test() {\n        method1();\n    }\n</pre>"
+    );
+    // A blank line inside `<pre>` (written `\n`) would end CommonMark's HTML block: it is kept
+    // as a character reference.
+    let q = one(r"[html]<pre>a\n\n  b</pre> {}");
+    assert_eq!(
+        q.prompt,
+        "<p>\n<pre>a&#10;\n  b</pre>\n</p>"
+            .replace("<p>", "<div>")
+            .replace("</p>", "</div>")
+    );
 }
 
 #[test]
@@ -323,14 +518,36 @@ fn text_formats_are_stripped_and_the_text_kept() {
     assert_eq!(o[0].text, "**Ya**");
     assert_eq!(o[0].feedback.as_deref(), Some("Betul"));
     assert_eq!(o[1].text, "Tidak");
-    assert_eq!(o[2].text, "[foo] tetap", "an unknown tag is text");
-    assert_eq!(q.feedback.as_deref(), Some("<em>umum</em>"));
+    // An unknown tag is text, in the question's format (here HTML).
+    assert_eq!(o[2].text, "<p>\n[foo] tetap\n</p>");
+    assert_eq!(q.feedback.as_deref(), Some("<p>\n<em>umum</em>\n</p>"));
     assert_eq!(one("[markdown]Soal **tebal** {T}").prompt, "Soal **tebal**");
     assert_eq!(one("[plain]Soal {T}").prompt, "Soal");
-    // A Markdown link at the start is not a format tag.
+    // A Markdown link at the start is not a format tag; without `[markdown]` it is no link
+    // either (Moodle's default format shows it as typed).
     assert_eq!(
         one("[Pasal 1](https://x.id) berlaku? {T}").prompt,
+        "<p>\n[Pasal 1](https://x.id) berlaku?\n</p>"
+    );
+    assert_eq!(
+        one("[markdown][Pasal 1](https://x.id) berlaku? {T}").prompt,
         "[Pasal 1](https://x.id) berlaku?"
+    );
+    // Parts without a tag take the question's format, as in Moodle.
+    let q = one("[markdown]Soal {=**Ya**#_tepat_ ~Tidak}");
+    assert_eq!(options(&q)[0].text, "**Ya**");
+    assert_eq!(options(&q)[0].feedback.as_deref(), Some("_tepat_"));
+    let q = one("Soal {=**Ya**#_tepat_ ~Tidak}");
+    assert_eq!(options(&q)[0].text, "<p>\n**Ya**\n</p>");
+    // `[plain]`: markup shows as typed, two spaces stay two, a line break is one.
+    assert_eq!(
+        one(r"[plain]<b>a</b>  &amp;\nb {}").prompt,
+        "<p>\n&lt;b&gt;a&lt;/b&gt;&nbsp; &amp;amp;<br />\nb\n</p>"
+    );
+    // `[moodle]`: HTML allowed, line breaks kept (not next to a tag).
+    assert_eq!(
+        one("Satu\n<b>dua</b>\ntiga\nempat {}").prompt,
+        "<p>\nSatu <b>dua</b> tiga<br />\nempat\n</p>"
     );
 }
 
@@ -455,6 +672,8 @@ Campur {=a ~%50%b ~c}
 {T}
 
 Bukan jawaban {BPBD}
+
+::Judul saja::
 ";
     let p = problems(src);
     has(&p, 2, 30, "never closed");
@@ -462,17 +681,17 @@ Bukan jawaban {BPBD}
     has(&p, 6, 17, "`%abc%` is not a number");
     has(&p, 8, 10, "at least 2 pairs");
     has(&p, 10, 8, "add up to 80");
-    has(&p, 12, 1, "no answer block");
+    // Line 12 is a description and line 22 a single choice with partial credit, as in Moodle.
     has(&p, 14, 7, "has no `{` before it");
     has(&p, 16, 22, "only one answer block");
     has(&p, 18, 13, "no answer is marked right");
     has(&p, 20, 9, "`abc` is not a number");
-    has(&p, 22, 8, "mixes `=` answers");
     has(&p, 24, 16, "at least 2 answers");
     has(&p, 24, 16, "no answer is marked right");
     has(&p, 26, 1, "no text");
     has(&p, 28, 16, "short answers start with `=`");
-    assert_eq!(p.len(), 15, "{p:#?}");
+    has(&p, 30, 1, "has a title but no text");
+    assert_eq!(p.len(), 14, "{p:#?}");
     assert!(
         p.windows(2)
             .all(|w| (w[0].line, w[0].column) <= (w[1].line, w[1].column))
@@ -563,14 +782,17 @@ fn numerical_answers_with_partial_credit_grade_by_the_best_match() {
                 NumericAnswer {
                     min: 5.0,
                     max: 5.0,
-                    weight: 100.0
+                    weight: 100.0,
+                    feedback: None,
                 },
                 NumericAnswer {
                     min: 3.0,
                     max: 7.0,
-                    weight: 50.0
+                    weight: 50.0,
+                    feedback: None,
                 }
-            ]
+            ],
+            other_feedback: None,
         }
     );
     let quiz = crate::quiz_from_questions("n", &crate::QuizSettings::default(), vec![q]).unwrap();
@@ -596,13 +818,13 @@ fn true_false_feedback_goes_through_map_text() {
         parse_gift("Q {T#*salah*#*benar*}").unwrap(),
     )
     .unwrap();
-    quiz.map_text(&mut |t| format!("<p>{t}</p>"));
+    quiz.map_text(&mut |t| format!("<x>{t}</x>"));
     assert_eq!(
         quiz.questions[0].kind,
         QuestionKind::TrueFalse {
             answer: true,
-            feedback_true: Some("<p>*benar*</p>".into()),
-            feedback_false: Some("<p>*salah*</p>".into()),
+            feedback_true: Some("<x><p>\n*benar*\n</p></x>".into()),
+            feedback_false: Some("<x><p>\n*salah*\n</p></x>".into()),
         }
     );
 }

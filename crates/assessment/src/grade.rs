@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::layout::{IdRole, wire_ids};
-use crate::model::{Question, QuestionKind, Quiz};
+use crate::model::{NumericAnswer, Question, QuestionKind, Quiz, TextAnswer};
 
 /// Longest accepted `text`, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -61,6 +61,7 @@ fn field_for(kind: &QuestionKind) -> &'static str {
         QuestionKind::Numerical { .. } => "number",
         QuestionKind::Matching { .. } => "pairs",
         QuestionKind::Ordering { .. } => "order",
+        QuestionKind::Description => "nothing",
     }
 }
 
@@ -68,6 +69,12 @@ fn field_for(kind: &QuestionKind) -> &'static str {
 pub fn validate_response(quiz: &Quiz, salt: &[u8], entry: &ResponseEntry) -> Result<(), String> {
     let q = find(quiz, &entry.question)
         .ok_or_else(|| format!("unknown question `{}`", entry.question))?;
+    if q.is_description() {
+        return Err(format!(
+            "`{}` is a description, not a question; it takes no answer",
+            q.id
+        ));
+    }
     let expected = field_for(&q.kind);
     let present = [
         ("choices", entry.choices.is_some()),
@@ -163,6 +170,7 @@ pub fn validate_response(quiz: &Quiz, salt: &[u8], entry: &ResponseEntry) -> Res
             }
             Ok(())
         }
+        QuestionKind::Description => Ok(()),
     }
 }
 
@@ -189,6 +197,115 @@ pub(crate) fn normalize(s: &str, case_sensitive: bool) -> String {
     } else {
         collapsed.to_lowercase()
     }
+}
+
+/// Whether `given` matches `pattern`, both [`normalize`]d: `*` stands for any run of characters
+/// (none included) and `\*` for an asterisk, as in Moodle's
+/// `qtype_shortanswer_question::compare_string_with_wildcard`. Time linear in both lengths: each
+/// piece between stars is found at its leftmost place after the previous one.
+pub(crate) fn wildcard_match(given: &str, pattern: &str) -> bool {
+    let mut pieces = vec![String::new()];
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // A run of stars is one wildcard: a new piece unless the last one just began.
+            '*' if pieces.len() == 1 || pieces.last().is_some_and(|p| !p.is_empty()) => {
+                pieces.push(String::new());
+            }
+            '*' => {}
+            _ => {
+                let literal = if c == '\\' && chars.peek() == Some(&'*') {
+                    chars.next();
+                    '*'
+                } else {
+                    c
+                };
+                if let Some(p) = pieces.last_mut() {
+                    p.push(literal);
+                }
+            }
+        }
+    }
+    let [first, middle @ .., last] = pieces.as_slice() else {
+        return pieces.first().is_some_and(|p| p == given);
+    };
+    let Some(mut rest) = given.strip_prefix(first.as_str()) else {
+        return false;
+    };
+    for piece in middle {
+        match rest.find(piece.as_str()) {
+            Some(i) => rest = &rest[i + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last.as_str())
+}
+
+/// The short answer that decides the grade of `typed`: of those matching it, the one worth the
+/// most (the first of equals). `None` for an empty answer.
+pub(crate) fn short_answer_match<'a>(
+    answers: &'a [TextAnswer],
+    typed: &str,
+    case_sensitive: bool,
+) -> Option<&'a TextAnswer> {
+    let given = normalize(typed, case_sensitive);
+    if given.is_empty() {
+        return None;
+    }
+    best(
+        answers
+            .iter()
+            .filter(|a| wildcard_match(&given, &normalize(&a.text, case_sensitive))),
+        |a| a.weight,
+    )
+}
+
+/// The numerical answer that decides the grade of `x`: of those whose range holds it, the one
+/// worth the most (the first of equals).
+pub(crate) fn numeric_match(answers: &[NumericAnswer], x: f64) -> Option<&NumericAnswer> {
+    if !x.is_finite() {
+        return None;
+    }
+    // Absorbs binary rounding such as 3.0 + 0.1 != 3.1 at the edge of a tolerance.
+    let eps = 1e-9 * x.abs().max(1.0);
+    best(
+        answers
+            .iter()
+            .filter(|a| a.min - eps <= x && x <= a.max + eps),
+        |a| a.weight,
+    )
+}
+
+/// The first item with the highest `weight`.
+fn best<T>(items: impl Iterator<Item = T>, weight: impl Fn(&T) -> f64) -> Option<T> {
+    let mut top: Option<T> = None;
+    for item in items {
+        if top.as_ref().is_none_or(|t| weight(&item) > weight(t)) {
+            top = Some(item);
+        }
+    }
+    top
+}
+
+/// A short answer as a learner could type it: its text with every wildcard `*` left out (or `*`
+/// when nothing else is left: a pattern of stars takes any answer).
+pub(crate) fn without_wildcards(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'*') => {
+                chars.next();
+                out.push('*');
+            }
+            '*' => {}
+            _ => out.push(c),
+        }
+    }
+    if out.trim().is_empty() {
+        return "*".into();
+    }
+    out
 }
 
 /// Author index of each wire id in `ids` (unknown ids give `None`).
@@ -236,26 +353,12 @@ fn fraction(quiz: &Quiz, salt: &[u8], q: &Question, r: &ResponseEntry) -> f64 {
         QuestionKind::ShortAnswer {
             answers,
             case_sensitive,
-        } => {
-            let given = normalize(r.text.as_deref().unwrap_or(""), *case_sensitive);
-            let hit = !given.is_empty()
-                && answers
-                    .iter()
-                    .any(|a| normalize(a, *case_sensitive) == given);
-            if hit { 1.0 } else { 0.0 }
-        }
-        QuestionKind::Numerical { answers } => {
-            let Some(x) = r.number.filter(|x| x.is_finite()) else {
-                return 0.0;
-            };
-            // Absorbs binary rounding such as 3.0 + 0.1 != 3.1 at the edge of a tolerance.
-            let eps = 1e-9 * x.abs().max(1.0);
-            answers
-                .iter()
-                .filter(|a| a.min - eps <= x && x <= a.max + eps)
-                .map(|a| a.weight / 100.0)
-                .fold(0.0, f64::max)
-        }
+        } => short_answer_match(answers, r.text.as_deref().unwrap_or(""), *case_sensitive)
+            .map_or(0.0, |a| a.weight / 100.0),
+        QuestionKind::Numerical { answers, .. } => r
+            .number
+            .and_then(|x| numeric_match(answers, x))
+            .map_or(0.0, |a| a.weight / 100.0),
         QuestionKind::Matching { pairs, .. } => {
             let left = wire_ids(quiz, salt, q, IdRole::Left);
             let right = wire_ids(quiz, salt, q, IdRole::Right);
@@ -294,13 +397,14 @@ fn fraction(quiz: &Quiz, salt: &[u8], q: &Question, r: &ResponseEntry) -> f64 {
                 in_place as f64 / items.len() as f64
             }
         }
-        QuestionKind::Essay => 0.0,
+        QuestionKind::Essay | QuestionKind::Description => 0.0,
     }
 }
 
 /// Grade responses; at most one entry per question counts (later ones win), missing = 0 points.
 /// Essays score 0 and always need an instructor's review, so a quiz with an essay is
-/// `pending_review` until someone grades it (see [`grade_with_manual`]).
+/// `pending_review` until someone grades it (see [`grade_with_manual`]). Descriptions are not
+/// questions: they have no entry in the grade.
 ///
 /// For a quiz with draw rules, grade against [`Quiz::for_layout`] so questions the attempt did
 /// not show do not count.
@@ -323,6 +427,7 @@ pub fn grade_with_manual(
     let questions: Vec<QuestionGrade> = quiz
         .questions
         .iter()
+        .filter(|q| !q.is_description())
         .map(|q| {
             if matches!(q.kind, QuestionKind::Essay) {
                 let given = manual.get(&q.id).copied().filter(|s| s.is_finite());
@@ -367,17 +472,23 @@ pub fn passed(quiz: &Quiz, grade: &Grade) -> bool {
 }
 
 /// The full-mark response for every question, in the submit shape; essays get a placeholder.
+/// Descriptions take no answer and have none.
 pub fn answer_key(quiz: &Quiz, salt: &[u8]) -> Vec<ResponseEntry> {
     quiz.questions
         .iter()
+        .filter(|q| !q.is_description())
         .map(|q| {
             let mut e = ResponseEntry {
                 question: q.id.clone(),
                 ..ResponseEntry::default()
             };
             match &q.kind {
-                QuestionKind::SingleChoice { options }
-                | QuestionKind::MultipleChoice { options } => {
+                QuestionKind::SingleChoice { options } => {
+                    let ids = wire_ids(quiz, salt, q, IdRole::Option);
+                    let top = best(options.iter().zip(&ids), |(o, _)| o.weight);
+                    e.choices = Some(top.map(|(_, id)| id.clone()).into_iter().collect());
+                }
+                QuestionKind::MultipleChoice { options } => {
                     let ids = wire_ids(quiz, salt, q, IdRole::Option);
                     let good = options
                         .iter()
@@ -389,8 +500,10 @@ pub fn answer_key(quiz: &Quiz, salt: &[u8]) -> Vec<ResponseEntry> {
                 QuestionKind::TrueFalse { answer, .. } => {
                     e.choices = Some(vec![answer.to_string()])
                 }
-                QuestionKind::ShortAnswer { answers, .. } => e.text = answers.first().cloned(),
-                QuestionKind::Numerical { answers } => {
+                QuestionKind::ShortAnswer { answers, .. } => {
+                    e.text = best(answers.iter(), |a| a.weight).map(|a| without_wildcards(&a.text));
+                }
+                QuestionKind::Numerical { answers, .. } => {
                     let best = answers.iter().max_by(|a, b| a.weight.total_cmp(&b.weight));
                     e.number = best.map(|a| (a.min + a.max) / 2.0);
                 }
@@ -409,6 +522,7 @@ pub fn answer_key(quiz: &Quiz, salt: &[u8]) -> Vec<ResponseEntry> {
                     e.order = Some(wire_ids(quiz, salt, q, IdRole::Item))
                 }
                 QuestionKind::Essay => e.text = Some("(essay answer)".into()),
+                QuestionKind::Description => {}
             }
             e
         })

@@ -115,7 +115,12 @@ fn drawn(quiz: &Quiz, rng: &mut SplitMix64) -> Vec<usize> {
         g.as_ref()
             .is_some_and(|g| quiz.draws.iter().any(|d| &d.group == g))
     };
-    let mut keep: Vec<bool> = quiz.questions.iter().map(|q| !ruled(&q.group)).collect();
+    // Descriptions are never drawn: they are always shown.
+    let mut keep: Vec<bool> = quiz
+        .questions
+        .iter()
+        .map(|q| q.is_description() || !ruled(&q.group))
+        .collect();
     let mut done: Vec<&str> = Vec::new();
     for d in &quiz.draws {
         // The parsers refuse a second rule for a group; should one be stored anyway, the
@@ -125,7 +130,10 @@ fn drawn(quiz: &Quiz, rng: &mut SplitMix64) -> Vec<usize> {
         }
         done.push(&d.group);
         let mut pool: Vec<usize> = (0..n)
-            .filter(|&i| quiz.questions[i].group.as_deref() == Some(d.group.as_str()))
+            .filter(|&i| {
+                let q = &quiz.questions[i];
+                !q.is_description() && q.group.as_deref() == Some(d.group.as_str())
+            })
             .collect();
         // A partial Fisher-Yates shuffle: the first `count` entries are a uniform sample.
         for j in 0..d.count.min(pool.len()) {
@@ -137,15 +145,41 @@ fn drawn(quiz: &Quiz, rng: &mut SplitMix64) -> Vec<usize> {
     (0..n).filter(|&i| keep[i]).collect()
 }
 
+/// The attempt's questions in display order. A description stays where it was written: the
+/// questions between two descriptions are shuffled among themselves (like the sections of a
+/// Moodle quiz), so a description always introduces the questions written after it. Without
+/// descriptions this is one shuffle of all the questions, as it always was.
+fn display_order(quiz: &Quiz, chosen: &[usize], rng: &mut SplitMix64) -> Vec<usize> {
+    let is_description = |i: &usize| quiz.questions.get(*i).is_some_and(|q| q.is_description());
+    if !chosen.iter().any(is_description) {
+        let order = rng.permutation(chosen.len(), quiz.shuffle_questions);
+        return order
+            .into_iter()
+            .filter_map(|i| chosen.get(i).copied())
+            .collect();
+    }
+    let mut out = Vec::with_capacity(chosen.len());
+    for section in chosen.split_inclusive(is_description) {
+        let (questions, description) = match section.split_last() {
+            Some((last, rest)) if is_description(last) => (rest, Some(*last)),
+            _ => (section, None),
+        };
+        let order = rng.permutation(questions.len(), quiz.shuffle_questions);
+        out.extend(order.into_iter().filter_map(|i| questions.get(i).copied()));
+        out.extend(description);
+    }
+    out
+}
+
 /// Which questions an attempt has (see [`Quiz::draws`]), their order and per-question option
 /// order, derived only from `seed`.
 pub fn new_layout(quiz: &Quiz, seed: u64) -> AttemptLayout {
     let mut rng = SplitMix64(seed);
     let chosen = drawn(quiz, &mut rng);
-    let order = rng.permutation(chosen.len(), quiz.shuffle_questions);
+    let order = display_order(quiz, &chosen, &mut rng);
     let questions = order
         .into_iter()
-        .filter_map(|i| quiz.questions.get(*chosen.get(i)?))
+        .filter_map(|i| quiz.questions.get(i))
         .map(|q| {
             let (options, right) = match &q.kind {
                 QuestionKind::SingleChoice { options }
@@ -173,7 +207,8 @@ pub fn new_layout(quiz: &Quiz, seed: u64) -> AttemptLayout {
                 }
                 QuestionKind::ShortAnswer { .. }
                 | QuestionKind::Numerical { .. }
-                | QuestionKind::Essay => (Vec::new(), Vec::new()),
+                | QuestionKind::Essay
+                | QuestionKind::Description => (Vec::new(), Vec::new()),
             };
             QuestionLayout {
                 question: q.id.clone(),
@@ -185,7 +220,9 @@ pub fn new_layout(quiz: &Quiz, seed: u64) -> AttemptLayout {
     AttemptLayout { seed, questions }
 }
 
-/// A question as sent to the learner: texts and opaque ids only.
+/// A question as sent to the learner: texts and opaque ids only. A description (`kind =
+/// "description"`, points 0, no options) is a text to show in its place: it is not a question,
+/// takes no answer and has no number.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublicQuestion {
     pub id: String,
@@ -289,7 +326,8 @@ pub fn public_questions(quiz: &Quiz, layout: &AttemptLayout, salt: &[u8]) -> Vec
                 ),
                 QuestionKind::ShortAnswer { .. }
                 | QuestionKind::Numerical { .. }
-                | QuestionKind::Essay => (None, None, None),
+                | QuestionKind::Essay
+                | QuestionKind::Description => (None, None, None),
             };
             Some(PublicQuestion {
                 id: q.id.clone(),

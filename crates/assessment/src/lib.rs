@@ -28,6 +28,7 @@ mod stats;
 mod stats_tests;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub use aiken::parse_aiken;
 pub use gift::parse_gift;
@@ -41,7 +42,7 @@ pub use layout::{
 };
 pub use model::{
     ChoiceOption, CountedAttempt, Draw, MatchPair, NumericAnswer, Question, QuestionKind, Quiz,
-    ReviewPolicy,
+    ReviewPolicy, TextAnswer,
 };
 pub use parse::{MAX_QUESTIONS, Problem, parse_quiz_toml};
 pub use review::{AnswerView, ReviewQuestion, review};

@@ -118,7 +118,8 @@ pub struct Question {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuestionKind {
-    /// Exactly one option has `weight == 100`, all others 0.
+    /// One option is chosen and earns its weight. At least one option has weight 100; the
+    /// others may give partial (or negative) credit, as in Moodle's single-answer multichoice.
     SingleChoice {
         options: Vec<ChoiceOption>,
     },
@@ -134,12 +135,18 @@ pub enum QuestionKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         feedback_false: Option<String>,
     },
+    /// The best answer that matches what the learner typed gives the grade and the feedback
+    /// (see [`TextAnswer`]); at least one answer has weight 100.
     ShortAnswer {
-        answers: Vec<String>,
+        answers: Vec<TextAnswer>,
         case_sensitive: bool,
     },
+    /// The best answer whose range holds the learner's number gives the grade and the feedback.
     Numerical {
         answers: Vec<NumericAnswer>,
+        /// Shown when the number matches no answer (GIFT's `~#feedback`, Moodle's `*` answer).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        other_feedback: Option<String>,
     },
     /// Pair `i` is correct: left `i` goes with right `i`. Distractors follow the pairs on the
     /// right-hand side (author index `pairs.len() + j`).
@@ -152,6 +159,10 @@ pub enum QuestionKind {
         items: Vec<String>,
     },
     Essay,
+    /// Not a question: a text shown between questions (Moodle's "description", a GIFT item
+    /// without answers). It has no points, takes no answer, is never graded and does not count
+    /// as a question; attempts and reviews show it in its place.
+    Description,
 }
 
 impl QuestionKind {
@@ -165,7 +176,104 @@ impl QuestionKind {
             Self::Matching { .. } => "matching",
             Self::Ordering { .. } => "ordering",
             Self::Essay => "essay",
+            Self::Description => "description",
         }
+    }
+}
+
+impl Question {
+    /// Whether this is a [`QuestionKind::Description`]: a text between questions, not a
+    /// question.
+    pub fn is_description(&self) -> bool {
+        matches!(self.kind, QuestionKind::Description)
+    }
+}
+
+/// An accepted short answer. `text` is compared with what the learner typed (white space
+/// trimmed and collapsed, case ignored unless the question is case-sensitive); as in Moodle, `*`
+/// stands for any run of characters and `\*` for a literal asterisk.
+///
+/// In JSON (and TOML) an answer worth 100 without feedback is written as its text alone, so
+/// quizzes stored before answers had weights read the same.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextAnswer {
+    pub text: String,
+    /// Percent of the question's points.
+    pub weight: f64,
+    /// Shown to learners whose answer this one matched.
+    pub feedback: Option<String>,
+}
+
+impl TextAnswer {
+    /// A full-credit answer without feedback.
+    pub fn full(text: impl Into<String>) -> Self {
+        TextAnswer {
+            text: text.into(),
+            weight: 100.0,
+            feedback: None,
+        }
+    }
+}
+
+impl From<&str> for TextAnswer {
+    fn from(text: &str) -> Self {
+        TextAnswer::full(text)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextAnswerRepr {
+    Text(String),
+    Full {
+        text: String,
+        #[serde(default = "hundred")]
+        weight: f64,
+        #[serde(default)]
+        feedback: Option<String>,
+    },
+}
+
+fn hundred() -> f64 {
+    100.0
+}
+
+impl Serialize for TextAnswer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.weight == 100.0 && self.feedback.is_none() {
+            s.serialize_str(&self.text)
+        } else {
+            #[derive(Serialize)]
+            struct Full<'a> {
+                text: &'a str,
+                weight: f64,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                feedback: Option<&'a str>,
+            }
+            Full {
+                text: &self.text,
+                weight: self.weight,
+                feedback: self.feedback.as_deref(),
+            }
+            .serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TextAnswer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match TextAnswerRepr::deserialize(d)? {
+            TextAnswerRepr::Text(text) => TextAnswer::full(text),
+            TextAnswerRepr::Full {
+                text,
+                weight,
+                feedback,
+            } => TextAnswer {
+                text,
+                weight,
+                feedback,
+            },
+        })
     }
 }
 
@@ -187,6 +295,9 @@ pub struct NumericAnswer {
     pub max: f64,
     /// Percent of the question's points, 0..=100.
     pub weight: f64,
+    /// Shown to learners whose number this answer matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -197,14 +308,17 @@ pub struct MatchPair {
 
 impl Quiz {
     /// How many questions one attempt shows: every question outside a drawn group, plus
-    /// each draw's count.
+    /// each draw's count. Descriptions are not questions and are not counted.
     pub fn questions_per_attempt(&self) -> usize {
         let drawn = |q: &Question| {
             q.group
                 .as_ref()
                 .is_some_and(|g| self.draws.iter().any(|d| &d.group == g))
         };
-        self.questions.iter().filter(|q| !drawn(q)).count()
+        self.questions
+            .iter()
+            .filter(|q| !q.is_description() && !drawn(q))
+            .count()
             + self.draws.iter().map(|d| d.count).sum::<usize>()
     }
 
@@ -229,12 +343,17 @@ impl Quiz {
         }
     }
 
+    /// The sum of the questions' points; descriptions are worth nothing whatever they say.
     pub fn max_score(&self) -> f64 {
-        self.questions.iter().map(|q| q.points).sum()
+        self.questions
+            .iter()
+            .filter(|q| !q.is_description())
+            .map(|q| q.points)
+            .sum()
     }
 
     /// Replace every text shown to people by `f(text)`. Short answers are left alone because
-    /// they are compared with what the learner types, not displayed.
+    /// they are compared with what the learner types, not displayed (their feedback is mapped).
     pub fn map_text(&mut self, f: &mut dyn FnMut(&str) -> String) {
         for q in &mut self.questions {
             q.prompt = f(&q.prompt);
@@ -274,9 +393,21 @@ impl Quiz {
                         *fb = f(fb);
                     }
                 }
-                QuestionKind::ShortAnswer { .. }
-                | QuestionKind::Numerical { .. }
-                | QuestionKind::Essay => {}
+                QuestionKind::ShortAnswer { answers, .. } => {
+                    for fb in answers.iter_mut().filter_map(|a| a.feedback.as_mut()) {
+                        *fb = f(fb);
+                    }
+                }
+                QuestionKind::Numerical {
+                    answers,
+                    other_feedback,
+                } => {
+                    let each = answers.iter_mut().filter_map(|a| a.feedback.as_mut());
+                    for fb in each.chain(other_feedback) {
+                        *fb = f(fb);
+                    }
+                }
+                QuestionKind::Essay | QuestionKind::Description => {}
             }
         }
     }

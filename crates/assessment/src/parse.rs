@@ -13,7 +13,7 @@ use toml::de::{DeArray, DeTable, DeValue};
 use crate::lines::LineIndex;
 use crate::model::{
     ChoiceOption, CountedAttempt, Draw, MatchPair, NumericAnswer, Question, QuestionKind, Quiz,
-    ReviewPolicy,
+    ReviewPolicy, TextAnswer,
 };
 use crate::settings::{DrawField, MAX_COOLDOWN_MINUTES, MAX_GROUP_CHARS, draw_problems};
 
@@ -33,7 +33,7 @@ pub struct Problem {
     pub pesan: String,
 }
 
-const KINDS: &str = "single_choice, multiple_choice, true_false, short_answer, numerical, matching, ordering, essay";
+const KINDS: &str = "single_choice, multiple_choice, true_false, short_answer, numerical, matching, ordering, essay, description";
 
 /// Parse our TOML quiz format, reporting every problem found, sorted by position.
 pub fn parse_quiz_toml(src: &str) -> Result<Quiz, Vec<Problem>> {
@@ -587,10 +587,11 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
         "single_choice" | "multiple_choice" => &["options"],
         "true_false" => &["answer"],
         "short_answer" => &["answers", "case_sensitive"],
-        "numerical" => &["answers"],
+        "numerical" => &["answers", "other_feedback"],
         "matching" => &["pairs", "distractors"],
         "ordering" => &["items"],
         "essay" => &[],
+        "description" => &[],
         other => {
             // Without a known kind we cannot tell which other keys belong, so stop here.
             ctx.report(
@@ -604,11 +605,13 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
             return None;
         }
     };
-    let allowed: Vec<&str> = ["id", "kind", "points", "prompt", "feedback", "group"]
-        .iter()
-        .chain(extra)
-        .copied()
-        .collect();
+    // A description is a text between questions: no points, no feedback, never drawn.
+    let common: &[&str] = if kind == "description" {
+        &["id", "kind", "prompt"]
+    } else {
+        &["id", "kind", "points", "prompt", "feedback", "group"]
+    };
+    let allowed: Vec<&str> = common.iter().chain(extra).copied().collect();
     t.check_keys(ctx, &allowed, &format!(" (kind = \"{kind}\")"));
 
     let parsed = match kind.as_str() {
@@ -621,24 +624,7 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
                 feedback_true: None,
                 feedback_false: None,
             }),
-        "short_answer" => {
-            let case_sensitive = t.boolean(ctx, "case_sensitive", false).unwrap_or(false);
-            let (answers, span) = t.text_list(ctx, "answers", true)?;
-            if answers.is_empty() || answers.iter().any(|a| a.trim().is_empty()) {
-                ctx.report(
-                    span,
-                    format!("the accepted `answers` of {} must not be empty", t.place),
-                    format!(
-                        "jawaban yang diterima (`answers`) pada {} tidak boleh kosong",
-                        t.tempat
-                    ),
-                );
-            }
-            Some(QuestionKind::ShortAnswer {
-                answers,
-                case_sensitive,
-            })
-        }
+        "short_answer" => parse_short_answer(ctx, t),
         "numerical" => parse_numerical(ctx, t),
         "matching" => parse_matching(ctx, t),
         "ordering" => {
@@ -652,8 +638,10 @@ fn parse_question(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<Question> {
             }
             Some(QuestionKind::Ordering { items })
         }
+        "description" => Some(QuestionKind::Description),
         _ => Some(QuestionKind::Essay),
     };
+    let points = if kind == "description" { 0.0 } else { points };
     Some(Question {
         id: id?.0,
         kind: parsed?,
@@ -772,6 +760,74 @@ fn parse_choice(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, single: bool) -> Option<Qu
     })
 }
 
+/// `answers` are texts (worth 100) or tables `{ text, weight, feedback }`; one must be worth 100.
+fn parse_short_answer(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind> {
+    let case_sensitive = t.boolean(ctx, "case_sensitive", false).unwrap_or(false);
+    let (arr, span) = t.field(ctx, "answers", true, as_array)?;
+    let mut answers = Vec::new();
+    let mut empty = arr.iter().next().is_none();
+    for (i, v) in arr.iter().enumerate() {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                empty |= s.trim().is_empty();
+                answers.push(TextAnswer::full(s.to_string()));
+            }
+            DeValue::Table(map) => {
+                let a = Table {
+                    map,
+                    span: v.span(),
+                    place: format!("answer {} of {}", i + 1, t.place),
+                    tempat: format!("jawaban {} pada {}", i + 1, t.tempat),
+                };
+                a.check_keys(ctx, &["text", "weight", "feedback"], "");
+                let weight = a.number(ctx, "weight", -100.0, 100.0).unwrap_or(100.0);
+                let feedback = a.text(ctx, "feedback", false).map(|f| f.0);
+                if let Some((text, _)) = a.text(ctx, "text", true) {
+                    answers.push(TextAnswer {
+                        text,
+                        weight,
+                        feedback,
+                    });
+                }
+            }
+            _ => ctx.report(
+                v.span(),
+                format!(
+                    "each entry of `answers` in {} must be text in quotes or look like {{ text = \"...\", weight = 50 }}",
+                    t.place
+                ),
+                format!(
+                    "setiap isi `answers` di {} harus berupa teks di antara tanda kutip atau ditulis seperti {{ text = \"...\", weight = 50 }}",
+                    t.tempat
+                ),
+            ),
+        }
+    }
+    if empty {
+        ctx.report(
+            span,
+            format!("the accepted `answers` of {} must not be empty", t.place),
+            format!(
+                "jawaban yang diterima (`answers`) pada {} tidak boleh kosong",
+                t.tempat
+            ),
+        );
+    } else if !answers.is_empty() && !answers.iter().any(|a| a.weight >= 100.0) {
+        ctx.report(
+            span,
+            format!("{} needs at least one answer with weight 100", t.place),
+            format!(
+                "{} memerlukan paling sedikit satu jawaban dengan bobot 100",
+                t.tempat
+            ),
+        );
+    }
+    Some(QuestionKind::ShortAnswer {
+        answers,
+        case_sensitive,
+    })
+}
+
 fn parse_numerical(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind> {
     let example = (
         "{ value = 3.0 } or { min = 2.0, max = 4.0 }",
@@ -785,7 +841,12 @@ fn parse_numerical(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind>
     })?;
     let mut answers = Vec::new();
     for a in &tables {
-        a.check_keys(ctx, &["value", "tolerance", "min", "max", "weight"], "");
+        a.check_keys(
+            ctx,
+            &["value", "tolerance", "min", "max", "weight", "feedback"],
+            "",
+        );
+        let feedback = a.text(ctx, "feedback", false).map(|f| f.0);
         let value = a.number(ctx, "value", f64::MIN, f64::MAX);
         let tolerance = a
             .number(ctx, "tolerance", 0.0, f64::INFINITY)
@@ -831,7 +892,12 @@ fn parse_numerical(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind>
             .map(|v| (v - tolerance, v + tolerance))
             .or(min.zip(max));
         if let Some((min, max)) = range {
-            answers.push(NumericAnswer { min, max, weight });
+            answers.push(NumericAnswer {
+                min,
+                max,
+                weight,
+                feedback,
+            });
         }
     }
     if tables.is_empty() {
@@ -850,7 +916,11 @@ fn parse_numerical(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind>
             ),
         );
     }
-    Some(QuestionKind::Numerical { answers })
+    let other_feedback = t.text(ctx, "other_feedback", false).map(|f| f.0);
+    Some(QuestionKind::Numerical {
+        answers,
+        other_feedback,
+    })
 }
 
 fn parse_matching(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Option<QuestionKind> {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::grade::{Grade, ResponseEntry};
+use crate::grade::{Grade, ResponseEntry, numeric_match, short_answer_match};
 use crate::layout::{AttemptLayout, IdRole, QuestionLayout, wire_ids};
 use crate::model::{Question, QuestionKind, Quiz};
 
@@ -27,7 +27,9 @@ pub struct AnswerView {
     pub text: Vec<String>,
 }
 
-/// One question of a submitted attempt, for the learner.
+/// One question of a submitted attempt, for the learner. A description (`kind =
+/// "description"`) is shown in its place with its `prompt_html` only: points and score 0, no
+/// answer, no feedback, never `needs_review`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewQuestion {
     pub id: String,
@@ -38,7 +40,9 @@ pub struct ReviewQuestion {
     pub needs_review: bool,
     /// The learner's answer; empty lists when they did not answer.
     pub answer: AnswerView,
-    /// The feedback (HTML) written for the options the learner chose, in display order.
+    /// The feedback (HTML) written for what the learner answered: the options they chose, in
+    /// display order; the short or numerical answer their answer matched (or, for a number that
+    /// matched none, the feedback for any other number); their true/false choice.
     pub chosen_feedback_html: Vec<String>,
     /// The right answer, only when the review shows it (never for essays).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,13 +155,32 @@ fn learner_answer(
             }
             _ => {}
         },
-        QuestionKind::ShortAnswer { .. } | QuestionKind::Essay => {
+        QuestionKind::ShortAnswer {
+            answers,
+            case_sensitive,
+        } => {
+            let typed = r.text.as_deref().unwrap_or("");
+            if let Some(a) = short_answer_match(answers, typed, *case_sensitive) {
+                feedback.extend(a.feedback.clone());
+            }
             view.text
                 .extend(r.text.clone().filter(|t| !t.trim().is_empty()));
         }
-        QuestionKind::Numerical { .. } => {
+        QuestionKind::Essay => {
             view.text
-                .extend(r.number.filter(|n| n.is_finite()).map(number_text));
+                .extend(r.text.clone().filter(|t| !t.trim().is_empty()));
+        }
+        QuestionKind::Numerical {
+            answers,
+            other_feedback,
+        } => {
+            if let Some(x) = r.number.filter(|n| n.is_finite()) {
+                match numeric_match(answers, x) {
+                    Some(a) => feedback.extend(a.feedback.clone()),
+                    None => feedback.extend(other_feedback.clone()),
+                }
+                view.text.push(number_text(x));
+            }
         }
         QuestionKind::Matching { pairs, distractors } => {
             let left = wire_ids(quiz, salt, q, IdRole::Left);
@@ -189,6 +212,7 @@ fn learner_answer(
                 view.html.extend(items.get(i).cloned());
             }
         }
+        QuestionKind::Description => {}
     }
     (view, feedback)
 }
@@ -196,12 +220,21 @@ fn learner_answer(
 fn correct_answer(q: &Question, ql: &QuestionLayout) -> Option<AnswerView> {
     let mut view = AnswerView::default();
     match &q.kind {
+        // The options worth everything of a single-choice question (not those giving partial
+        // credit); every option worth something of a multiple-choice one.
         QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
+            let single = matches!(q.kind, QuestionKind::SingleChoice { .. });
             view.html = ql
                 .options
                 .iter()
                 .filter_map(|&i| options.get(i))
-                .filter(|o| o.weight > 0.0)
+                .filter(|o| {
+                    if single {
+                        o.weight >= 100.0
+                    } else {
+                        o.weight > 0.0
+                    }
+                })
                 .map(|o| o.text.clone())
                 .collect();
         }
@@ -209,8 +242,14 @@ fn correct_answer(q: &Question, ql: &QuestionLayout) -> Option<AnswerView> {
             view.text
                 .push(if *answer { TRUE_TEXT } else { FALSE_TEXT }.into());
         }
-        QuestionKind::ShortAnswer { answers, .. } => view.text = answers.clone(),
-        QuestionKind::Numerical { answers } => {
+        QuestionKind::ShortAnswer { answers, .. } => {
+            view.text = answers
+                .iter()
+                .filter(|a| a.weight >= 100.0)
+                .map(|a| a.text.replace("\\*", "*"))
+                .collect();
+        }
+        QuestionKind::Numerical { answers, .. } => {
             view.text = answers
                 .iter()
                 .filter(|a| a.weight >= 100.0)
@@ -233,7 +272,7 @@ fn correct_answer(q: &Question, ql: &QuestionLayout) -> Option<AnswerView> {
                 .collect();
         }
         QuestionKind::Ordering { items } => view.html = items.clone(),
-        QuestionKind::Essay => return None,
+        QuestionKind::Essay | QuestionKind::Description => return None,
     }
     Some(view)
 }

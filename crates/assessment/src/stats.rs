@@ -117,6 +117,10 @@ fn question_statistics(
     q: &Question,
     attempts: &[AttemptRecord],
 ) -> Option<QuestionStatistics> {
+    // A description is no question: nothing to measure.
+    if q.is_description() {
+        return None;
+    }
     // (question score, rest of the attempt's score, latest response) per attempt showing it.
     let seen: Vec<(f64, f64, Option<&ResponseEntry>)> = attempts
         .iter()
@@ -253,9 +257,10 @@ fn answers(quiz: &Quiz, salt: &[u8], q: &Question, responses: &[&ResponseEntry])
                 .map(number_text);
             (None, Some(top(typed)))
         }
-        QuestionKind::Matching { .. } | QuestionKind::Ordering { .. } | QuestionKind::Essay => {
-            (None, None)
-        }
+        QuestionKind::Matching { .. }
+        | QuestionKind::Ordering { .. }
+        | QuestionKind::Essay
+        | QuestionKind::Description => (None, None),
     }
 }
 

@@ -82,6 +82,16 @@ pub(crate) fn quiz() -> Quiz {
     parse_quiz_toml(FULL).unwrap()
 }
 
+/// A quiz with no questions and fixed order, to put questions in.
+pub(crate) fn empty_quiz() -> Quiz {
+    Quiz {
+        questions: Vec::new(),
+        shuffle_questions: false,
+        shuffle_options: false,
+        ..quiz()
+    }
+}
+
 fn entry(question: &str) -> ResponseEntry {
     ResponseEntry {
         question: question.into(),
@@ -163,7 +173,7 @@ fn map_text_touches_every_displayed_text() {
     let QuestionKind::ShortAnswer { answers, .. } = &q.questions[3].kind else {
         panic!()
     };
-    assert_eq!(answers[0], "BPBD");
+    assert_eq!(answers[0], "BPBD".into());
 }
 
 #[test]
@@ -661,7 +671,7 @@ answers = [ { value = 1.0, min = 0.0 } ]
     );
     assert_translated(&problems("slug = \n"));
 
-    let gift = "::A:: Siapa? {=BPBD ~%abc%BMKG}\n\nTanpa jawaban\n\n::C:: Pasangkan {=a -> b}\n";
+    let gift = "::A:: Siapa? {=BPBD ~%abc%BMKG}\n\n::Tanpa teks::\n\n::C:: Pasangkan {=a -> b}\n";
     let p = crate::parse_gift(gift).unwrap_err();
     assert!(p.len() >= 3, "{p:#?}");
     assert_translated(&p);
@@ -670,4 +680,225 @@ answers = [ { value = 1.0, min = 0.0 } ]
     let p = crate::parse_aiken(aiken).unwrap_err();
     assert!(p.len() >= 3, "{p:#?}");
     assert_translated(&p);
+}
+
+#[test]
+fn descriptions_are_shown_in_place_but_never_graded() {
+    let questions = crate::parse_gift(
+        "::Intro::Bacaan: <b>UU 24/2007</b> mengatur penanggulangan bencana.\n\n\
+         ::A::Tahun terbit UU itu? {#2007}\n\n\
+         ::B::UU itu dari tahun 2007. {T}\n\n\
+         Bagian dua\\: kelembagaan.\n\n\
+         ::C::Singkatan badan daerah? {=BPBD}\n\n\
+         ::D::Koordinator di daerah? {=BPBD ~BMKG}\n",
+    )
+    .unwrap();
+    let kinds: Vec<_> = questions
+        .iter()
+        .map(|q| (q.id.as_str(), q.kind.kind_name(), q.points))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("intro", "description", 0.0),
+            ("a", "numerical", 1.0),
+            ("b", "true_false", 1.0),
+            ("d2", "description", 0.0),
+            ("c", "short_answer", 1.0),
+            ("d", "single_choice", 1.0),
+        ]
+    );
+    assert_eq!(
+        questions[0].prompt,
+        "<p>\nBacaan: <b>UU 24/2007</b> mengatur penanggulangan bencana.\n</p>"
+    );
+    let quiz =
+        crate::quiz_from_questions("uu", &crate::QuizSettings::default(), questions).unwrap();
+    assert_eq!(quiz.questions_per_attempt(), 4);
+    assert_eq!(quiz.max_score(), 4.0);
+    for seed in 0..50 {
+        let layout = new_layout(&quiz, seed);
+        let order: Vec<&str> = layout
+            .questions
+            .iter()
+            .map(|q| q.question.as_str())
+            .collect();
+        // Each description stays in its place, the questions shuffle within its section.
+        assert_eq!(order[0], "intro");
+        assert_eq!(order[3], "d2");
+        let mut first: Vec<&str> = order[1..3].to_vec();
+        first.sort_unstable();
+        assert_eq!(first, ["a", "b"]);
+        let mut second: Vec<&str> = order[4..].to_vec();
+        second.sort_unstable();
+        assert_eq!(second, ["c", "d"]);
+        let public = public_questions(&quiz, &layout, SALT);
+        assert_eq!(public[0].kind, "description");
+        assert_eq!(public[0].points, 0.0);
+        assert!(public[0].options.is_none() && public[3].kind == "description");
+    }
+    // No answer is taken for a description, and none is needed.
+    let mut e = entry("intro");
+    e.text = Some("x".into());
+    assert!(
+        validate_response(&quiz, SALT, &e)
+            .unwrap_err()
+            .contains("description")
+    );
+    let key = answer_key(&quiz, SALT);
+    assert_eq!(key.len(), 4);
+    let g = grade(&quiz, SALT, &key);
+    assert_eq!((g.score, g.max_score, g.percent), (4.0, 4.0, 100.0));
+    assert!(
+        g.questions
+            .iter()
+            .all(|q| q.question != "intro" && q.question != "d2")
+    );
+    assert!(passed(&quiz, &g));
+    // The review shows it in its place, with nothing to grade.
+    let layout = new_layout(&quiz, 3);
+    let review = crate::review(&quiz, &layout, SALT, &key, &g, true);
+    assert_eq!(review.len(), 6);
+    assert_eq!(review[0].kind, "description");
+    assert_eq!(
+        (review[0].points, review[0].score, review[0].needs_review),
+        (0.0, 0.0, false)
+    );
+    assert!(review[0].correct.is_none() && review[0].feedback_html.is_none());
+    // Statistics have no row for it.
+    let record = crate::AttemptRecord {
+        layout,
+        responses: key,
+        grade: g,
+    };
+    let stats = crate::statistics(&quiz, SALT, &[record]);
+    let ids: Vec<_> = stats.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d"]);
+}
+
+#[test]
+fn quizzes_stored_before_answers_had_weights_read_and_write_the_same() {
+    // JSON as the server stored it before: short answers as plain texts, numerical answers and
+    // questions without feedback fields.
+    let stored = serde_json::json!({
+        "slug": "s", "title": "S", "pass_percent": 70.0, "max_attempts": 0,
+        "time_limit_minutes": null, "shuffle_questions": true, "shuffle_options": true,
+        "questions": [
+            {"id": "q1", "kind": "short_answer", "answers": ["BPBD", "Badan"],
+             "case_sensitive": false, "points": 1.0, "prompt": "?", "feedback": null},
+            {"id": "q2", "kind": "numerical", "answers": [{"min": 1.0, "max": 2.0, "weight": 100.0}],
+             "points": 1.0, "prompt": "?", "feedback": null}
+        ],
+        "cooldown_minutes": 0, "counts": "highest", "review": "after_submit"
+    });
+    let quiz: Quiz = serde_json::from_value(stored.clone()).unwrap();
+    let QuestionKind::ShortAnswer { answers, .. } = &quiz.questions[0].kind else {
+        panic!("{quiz:?}")
+    };
+    assert_eq!(answers[1], "Badan".into());
+    assert_eq!(serde_json::to_value(&quiz).unwrap(), stored);
+    // New answers are written in full, and read back.
+    let mut quiz = quiz;
+    if let QuestionKind::ShortAnswer { answers, .. } = &mut quiz.questions[0].kind {
+        answers.push(crate::TextAnswer {
+            text: "BPB".into(),
+            weight: 50.0,
+            feedback: Some("Hampir.".into()),
+        });
+    }
+    let json = serde_json::to_value(&quiz).unwrap();
+    assert_eq!(
+        json["questions"][0]["answers"][2],
+        serde_json::json!({"text": "BPB", "weight": 50.0, "feedback": "Hampir."})
+    );
+    assert_eq!(serde_json::from_value::<Quiz>(json).unwrap(), quiz);
+}
+
+#[test]
+fn toml_short_answers_with_weights_numerical_feedback_and_descriptions() {
+    let quiz = parse_quiz_toml(
+        r#"
+slug = "s"
+title = "S"
+
+[[questions]]
+id = "intro"
+kind = "description"
+prompt = "Bacaan singkat."
+
+[[questions]]
+id = "q1"
+kind = "short_answer"
+prompt = "Singkatan?"
+answers = ["BPBD", { text = "BPB", weight = 50, feedback = "Hampir." }, { text = "*", weight = 0, feedback = "Bukan." }]
+
+[[questions]]
+id = "q2"
+kind = "numerical"
+prompt = "Berapa?"
+answers = [{ value = 3, feedback = "Tepat." }]
+other_feedback = "Salah."
+"#,
+    )
+    .unwrap();
+    assert_eq!(quiz.questions[0].kind, QuestionKind::Description);
+    assert_eq!(quiz.questions[0].points, 0.0);
+    let QuestionKind::ShortAnswer { answers, .. } = &quiz.questions[1].kind else {
+        panic!("{quiz:?}")
+    };
+    assert_eq!(answers[1].weight, 50.0);
+    assert_eq!(answers[2].feedback.as_deref(), Some("Bukan."));
+    let QuestionKind::Numerical {
+        answers,
+        other_feedback,
+    } = &quiz.questions[2].kind
+    else {
+        panic!("{quiz:?}")
+    };
+    assert_eq!(answers[0].feedback.as_deref(), Some("Tepat."));
+    assert_eq!(other_feedback.as_deref(), Some("Salah."));
+
+    let p = problems(
+        r#"
+slug = "s"
+title = "S"
+
+[[questions]]
+id = "d"
+kind = "description"
+prompt = "Teks."
+points = 1
+
+[[questions]]
+id = "q1"
+kind = "short_answer"
+prompt = "?"
+answers = [{ text = "a", weight = 50 }, 3, { weight = 20 }]
+"#,
+    );
+    let messages: Vec<_> = p.iter().map(|p| (p.line, p.message.as_str())).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|(l, m)| *l == 9 && m.contains("unknown key `points`")),
+        "{p:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|(l, m)| *l == 15 && m.contains("weight 100")),
+        "{p:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|(l, m)| *l == 15 && m.contains("must be text in quotes or look like")),
+        "{p:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|(l, m)| *l == 15 && m.contains("missing `text`")),
+        "{p:#?}"
+    );
 }

@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use lentera_assessment::{
     AttemptRecord, ChoiceOption, Draw, IdRole, MatchPair, NumericAnswer, Question, QuestionKind,
-    Quiz, ResponseEntry, answer_key, grade, grade_with_manual, new_layout, opaque_id, review,
-    statistics, validate_response,
+    Quiz, ResponseEntry, TextAnswer, answer_key, grade, grade_with_manual, new_layout, opaque_id,
+    review, statistics, validate_response,
 };
 use proptest::prelude::*;
 
@@ -21,25 +21,30 @@ fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z ]{0,8}"
 }
 
+/// Options; a single-choice question has one option worth 100 and the others worth 0, or some
+/// partial credit (GIFT's `~%50%`).
 fn options(single: bool) -> impl Strategy<Value = Vec<ChoiceOption>> {
-    prop::collection::vec((text(), -100.0..=100.0f64), 2..6).prop_flat_map(move |opts| {
-        let n = opts.len();
-        (Just(opts), 0..n).prop_map(move |(opts, right)| {
-            opts.into_iter()
-                .enumerate()
-                .map(|(i, (text, w))| ChoiceOption {
-                    id: format!("o{i}"),
-                    text,
-                    weight: if single {
-                        if i == right { 100.0 } else { 0.0 }
-                    } else {
-                        w
-                    },
-                    feedback: None,
-                })
-                .collect()
-        })
-    })
+    prop::collection::vec((text(), -100.0..=100.0f64, any::<bool>()), 2..6).prop_flat_map(
+        move |opts| {
+            let n = opts.len();
+            (Just(opts), 0..n).prop_map(move |(opts, right)| {
+                opts.into_iter()
+                    .enumerate()
+                    .map(|(i, (text, w, partial))| ChoiceOption {
+                        id: format!("o{i}"),
+                        text,
+                        weight: match (single, i == right, partial) {
+                            (true, true, _) => 100.0,
+                            (true, false, true) => w,
+                            (true, false, false) => 0.0,
+                            (false, _, _) => w,
+                        },
+                        feedback: None,
+                    })
+                    .collect()
+            })
+        },
+    )
 }
 
 fn kind() -> impl Strategy<Value = QuestionKind> {
@@ -51,12 +56,23 @@ fn kind() -> impl Strategy<Value = QuestionKind> {
             feedback_true: None,
             feedback_false: None
         }),
-        (prop::collection::vec("[a-z]{1,6}", 1..4), any::<bool>()).prop_map(
-            |(answers, case_sensitive)| QuestionKind::ShortAnswer {
-                answers,
+        (
+            prop::collection::vec(("[a-z*]{1,6}", -100.0..=100.0f64), 1..4),
+            any::<bool>()
+        )
+            .prop_map(|(answers, case_sensitive)| QuestionKind::ShortAnswer {
+                // The first is worth 100; the others anything, `*` wildcards included.
+                answers: answers
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (text, weight))| TextAnswer {
+                        text,
+                        weight: if i == 0 { 100.0 } else { weight },
+                        feedback: Some(format!("f{i}")),
+                    })
+                    .collect(),
                 case_sensitive
-            }
-        ),
+            }),
         prop::collection::vec((-100.0..100.0f64, 0.0..5.0f64, 0.0..=100.0f64), 1..4).prop_map(
             |v| QuestionKind::Numerical {
                 answers: v
@@ -64,9 +80,11 @@ fn kind() -> impl Strategy<Value = QuestionKind> {
                     .map(|(min, width, weight)| NumericAnswer {
                         min,
                         max: min + width,
-                        weight
+                        weight,
+                        feedback: None,
                     })
-                    .collect()
+                    .collect(),
+                other_feedback: None,
             }
         ),
         (
@@ -82,6 +100,7 @@ fn kind() -> impl Strategy<Value = QuestionKind> {
             }),
         prop::collection::vec(text(), 0..6).prop_map(|items| QuestionKind::Ordering { items }),
         Just(QuestionKind::Essay),
+        Just(QuestionKind::Description),
     ]
 }
 
@@ -101,13 +120,17 @@ fn quiz() -> impl Strategy<Value = Quiz> {
             let questions: Vec<Question> = qs
                 .into_iter()
                 .enumerate()
-                .map(|(i, (kind, points, group))| Question {
-                    id: format!("q{i}"),
-                    kind,
-                    points,
-                    prompt: format!("Q{i}"),
-                    feedback: None,
-                    group: group.map(|g| GROUPS[g].to_owned()),
+                .map(|(i, (kind, points, group))| {
+                    // A description has no points and no group, as the parsers make it.
+                    let description = kind == QuestionKind::Description;
+                    Question {
+                        id: format!("q{i}"),
+                        kind,
+                        points: if description { 0.0 } else { points },
+                        prompt: format!("Q{i}"),
+                        feedback: None,
+                        group: group.filter(|_| !description).map(|g| GROUPS[g].to_owned()),
+                    }
                 })
                 .collect();
             let draws = GROUPS
@@ -233,10 +256,19 @@ fn sizes(kind: &QuestionKind) -> (usize, usize) {
             (pairs.len(), pairs.len() + distractors.len())
         }
         QuestionKind::Ordering { items } => (items.len(), 0),
-        QuestionKind::ShortAnswer { .. } | QuestionKind::Numerical { .. } | QuestionKind::Essay => {
-            (0, 0)
-        }
+        QuestionKind::ShortAnswer { .. }
+        | QuestionKind::Numerical { .. }
+        | QuestionKind::Essay
+        | QuestionKind::Description => (0, 0),
     }
+}
+
+/// The quiz's questions without its descriptions, which a grade leaves out.
+fn graded(quiz: &Quiz) -> Vec<&Question> {
+    quiz.questions
+        .iter()
+        .filter(|q| !q.is_description())
+        .collect()
 }
 
 fn is_permutation(v: &[usize], n: usize) -> bool {
@@ -275,6 +307,31 @@ proptest! {
         // The attempt's own quiz has exactly the laid-out questions.
         let attempt = quiz.for_layout(&layout);
         prop_assert_eq!(attempt.questions.len(), layout.questions.len());
+        // Descriptions keep their place: between two of them (or the start or the end) stand
+        // exactly the shown questions written between them.
+        let sections = |ids: Vec<&str>| -> Vec<(Option<String>, Vec<String>)> {
+            let mut out = vec![(None, Vec::new())];
+            for id in ids {
+                let q = quiz.questions.iter().find(|q| q.id == id).unwrap();
+                if q.is_description() {
+                    out.push((Some(id.to_owned()), Vec::new()));
+                } else if let Some(last) = out.last_mut() {
+                    last.1.push(id.to_owned());
+                }
+            }
+            for s in &mut out {
+                s.1.sort();
+            }
+            out
+        };
+        let shown: Vec<&str> = layout.questions.iter().map(|q| q.question.as_str()).collect();
+        let authored: Vec<&str> = quiz
+            .questions
+            .iter()
+            .map(|q| q.id.as_str())
+            .filter(|id| seen.contains(*id))
+            .collect();
+        prop_assert_eq!(sections(shown), sections(authored));
     }
 
     #[test]
@@ -290,7 +347,8 @@ proptest! {
         }
         let g = grade(&quiz, SALT, &responses);
         prop_assert_eq!(&g, &grade(&quiz, SALT, &responses));
-        for (qg, q) in g.questions.iter().zip(&quiz.questions) {
+        prop_assert_eq!(g.questions.len(), graded(&quiz).len());
+        for (qg, q) in g.questions.iter().zip(graded(&quiz)) {
             prop_assert!(qg.score >= 0.0 && qg.score <= q.points, "{qg:?} of {q:?}");
         }
         prop_assert!(g.score >= 0.0 && g.score <= g.max_score + 1e-9, "{g:?}");
@@ -303,7 +361,7 @@ proptest! {
             .map(|q| (q.id.clone(), manual.unwrap_or(0.5)))
             .collect();
         let m = grade_with_manual(&quiz, SALT, &responses, &manual);
-        for (qg, q) in m.questions.iter().zip(&quiz.questions) {
+        for (qg, q) in m.questions.iter().zip(graded(&quiz)) {
             prop_assert!(qg.score >= 0.0 && qg.score <= q.points, "{qg:?} of {q:?}");
         }
 
@@ -325,12 +383,15 @@ proptest! {
             prop_assert!(validate_response(&quiz, SALT, e).is_ok(), "{e:?}");
         }
         let g = grade(&quiz, SALT, &key);
-        for (qg, q) in g.questions.iter().zip(&quiz.questions) {
+        for (qg, q) in g.questions.iter().zip(graded(&quiz)) {
             let full = match &q.kind {
                 // Weights may not add up to 100 in generated multiple choice; the key picks
                 // every positive option, which is the best possible anyway.
                 QuestionKind::MultipleChoice { .. } | QuestionKind::Essay => continue,
-                QuestionKind::Numerical { answers } => {
+                QuestionKind::Numerical { answers, .. } => {
+                    answers.iter().map(|a| a.weight).fold(0.0, f64::max) / 100.0 * q.points
+                }
+                QuestionKind::ShortAnswer { answers, .. } => {
                     answers.iter().map(|a| a.weight).fold(0.0, f64::max) / 100.0 * q.points
                 }
                 QuestionKind::Matching { pairs, .. } if pairs.is_empty() => 0.0,

@@ -12,35 +12,58 @@
 //! - `proofValue`: the Ed25519 signature of the hash data, multibase base58-btc
 //!   (`z` + base58).
 //!
+//! `proof` is a list holding that one proof: VC Data Model 2.0 allows an object or a
+//! list, 1EdTech's AchievementCredential JSON Schema accepts only the list.
+//!
 //! The implementation is checked against the cryptosuite's published test vector
 //! (`eddsa-jcs-2022`, the "Alumni Credential"), byte for byte.
 //!
-//! `verificationMethod` is `{public_url}/api/v1/certificates/keys#{key_id}`: the key
-//! belongs to the instance's own domain, the same key and id that sign the certificate
-//! JSON and that `GET /api/v1/certificates/keys` publishes, and rotating it needs no DID
-//! method. A `did:key` would verify with no fetch at all, but says nothing about who holds
-//! the key; here trust comes from HTTPS on the issuer's domain. [`public_key_multibase`]
-//! gives the key in the Multikey form a verifier expects to find at that URL.
+//! Who signed: the issuer's `id` is the URL of the instance's controlled identifier
+//! document (W3C "Controlled Identifiers v1.0"), `{public_url}/api/v1/certificates/keys`
+//! ([`issuer_id`], built by [`crate::controller_document`]), and the proof's
+//! `verificationMethod` is `{issuer id}#{publicKeyMultibase}`
+//! ([`verification_method_id`]). A verifier dereferences the URL before `#`, finds the
+//! `Multikey` with exactly that `id` in `verificationMethod` and `assertionMethod`, and
+//! checks that its `controller` is the issuer, as Digital Bazaar's `vc` library and the
+//! 1EdTech validator require. The fragment being the key itself is the convention of the
+//! Open Badges examples and the cryptosuite's test vector; the 1EdTech validator reads
+//! the key from it directly. Trust comes from HTTPS on the issuer's domain; rotating the
+//! key needs no DID method (old keys stay listed in the document).
+//!
+//! Revocation: `credentialStatus` is a W3C Bitstring Status List entry ([`crate::status`]).
 //!
 //! Privacy: the holder is named (an `IdentityObject` of type `name`, not hashed, as a
-//! printed certificate names them); the NIP is left out altogether, since 18 digits made
-//! of a birth date, an appointment month and a short sequence are too few to hide behind
-//! a hash.
+//! printed certificate names them). The NIP may be added as a salted SHA-256
+//! `IdentityObject` ([`HolderNip`]) so that someone who is told the NIP can check it
+//! ([`nip_matches`]) without the credential showing it. That hash hides the NIP from a
+//! reader, not from a search: an 18-digit NIP is a birth date, an appointment month, a
+//! sex digit and a 3-digit sequence, so with the salt in hand the candidates number
+//! about 2^34, and only about 400,000 once the masked NIP (birth year and last three
+//! digits, on the public verification page) is known; a laptop tries those in a second.
+
+use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
 
 use crate::signing::verify_raw;
-use crate::{SignError, SigningKey, canonical_json};
+use crate::status::StatusListEntry;
+use crate::{SignError, SigningKey, canonical_json, mask_nip};
 
-const VC_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
+pub(crate) const VC_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 const OB_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 const PROOF_TYPE: &str = "DataIntegrityProof";
 const CRYPTOSUITE: &str = "eddsa-jcs-2022";
 const PROOF_PURPOSE: &str = "assertionMethod";
 /// Multicodec prefix of an Ed25519 public key (0xed, as an unsigned varint).
-const ED25519_PUB_MULTICODEC: [u8; 2] = [0xed, 0x01];
+pub(crate) const ED25519_PUB_MULTICODEC: [u8; 2] = [0xed, 0x01];
+/// Where the issuer's controlled identifier document is served, below the public URL.
+pub const ISSUER_PATH: &str = "/api/v1/certificates/keys";
+/// The `identityType` of the hashed NIP. Open Badges 3.0's `IdentifierTypeEnum` is
+/// extensible: a value outside its list starts with `ext:`. None of its own values fits
+/// a civil servant's NIP (`nationalIdentityNumber` would be the NIK, a different number).
+pub const NIP_IDENTITY_TYPE: &str = "ext:NIP";
 
 /// What goes into a badge: the certificate's facts and where the instance lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,16 +88,93 @@ pub struct BadgeInput {
     pub issuer_name: String,
 }
 
-/// The signed `OpenBadgeCredential` for a certificate.
-///
-/// Its `id` is `{public_url}/api/v1/certificates/{code}/badge`, where the API can serve
-/// it; the achievement's `id` is `{public_url}/kursus/{course_slug}`, the same for every
-/// holder of the course; the issuer's `id` is `{public_url}`.
+/// What a badge may carry beyond [`BadgeInput`]; each part is left out when `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BadgeExtras {
+    /// The certificate's place in a revocation status list: adds `credentialStatus`.
+    pub status: Option<StatusListEntry>,
+    /// The holder's NIP and its salt: adds a hashed `IdentityObject`.
+    pub nip: Option<HolderNip>,
+}
+
+/// The holder's NIP with the salt its hash is made with. The salt is stored with the
+/// certificate (16 random bytes as hex are plenty) so the same certificate always gets
+/// the same credential.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HolderNip {
+    /// The NIP as entered; whitespace is removed before hashing ([`normalize_nip`]).
+    pub nip: String,
+    pub salt: String,
+}
+
+/// Shows the masked NIP only: the full one must not reach logs through `{:?}`.
+impl fmt::Debug for HolderNip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HolderNip")
+            .field("nip", &mask_nip(&normalize_nip(&self.nip)))
+            .field("salt", &self.salt)
+            .finish()
+    }
+}
+
+/// The form of a NIP that is hashed: the text without whitespace, so
+/// `198503152010011003` and `19850315 201001 1 003` give the same hash.
+pub fn normalize_nip(nip: &str) -> String {
+    nip.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Open Badges 3.0 `IdentityHash`: `sha256$` and the lowercase hex SHA-256 of the UTF-8
+/// identifier followed by the salt.
+pub fn identity_hash(identifier: &str, salt: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(identifier.as_bytes());
+    hasher.update(salt.as_bytes());
+    format!("sha256${}", hex::encode(hasher.finalize()))
+}
+
+/// The issuer's `id`: `{public_url}/api/v1/certificates/keys`, the URL where its
+/// controlled identifier document ([`crate::controller_document`]) is served.
+pub fn issuer_id(public_url: &str) -> String {
+    format!("{}{ISSUER_PATH}", public_url.trim_end_matches('/'))
+}
+
+/// The `verificationMethod` of proofs made with `public_key`:
+/// `{issuer id}#{publicKeyMultibase}`.
+pub fn verification_method_id(public_url: &str, public_key: &[u8; 32]) -> String {
+    format!(
+        "{}#{}",
+        issuer_id(public_url),
+        public_key_multibase(public_key)
+    )
+}
+
+/// The signed `OpenBadgeCredential` for a certificate, without `credentialStatus` or a
+/// hashed NIP; see [`open_badge_credential_with`].
 ///
 /// # Errors
 ///
 /// Only the [`canonical_json`] errors, which strings and an `i32` cannot cause.
 pub fn open_badge_credential(input: &BadgeInput, key: &SigningKey) -> Result<Value, SignError> {
+    open_badge_credential_with(input, &BadgeExtras::default(), key)
+}
+
+/// The signed `OpenBadgeCredential` for a certificate.
+///
+/// Its `id` is `{public_url}/api/v1/certificates/{code}/badge`, where the API can serve
+/// it; the achievement's `id` is `{public_url}/kursus/{course_slug}`, the same for every
+/// holder of the course; the issuer's `id` is [`issuer_id`] and its `url` the public URL.
+/// With `extras.status`, `credentialStatus` is a `BitstringStatusListEntry`
+/// ([`StatusListEntry::credential_status`]); with `extras.nip`, the subject's
+/// `identifier` list gets a second, hashed `IdentityObject` after the name.
+///
+/// # Errors
+///
+/// Only the [`canonical_json`] errors, which strings and an `i32` cannot cause.
+pub fn open_badge_credential_with(
+    input: &BadgeInput,
+    extras: &BadgeExtras,
+    key: &SigningKey,
+) -> Result<Value, SignError> {
     let base = input.public_url.trim_end_matches('/');
     let issued = input.issued_at.to_rfc3339_opts(SecondsFormat::Secs, true);
     let description = input.course_summary.clone().unwrap_or_else(|| {
@@ -83,7 +183,22 @@ pub fn open_badge_credential(input: &BadgeInput, key: &SigningKey) -> Result<Val
             input.course_title, input.jp
         )
     });
-    let document = json!({
+    let mut identifiers = vec![json!({
+        "type": "IdentityObject",
+        "identityType": "name",
+        "hashed": false,
+        "identityHash": input.holder_name,
+    })];
+    if let Some(holder) = &extras.nip {
+        identifiers.push(json!({
+            "type": "IdentityObject",
+            "identityType": NIP_IDENTITY_TYPE,
+            "hashed": true,
+            "identityHash": identity_hash(&normalize_nip(&holder.nip), &holder.salt),
+            "salt": holder.salt,
+        }));
+    }
+    let mut document = json!({
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": format!("{base}/api/v1/certificates/{}/badge", input.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -93,7 +208,7 @@ pub fn open_badge_credential(input: &BadgeInput, key: &SigningKey) -> Result<Val
             input.number, input.holder_name, input.course_title, input.jp
         ),
         "issuer": {
-            "id": base,
+            "id": issuer_id(base),
             "type": ["Profile"],
             "name": input.issuer_name,
             "url": base,
@@ -101,12 +216,7 @@ pub fn open_badge_credential(input: &BadgeInput, key: &SigningKey) -> Result<Val
         "validFrom": issued,
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [{
-                "type": "IdentityObject",
-                "identityType": "name",
-                "hashed": false,
-                "identityHash": input.holder_name,
-            }],
+            "identifier": identifiers,
             "achievement": {
                 "id": format!("{base}/kursus/{}", input.course_slug),
                 "type": ["Achievement"],
@@ -124,28 +234,93 @@ pub fn open_badge_credential(input: &BadgeInput, key: &SigningKey) -> Result<Val
             },
         },
     });
+    if let (Some(status), Some(fields)) = (&extras.status, document.as_object_mut()) {
+        fields.insert(
+            "credentialStatus".to_string(),
+            status.credential_status(base),
+        );
+    }
+    sign_credential(document, base, &input.issued_at, key)
+}
+
+/// Secures `document` with one `eddsa-jcs-2022` proof by `key`, created at `created`,
+/// whose verification method is [`verification_method_id`] under `public_url`.
+pub(crate) fn sign_credential(
+    document: Value,
+    public_url: &str,
+    created: &DateTime<Utc>,
+    key: &SigningKey,
+) -> Result<Value, SignError> {
     let options = Map::from_iter([
         ("type".to_string(), json!(PROOF_TYPE)),
         ("cryptosuite".to_string(), json!(CRYPTOSUITE)),
-        ("created".to_string(), json!(issued)),
+        (
+            "created".to_string(),
+            json!(created.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        ),
         (
             "verificationMethod".to_string(),
-            json!(format!("{base}/api/v1/certificates/keys#{}", key.key_id())),
+            json!(verification_method_id(public_url, &key.public_key())),
         ),
         ("proofPurpose".to_string(), json!(PROOF_PURPOSE)),
     ]);
-    add_proof(document, options, key)
+    let mut secured = add_proof(document, options, key)?;
+    // One proof, written as a list (see the module documentation).
+    if let Some(fields) = secured.as_object_mut()
+        && let Some(proof) = fields.remove("proof")
+    {
+        fields.insert("proof".to_string(), Value::Array(vec![proof]));
+    }
+    Ok(secured)
+}
+
+/// Whether `claimed_nip` is the NIP hashed into the credential: some `identifier` of
+/// type [`NIP_IDENTITY_TYPE`] holds its salted hash (or, if not hashed, the NIP
+/// itself). Whitespace in the claim is ignored. This is Open Badges 3.0's "Verify the
+/// Recipient Using an Identifier"; it says nothing about the proof, which is checked
+/// separately ([`verify_open_badge`]).
+pub fn nip_matches(credential: &Value, claimed_nip: &str) -> bool {
+    let claimed = normalize_nip(claimed_nip);
+    if claimed.is_empty() {
+        return false;
+    }
+    let identifiers = credential
+        .pointer("/credentialSubject/identifier")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    identifiers.iter().any(|identifier| {
+        if identifier.get("identityType").and_then(Value::as_str) != Some(NIP_IDENTITY_TYPE) {
+            return false;
+        }
+        let Some(stored) = identifier.get("identityHash").and_then(Value::as_str) else {
+            return false;
+        };
+        match identifier.get("hashed").and_then(Value::as_bool) {
+            Some(true) => {
+                let salt = identifier
+                    .get("salt")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                // The spec allows either case for the hex digits.
+                stored.eq_ignore_ascii_case(&identity_hash(&claimed, salt))
+            }
+            Some(false) => stored == claimed,
+            None => false,
+        }
+    })
 }
 
 /// Verifies an `OpenBadgeCredential` made by [`open_badge_credential`] (or any credential
 /// with a single `eddsa-jcs-2022` Data Integrity proof) against a raw Ed25519 public key.
 ///
-/// The caller picks the key, normally by the key id after `#` in
-/// `proof.verificationMethod`. Checked: the credential is an `OpenBadgeCredential`; the
-/// proof is one `DataIntegrityProof` with cryptosuite `eddsa-jcs-2022`, purpose
-/// `assertionMethod` and an RFC 3339 `created`; its `@context`, if any, is where the
-/// credential's starts; and the signature covers both the proof options and the whole
-/// credential.
+/// The caller picks the key, normally by resolving `proof.verificationMethod` in the
+/// issuer's controlled identifier document ([`crate::verify_open_badge_with_controller`]
+/// does both). Checked: the credential is an `OpenBadgeCredential`; the proof (an object,
+/// or a list holding one) is one `DataIntegrityProof` with cryptosuite `eddsa-jcs-2022`,
+/// purpose `assertionMethod` and an RFC 3339 `created`; its `@context`, if any, is where
+/// the credential's starts; and the signature covers both the proof options and the
+/// whole credential.
 ///
 /// # Errors
 ///
@@ -176,6 +351,23 @@ pub fn public_key_multibase(public_key: &[u8; 32]) -> String {
     format!("z{}", bs58::encode(bytes).into_string())
 }
 
+/// The single proof of a secured document: `proof` as an object, or as a list of one.
+pub(crate) fn single_proof(secured: &Value) -> Result<&Map<String, Value>, SignError> {
+    let bad = |why: &str| SignError::BadCredential(why.to_string());
+    match secured.get("proof") {
+        None => Err(bad("it has no proof")),
+        Some(Value::Object(proof)) => Ok(proof),
+        Some(Value::Array(proofs)) => match proofs.as_slice() {
+            [Value::Object(proof)] => Ok(proof),
+            [_] => Err(bad("its proof is not an object")),
+            _ => Err(bad(
+                "it does not have exactly one proof (proof sets are not supported)",
+            )),
+        },
+        Some(_) => Err(bad("its proof is not an object or a list")),
+    }
+}
+
 /// "Add Proof" with the cryptosuite's "Create Proof": `options` gets the document's
 /// `@context`, the hash data is signed, and the options plus `proofValue` become `proof`.
 fn add_proof(
@@ -204,21 +396,15 @@ fn add_proof(
     Ok(document)
 }
 
-/// The cryptosuite's "Verify Proof".
-fn verify_proof(secured: &Value, public_key: &[u8; 32]) -> Result<(), SignError> {
+/// The cryptosuite's "Verify Proof", for a document with a single proof.
+pub(crate) fn verify_proof(secured: &Value, public_key: &[u8; 32]) -> Result<(), SignError> {
     let bad = |why: &str| SignError::BadCredential(why.to_string());
+    let mut options = single_proof(secured)?.clone();
     let mut unsecured = secured
         .as_object()
         .cloned()
         .ok_or_else(|| bad("not a JSON object"))?;
-    let proof = unsecured
-        .remove("proof")
-        .ok_or_else(|| bad("it has no proof"))?;
-    let Value::Object(mut options) = proof else {
-        return Err(bad(
-            "its proof is not a single object (proof sets are not supported)",
-        ));
-    };
+    unsecured.remove("proof");
     let proof_value = match options.remove("proofValue") {
         Some(Value::String(value)) => value,
         _ => return Err(bad("its proof has no proofValue string")),
@@ -287,10 +473,11 @@ mod tests {
     use serde_json::{Map, Value, json};
 
     use super::{
-        BadgeInput, add_proof, open_badge_credential, public_key_multibase, verify_open_badge,
+        BadgeExtras, BadgeInput, HolderNip, add_proof, identity_hash, nip_matches,
+        open_badge_credential, open_badge_credential_with, public_key_multibase, verify_open_badge,
         verify_proof,
     };
-    use crate::{SignError, SigningKey};
+    use crate::{SignError, SigningKey, StatusListEntry};
 
     fn input() -> BadgeInput {
         BadgeInput {
@@ -355,6 +542,7 @@ mod tests {
         }))
         .unwrap();
         let signed = add_proof(document, options, &key).unwrap();
+        // add_proof writes the proof as the cryptosuite's example does, one object.
         assert_eq!(
             signed["proof"]["proofValue"],
             "z63t83Y53KfzJ5ZosfKTnqfMcKB2dmTrfjSaQjeNNjAD5srBowQfmWqeRb8rRjmeEuCBEsddF9LsVogtuTsijJKh4"
@@ -382,7 +570,12 @@ mod tests {
             badge["id"],
             "https://lentera.bungokab.go.id/api/v1/certificates/7K3M9QXN2PRT5VWY8ZA4BC6D/badge"
         );
-        assert_eq!(badge["issuer"]["id"], "https://lentera.bungokab.go.id");
+        // The issuer is the controlled identifier document; its web site is `url`.
+        assert_eq!(
+            badge["issuer"]["id"],
+            "https://lentera.bungokab.go.id/api/v1/certificates/keys"
+        );
+        assert_eq!(badge["issuer"]["url"], "https://lentera.bungokab.go.id");
         assert_eq!(badge["issuer"]["type"], json!(["Profile"]));
         assert_eq!(badge["validFrom"], "2026-11-23T09:30:00Z");
         let subject = &badge["credentialSubject"];
@@ -404,22 +597,115 @@ mod tests {
                 .unwrap()
                 .contains("12 JP (jam pelajaran)")
         );
-        let proof = &badge["proof"];
+        // 1EdTech's schema wants a list of proofs: here, a list of one.
+        assert_eq!(badge["proof"].as_array().unwrap().len(), 1);
+        let proof = &badge["proof"][0];
         assert_eq!(proof["type"], "DataIntegrityProof");
         assert_eq!(proof["cryptosuite"], "eddsa-jcs-2022");
         assert_eq!(proof["proofPurpose"], "assertionMethod");
         assert_eq!(proof["created"], "2026-11-23T09:30:00Z");
+        // The controller (before #) is the issuer; the fragment is the key itself.
         assert_eq!(
             proof["verificationMethod"],
             format!(
                 "https://lentera.bungokab.go.id/api/v1/certificates/keys#{}",
-                key.key_id()
+                public_key_multibase(&key.public_key())
             )
         );
         assert_eq!(proof["@context"], badge["@context"]);
         assert!(proof["proofValue"].as_str().unwrap().starts_with('z'));
-        // No NIP anywhere, in any form.
+        // Without extras: no status, and no NIP anywhere, in any form.
+        assert!(badge.get("credentialStatus").is_none());
+        assert_eq!(subject["identifier"].as_array().unwrap().len(), 1);
         assert!(!badge.to_string().contains("NIP"));
+    }
+
+    fn extras() -> BadgeExtras {
+        BadgeExtras {
+            status: Some(StatusListEntry {
+                list: 1,
+                index: 94_567,
+            }),
+            nip: Some(HolderNip {
+                nip: "19850315 201001 1 003".into(),
+                salt: "5f2b1c9e0d4a7b3c8e6f1a2d4c5b6e7f".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn extras_add_a_status_entry_and_a_hashed_nip() {
+        let key = key();
+        let badge = open_badge_credential_with(&input(), &extras(), &key).unwrap();
+        assert_eq!(
+            badge["credentialStatus"],
+            json!({
+                "id": "https://lentera.bungokab.go.id/api/v1/certificates/status/1#94567",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": "94567",
+                "statusListCredential": "https://lentera.bungokab.go.id/api/v1/certificates/status/1"
+            })
+        );
+        let nip = &badge["credentialSubject"]["identifier"][1];
+        assert_eq!(nip["type"], "IdentityObject");
+        assert_eq!(nip["identityType"], "ext:NIP");
+        assert_eq!(nip["hashed"], true);
+        assert_eq!(nip["salt"], "5f2b1c9e0d4a7b3c8e6f1a2d4c5b6e7f");
+        // sha256("198503152010011003" + salt), computed independently
+        // (printf %s 1985...003<salt> | sha256sum).
+        assert_eq!(
+            nip["identityHash"],
+            "sha256$6cae7ff9e9ff2aac8ea4b3e4b8e3ac533f4c56a622b56b472433e6b3da2e80ca"
+        );
+        // The NIP itself is nowhere in the credential.
+        assert!(!badge.to_string().contains("198503152010011003"));
+        assert!(!badge.to_string().contains("201001"));
+        verify_open_badge(&badge, &key.public_key()).unwrap();
+        assert_eq!(
+            badge,
+            open_badge_credential_with(&input(), &extras(), &key).unwrap()
+        );
+    }
+
+    /// The example of Open Badges 3.0's `IdentityHash`: 'a@example.com' salted with
+    /// 'Kosher'.
+    #[test]
+    fn identity_hash_matches_the_open_badges_example() {
+        assert_eq!(
+            identity_hash("a@example.com", "Kosher"),
+            "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399"
+        );
+    }
+
+    #[test]
+    fn a_claimed_nip_is_checked_against_the_hash() {
+        let badge = open_badge_credential_with(&input(), &extras(), &key()).unwrap();
+        assert!(nip_matches(&badge, "198503152010011003"));
+        assert!(nip_matches(&badge, " 19850315 201001 1 003 "));
+        assert!(!nip_matches(&badge, "198503152010011004"));
+        assert!(!nip_matches(&badge, ""));
+        // Upper-case hex digits are allowed by the spec.
+        let mut upper = badge.clone();
+        let hash = upper["credentialSubject"]["identifier"][1]["identityHash"]
+            .as_str()
+            .unwrap()
+            .to_uppercase()
+            .replace("SHA256$", "sha256$");
+        upper["credentialSubject"]["identifier"][1]["identityHash"] = json!(hash);
+        assert!(nip_matches(&upper, "198503152010011003"));
+        // A badge without the NIP proves nothing about one.
+        let plain = open_badge_credential(&input(), &key()).unwrap();
+        assert!(!nip_matches(&plain, "198503152010011003"));
+        // The name identifier is never taken for a NIP.
+        assert!(!nip_matches(&plain, "Ni Luh Putu Ayu Sukmawati, S.Kom."));
+    }
+
+    #[test]
+    fn holder_nip_debug_masks_the_nip() {
+        let shown = format!("{:?}", extras().nip.unwrap());
+        assert!(shown.contains("1985***********003"));
+        assert!(!shown.contains("2010011"));
     }
 
     #[test]
@@ -464,12 +750,12 @@ mod tests {
         }
 
         let key = key();
-        let badge = open_badge_credential(&input(), &key).unwrap();
+        let badge = open_badge_credential_with(&input(), &extras(), &key).unwrap();
         let mut paths = Vec::new();
         leaves(&badge, &mut Vec::new(), &mut paths);
         assert!(paths.len() > 20);
         for path in paths {
-            if path == ["proof", "proofValue"] {
+            if path == ["proof", "0", "proofValue"] {
                 continue;
             }
             let mut tampered = badge.clone();
@@ -501,9 +787,9 @@ mod tests {
                 json!("40 JP"),
             ),
             ("/validFrom", json!("2025-01-01T00:00:00Z")),
-            ("/proof/created", json!("2026-11-24T09:30:00Z")),
+            ("/proof/0/created", json!("2026-11-24T09:30:00Z")),
             (
-                "/proof/verificationMethod",
+                "/proof/0/verificationMethod",
                 json!("https://evil.example/keys#1"),
             ),
         ] {
@@ -540,45 +826,60 @@ mod tests {
         ));
 
         let mut suite = badge.clone();
-        suite["proof"]["cryptosuite"] = json!("eddsa-rdfc-2022");
+        suite["proof"][0]["cryptosuite"] = json!("eddsa-rdfc-2022");
         assert!(matches!(
             verify_open_badge(&suite, &key().public_key()),
             Err(SignError::BadCredential(_))
         ));
 
         let mut created = badge.clone();
-        created["proof"]["created"] = json!("kemarin");
+        created["proof"][0]["created"] = json!("kemarin");
         assert!(matches!(
             verify_open_badge(&created, &key().public_key()),
             Err(SignError::BadCredential(_))
         ));
 
         let mut context = badge.clone();
-        context["proof"]["@context"] = json!(["https://www.w3.org/ns/credentials/v2"]);
+        context["proof"][0]["@context"] = json!(["https://www.w3.org/ns/credentials/v2"]);
         // A shorter proof context is allowed only if the document starts with it, and
         // then the document is verified under it: here that changes the signed bytes.
         assert!(mismatch(verify_open_badge(&context, &key().public_key())));
-        context["proof"]["@context"] = json!(["https://example.org/other"]);
+        context["proof"][0]["@context"] = json!(["https://example.org/other"]);
         assert!(matches!(
             verify_open_badge(&context, &key().public_key()),
             Err(SignError::BadCredential(_))
         ));
 
         let mut base64 = badge.clone();
-        base64["proof"]["proofValue"] = json!("uAAAA");
+        base64["proof"][0]["proofValue"] = json!("uAAAA");
         assert!(matches!(
             verify_open_badge(&base64, &key().public_key()),
             Err(SignError::BadProofValue(_))
         ));
         let mut short = badge.clone();
-        short["proof"]["proofValue"] = json!("z111");
+        short["proof"][0]["proofValue"] = json!("z111");
         assert!(matches!(
             verify_open_badge(&short, &key().public_key()),
             Err(SignError::BadSignatureLength(3))
         ));
 
+        // The proof as a bare object (VC 2.0 allows it) verifies the same.
+        let mut single = badge.clone();
+        single["proof"] = badge["proof"][0].clone();
+        verify_open_badge(&single, &key().public_key()).unwrap();
+        // Two proofs, or none in the list, are refused as unsupported.
         let mut set = badge.clone();
-        set["proof"] = json!([badge["proof"].clone()]);
+        set["proof"] = json!([badge["proof"][0].clone(), badge["proof"][0].clone()]);
+        assert!(matches!(
+            verify_open_badge(&set, &key().public_key()),
+            Err(SignError::BadCredential(_))
+        ));
+        set["proof"] = json!([]);
+        assert!(matches!(
+            verify_open_badge(&set, &key().public_key()),
+            Err(SignError::BadCredential(_))
+        ));
+        set["proof"] = json!("z123");
         assert!(matches!(
             verify_open_badge(&set, &key().public_key()),
             Err(SignError::BadCredential(_))

@@ -2,19 +2,35 @@
 //!
 //! Pure: no I/O. The caller supplies randomness for verification codes and the bytes of
 //! the signing key. [`pdf`] renders the printable certificate; [`badge`] the same
-//! achievement as a signed Open Badges 3.0 credential.
+//! achievement as a signed Open Badges 3.0 credential; [`controller`] the issuer's
+//! controlled identifier document that verifiers resolve its key through; [`status`] the
+//! Bitstring Status List that says which credentials are revoked.
 
 use serde::Serialize;
 
 pub mod badge;
 mod canonical;
+pub mod controller;
 pub mod pdf;
 mod signing;
+pub mod status;
 
-pub use badge::{BadgeInput, open_badge_credential, public_key_multibase, verify_open_badge};
+pub use badge::{
+    BadgeExtras, BadgeInput, HolderNip, NIP_IDENTITY_TYPE, identity_hash, issuer_id, nip_matches,
+    normalize_nip, open_badge_credential, open_badge_credential_with, public_key_multibase,
+    verification_method_id, verify_open_badge,
+};
 pub use canonical::canonical_json;
+pub use controller::{
+    check_revocation_with_controller, controller_document, public_key_from_multibase,
+    resolve_verification_method, verify_open_badge_with_controller,
+};
 pub use pdf::{PdfCertificate, PdfError, certificate_pdf, tanggal_indonesia};
-pub use signing::{SignError, SigningKey, verify};
+pub use signing::{SignError, SigningKey, key_id, verify};
+pub use status::{
+    RevocationStatus, StatusError, StatusList, StatusListEntry, check_revocation, revocation_entry,
+    status_list_credential, status_list_url,
+};
 
 /// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud or typed from
 /// paper is hard to get wrong.

@@ -63,10 +63,9 @@ impl SigningKey {
         self.0.verifying_key().to_bytes()
     }
 
-    /// Key id: first 16 hex chars of sha256(public key).
+    /// Key id: first 16 hex chars of sha256(public key) (see [`key_id`]).
     pub fn key_id(&self) -> String {
-        // 8 bytes of hash give 16 hex characters.
-        hex::encode(&Sha256::digest(self.public_key())[..8])
+        key_id(&self.public_key())
     }
 
     /// The raw Ed25519 signature of `message`, for the other formats this crate signs
@@ -84,6 +83,13 @@ impl SigningKey {
         let message = canonical_json(payload)?;
         Ok(STANDARD.encode(self.0.sign(message.as_bytes()).to_bytes()))
     }
+}
+
+/// The key id of a raw Ed25519 public key: the first 16 hex characters of its SHA-256,
+/// as `GET /api/v1/certificates/keys` lists it.
+pub fn key_id(public_key: &[u8; 32]) -> String {
+    // 8 bytes of hash give 16 hex characters.
+    hex::encode(&Sha256::digest(public_key)[..8])
 }
 
 /// Shows the key id only: a secret must not reach logs through `{:?}`.
