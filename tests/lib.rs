@@ -204,6 +204,8 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
+        let method_name = method.as_str().to_ascii_lowercase();
+        let method_name = method_name.as_str();
         let mut req = self.api.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -213,8 +215,17 @@ impl TestApp {
         }
         let res = req.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
         let status = res.status().as_u16();
+        let json = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/json"));
         let text = res.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if json {
+            check_against_description(method_name, path, status, &body);
+        }
+        (status, body)
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
@@ -371,6 +382,85 @@ pub fn pdf_text(pdf: &[u8]) -> Option<String> {
             None
         }
     }
+}
+
+/// The OpenAPI description of the server, as JSON.
+fn description() -> &'static Value {
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| {
+        serde_json::to_value(lentera_api::openapi::description())
+            .unwrap_or_else(|e| panic!("description: {e}"))
+    })
+}
+
+/// The description's path template matching `path` (`/api/v1/attempts/7` ->
+/// `/api/v1/attempts/{id}`), if any.
+pub fn path_template(path: &str) -> Option<String> {
+    let path = path.split('?').next().unwrap_or(path);
+    let paths = description()["paths"].as_object()?;
+    // Literal paths first: `/api/v1/certificates/keys` is not `/api/v1/certificates/{code}`.
+    let mut templates: Vec<&String> = paths.keys().collect();
+    templates.sort_by_key(|t| t.matches('{').count());
+    templates.into_iter().find_map(|t| {
+        let pattern = regex_lite::escape(t);
+        let pattern = regex_lite::Regex::new(r"\\\{[a-z_]+\\\}")
+            .ok()?
+            .replace_all(&pattern, "[^/]+");
+        let re = regex_lite::Regex::new(&format!("^{pattern}$")).ok()?;
+        re.is_match(path).then(|| t.clone())
+    })
+}
+
+/// Checks a JSON body the server sent against the description: the schema of that path,
+/// method and status; an error status not described must still be the error shape. Every
+/// API answer the tests receive goes through here.
+pub fn check_against_description(method: &str, path: &str, status: u16, body: &Value) {
+    let doc = description();
+    let Some(template) = path_template(path) else {
+        assert!(
+            status == 404 || !path.starts_with("/api/"),
+            "{method} {path} is answered ({status}) but not in the OpenAPI description"
+        );
+        return;
+    };
+    let operation = &doc["paths"][&template][method];
+    if operation.is_null() {
+        assert!(
+            status >= 400,
+            "{method} {template} answered {status} but is not in the OpenAPI description"
+        );
+        return;
+    }
+    let response = &operation["responses"][status.to_string()];
+    let schema = response["content"]["application/json"]["schema"].clone();
+    let schema = if schema.is_null() {
+        assert!(
+            status >= 400,
+            "{method} {template}: status {status} is not described"
+        );
+        serde_json::json!({"$ref": "#/components/schemas/ErrorBody"})
+    } else {
+        schema
+    };
+    let mut full = serde_json::json!({"components": doc["components"].clone()});
+    if let (Some(target), Some(schema)) = (full.as_object_mut(), schema.as_object()) {
+        for (k, v) in schema {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&full)
+        .unwrap_or_else(|e| panic!("{method} {template}: the schema does not compile: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(5)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {status}: the body breaks its schema: {errors:?}\n{body}"
+    );
 }
 
 /// Asserts the JSON error shape and returns the error code.

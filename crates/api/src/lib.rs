@@ -13,6 +13,7 @@ pub mod extract;
 pub mod i18n;
 pub mod metrics;
 pub mod multipart;
+pub mod openapi;
 pub mod pages;
 pub mod respond;
 pub mod routing;

@@ -48,7 +48,7 @@ impl Kind {
 macro_rules! codes {
     ($($variant:ident = $name:literal => $kind:ident,)*) => {
         /// Every error code Lentera answers with.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
         pub enum ErrorCode {
             $(#[serde(rename = $name)] $variant,)*
         }
@@ -142,6 +142,19 @@ codes! {
     TooLong = "too_long" => Unavailable,
     DatabaseUnavailable = "database_unavailable" => Unavailable,
 }
+
+// Written by hand: the derive does not see the names the macro gives the variants.
+impl utoipa::PartialSchema for ErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("A snake_case code a UI can translate"))
+            .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str())))
+            .into()
+    }
+}
+
+impl ToSchema for ErrorCode {}
 
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,13 +1,13 @@
 //! The JSON API under `/api/v1`: one small handler per endpoint.
 
-pub mod admin;
-mod attempts;
-mod auth;
-mod certificates;
-mod courses;
-mod instructor;
-mod me;
-mod reports;
+pub(crate) mod admin;
+pub(crate) mod attempts;
+pub(crate) mod auth;
+pub(crate) mod certificates;
+pub(crate) mod courses;
+pub(crate) mod instructor;
+pub(crate) mod me;
+pub(crate) mod reports;
 
 use crate::routing::Routes;
 
@@ -41,7 +41,12 @@ pub fn routes(r: &mut Routes) {
         s.put("/responses", attempts::save);
         s.post("/submit", attempts::submit);
     });
+    r.get("/api/docs", crate::openapi::docs_root);
+    r.scope("/api/docs", |s| {
+        s.get("/{file:.*}", crate::openapi::docs);
+    });
     r.scope("/api/v1", |s| {
+        s.get("/openapi.json", crate::openapi::openapi_json);
         s.post("/auth/login", auth::login);
         s.post("/auth/logout", auth::logout);
         s.get("/me", me::me);

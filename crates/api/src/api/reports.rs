@@ -96,10 +96,20 @@ pub struct CourseReport {
     pub summary: StateCounts,
 }
 
+/// Completion per course, or each person's state in one course.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Completions {
+    /// Without `course`: completion per course.
+    Rates(CourseRates),
+    /// With `course`: each person's state in it.
+    Course(CourseReport),
+}
+
 /// Completion per course, or (with `course`) each person's state in one course.
 #[utoipa::path(get, path = "/api/v1/reports/completions", tag = "reports",
     security(("bearer" = [])), params(CompletionQuery),
-    responses((status = 200, body = CourseReport, description = "With `course`: each person; without: `CourseRates`; or CSV/XLSX"),
+    responses((status = 200, body = Completions, description = "Or the rows as CSV/XLSX"),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn completions(
@@ -110,15 +120,15 @@ pub async fn completions(
     let scope = policy::scope(&state, &user.0).await?;
     let units = scope.filter(q.unit.as_deref())?;
     let Some(course) = q.course.as_deref().filter(|c| !c.is_empty()) else {
-        return Ok(HttpResponse::Ok().json(CourseRates {
+        return Ok(HttpResponse::Ok().json(Completions::Rates(CourseRates {
             courses: reports::course_rates(&state, &units).await?,
-        }));
+        })));
     };
     let lines = reports::course_lines(&state, &scope, &units, course).await?;
     match q.format.as_deref().unwrap_or("json") {
         "json" => {
             let count = |s: &str| lines.iter().filter(|l| l.state == s).count();
-            Ok(HttpResponse::Ok().json(CourseReport {
+            Ok(HttpResponse::Ok().json(Completions::Course(CourseReport {
                 course: course.to_owned(),
                 summary: StateCounts {
                     completed: count("completed"),
@@ -126,7 +136,7 @@ pub async fn completions(
                     not_started: count("not_started"),
                 },
                 rows: lines,
-            }))
+            })))
         }
         format => {
             let file = reports::export(reports::course_table(&lines), format).await?;
