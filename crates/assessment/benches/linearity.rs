@@ -72,6 +72,18 @@ fn shapes() -> Vec<Shape> {
             }),
         ),
         (
+            "GIFT titles giving up ids in a chain",
+            Format::Gift,
+            100,
+            // The untitled first question takes q1, so `::q1::` falls back to q2, and so on.
+            Box::new(|n| {
+                let titled: String = (1..n)
+                    .map(|i| format!("::q{i}:: Benar? {{T}}\n\n"))
+                    .collect();
+                format!("Benar? {{T}}\n\n{titled}")
+            }),
+        ),
+        (
             "GIFT questions with one title",
             Format::Gift,
             100,

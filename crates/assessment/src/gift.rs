@@ -902,57 +902,61 @@ fn slugify(title: &str) -> String {
 
 /// Slugified titles where they are unique, else `q{n}` by position among the questions and
 /// `d{n}` among the descriptions (so a description added later renames no question). A title
-/// that slugifies to another item's positional id (`q3`, `d2`) is not used, so ids never collide.
+/// that slugifies to a positional id (`q3`, `d2`) that another item takes is not used, so ids
+/// never collide; when every item has its own title, any title is kept (a quiz written by
+/// [`crate::to_gift`] keeps ids like `q16` wherever they stand).
 ///
-/// Counted once and looked up, so 20,000 titled questions take as long per question as 20.
+/// Counted once and looked up, so 20,000 titled questions take as long per question as 20: an
+/// item gives up its title at most once.
 fn assign_ids<'t>(items: impl Iterator<Item = (Option<&'t str>, bool)>) -> Vec<String> {
     let items: Vec<(Option<String>, bool)> = items
         .map(|(t, description)| (t.map(slugify).filter(|s| !s.is_empty()), description))
         .collect();
-    let descriptions = items.iter().filter(|(_, d)| *d).count();
-    let counts = (items.len() - descriptions, descriptions);
-    let mut uses: HashMap<&str, usize> = HashMap::new();
-    for (slug, _) in &items {
-        if let Some(slug) = slug {
-            *uses.entry(slug).or_default() += 1;
-        }
-    }
     let mut positions = (0, 0);
-    items
+    let positional: Vec<String> = items
         .iter()
-        .map(|(slug, description)| {
-            let own = if *description {
+        .map(|(_, description)| {
+            if *description {
                 positions.1 += 1;
-                ('d', positions.1)
+                format!("d{}", positions.1)
             } else {
                 positions.0 += 1;
-                ('q', positions.0)
-            };
-            let usable = slug
-                .as_ref()
-                .filter(|s| uses.get(s.as_str()) == Some(&1) && !other_position(s, own, counts));
-            usable
-                .cloned()
-                .unwrap_or_else(|| format!("{}{}", own.0, own.1))
+                format!("q{}", positions.0)
+            }
+        })
+        .collect();
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for slug in items.iter().filter_map(|(s, _)| s.as_deref()) {
+        *uses.entry(slug).or_default() += 1;
+    }
+    let mut titled: Vec<bool> = items
+        .iter()
+        .map(|(s, _)| s.as_deref().is_some_and(|s| uses.get(s) == Some(&1)))
+        .collect();
+    let by_title: HashMap<&str, usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| titled[*i])
+        .filter_map(|(i, (s, _))| Some((s.as_deref()?, i)))
+        .collect();
+    // Items taking their positional id, whose title (if any) an item titled like that id loses.
+    let mut queue: Vec<usize> = (0..items.len()).filter(|&i| !titled[i]).collect();
+    while let Some(i) = queue.pop() {
+        if let Some(&j) = by_title.get(positional[i].as_str())
+            && j != i
+            && titled[j]
+        {
+            titled[j] = false;
+            queue.push(j);
+        }
+    }
+    items
+        .into_iter()
+        .zip(positional)
+        .zip(titled)
+        .map(|(((slug, _), position), titled)| match slug {
+            Some(slug) if titled => slug,
+            _ => position,
         })
         .collect()
-}
-
-/// Whether `slug` is the positional id `q{n}` (`d{n}`) of a question (description) `n` other than
-/// `own`, with `counts` questions and descriptions.
-fn other_position(slug: &str, own: (char, usize), counts: (usize, usize)) -> bool {
-    let mut chars = slug.chars();
-    let (prefix, count) = match chars.next() {
-        Some('q') => ('q', counts.0),
-        Some('d') => ('d', counts.1),
-        _ => return false,
-    };
-    let digits = chars.as_str();
-    // `q07` is never written by `format!("q{n}")`, so it is no one's positional id.
-    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    digits
-        .parse::<usize>()
-        .is_ok_and(|n| (prefix, n) != own && (1..=count).contains(&n))
 }

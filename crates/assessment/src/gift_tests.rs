@@ -572,6 +572,14 @@ fn ids_come_from_unique_titles_else_position() {
     );
     // Like Moodle, a title without its closing `::` is no title.
     assert_eq!(qs[7].prompt, "Tanpa penutup H");
+    // With every question titled, no positional id is taken: titles like `q3` stay anywhere.
+    let qs = parse_gift("::q3::A {T}\n\n::q1::B {T}\n\n::Q2::C {T}\n").unwrap();
+    let ids: Vec<_> = qs.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["q3", "q1", "q2"]);
+    // An untitled question takes its position, and the title that would collide goes.
+    let qs = parse_gift("::q2::A {T}\n\nB {T}\n\n::q1::C {T}\n").unwrap();
+    let ids: Vec<_> = qs.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["q1", "q2", "q3"]);
 }
 
 #[test]

@@ -7,6 +7,7 @@
 mod aiken;
 #[cfg(test)]
 mod aiken_tests;
+mod export;
 mod gift;
 #[cfg(test)]
 mod gift_tests;
@@ -31,6 +32,7 @@ mod tests;
 mod text;
 
 pub use aiken::parse_aiken;
+pub use export::to_gift;
 pub use gift::parse_gift;
 pub use grade::{
     Grade, MAX_TEXT_CHARS, QuestionGrade, ResponseEntry, answer_key, grade, grade_with_manual,
