@@ -8,7 +8,7 @@ use crate::world::{IDENTITIES, World, matrix, meets};
 #[tokio::test]
 async fn every_route_answers_every_identity_as_the_matrix_says() {
     let rows = matrix();
-    let table = lentera_api::routing::table();
+    let table = lentera_api::startup::route_table();
 
     // Every route has a row, and every row names a route.
     let named: HashSet<String> = rows.iter().map(|r| r.route.clone()).collect();

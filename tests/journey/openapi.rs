@@ -9,7 +9,7 @@ async fn every_api_route_is_described_and_the_description_is_served() {
     let doc =
         serde_json::to_value(lentera_api::openapi::description()).unwrap_or_else(|e| panic!("{e}"));
     let mut missing = Vec::new();
-    for route in lentera_api::routing::table() {
+    for route in lentera_api::startup::route_table() {
         let api = route.path.starts_with("/api/v1/")
             || route.path.starts_with("/certificates/")
             || route.path == "/healthz";

@@ -30,10 +30,6 @@ impl Cookies {
             })
     }
 
-    pub fn secure(self) -> bool {
-        self.secure
-    }
-
     fn session_name(self) -> &'static str {
         if self.secure {
             "__Host-lentera_session"

@@ -84,7 +84,8 @@ impl Locales {
     }
 
     /// Keys present in one language but not the other (checked by a test).
-    pub fn missing(&self) -> Vec<String> {
+    #[cfg(test)]
+    fn missing(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .id
             .keys()

@@ -3,24 +3,25 @@
 //! and renders what comes back. It never speaks to the database (this crate does not
 //! depend on `lentera-store`).
 
-pub mod api;
-pub mod auth;
+pub(crate) mod api;
+pub(crate) mod auth;
 pub mod cli;
-pub mod client;
-pub mod cookies;
-pub mod error;
-pub mod extract;
-pub mod i18n;
-pub mod metrics;
-pub mod multipart;
+pub(crate) mod client;
+pub(crate) mod cookies;
+pub(crate) mod error;
+pub(crate) mod extract;
+pub(crate) mod i18n;
+pub(crate) mod metrics;
+pub(crate) mod multipart;
 pub mod openapi;
-pub mod pages;
-pub mod respond;
-pub mod routing;
+pub(crate) mod pages;
+pub(crate) mod respond;
+pub(crate) mod routing;
+pub(crate) mod shared_pages;
 pub mod startup;
-pub mod state;
-pub mod templates;
-pub mod web_ops;
+pub(crate) mod state;
+pub(crate) mod templates;
+pub(crate) mod web_ops;
 
 pub use lentera_domain::Config;
 pub use startup::Application;

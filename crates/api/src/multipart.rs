@@ -76,7 +76,7 @@ pub async fn read_multipart(
             if name == "csrf"
                 && let Some(req) = csrf
             {
-                crate::pages::check_csrf(req, &value)?;
+                crate::pages::forms::check_csrf(req, &value)?;
                 csrf_checked = true;
             }
             fields.push((name, value));

@@ -12,6 +12,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
+use crate::routing::Routes;
 
 /// The bearer token of `POST /api/v1/auth/login`.
 struct BearerToken;
@@ -76,6 +77,15 @@ impl Modify for BearerToken {
 pub struct ApiDoc;
 
 /// The description, built once.
+/// The description, and Swagger UI from the binary.
+pub fn routes(r: &mut Routes) {
+    r.get("/api/v1/openapi.json", openapi_json);
+    r.get("/api/docs", docs_root);
+    r.scope("/api/docs", |s| {
+        s.get("/{file:.*}", docs);
+    });
+}
+
 pub fn description() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOC.get_or_init(ApiDoc::openapi)

@@ -1,5 +1,5 @@
 //! The route table. Every route is registered through [`Routes`], which adds it to actix
-//! and records its method and path, so [`table`] lists every route the server answers.
+//! and records its method and path, so [`crate::startup::route_table`] lists every route the server answers.
 //! The route × identity authorization test and the hostile-input test are generated from
 //! that list: a route added without a row in their data fails them.
 
@@ -54,8 +54,8 @@ impl<'a> Routes<'a> {
         }
     }
 
-    /// Records routes without serving them, for [`table`].
-    fn recorder() -> Routes<'static> {
+    /// Records routes without serving them, for [`crate::startup::route_table`].
+    pub(crate) fn recorder() -> Routes<'static> {
         Routes {
             cfg: None,
             table: Vec::new(),
@@ -116,16 +116,9 @@ impl ScopeRoutes {
     methods!(get => GET, post => POST, put => PUT, delete => DELETE);
 }
 
-/// Adds every route of the server: operations, the API, the pages.
-pub fn configure(r: &mut Routes) {
-    crate::web_ops::routes(r);
-    crate::api::routes(r);
-    crate::pages::routes(r);
-}
-
-/// Every route the server answers, in registration order.
-pub fn table() -> Vec<RouteEntry> {
-    let mut r = Routes::recorder();
-    configure(&mut r);
-    r.table
+impl Routes<'_> {
+    /// The routes recorded so far.
+    pub(crate) fn into_table(self) -> Vec<RouteEntry> {
+        self.table
+    }
 }

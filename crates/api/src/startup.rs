@@ -12,9 +12,26 @@ use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, error, 
 use tracing_actix_web::TracingLogger;
 
 use crate::error::ApiError;
+use crate::routing::{RouteEntry, Routes};
 use crate::state::AppState;
-use crate::{pages, routing};
+use crate::{api, openapi, pages, web_ops};
 use lentera_domain::{Config, ErrorCode, Lentera};
+
+/// Adds every route of the server: operations, the API and its description, the pages.
+pub fn configure(r: &mut Routes) {
+    web_ops::routes(r);
+    // Before the API: its `/api/v1` scope answers every path under it.
+    openapi::routes(r);
+    api::routes(r);
+    pages::routes(r);
+}
+
+/// Every route the server answers, in registration order.
+pub fn route_table() -> Vec<RouteEntry> {
+    let mut r = Routes::recorder();
+    configure(&mut r);
+    r.into_table()
+}
 
 pub struct Application {
     port: u16,
@@ -57,7 +74,7 @@ impl Application {
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(observe))
                 .wrap(TracingLogger::<RequestSpan>::new())
-                .configure(|cfg| routing::configure(&mut routing::Routes::new(cfg)))
+                .configure(|cfg| configure(&mut Routes::new(cfg)))
                 .default_service(web::to(not_found))
         })
         .listen(listener)?;

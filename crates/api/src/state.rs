@@ -15,7 +15,7 @@ pub struct AppState {
     pub templates: Templates,
     pub locales: Arc<Locales>,
     /// Lesson pages rendered once per version, language and roles.
-    pub shared_pages: crate::pages::SharedPages,
+    pub shared_pages: crate::shared_pages::SharedPages,
     pub metrics: Metrics,
 }
 
@@ -25,7 +25,7 @@ impl AppState {
         Ok(AppState {
             templates: Templates::new(locales.clone())?,
             locales,
-            shared_pages: crate::pages::SharedPages::default(),
+            shared_pages: crate::shared_pages::SharedPages::default(),
             metrics: Metrics::new()?,
             lentera,
         })

@@ -1,7 +1,7 @@
 //! The stall benchmark: while instructors send the heaviest requests Lentera takes (deep
 //! Markdown previews, a 20,000-question GIFT upload, a whole course upload, preview of a
 //! 450 KB lesson), how long does `/healthz` take? The request threads must stay free:
-//! heavy work runs in a bounded pool (`lentera_api::heavy`). Prints one table.
+//! heavy work runs in a bounded pool (`lentera_domain::heavy`). Prints one table.
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -41,12 +41,7 @@ pub fn routes(r: &mut Routes) {
         s.put("/responses", attempts::save);
         s.post("/submit", attempts::submit);
     });
-    r.get("/api/docs", crate::openapi::docs_root);
-    r.scope("/api/docs", |s| {
-        s.get("/{file:.*}", crate::openapi::docs);
-    });
     r.scope("/api/v1", |s| {
-        s.get("/openapi.json", crate::openapi::openapi_json);
         s.post("/auth/login", auth::login);
         s.post("/auth/logout", auth::logout);
         s.get("/me", me::me);

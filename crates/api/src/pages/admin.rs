@@ -8,10 +8,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use serde_json::{Value, json};
 
-use super::{Page, PageResult, check_csrf, redirect, signed_in};
+use super::forms::check_csrf;
+use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::error::status_of;
+use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_domain::ErrorCode;
 use lentera_domain::admin::{self as ops, JpBody, UnitBody, UserBody};
@@ -24,7 +26,7 @@ use lentera_domain::{Error, ledger};
 type Form = web::Form<Vec<(String, String)>>;
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    super::form_field(fields, name).unwrap_or("")
+    super::forms::form_field(fields, name).unwrap_or("")
 }
 
 fn opt(fields: &[(String, String)], name: &str) -> Option<String> {

@@ -4,9 +4,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::{Page, PageResult, check_csrf, redirect, signed_in};
+use super::forms::check_csrf;
+use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageUser;
 use crate::error::ApiError;
+use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_domain::ErrorCode;
 use lentera_domain::learning::{self as journey, GradeEntry};
@@ -81,7 +83,7 @@ pub async fn submit(
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = form.into_inner();
-    let get = |k: &str| super::form_field(&fields, k).map(|v| v.trim().to_owned());
+    let get = |k: &str| super::forms::form_field(&fields, k).map(|v| v.trim().to_owned());
     check_csrf(&req, &get("csrf").unwrap_or_default())?;
     let (page, me) = signed_in(&req, user)?;
     let id = path.into_inner();

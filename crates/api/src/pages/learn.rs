@@ -8,12 +8,15 @@ use lentera_content::ItemKind;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{LANG_COOKIE, Page, PageResult, check_csrf, redirect, safe_next, signed_in};
+use super::LANG_COOKIE;
+use super::forms::{check_csrf, safe_next};
+use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageUser;
 use crate::client::client_address;
 use crate::cookies::Cookies;
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_domain::ErrorCode;
 use lentera_domain::certificates;

@@ -9,9 +9,11 @@ use lentera_assessment::{self as assessment, Quiz, ResponseEntry};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Page, PageResult, check_csrf, redirect, signed_in};
+use super::forms::check_csrf;
+use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageUser;
 use crate::error::ApiError;
+use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_domain::ErrorCode;
 use lentera_domain::learning::{self as journey, Attempt};
@@ -356,7 +358,7 @@ pub async fn answer(
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = form.into_inner();
-    let field = |name: &str| super::form_field(&fields, name);
+    let field = |name: &str| super::forms::form_field(&fields, name);
     check_csrf(&req, field("csrf").unwrap_or(""))?;
     let action = field("action").unwrap_or("simpan");
     let submit = action == "kirim";

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use serde_json::json;
 
-use super::{PageResult, signed_in};
+use super::page::{PageResult, signed_in};
 use crate::auth::PageUser;
 use crate::state::AppState;
 use lentera_domain::policy;
@@ -49,7 +49,7 @@ async fn scoped(
     user: PageUser,
     q: &HashMap<String, String>,
 ) -> crate::error::ApiResult<(
-    super::Page,
+    super::page::Page,
     lentera_domain::policy::Scope,
     Filters,
     Vec<i32>,

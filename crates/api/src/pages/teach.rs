@@ -6,11 +6,13 @@ use actix_web::{HttpRequest, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Page, PageResult, check_csrf, redirect, signed_in};
+use super::forms::check_csrf;
+use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::error::status_of;
 use crate::multipart::read_multipart;
+use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_domain::policy::{self, Action, Resource};
 use lentera_domain::publishing;
