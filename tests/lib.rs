@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use lentera_api::{Application, Config};
 use lentera_domain::importer;
 use lentera_domain::sessions::hash_password_blocking;
+use lentera_domain::{Nip, Role};
 use lentera_store::people::{self, NewUser};
 use serde_json::{Value, json};
 
@@ -52,14 +53,10 @@ pub async fn spawn_app_with(shipped: bool) -> TestApp {
     spawn_app_configured(shipped, |_| {}).await
 }
 
-/// [`spawn_app_with`], with the test configuration changed by `tweak` first.
-pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)) -> TestApp {
-    // LENTERA_TEST_LOG=1 shows the server's log (errors included) in failing tests.
-    if std::env::var_os("LENTERA_TEST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
-    }
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let (database_url, database) = match std::env::var("LENTERA_TEST_DATABASE_URL") {
+/// A new, empty database: a SQLite file in `dir`, or a new PostgreSQL database when
+/// `LENTERA_TEST_DATABASE_URL` is set. Returns its URL and which of the two it is.
+pub async fn empty_database(dir: &std::path::Path) -> (String, &'static str) {
+    match std::env::var("LENTERA_TEST_DATABASE_URL") {
         Ok(admin) if !admin.is_empty() => {
             let bytes: [u8; 8] =
                 lentera_domain::keys::random_bytes().unwrap_or_else(|e| panic!("{e}"));
@@ -70,10 +67,20 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
             (url, "postgres")
         }
         _ => (
-            format!("sqlite://{}", dir.path().join("lentera.db").display()),
+            format!("sqlite://{}", dir.join("lentera.db").display()),
             "sqlite",
         ),
-    };
+    }
+}
+
+/// [`spawn_app_with`], with the test configuration changed by `tweak` first.
+pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    // LENTERA_TEST_LOG=1 shows the server's log (errors included) in failing tests.
+    if std::env::var_os("LENTERA_TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let (database_url, database) = empty_database(dir.path()).await;
     let mut config = Config {
         database_url: database_url.clone(),
         bind: "127.0.0.1:0".into(),
@@ -107,12 +114,12 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
             &db,
             NewUser {
                 username: (*username).into(),
-                nip: nip.map(str::to_owned),
+                nip: nip.map(|n| Nip::parse(n).unwrap_or_else(|e| panic!("{n}: {e}"))),
                 name: (*name).into(),
                 email: None,
                 unit_id: Some(unit.id),
                 password_hash: hash.clone(),
-                roles: vec![(*role).into()],
+                roles: vec![Role::parse(role).unwrap_or_else(|| panic!("role {role}"))],
                 language: "id".into(),
             },
         )

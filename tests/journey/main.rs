@@ -6,6 +6,7 @@ mod authz;
 mod browser;
 mod errors;
 mod hostile;
+mod migrations;
 mod openapi;
 mod org;
 mod pages;

@@ -108,9 +108,9 @@ impl World {
             .unwrap_or_else(|e| panic!("{e}"));
         let hash = hash_password_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
         for (username, role, unit) in [
-            ("instruktur3", "instructor", bungo.id),
-            ("manajer", "manager", bungo.id),
-            ("manajer2", "manager", sawahlunto.id),
+            ("instruktur3", lentera_domain::Role::Instructor, bungo.id),
+            ("manajer", lentera_domain::Role::Manager, bungo.id),
+            ("manajer2", lentera_domain::Role::Manager, sawahlunto.id),
         ] {
             people::create_user(
                 &db,
@@ -121,7 +121,7 @@ impl World {
                     email: None,
                     unit_id: Some(unit),
                     password_hash: hash.clone(),
-                    roles: vec![role.into()],
+                    roles: vec![role],
                     language: "id".into(),
                 },
             )

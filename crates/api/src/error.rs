@@ -46,12 +46,10 @@ pub struct ErrorBody {
     pub problems: Option<Vec<lentera_content::Problem>>,
     /// The result of the attempt, graded by an earlier request (`attempt_already_submitted`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub result: Option<serde_json::Value>,
+    pub result: Option<lentera_domain::learning::AttemptResult>,
     /// Refused rows of a CSV (`invalid_csv`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub rejected: Option<serde_json::Value>,
+    pub rejected: Option<Vec<lentera_domain::org::RowProblem>>,
     /// When the next attempt may start (`cooldown`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available_at: Option<String>,
@@ -78,10 +76,11 @@ impl ErrorBody {
         };
         match &e.details {
             Some(Details::Problems(p)) => body.problems = Some(p.clone()),
-            Some(Details::Result(r)) => body.result = Some(r.clone()),
+            Some(Details::Result(r)) => body.result = Some((**r).clone()),
             Some(Details::Rejected(r)) => body.rejected = Some(r.clone()),
             Some(Details::AvailableAt(at)) => body.available_at = Some(at.clone()),
-            None => {}
+            // The field (`nip`) and the message say it; pages word it from the reason.
+            Some(Details::Nip(_)) | None => {}
         }
         body
     }

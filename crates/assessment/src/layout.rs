@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::{Question, QuestionKind, Quiz};
+use crate::model::{Question, QuestionKind, QuestionType, Quiz};
 
 /// The display order of one attempt, stored so a reload shows the same attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,7 +226,7 @@ pub fn new_layout(quiz: &Quiz, seed: u64) -> AttemptLayout {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublicQuestion {
     pub id: String,
-    pub kind: &'static str,
+    pub kind: QuestionType,
     pub prompt_html: String,
     pub points: f64,
     /// single/multiple choice, true_false, ordering.
@@ -331,7 +331,7 @@ pub fn public_questions(quiz: &Quiz, layout: &AttemptLayout, salt: &[u8]) -> Vec
             };
             Some(PublicQuestion {
                 id: q.id.clone(),
-                kind: q.kind.kind_name(),
+                kind: q.kind.question_type(),
                 prompt_html: q.prompt.clone(),
                 points: q.points,
                 options,

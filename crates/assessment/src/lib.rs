@@ -43,8 +43,8 @@ pub use layout::{
     public_questions,
 };
 pub use model::{
-    ChoiceOption, CountedAttempt, Draw, MatchPair, NumericAnswer, Question, QuestionKind, Quiz,
-    ReviewPolicy, TextAnswer,
+    ChoiceOption, CountedAttempt, Draw, MatchPair, NumericAnswer, Question, QuestionKind,
+    QuestionType, Quiz, ReviewPolicy, TextAnswer,
 };
 pub use parse::{MAX_QUESTIONS, Problem, parse_quiz_toml};
 pub use review::{AnswerView, ReviewQuestion, review};

@@ -165,19 +165,56 @@ pub enum QuestionKind {
     Description,
 }
 
-impl QuestionKind {
-    pub fn kind_name(&self) -> &'static str {
+/// What kind a question is, without its answers: what the learner's view, reviews and
+/// statistics carry (serialised as `single_choice`, `matching`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    SingleChoice,
+    MultipleChoice,
+    TrueFalse,
+    ShortAnswer,
+    Numerical,
+    Matching,
+    Ordering,
+    Essay,
+    Description,
+}
+
+impl QuestionType {
+    pub fn as_str(self) -> &'static str {
         match self {
-            Self::SingleChoice { .. } => "single_choice",
-            Self::MultipleChoice { .. } => "multiple_choice",
-            Self::TrueFalse { .. } => "true_false",
-            Self::ShortAnswer { .. } => "short_answer",
-            Self::Numerical { .. } => "numerical",
-            Self::Matching { .. } => "matching",
-            Self::Ordering { .. } => "ordering",
-            Self::Essay => "essay",
-            Self::Description => "description",
+            QuestionType::SingleChoice => "single_choice",
+            QuestionType::MultipleChoice => "multiple_choice",
+            QuestionType::TrueFalse => "true_false",
+            QuestionType::ShortAnswer => "short_answer",
+            QuestionType::Numerical => "numerical",
+            QuestionType::Matching => "matching",
+            QuestionType::Ordering => "ordering",
+            QuestionType::Essay => "essay",
+            QuestionType::Description => "description",
         }
+    }
+}
+
+impl QuestionKind {
+    pub fn question_type(&self) -> QuestionType {
+        match self {
+            Self::SingleChoice { .. } => QuestionType::SingleChoice,
+            Self::MultipleChoice { .. } => QuestionType::MultipleChoice,
+            Self::TrueFalse { .. } => QuestionType::TrueFalse,
+            Self::ShortAnswer { .. } => QuestionType::ShortAnswer,
+            Self::Numerical { .. } => QuestionType::Numerical,
+            Self::Matching { .. } => QuestionType::Matching,
+            Self::Ordering { .. } => QuestionType::Ordering,
+            Self::Essay => QuestionType::Essay,
+            Self::Description => QuestionType::Description,
+        }
+    }
+
+    /// The kind's name as the formats and the API write it (`single_choice`).
+    pub fn kind_name(&self) -> &'static str {
+        self.question_type().as_str()
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::grade::{Grade, ResponseEntry, numeric_match, short_answer_match};
 use crate::layout::{AttemptLayout, IdRole, QuestionLayout, wire_ids};
-use crate::model::{Question, QuestionKind, Quiz};
+use crate::model::{Question, QuestionKind, QuestionType, Quiz};
 
 /// How true and false are named to learners, as in [`crate::public_questions`].
 pub(crate) const TRUE_TEXT: &str = "Benar";
@@ -33,7 +33,7 @@ pub struct AnswerView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewQuestion {
     pub id: String,
-    pub kind: &'static str,
+    pub kind: QuestionType,
     pub prompt_html: String,
     pub points: f64,
     pub score: f64,
@@ -74,7 +74,7 @@ pub fn review(
                 learner_answer(quiz, salt, q, ql, latest.get(q.id.as_str()).copied());
             Some(ReviewQuestion {
                 id: q.id.clone(),
-                kind: q.kind.kind_name(),
+                kind: q.kind.question_type(),
                 prompt_html: q.prompt.clone(),
                 points: q.points,
                 score: g.map_or(0.0, |g| g.score),

@@ -114,7 +114,10 @@ fn review_without_right_answers_shows_only_the_learners_own() {
     assert_eq!(order, layout_order);
 
     let q1 = by_id(&rv, "q1");
-    assert_eq!((q1.kind, q1.score, q1.points), ("single_choice", 1.0, 1.0));
+    assert_eq!(
+        (q1.kind, q1.score, q1.points),
+        (crate::QuestionType::SingleChoice, 1.0, 1.0)
+    );
     assert_eq!(q1.answer.html, ["BPBD"]);
     assert_eq!(q1.chosen_feedback_html, ["Tepat"]);
     let q2 = by_id(&rv, "q2");

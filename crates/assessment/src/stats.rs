@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::grade::{Grade, ResponseEntry, normalize, passed, round4};
 use crate::layout::{AttemptLayout, IdRole, wire_ids};
-use crate::model::{Question, QuestionKind, Quiz};
+use crate::model::{Question, QuestionKind, QuestionType, Quiz};
 use crate::review::{FALSE_TEXT, TRUE_TEXT, number_text};
 
 /// How many distinct typed responses are listed per short-answer or numerical question.
@@ -39,7 +39,7 @@ pub struct QuizStatistics {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuestionStatistics {
     pub id: String,
-    pub kind: &'static str,
+    pub kind: QuestionType,
     pub prompt_html: String,
     pub points: f64,
     /// Attempts that showed the question.
@@ -153,7 +153,7 @@ fn question_statistics(
     let (options, top_responses) = answers(quiz, salt, q, &responses);
     Some(QuestionStatistics {
         id: q.id.clone(),
-        kind: q.kind.kind_name(),
+        kind: q.kind.question_type(),
         prompt_html: q.prompt.clone(),
         points: q.points,
         shown,

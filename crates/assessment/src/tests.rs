@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::{
-    AttemptLayout, IdRole, Problem, QuestionKind, Quiz, ResponseEntry, answer_key, grade,
-    new_layout, opaque_id, parse_quiz_toml, passed, public_questions, validate_response,
+    AttemptLayout, IdRole, Problem, QuestionKind, QuestionType, Quiz, ResponseEntry, answer_key,
+    grade, new_layout, opaque_id, parse_quiz_toml, passed, public_questions, validate_response,
 };
 
 pub(crate) const SALT: &[u8] = b"instance-secret";
@@ -733,9 +733,9 @@ fn descriptions_are_shown_in_place_but_never_graded() {
         second.sort_unstable();
         assert_eq!(second, ["c", "d"]);
         let public = public_questions(&quiz, &layout, SALT);
-        assert_eq!(public[0].kind, "description");
+        assert_eq!(public[0].kind, QuestionType::Description);
         assert_eq!(public[0].points, 0.0);
-        assert!(public[0].options.is_none() && public[3].kind == "description");
+        assert!(public[0].options.is_none() && public[3].kind == QuestionType::Description);
     }
     // No answer is taken for a description, and none is needed.
     let mut e = entry("intro");
@@ -759,7 +759,7 @@ fn descriptions_are_shown_in_place_but_never_graded() {
     let layout = new_layout(&quiz, 3);
     let review = crate::review(&quiz, &layout, SALT, &key, &g, true);
     assert_eq!(review.len(), 6);
-    assert_eq!(review[0].kind, "description");
+    assert_eq!(review[0].kind, QuestionType::Description);
     assert_eq!(
         (review[0].points, review[0].score, review[0].needs_review),
         (0.0, 0.0, false)

@@ -31,7 +31,7 @@ fn fastest(f: impl Fn()) -> Duration {
 fn units() -> Vec<Unit> {
     (0..40)
         .map(|i| Unit {
-            id: i,
+            id: lentera_domain::UnitId(i),
             code: format!("UNIT-{i}"),
             name: format!("Unit {i}"),
             parent_id: None,

@@ -5,13 +5,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::Lentera;
 use crate::error::{Error, ErrorCode, Result};
 use crate::nip::Nip;
 use crate::org;
 use crate::policy::{self, Action, Resource, Role, Scope};
 use crate::sessions::CurrentUser;
 use crate::text;
+use crate::{Jp, Lentera, UnitId};
 use lentera_store::people::{self, Unit, User};
 use lentera_store::{audit, org as store_org, reports};
 
@@ -35,7 +35,7 @@ pub struct UserView {
     pub email: Option<String>,
     /// The unit's code, when it is in the caller's scope.
     pub unit: Option<String>,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     pub active: bool,
 }
 
@@ -43,7 +43,7 @@ impl UserView {
     pub fn of(scope: &Scope, u: &User) -> UserView {
         UserView {
             username: u.username.clone(),
-            nip: u.nip.clone(),
+            nip: u.nip.as_ref().map(Nip::to_string),
             name: u.name.clone(),
             email: u.email.clone(),
             unit: u
@@ -107,7 +107,7 @@ pub fn check_unit_fields(code: Option<&str>, name: &str) -> Result<()> {
     Ok(())
 }
 
-async fn parent_id(state: &Lentera, parent: Option<&str>) -> Result<Option<i32>> {
+async fn parent_id(state: &Lentera, parent: Option<&str>) -> Result<Option<UnitId>> {
     match parent.map(str::trim).filter(|p| !p.is_empty()) {
         None => Ok(None),
         Some(code) => Ok(Some(
@@ -139,7 +139,7 @@ pub async fn create_unit_as(state: &Lentera, me: &CurrentUser, body: &UnitBody) 
     audit::record(
         &state.db,
         Some(me.user.id),
-        "unit.created",
+        lentera_store::AuditAction::UnitCreated,
         &format!("unit:{code}"),
         body.parent.clone(),
     )
@@ -171,7 +171,7 @@ pub async fn update_unit_as(
     audit::record(
         &state.db,
         Some(me.user.id),
-        "unit.updated",
+        lentera_store::AuditAction::UnitUpdated,
         &format!("unit:{code}"),
         body.parent.clone(),
     )
@@ -268,14 +268,11 @@ fn field_error(field: &str, message: impl Into<String>) -> Error {
 async fn checked_user_fields(
     state: &Lentera,
     body: &UserBody,
-) -> Result<(Option<String>, Option<i32>, Vec<String>, Option<String>)> {
+) -> Result<(Option<Nip>, Option<UnitId>, Vec<Role>, Option<String>)> {
     let nip = match body.nip.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => Some(
-            Nip::parse(n)
-                .map_err(|e| field_error("nip", format!("NIP: {e}")))?
-                .as_str()
-                .to_owned(),
-        ),
+        Some(n) => Some(Nip::parse(n).map_err(|e| {
+            field_error("nip", format!("NIP: {e}")).details(crate::Details::Nip(e))
+        })?),
         None => None,
     };
     if !text::is_line(&body.name, 1, 200) {
@@ -322,7 +319,6 @@ async fn checked_user_fields(
     if roles.contains(&Role::Manager) && unit.is_none() {
         return Err(field_error("unit", "a manager must be attached to a unit"));
     }
-    let roles = roles.iter().map(|r| r.as_str().to_owned()).collect();
     Ok((nip, unit, roles, email))
 }
 
@@ -341,7 +337,7 @@ pub async fn create_user_as(
         .map(str::trim)
         .filter(|u| !u.is_empty())
         .map(str::to_owned)
-        .or_else(|| nip.clone())
+        .or_else(|| nip.as_ref().map(Nip::to_string))
         .ok_or_else(|| field_error("username", "give a username or a NIP"))?;
     if username.len() > 64
         || !username
@@ -379,9 +375,9 @@ pub async fn create_user_as(
     audit::record(
         &state.db,
         Some(me.user.id),
-        "user.created",
+        lentera_store::AuditAction::UserCreated,
         &format!("user:{username}"),
-        Some(user.roles.join(",")),
+        Some(Role::join(&user.roles)),
     )
     .await?;
     Ok((user, password))
@@ -400,7 +396,7 @@ pub async fn update_user_as(
         .user;
     let (_, unit, roles, email) = checked_user_fields(state, body).await?;
     let active = body.active.unwrap_or(target.active);
-    if target.id == me.user.id && (!active || !roles.iter().any(|r| r == "admin")) {
+    if target.id == me.user.id && (!active || !roles.contains(&Role::Admin)) {
         return Err(field_error(
             "roles",
             "you cannot remove your own admin role or deactivate yourself",
@@ -422,9 +418,9 @@ pub async fn update_user_as(
     audit::record(
         &state.db,
         Some(me.user.id),
-        "user.updated",
+        lentera_store::AuditAction::UserUpdated,
         &format!("user:{username}"),
-        Some(format!("roles={} active={active}", roles.join(","))),
+        Some(format!("roles={} active={active}", Role::join(&roles))),
     )
     .await?;
     Ok(())
@@ -488,7 +484,7 @@ pub async fn add_jp_as(
         &state.db,
         reports::NewJpEntry {
             user_id: target.id,
-            jp: body.jp,
+            jp: Jp(body.jp),
             title: body.title.trim().to_owned(),
             kind: body.kind.clone(),
             document_ref: body.document_ref.trim().to_owned(),
@@ -500,7 +496,7 @@ pub async fn add_jp_as(
     audit::record(
         &state.db,
         Some(me.user.id),
-        "jp.recorded",
+        lentera_store::AuditAction::JpRecorded,
         &format!("user:{username}"),
         Some(format!(
             "{} JP, {}, {}",
@@ -549,7 +545,7 @@ pub async fn revoke_as(
     audit::record(
         &state.db,
         Some(me.user.id),
-        "certificate.revoked",
+        lentera_store::AuditAction::CertificateRevoked,
         &format!("certificate:{}", cert.number),
         Some(reason.to_owned()),
     )

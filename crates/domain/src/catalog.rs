@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache::{OneLoad, ShortCache};
 use crate::error::{Error, ErrorCode, Result};
+use crate::{CourseId, UserId, VersionId};
 use lentera_store::Db;
 use lentera_store::courses::{self, CourseHead};
 
@@ -34,7 +35,7 @@ pub struct StoredCourse {
 /// A course version ready to serve.
 #[derive(Debug)]
 pub struct CompiledCourse {
-    pub version_id: i32,
+    pub version_id: VersionId,
     pub course: Course,
     pub quizzes: HashMap<String, Arc<Quiz>>,
 }
@@ -49,7 +50,7 @@ impl CompiledCourse {
     /// counts, the latest graded one when the latest counts.
     pub fn passed_quizzes(
         &self,
-        course_id: i32,
+        course_id: CourseId,
         standings: &[lentera_store::learning::QuizStanding],
     ) -> std::collections::HashSet<String> {
         standings
@@ -86,12 +87,12 @@ const MAX_VERSION_BYTES: usize = 256 << 20;
 
 #[derive(Default)]
 struct Versions {
-    map: HashMap<i32, (Arc<CompiledCourse>, usize)>,
+    map: HashMap<VersionId, (Arc<CompiledCourse>, usize)>,
     bytes: usize,
 }
 
 impl Versions {
-    fn insert(&mut self, id: i32, compiled: Arc<CompiledCourse>, bytes: usize) {
+    fn insert(&mut self, id: VersionId, compiled: Arc<CompiledCourse>, bytes: usize) {
         if let Some((_, old)) = self.map.remove(&id) {
             self.bytes -= old;
         }
@@ -113,7 +114,7 @@ impl Versions {
 
 pub struct CourseCache {
     versions: RwLock<Versions>,
-    version_loads: OneLoad<i32>,
+    version_loads: OneLoad<VersionId>,
     /// Unknown slugs are cached too; the bound keeps a crawler of bad URLs in check.
     heads: ShortCache<String, Option<CourseHead>>,
 }
@@ -177,7 +178,7 @@ impl CourseCache {
         self.version(db, head.version_id).await
     }
 
-    pub async fn version(&self, db: &Db, version_id: i32) -> Result<Arc<CompiledCourse>> {
+    pub async fn version(&self, db: &Db, version_id: VersionId) -> Result<Arc<CompiledCourse>> {
         if let Some(found) = self.cached_version(version_id) {
             return Ok(found);
         }
@@ -219,7 +220,7 @@ impl CourseCache {
             .await
     }
 
-    fn cached_version(&self, version_id: i32) -> Option<Arc<CompiledCourse>> {
+    fn cached_version(&self, version_id: VersionId) -> Option<Arc<CompiledCourse>> {
         self.versions
             .read()
             .ok()?
@@ -235,7 +236,7 @@ impl CourseCache {
 /// and completing a lesson here forget the entry at once; on another replica the change
 /// shows within [`HEAD_TTL`].
 pub struct ProgressCache {
-    map: ShortCache<i32, Arc<LearnerState>>,
+    map: ShortCache<UserId, Arc<LearnerState>>,
 }
 
 impl Default for ProgressCache {
@@ -254,10 +255,10 @@ impl Default for ProgressCache {
 /// Lessons done in a course; `None` when not enrolled.
 pub type Done = Option<Arc<std::collections::HashSet<String>>>;
 /// Course id -> lessons done, for the courses a learner is enrolled in.
-type LearnerState = HashMap<i32, Arc<std::collections::HashSet<String>>>;
+type LearnerState = HashMap<CourseId, Arc<std::collections::HashSet<String>>>;
 
 impl ProgressCache {
-    pub async fn get(&self, db: &Db, user_id: i32, course_id: i32) -> Result<Done> {
+    pub async fn get(&self, db: &Db, user_id: UserId, course_id: CourseId) -> Result<Done> {
         let state = self
             .map
             .get(&user_id, || {
@@ -282,7 +283,7 @@ impl ProgressCache {
     }
 
     /// After the learner enrolled or completed a lesson here.
-    pub fn forget(&self, user_id: i32) {
+    pub fn forget(&self, user_id: UserId) {
         self.map.forget(&user_id);
     }
 }

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::Lentera;
 use crate::error::{Error, ErrorCode, Result};
+use crate::{Jp, UnitId};
 use lentera_store::learning::{self, Certificate};
 
 /// The certificate with this code; `None` for an unknown or malformed code (a malformed
@@ -76,11 +77,11 @@ pub fn payload(c: &Certificate) -> CertificatePayload {
     CertificatePayload {
         number: c.number.clone(),
         holder_name: c.holder_name.clone(),
-        nip_masked: c.holder_nip.as_deref().map(mask_nip),
+        nip_masked: c.holder_nip.as_ref().map(|n| mask_nip(n.as_str())),
         course_title: c.course_title.clone(),
         course_slug: c.course_slug.clone(),
         course_version: c.course_version,
-        jp: c.jp,
+        jp: c.jp.0,
         issued_at: c.issued_at.to_rfc3339(),
         issuer: c.issuer.clone(),
     }
@@ -102,22 +103,22 @@ pub fn check_rate(state: &Lentera, address: &str) -> Result<()> {
 /// ([`crate::policy::Action::ReadFullCertificate`]), masked as on the verification page to
 /// anyone else.
 #[derive(Debug, Clone, Copy)]
-pub enum Nip {
+pub enum NipShown {
     Full(crate::policy::Granted),
     Masked,
 }
 
 /// The certificate's PDF (A4 landscape, Bahasa Indonesia, QR code to the verification page),
 /// drawn in the heavy pool.
-pub async fn pdf(state: &Lentera, c: &Certificate, nip: Nip) -> Result<Vec<u8>> {
+pub async fn pdf(state: &Lentera, c: &Certificate, nip: NipShown) -> Result<Vec<u8>> {
     let doc = lentera_certificate::PdfCertificate {
         holder_name: c.holder_name.clone(),
         holder_nip: match nip {
-            Nip::Full(_) => c.holder_nip.clone(),
-            Nip::Masked => c.holder_nip.as_deref().map(mask_nip),
+            NipShown::Full(_) => c.holder_nip.as_ref().map(|n| n.to_string()),
+            NipShown::Masked => c.holder_nip.as_ref().map(|n| mask_nip(n.as_str())),
         },
         course_title: c.course_title.clone(),
-        jp: c.jp,
+        jp: c.jp.0,
         issued_on: c.issued_at.date_naive(),
         number: c.number.clone(),
         issuer: c.issuer.clone(),
@@ -141,7 +142,7 @@ pub fn badge(state: &Lentera, c: &Certificate) -> Result<serde_json::Value> {
         course_slug: c.course_slug.clone(),
         course_title: c.course_title.clone(),
         course_summary: None,
-        jp: c.jp,
+        jp: c.jp.0,
         issued_at: c.issued_at,
         issuer_name: c.issuer.clone(),
     };
@@ -164,7 +165,7 @@ pub struct CertificateView {
     /// The course's slug.
     pub course: String,
     pub course_title: String,
-    pub jp: i32,
+    pub jp: Jp,
     pub issued_at: String,
     pub revoked: bool,
     pub verify_url: String,
@@ -197,7 +198,7 @@ pub const ZIP_LIMIT: usize = 2000;
 
 /// PDFs of several certificates in one zip, named by certificate number, with the NIP as
 /// `nip` allows (the holder's own zip, or a manager's of their units: full).
-pub async fn zip_of(state: &Lentera, certs: &[Certificate], nip: Nip) -> Result<Vec<u8>> {
+pub async fn zip_of(state: &Lentera, certs: &[Certificate], nip: NipShown) -> Result<Vec<u8>> {
     if certs.len() > ZIP_LIMIT {
         return Err(Error::new(
             ErrorCode::TooManyCertificates,
@@ -245,7 +246,7 @@ pub async fn zip_mine(state: &Lentera, me: &crate::sessions::CurrentUser) -> Res
         crate::policy::Resource::Certificate { holder: me.user.id },
     )
     .await?;
-    zip_of(state, &certs, Nip::Full(own)).await
+    zip_of(state, &certs, NipShown::Full(own)).await
 }
 
 /// Certificates of people in `units` (already within `scope`), by a NIP or number when
@@ -253,7 +254,7 @@ pub async fn zip_mine(state: &Lentera, me: &crate::sessions::CurrentUser) -> Res
 pub async fn in_units(
     state: &Lentera,
     _scope: &crate::policy::Scope,
-    units: &[i32],
+    units: &[UnitId],
     term: Option<&str>,
     year: Option<i32>,
 ) -> Result<Vec<Certificate>> {
@@ -265,9 +266,9 @@ pub async fn in_units(
 pub async fn zip_units(
     state: &Lentera,
     scope: &crate::policy::Scope,
-    units: &[i32],
+    units: &[UnitId],
     year: Option<i32>,
 ) -> Result<Vec<u8>> {
     let certs = in_units(state, scope, units, None, year).await?;
-    zip_of(state, &certs, Nip::Full(scope.full_certificates())).await
+    zip_of(state, &certs, NipShown::Full(scope.full_certificates())).await
 }

@@ -52,7 +52,7 @@ pub async fn create_unit(
     lentera_store::audit::record(
         &state.db,
         None,
-        "unit.created",
+        lentera_store::AuditAction::UnitCreated,
         &format!("unit:{}", unit.code),
         Some("console".into()),
     )
@@ -78,21 +78,12 @@ pub async fn create_user(state: &Lentera, account: NewAccount) -> Result<User> {
     for role in &account.roles {
         roles.push(
             Role::parse(role)
-                .ok_or_else(|| bad(format!("unknown role '{role}': use {}", Role::names())))?
-                .as_str()
-                .to_owned(),
+                .ok_or_else(|| bad(format!("unknown role '{role}': use {}", Role::names())))?,
         );
     }
     let nip = match &account.nip {
-        Some(n) => Some(
-            Nip::parse(n)
-                .map_err(|e| bad(format!("--nip: {e}")))?
-                .as_str()
-                .to_owned(),
-        ),
-        None => Nip::parse(&account.username)
-            .ok()
-            .map(|n| n.as_str().to_owned()),
+        Some(n) => Some(Nip::parse(n).map_err(|e| bad(format!("--nip: {e}")))?),
+        None => Nip::parse(&account.username).ok(),
     };
     if !crate::text::is_line(&account.name, 1, 200) {
         return Err(bad("--name: 1-200 characters, one line".into()));
@@ -135,9 +126,9 @@ pub async fn create_user(state: &Lentera, account: NewAccount) -> Result<User> {
     lentera_store::audit::record(
         &state.db,
         None,
-        "user.created",
+        lentera_store::AuditAction::UserCreated,
         &format!("user:{}", user.id),
-        Some(format!("roles={}", user.roles.join(","))),
+        Some(format!("roles={}", Role::join(&user.roles))),
     )
     .await?;
     Ok(user)
@@ -175,23 +166,23 @@ const DEMO_UNITS: &[(&str, &str, Option<&str>)] = &[
 ];
 
 /// The demo accounts: (username, name, role, unit, NIP).
-pub const DEMO_USERS: &[(&str, &str, &str, &str, Option<&str>)] = &[
+pub const DEMO_USERS: &[(&str, &str, Role, &str, Option<&str>)] = &[
     (
         "198503152010011003",
         "Rahmat Hidayat",
-        "learner",
+        Role::Learner,
         "BUNGO-BPBD",
         Some("198503152010011003"),
     ),
     (
         "instruktur",
         "Dr. Sri Wahyuni, M.Si.",
-        "instructor",
+        Role::Instructor,
         "BKL-BPSDM",
         None,
     ),
-    ("manajer", "Yusuf Lamadi", "manager", "MALUT", None),
-    ("admin", "Admin Lentera", "admin", "BUNGO", None),
+    ("manajer", "Yusuf Lamadi", Role::Manager, "MALUT", None),
+    ("admin", "Admin Lentera", Role::Admin, "BUNGO", None),
 ];
 
 /// The password of every demo account. The demo is for trying Lentera, never for real data.
@@ -224,12 +215,12 @@ pub async fn demo(
             db,
             NewUser {
                 username: (*username).into(),
-                nip: nip.map(str::to_owned),
+                nip: nip.and_then(|n| Nip::parse(n).ok()),
                 name: (*name).into(),
                 email: None,
                 unit_id,
                 password_hash: hash.clone(),
-                roles: vec![(*role).into()],
+                roles: vec![*role],
                 language: "id".into(),
             },
         )

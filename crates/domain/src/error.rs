@@ -168,9 +168,11 @@ pub enum Details {
     /// Every problem of a course or a text, by file, line and column.
     Problems(Vec<lentera_content::Problem>),
     /// The result of an attempt another request graded first.
-    Result(serde_json::Value),
+    Result(Box<crate::learning::AttemptResult>),
     /// The refused rows of a CSV import.
-    Rejected(serde_json::Value),
+    Rejected(Vec<crate::org::RowProblem>),
+    /// Why a NIP is not one (the field is `nip`).
+    Nip(crate::nip::NipError),
     /// When the next attempt may start (RFC 3339).
     AvailableAt(String),
 }

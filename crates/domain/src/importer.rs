@@ -1,6 +1,7 @@
 //! Course folders -> published versions: load and render with lentera-content, parse
 //! quizzes with lentera-assessment, then publish through the store.
 
+use crate::{Jp, UserId};
 use std::path::{Path, PathBuf};
 
 use lentera_content::{Course, Problem};
@@ -231,7 +232,7 @@ pub fn course_dirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub async fn publish(
     db: &Db,
     checked: Checked,
-    actor: Option<i32>,
+    actor: Option<UserId>,
 ) -> anyhow::Result<(String, Imported)> {
     let course = &checked.stored.course;
     let slug = course.slug.clone();
@@ -241,7 +242,7 @@ pub async fn publish(
         title: course.title.clone(),
         summary: course.summary.clone(),
         category: course.category.clone(),
-        jp: i32::try_from(course.jp)?,
+        jp: Jp(i32::try_from(course.jp)?),
         data: serde_json::to_string(&checked.stored)?,
         files: checked.files,
     };
@@ -254,7 +255,7 @@ pub async fn publish(
 pub async fn import_dir(
     db: &Db,
     dir: &Path,
-    actor: Option<i32>,
+    actor: Option<UserId>,
 ) -> anyhow::Result<(Vec<(String, Imported)>, Vec<Problem>)> {
     let root = dir.parent().unwrap_or(dir);
     let mut published = Vec::new();

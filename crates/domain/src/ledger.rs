@@ -4,17 +4,17 @@
 use chrono::{Datelike, Utc};
 use serde::Serialize;
 
-use crate::Lentera;
 use crate::error::{Error, ErrorCode, Result};
+use crate::{Jp, Lentera};
 use lentera_store::learning::{self, Certificate};
 use lentera_store::people::User;
 
 /// The yearly competency-development target, in JP (PP 11/2017 Pasal 203: at least 20 JP of
 /// competence development a year).
-pub const JP_TARGET: i64 = 20;
+pub const JP_TARGET: Jp = Jp(20);
 
 /// JP earned this calendar year.
-pub async fn jp_this_year(state: &Lentera, user: &User) -> Result<(i32, i64)> {
+pub async fn jp_this_year(state: &Lentera, user: &User) -> Result<(i32, Jp)> {
     let year = Utc::now().year();
     Ok((year, learning::jp_in_year(&state.db, user.id, year).await?))
 }
@@ -25,7 +25,7 @@ pub struct LedgerCourse {
     pub number: String,
     pub course: String,
     pub course_title: String,
-    pub jp: i32,
+    pub jp: Jp,
     pub issued_at: String,
     /// A revoked certificate's JP do not count.
     pub revoked: bool,
@@ -36,8 +36,8 @@ pub struct LedgerCourse {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Ledger {
     pub year: i32,
-    pub target: i64,
-    pub earned: i64,
+    pub target: Jp,
+    pub earned: Jp,
     pub courses: Vec<LedgerCourse>,
     pub outside: Vec<crate::reports::JpEntryView>,
 }
@@ -49,12 +49,12 @@ pub async fn ledger(state: &Lentera, user: &User, year: i32) -> Result<Ledger> {
         .filter(|c| c.year == year)
         .collect();
     let outside = lentera_store::reports::jp_entries_of(&state.db, user.id, year).await?;
-    let from_courses: i64 = certs
+    let from_courses: Jp = certs
         .iter()
         .filter(|c| c.revoked_at.is_none())
-        .map(|c| i64::from(c.jp))
+        .map(|c| c.jp)
         .sum();
-    let from_outside: i64 = outside.iter().map(|e| i64::from(e.jp)).sum();
+    let from_outside: Jp = outside.iter().map(|e| e.jp).sum();
     Ok(Ledger {
         year,
         target: JP_TARGET,

@@ -32,6 +32,9 @@ pub mod upload;
 
 pub use config::Config;
 pub use error::{Details, Error, ErrorCode, Kind, Result};
+pub use lentera_store::{
+    AttemptId, AttemptState, CertificateId, CourseId, Jp, Nip, Role, UnitId, UserId, VersionId,
+};
 
 use lentera_store::Db;
 

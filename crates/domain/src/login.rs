@@ -49,7 +49,7 @@ pub async fn sign_in(
     match user {
         Some(user) if ok && user.active => {
             let token = auth::start_session(state, &user).await?;
-            tracing::info!(user = user.id, "signed in");
+            tracing::info!(user = user.id.0, "signed in");
             Ok((token, user))
         }
         _ => {
@@ -68,7 +68,7 @@ pub fn check_password_rate(state: &Lentera, address: &str, user: &User) -> Resul
     if !state.password_by_address.check(address)
         || !state.password_by_account.check(&user.id.to_string())
     {
-        tracing::warn!(%address, user = user.id, "password change rate limit reached");
+        tracing::warn!(%address, user = user.id.0, "password change rate limit reached");
         return Err(Error::new(
             ErrorCode::TooManyRequests,
             "Too many password attempts; wait a minute and try again",
@@ -103,7 +103,7 @@ pub async fn change_password(
     lentera_store::audit::record(
         &state.db,
         Some(me.user.id),
-        "user.password_changed",
+        lentera_store::AuditAction::PasswordChanged,
         &format!("user:{}", me.user.id),
         None,
     )

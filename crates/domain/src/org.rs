@@ -50,7 +50,7 @@ pub struct GoodRow {
     name: String,
     email: Option<String>,
     unit: Unit,
-    roles: Vec<String>,
+    roles: Vec<Role>,
 }
 
 fn problem(
@@ -157,7 +157,7 @@ pub fn check_rows(
                     line,
                     &raw_nip,
                     format!("NIP: {e}"),
-                    format!("NIP: {}", Nip::pesan(&e)),
+                    format!("NIP: {}", e.pesan()),
                 ));
                 continue;
             }
@@ -222,7 +222,6 @@ pub fn check_rows(
         }
         roles.sort();
         roles.dedup();
-        let roles = roles.iter().map(|r| r.as_str().to_owned()).collect();
         good.push(GoodRow {
             line,
             nip,
@@ -276,14 +275,11 @@ pub async fn import_users(state: &Lentera, me: &CurrentUser, data: &[u8]) -> Res
     let units = org::all_units(&state.db).await?;
     // Check the file once, then ask the database which NIPs are taken, in one pass.
     let (candidates, bad) = check_rows(data, &units).map_err(|p| {
-        Error::new(ErrorCode::InvalidCsv, p.message.clone())
-            .details(Details::Rejected(serde_json::json!([p])))
+        Error::new(ErrorCode::InvalidCsv, p.message.clone()).details(Details::Rejected(vec![p]))
     })?;
-    let nips: Vec<String> = candidates
-        .iter()
-        .map(|g| g.nip.as_str().to_owned())
-        .collect();
-    let existing = org::taken(&state.db, &nips, &nips).await?;
+    let nips: Vec<Nip> = candidates.iter().map(|g| g.nip.clone()).collect();
+    let usernames: Vec<String> = nips.iter().map(Nip::to_string).collect();
+    let existing = org::taken(&state.db, &nips, &usernames).await?;
     let (rows, mut rejected) = without_taken(candidates, bad, &existing);
     let mut imported = Vec::with_capacity(rows.len());
     for row in rows {
@@ -291,7 +287,7 @@ pub async fn import_users(state: &Lentera, me: &CurrentUser, data: &[u8]) -> Res
         let hash = crate::sessions::hash_password(password.clone()).await?;
         let new = NewUser {
             username: row.nip.as_str().to_owned(),
-            nip: Some(row.nip.as_str().to_owned()),
+            nip: Some(row.nip.clone()),
             name: row.name.clone(),
             email: row.email.clone(),
             unit_id: Some(row.unit.id),
@@ -321,7 +317,7 @@ pub async fn import_users(state: &Lentera, me: &CurrentUser, data: &[u8]) -> Res
     lentera_store::audit::record(
         &state.db,
         Some(me.user.id),
-        "users.import",
+        lentera_store::AuditAction::UsersImported,
         "users",
         Some(format!(
             "imported {}, rejected {}",
@@ -349,7 +345,7 @@ mod tests {
 
     fn units() -> Vec<Unit> {
         vec![Unit {
-            id: 1,
+            id: crate::UnitId(1),
             code: "BKPSDM".into(),
             name: "BKPSDM".into(),
             parent_id: None,
@@ -391,7 +387,10 @@ mod tests {
         let csv = "\u{feff}NIP;Nama;Email;Kode_Unit;Peran\n198503152010011003;Siti;;BKPSDM;learner|manager\n";
         let (good, bad) = check_rows(csv.as_bytes(), &units()).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(bad.is_empty(), "{bad:?}");
-        assert_eq!(good[0].roles, vec!["learner", "manager"]);
+        assert_eq!(
+            good[0].roles,
+            vec![crate::Role::Learner, crate::Role::Manager]
+        );
     }
 
     #[test]

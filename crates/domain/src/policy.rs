@@ -14,51 +14,16 @@
 //! learner's attempt, a unit outside the manager's scope, a grading queue entry of
 //! another instructor's course).
 
-use serde::{Deserialize, Serialize};
-
 use std::collections::HashSet;
 
 use crate::Lentera;
 use crate::error::{Error, ErrorCode, Result};
 use crate::sessions::CurrentUser;
 use lentera_store::people::{Unit, User};
+use lentera_store::{CourseId, UnitId, UserId};
 use lentera_store::{courses, org};
 
-/// The roles of Lentera.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Learner,
-    Instructor,
-    Manager,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Learner, Role::Instructor, Role::Manager, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Learner => "learner",
-            Role::Instructor => "instructor",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// The role with this name (any case, surrounding spaces ignored).
-    pub fn parse(name: &str) -> Option<Role> {
-        let name = name.trim();
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str().eq_ignore_ascii_case(name))
-    }
-
-    /// The names of every role, for messages: "learner, instructor, manager, admin".
-    pub fn names() -> String {
-        Role::ALL.map(Role::as_str).join(", ")
-    }
-}
+pub use lentera_store::Role;
 
 /// Something a caller wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,11 +54,11 @@ pub enum Resource {
     /// The instance as a whole (administration, the instructor area).
     Instance,
     /// A course, by id.
-    Course(i32),
+    Course(CourseId),
     /// An attempt: its learner and its course.
-    Attempt { owner: i32, course: i32 },
+    Attempt { owner: UserId, course: CourseId },
     /// A certificate, by its holder.
-    Certificate { holder: i32 },
+    Certificate { holder: UserId },
 }
 
 /// Proof that [`authorize`] allowed an action. It has a private field: nothing outside this
@@ -117,7 +82,7 @@ fn not_instructor() -> Error {
 }
 
 /// Whether `who` owns or co-authors the course.
-async fn is_author(state: &Lentera, who: &CurrentUser, course: i32) -> Result<bool> {
+async fn is_author(state: &Lentera, who: &CurrentUser, course: CourseId) -> Result<bool> {
     Ok(courses::is_editor(&state.db, course, who.user.id).await?)
 }
 
@@ -200,7 +165,7 @@ pub async fn authorize(
 
 /// An attempt is its learner's alone: anyone else, admins included, is told there is no
 /// such attempt (instructors grade through [`Action::Grade`]).
-pub fn own_attempt(user: &User, owner: i32) -> Result<Granted> {
+pub fn own_attempt(user: &User, owner: UserId) -> Result<Granted> {
     if owner == user.id {
         Ok(GRANTED)
     } else {
@@ -275,7 +240,7 @@ pub async fn scope(state: &Lentera, who: &CurrentUser) -> Result<Scope> {
 #[derive(Debug, Clone)]
 pub struct Scope {
     units: Vec<Unit>,
-    visible: HashSet<i32>,
+    visible: HashSet<UnitId>,
     admin: bool,
 }
 
@@ -289,7 +254,7 @@ impl Scope {
         }
     }
 
-    fn below(units: Vec<Unit>, home: i32) -> Scope {
+    fn below(units: Vec<Unit>, home: UnitId) -> Scope {
         let visible = org::subtree(&units, home).into_iter().collect();
         Scope {
             units,
@@ -309,20 +274,20 @@ impl Scope {
         self.admin
     }
 
-    pub fn contains(&self, unit: i32) -> bool {
+    pub fn contains(&self, unit: UnitId) -> bool {
         self.visible.contains(&unit)
     }
 
     /// A unit in scope, by id.
-    pub fn unit(&self, id: i32) -> Option<&Unit> {
+    pub fn unit(&self, id: UnitId) -> Option<&Unit> {
         self.units
             .iter()
             .find(|u| u.id == id && self.visible.contains(&u.id))
     }
 
     /// Every unit in scope, by id.
-    pub fn ids(&self) -> Vec<i32> {
-        let mut ids: Vec<i32> = self.visible.iter().copied().collect();
+    pub fn ids(&self) -> Vec<UnitId> {
+        let mut ids: Vec<UnitId> = self.visible.iter().copied().collect();
         ids.sort_unstable();
         ids
     }
@@ -358,7 +323,7 @@ impl Scope {
 
     /// The units named by an optional `unit` filter (with everything below), within scope.
     /// A unit outside the scope is "not found", as if it did not exist.
-    pub fn filter(&self, code: Option<&str>) -> Result<Vec<i32>> {
+    pub fn filter(&self, code: Option<&str>) -> Result<Vec<UnitId>> {
         let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
             return Ok(self.ids());
         };

@@ -9,11 +9,11 @@ use std::path::Path;
 use lentera_content::Problem;
 use serde::Serialize;
 
-use crate::Lentera;
 use crate::error::{Details, Error, ErrorCode, Result};
 use crate::importer;
 use crate::policy::{self, Action, Granted, Resource};
 use crate::sessions::CurrentUser;
+use crate::{Lentera, Role};
 use lentera_store::audit;
 use lentera_store::courses::{self, CourseHead, Imported};
 
@@ -106,7 +106,7 @@ pub async fn publish_folder(state: &Lentera, user: &CurrentUser, dir: &Path) -> 
     audit::record(
         &state.db,
         Some(user.user.id),
-        "course.version_published",
+        lentera_store::AuditAction::CourseVersionPublished,
         &format!("course:{slug}"),
         Some(format!("version={version} status={status}")),
     )
@@ -237,9 +237,9 @@ pub async fn set_published(
     courses::set_published(&state.db, head.id, published).await?;
     state.courses.forget_heads();
     let action = if published {
-        "course.published"
+        lentera_store::AuditAction::CoursePublished
     } else {
-        "course.unpublished"
+        lentera_store::AuditAction::CourseUnpublished
     };
     audit::record(
         &state.db,
@@ -271,7 +271,7 @@ pub async fn rollback(
     audit::record(
         &state.db,
         Some(user.user.id),
-        "course.rolled_back",
+        lentera_store::AuditAction::CourseRolledBack,
         &format!("course:{}", head.slug),
         Some(format!("version={version}")),
     )
@@ -301,7 +301,11 @@ pub async fn add_editor(
     let editor = lentera_store::people::credentials(&state.db, username)
         .await?
         .map(|c| c.user)
-        .filter(|u| u.roles.iter().any(|r| r == "instructor" || r == "admin"))
+        .filter(|u| {
+            u.roles
+                .iter()
+                .any(|r| matches!(r, Role::Instructor | Role::Admin))
+        })
         .ok_or_else(|| {
             Error::new(
                 ErrorCode::NotAnInstructor,
@@ -312,7 +316,7 @@ pub async fn add_editor(
     audit::record(
         &state.db,
         Some(user.user.id),
-        "course.editor_added",
+        lentera_store::AuditAction::CourseEditorAdded,
         &format!("course:{}", head.slug),
         Some(format!("user={}", editor.id)),
     )

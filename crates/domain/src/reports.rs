@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::Lentera;
 use crate::error::{Error, ErrorCode, Result};
 use crate::org::Scope;
+use crate::{CourseId, Jp, Nip, UnitId};
 use lentera_store::{courses, reports};
 
 pub use crate::ledger::JP_TARGET;
@@ -18,11 +19,11 @@ pub struct JpLine {
     pub name: String,
     pub unit: String,
     pub unit_name: String,
-    pub jp: i64,
-    pub jp_courses: i64,
-    pub jp_outside: i64,
-    pub target: i64,
-    pub short: i64,
+    pub jp: Jp,
+    pub jp_courses: Jp,
+    pub jp_outside: Jp,
+    pub target: Jp,
+    pub short: Jp,
     pub certificates: i64,
     pub courses_completed: i64,
     pub courses_in_progress: i64,
@@ -34,7 +35,7 @@ pub struct JpLine {
 pub async fn jp_lines(
     state: &Lentera,
     scope: &Scope,
-    units: &[i32],
+    units: &[UnitId],
     year: i32,
     only_short: bool,
 ) -> Result<Vec<JpLine>> {
@@ -46,7 +47,7 @@ pub async fn jp_lines(
             let jp = r.jp();
             JpLine {
                 username: r.username,
-                nip: r.nip,
+                nip: r.nip.as_ref().map(Nip::to_string),
                 name: r.name,
                 unit: unit.map(|u| u.code.clone()).unwrap_or_default(),
                 unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
@@ -54,7 +55,7 @@ pub async fn jp_lines(
                 jp_courses: r.course_jp,
                 jp_outside: r.external_jp,
                 target: JP_TARGET,
-                short: (JP_TARGET - jp).max(0),
+                short: jp.short_of(JP_TARGET),
                 certificates: r.certificates,
                 courses_completed: r.completed,
                 // Enrolled and started but not completed; enrolled and nothing done yet.
@@ -62,7 +63,7 @@ pub async fn jp_lines(
                 courses_not_started: (r.enrolled - r.started).max(0),
             }
         })
-        .filter(|l| !only_short || l.short > 0)
+        .filter(|l| !only_short || l.short > Jp(0))
         .collect())
 }
 
@@ -72,11 +73,30 @@ pub struct CourseLine {
     pub nip: Option<String>,
     pub name: String,
     pub unit: String,
-    pub state: &'static str,
+    pub state: CourseState,
     pub enrolled_at: Option<String>,
     pub lessons_done: i64,
     pub last_activity: Option<String>,
     pub completed_at: Option<String>,
+}
+
+/// Where a person stands in a course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CourseState {
+    NotStarted,
+    InProgress,
+    Completed,
+}
+
+impl CourseState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CourseState::NotStarted => "not_started",
+            CourseState::InProgress => "in_progress",
+            CourseState::Completed => "completed",
+        }
+    }
 }
 
 fn day(d: Option<DateTime<Utc>>) -> Option<String> {
@@ -87,7 +107,7 @@ fn day(d: Option<DateTime<Utc>>) -> Option<String> {
 pub async fn course_lines(
     state: &Lentera,
     scope: &Scope,
-    units: &[i32],
+    units: &[UnitId],
     course_slug: &str,
 ) -> Result<Vec<CourseLine>> {
     let head = courses::find_course(&state.db, course_slug)
@@ -108,14 +128,14 @@ pub async fn course_lines(
                 .map(|u| u.code.clone())
                 .unwrap_or_default(),
             state: if r.completed_at.is_some() {
-                "completed"
+                CourseState::Completed
             } else if r.enrolled_at.is_some() {
-                "in_progress"
+                CourseState::InProgress
             } else {
-                "not_started"
+                CourseState::NotStarted
             },
             username: r.username,
-            nip: r.nip,
+            nip: r.nip.as_ref().map(Nip::to_string),
             name: r.name,
             enrolled_at: day(r.enrolled_at),
             lessons_done: r.lessons_done,
@@ -135,9 +155,9 @@ pub struct RateLine {
     pub percent: i64,
 }
 
-pub async fn course_rates(state: &Lentera, units: &[i32]) -> Result<Vec<RateLine>> {
+pub async fn course_rates(state: &Lentera, units: &[UnitId]) -> Result<Vec<RateLine>> {
     let rates = reports::completion_rates(&state.db, units).await?;
-    let ids: Vec<i32> = rates.iter().map(|r| r.0).collect();
+    let ids: Vec<CourseId> = rates.iter().map(|r| r.0).collect();
     let heads = courses::by_ids(&state.db, &ids).await?;
     let mut out: Vec<RateLine> = rates
         .into_iter()
@@ -176,7 +196,7 @@ pub struct UnitLine {
     pub completion_percent: i64,
 }
 
-pub fn unit_lines(scope: &Scope, units: &[i32], jp: &[JpLine]) -> Vec<UnitLine> {
+pub fn unit_lines(scope: &Scope, units: &[UnitId], jp: &[JpLine]) -> Vec<UnitLine> {
     scope
         .tree()
         .into_iter()
@@ -184,7 +204,7 @@ pub fn unit_lines(scope: &Scope, units: &[i32], jp: &[JpLine]) -> Vec<UnitLine> 
         .map(|(depth, u)| {
             let mine: Vec<&JpLine> = jp.iter().filter(|l| l.unit == u.code).collect();
             let people = mine.len() as i64;
-            let reached = mine.iter().filter(|l| l.short == 0).count() as i64;
+            let reached = mine.iter().filter(|l| l.short == Jp(0)).count() as i64;
             let completions: i64 = mine.iter().map(|l| l.courses_completed).sum();
             let enrolments: i64 = mine
                 .iter()
@@ -226,6 +246,12 @@ pub struct Table {
 pub enum Cell {
     Text(String),
     Number(i64),
+}
+
+impl From<Jp> for Cell {
+    fn from(jp: Jp) -> Self {
+        Cell::Number(i64::from(jp.0))
+    }
 }
 
 impl From<String> for Cell {
@@ -305,7 +331,7 @@ pub fn course_table(lines: &[CourseLine]) -> Table {
                     l.nip.clone().into(),
                     l.name.clone().into(),
                     l.unit.clone().into(),
-                    Cell::Text(l.state.to_owned()),
+                    Cell::Text(l.state.as_str().to_owned()),
                     l.enrolled_at.clone().into(),
                     l.lessons_done.into(),
                     l.last_activity.clone().into(),
@@ -408,7 +434,7 @@ pub async fn export(table: Table, format: &str) -> Result<File> {
 pub struct JpEntryView {
     pub id: i32,
     pub year: i32,
-    pub jp: i32,
+    pub jp: Jp,
     pub title: String,
     /// pelatihan_klasikal, seminar, workshop, kursus_daring or lainnya.
     pub kind: String,
@@ -475,7 +501,7 @@ pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> Result<Vec<
                     .join(" | ");
                 vec![
                     Cell::Text(q.id.clone()),
-                    Cell::Text(q.kind.to_owned()),
+                    Cell::Text(q.kind.as_str().to_owned()),
                     Cell::Text(crate::text::plain_text(&q.prompt_html)),
                     Cell::Text(format!("{}", q.points)),
                     Cell::Number(q.shown as i64),

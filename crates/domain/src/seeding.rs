@@ -154,9 +154,10 @@ pub async fn seed(lentera: &crate::Lentera, args: &SeedArgs) -> anyhow::Result<(
     let hash = crate::sessions::hash_password_blocking(SEED_PASSWORD)?;
     let people_rows: Vec<seed::SeedUser> = (0..args.people)
         .map(|i| {
-            let nip = seed_nip(i);
-            seed::SeedUser {
-                username: nip.clone(),
+            let nip = crate::Nip::parse(&seed_nip(i))
+                .map_err(|e| anyhow::anyhow!("seed NIP {i}: {e}"))?;
+            Ok(seed::SeedUser {
+                username: nip.to_string(),
                 nip,
                 name: format!(
                     "{} {}",
@@ -164,9 +165,9 @@ pub async fn seed(lentera: &crate::Lentera, args: &SeedArgs) -> anyhow::Result<(
                     LAST[(i / FIRST.len()) % LAST.len()]
                 ),
                 unit_id: leaves[i % leaves.len()],
-            }
+            })
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     let ids = seed::users(db, &people_rows, &hash).await?;
     println!("people: {} in {:.1?}", ids.len(), t.elapsed());
 

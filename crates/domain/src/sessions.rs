@@ -8,6 +8,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::Lentera;
+use crate::UserId;
 use crate::cache::ShortCache;
 use crate::error::{Error, Result};
 use crate::keys::random_bytes;
@@ -94,7 +95,7 @@ pub struct CurrentUser {
 
 impl CurrentUser {
     pub fn has(&self, role: Role) -> bool {
-        self.user.roles.iter().any(|r| r == role.as_str())
+        self.user.roles.contains(&role)
     }
 }
 
@@ -161,11 +162,11 @@ pub async fn set_language(state: &Lentera, me: &CurrentUser, code: &str) -> Resu
 pub fn user_bytes(u: &User) -> usize {
     u.username.len()
         + u.name.len()
-        + u.nip.as_ref().map_or(0, String::len)
+        + u.nip.as_ref().map_or(0, |n| n.as_str().len())
         + u.email.as_ref().map_or(0, String::len)
         + u.language.len()
         + u.time_zone.len()
-        + u.roles.iter().map(|r| r.len() + 24).sum::<usize>()
+        + u.roles.len() * std::mem::size_of::<lentera_store::Role>()
         + std::mem::size_of::<User>()
 }
 
@@ -213,7 +214,7 @@ impl SessionCache {
             .retain(|_, s| s.as_ref().is_none_or(|s| s.session_id != session_id));
     }
 
-    pub fn forget_user(&self, user_id: i32) {
+    pub fn forget_user(&self, user_id: UserId) {
         self.cache
             .retain(|_, s| s.as_ref().is_none_or(|s| s.user.id != user_id));
     }

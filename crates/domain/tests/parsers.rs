@@ -11,7 +11,7 @@ use proptest::prelude::*;
 
 fn units() -> Vec<Unit> {
     vec![Unit {
-        id: 1,
+        id: lentera_domain::UnitId(1),
         code: "BKPSDM".into(),
         name: "BKPSDM".into(),
         parent_id: None,

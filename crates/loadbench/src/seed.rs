@@ -83,12 +83,14 @@ async fn store_learners(url: &str, n: usize) -> anyhow::Result<String> {
             &db,
             NewUser {
                 username: nip.clone(),
-                nip: Some(nip),
+                nip: Some(
+                    lentera_store::Nip::parse(&nip).map_err(|e| anyhow::anyhow!("{nip}: {e}"))?,
+                ),
                 name: format!("Peserta Uji {i}"),
                 email: None,
                 unit_id: Some(unit.id),
                 password_hash: hash.clone(),
-                roles: vec!["learner".into()],
+                roles: vec![lentera_store::Role::Learner],
                 language: "id".into(),
             },
         )

@@ -5,19 +5,20 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use crate::Result;
 use crate::entity::audit_entry;
+use crate::types::{AuditAction, UserId};
 
 /// Appends one entry. `detail` must never hold a secret (passwords, tokens).
 pub async fn record<C: ConnectionTrait>(
     db: &C,
-    actor_id: Option<i32>,
-    action: &str,
+    actor_id: Option<UserId>,
+    action: AuditAction,
     target: &str,
     detail: Option<String>,
 ) -> Result<()> {
     audit_entry::ActiveModel {
         at: Set(Utc::now()),
         actor_id: Set(actor_id),
-        action: Set(action.to_owned()),
+        action: Set(action.as_str().to_owned()),
         target: Set(target.to_owned()),
         detail: Set(detail),
         ..Default::default()
@@ -31,7 +32,8 @@ pub async fn record<C: ConnectionTrait>(
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
     pub at: chrono::DateTime<Utc>,
-    pub actor_id: Option<i32>,
+    pub actor_id: Option<UserId>,
+    /// The action's name as recorded ([`AuditAction::as_str`] of its day).
     pub action: String,
     pub target: String,
     pub detail: Option<String>,

@@ -9,22 +9,23 @@ use sea_orm::{
 use crate::entity::{
     completion, course, course_editor, course_file, course_version, enrollment, user,
 };
+use crate::types::{CourseId, Jp, UserId, VersionId};
 use crate::{Db, Result, StoreError};
 
 /// A course with its current version's catalogue fields.
 #[derive(Debug, Clone)]
 pub struct CourseHead {
-    pub id: i32,
+    pub id: CourseId,
     pub slug: String,
     pub published: bool,
-    pub owner_id: Option<i32>,
-    pub version_id: i32,
+    pub owner_id: Option<UserId>,
+    pub version_id: VersionId,
     pub version: i32,
     pub content_hash: String,
     pub title: String,
     pub summary: String,
     pub category: String,
-    pub jp: i32,
+    pub jp: Jp,
 }
 
 /// One version as it is published: its catalogue fields, the serialised course, and every
@@ -36,7 +37,7 @@ pub struct NewVersion {
     pub title: String,
     pub summary: String,
     pub category: String,
-    pub jp: i32,
+    pub jp: Jp,
     pub data: String,
     pub files: Vec<(String, String, Vec<u8>)>,
 }
@@ -68,7 +69,7 @@ fn head(c: course::Model, v: course_version::Model) -> CourseHead {
 
 /// Publishes `new` as the next version of its course (creating the course on first
 /// import), unless the current version already has the same content hash.
-pub async fn publish_version(db: &Db, new: NewVersion, actor: Option<i32>) -> Result<Imported> {
+pub async fn publish_version(db: &Db, new: NewVersion, actor: Option<UserId>) -> Result<Imported> {
     let txn = db.begin().await?;
     let existing = course::Entity::find()
         .filter(course::Column::Slug.eq(&new.slug))
@@ -154,7 +155,7 @@ pub async fn list_published(db: &Db) -> Result<Vec<CourseHead>> {
 
 /// Pairs courses with their current version in two queries (not one per course).
 async fn with_current_versions(db: &Db, courses: Vec<course::Model>) -> Result<Vec<CourseHead>> {
-    let version_ids: Vec<i32> = courses
+    let version_ids: Vec<VersionId> = courses
         .iter()
         .filter_map(|c| c.current_version_id)
         .collect();
@@ -195,7 +196,7 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<CourseHead>> {
 }
 
 /// Courses by id, with their current version (for a learner's list of courses).
-pub async fn by_ids(db: &Db, ids: &[i32]) -> Result<Vec<CourseHead>> {
+pub async fn by_ids(db: &Db, ids: &[CourseId]) -> Result<Vec<CourseHead>> {
     let courses = course::Entity::find()
         .filter(course::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -204,7 +205,7 @@ pub async fn by_ids(db: &Db, ids: &[i32]) -> Result<Vec<CourseHead>> {
 }
 
 /// The serialised course of one version (the server caches it, keyed by version id).
-pub async fn version_data(db: &Db, version_id: i32) -> Result<Option<String>> {
+pub async fn version_data(db: &Db, version_id: VersionId) -> Result<Option<String>> {
     Ok(course_version::Entity::find_by_id(version_id)
         .one(db)
         .await?
@@ -212,7 +213,7 @@ pub async fn version_data(db: &Db, version_id: i32) -> Result<Option<String>> {
 }
 
 /// One source file of a version (e.g. `assets/peta.svg`): (content type, bytes).
-pub async fn file(db: &Db, version_id: i32, path: &str) -> Result<Option<(String, Vec<u8>)>> {
+pub async fn file(db: &Db, version_id: VersionId, path: &str) -> Result<Option<(String, Vec<u8>)>> {
     Ok(course_file::Entity::find()
         .filter(course_file::Column::VersionId.eq(version_id))
         .filter(course_file::Column::Path.eq(path))
@@ -222,7 +223,7 @@ pub async fn file(db: &Db, version_id: i32, path: &str) -> Result<Option<(String
 }
 
 /// Every source file of a version: (path, bytes).
-pub async fn files(db: &Db, version_id: i32) -> Result<Vec<(String, Vec<u8>)>> {
+pub async fn files(db: &Db, version_id: VersionId) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(course_file::Entity::find()
         .filter(course_file::Column::VersionId.eq(version_id))
         .order_by_asc(course_file::Column::Path)
@@ -236,7 +237,7 @@ pub async fn files(db: &Db, version_id: i32) -> Result<Vec<(String, Vec<u8>)>> {
 /// One published version of a course, for the instructor's list.
 #[derive(Debug, Clone)]
 pub struct VersionInfo {
-    pub id: i32,
+    pub id: VersionId,
     pub version: i32,
     pub content_hash: String,
     pub title: String,
@@ -244,7 +245,7 @@ pub struct VersionInfo {
     pub current: bool,
 }
 
-pub async fn versions(db: &Db, course_id: i32) -> Result<Vec<VersionInfo>> {
+pub async fn versions(db: &Db, course_id: CourseId) -> Result<Vec<VersionInfo>> {
     let current = course::Entity::find_by_id(course_id)
         .one(db)
         .await?
@@ -268,7 +269,7 @@ pub async fn versions(db: &Db, course_id: i32) -> Result<Vec<VersionInfo>> {
 
 /// Makes an earlier (or later) version current again: versions stay immutable, only
 /// which one learners see changes. `false` when the course has no such version.
-pub async fn set_current_version(db: &Db, course_id: i32, version: i32) -> Result<bool> {
+pub async fn set_current_version(db: &Db, course_id: CourseId, version: i32) -> Result<bool> {
     let found = course_version::Entity::find()
         .filter(course_version::Column::CourseId.eq(course_id))
         .filter(course_version::Column::Version.eq(version))
@@ -284,7 +285,7 @@ pub async fn set_current_version(db: &Db, course_id: i32, version: i32) -> Resul
 }
 
 /// Shows or hides a course in the catalogue. Learners' records are never touched.
-pub async fn set_published(db: &Db, course_id: i32, published: bool) -> Result<()> {
+pub async fn set_published(db: &Db, course_id: CourseId, published: bool) -> Result<()> {
     course::Entity::update_many()
         .col_expr(course::Column::Published, published.into())
         .filter(course::Column::Id.eq(course_id))
@@ -294,11 +295,11 @@ pub async fn set_published(db: &Db, course_id: i32, published: bool) -> Result<(
 }
 
 /// Courses a user may edit (owner or co-author); every course for `all`.
-pub async fn editable_by(db: &Db, user_id: i32, all: bool) -> Result<Vec<CourseHead>> {
+pub async fn editable_by(db: &Db, user_id: UserId, all: bool) -> Result<Vec<CourseHead>> {
     let courses = if all {
         course::Entity::find().all(db).await?
     } else {
-        let co: Vec<i32> = course_editor::Entity::find()
+        let co: Vec<CourseId> = course_editor::Entity::find()
             .filter(course_editor::Column::UserId.eq(user_id))
             .all(db)
             .await?
@@ -318,7 +319,7 @@ pub async fn editable_by(db: &Db, user_id: i32, all: bool) -> Result<Vec<CourseH
 }
 
 /// Whether `user_id` owns or co-authors the course.
-pub async fn is_editor(db: &Db, course_id: i32, user_id: i32) -> Result<bool> {
+pub async fn is_editor(db: &Db, course_id: CourseId, user_id: UserId) -> Result<bool> {
     let owner = course::Entity::find_by_id(course_id)
         .one(db)
         .await?
@@ -333,7 +334,7 @@ pub async fn is_editor(db: &Db, course_id: i32, user_id: i32) -> Result<bool> {
 }
 
 /// Adds a co-author; `false` when they already were one.
-pub async fn add_editor(db: &Db, course_id: i32, user_id: i32) -> Result<bool> {
+pub async fn add_editor(db: &Db, course_id: CourseId, user_id: UserId) -> Result<bool> {
     match (course_editor::ActiveModel {
         course_id: Set(course_id),
         user_id: Set(user_id),
@@ -350,7 +351,7 @@ pub async fn add_editor(db: &Db, course_id: i32, user_id: i32) -> Result<bool> {
 }
 
 /// Whether a course with this slug exists (published or not), and its id and owner.
-pub async fn find_course(db: &Db, slug: &str) -> Result<Option<(i32, Option<i32>)>> {
+pub async fn find_course(db: &Db, slug: &str) -> Result<Option<(CourseId, Option<UserId>)>> {
     Ok(course::Entity::find()
         .filter(course::Column::Slug.eq(slug))
         .one(db)
@@ -367,7 +368,7 @@ pub struct Enrolled {
     pub completed_at: Option<DateTime<Utc>>,
 }
 
-pub async fn enrolled(db: &Db, course_id: i32) -> Result<Vec<Enrolled>> {
+pub async fn enrolled(db: &Db, course_id: CourseId) -> Result<Vec<Enrolled>> {
     let rows = enrollment::Entity::find()
         .filter(enrollment::Column::CourseId.eq(course_id))
         .order_by_asc(enrollment::Column::EnrolledAt)

@@ -14,6 +14,7 @@ use crate::entity::{
     attempt_response, certificate, completion, enrollment, lesson_progress, manual_grade,
     quiz_attempt,
 };
+use crate::types::{AttemptId, AttemptState, CertificateId, CourseId, Jp, Nip, UserId, VersionId};
 use crate::{Db, Result, StoreError};
 
 /// Inserts `model`; a unique violation means "already there" and yields `false`.
@@ -29,7 +30,7 @@ macro_rules! insert_once {
     };
 }
 
-pub async fn enroll(db: &Db, user_id: i32, course_id: i32) -> Result<bool> {
+pub async fn enroll(db: &Db, user_id: UserId, course_id: CourseId) -> Result<bool> {
     let model = enrollment::ActiveModel {
         user_id: Set(user_id),
         course_id: Set(course_id),
@@ -39,7 +40,7 @@ pub async fn enroll(db: &Db, user_id: i32, course_id: i32) -> Result<bool> {
     insert_once!(db, model, "enrollment")
 }
 
-pub async fn is_enrolled(db: &Db, user_id: i32, course_id: i32) -> Result<bool> {
+pub async fn is_enrolled(db: &Db, user_id: UserId, course_id: CourseId) -> Result<bool> {
     Ok(enrollment::Entity::find()
         .filter(enrollment::Column::UserId.eq(user_id))
         .filter(enrollment::Column::CourseId.eq(course_id))
@@ -49,7 +50,7 @@ pub async fn is_enrolled(db: &Db, user_id: i32, course_id: i32) -> Result<bool> 
 }
 
 /// The ids of the courses a user is enrolled in, oldest enrolment first.
-pub async fn enrolled_course_ids(db: &Db, user_id: i32) -> Result<Vec<i32>> {
+pub async fn enrolled_course_ids(db: &Db, user_id: UserId) -> Result<Vec<CourseId>> {
     Ok(enrollment::Entity::find()
         .filter(enrollment::Column::UserId.eq(user_id))
         .order_by_asc(enrollment::Column::EnrolledAt)
@@ -61,7 +62,12 @@ pub async fn enrolled_course_ids(db: &Db, user_id: i32) -> Result<Vec<i32>> {
 }
 
 /// Marks a lesson done; `false` when it already was (the first date is kept).
-pub async fn complete_lesson(db: &Db, user_id: i32, course_id: i32, lesson: &str) -> Result<bool> {
+pub async fn complete_lesson(
+    db: &Db,
+    user_id: UserId,
+    course_id: CourseId,
+    lesson: &str,
+) -> Result<bool> {
     let model = lesson_progress::ActiveModel {
         user_id: Set(user_id),
         course_id: Set(course_id),
@@ -73,7 +79,11 @@ pub async fn complete_lesson(db: &Db, user_id: i32, course_id: i32, lesson: &str
 }
 
 /// Slugs of the lessons a user has completed in a course, whatever version they were on.
-pub async fn completed_lessons(db: &Db, user_id: i32, course_id: i32) -> Result<Vec<String>> {
+pub async fn completed_lessons(
+    db: &Db,
+    user_id: UserId,
+    course_id: CourseId,
+) -> Result<Vec<String>> {
     Ok(lesson_progress::Entity::find()
         .filter(lesson_progress::Column::UserId.eq(user_id))
         .filter(lesson_progress::Column::CourseId.eq(course_id))
@@ -88,21 +98,21 @@ pub async fn completed_lessons(db: &Db, user_id: i32, course_id: i32) -> Result<
 /// passed, and whether the latest graded one did. The quiz's `counts` setting picks one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuizStanding {
-    pub course_id: i32,
+    pub course_id: CourseId,
     pub quiz_slug: String,
     pub any_passed: bool,
     pub latest_passed: bool,
 }
 
 /// What a standing needs of a closed attempt: (course id, quiz slug, number, state, passed).
-type ClosedAttempt = (i32, String, i32, String, Option<bool>);
+type ClosedAttempt = (CourseId, String, i32, AttemptState, Option<bool>);
 
 /// The user's closed attempts (in `course_id` only, when given), without their layouts and
 /// scores: only what [`standings`] reads.
 async fn closed_attempts_of(
     db: &Db,
-    user_id: i32,
-    course_id: Option<i32>,
+    user_id: UserId,
+    course_id: Option<CourseId>,
 ) -> Result<Vec<ClosedAttempt>> {
     let mut query = quiz_attempt::Entity::find()
         .select_only()
@@ -114,7 +124,7 @@ async fn closed_attempts_of(
             quiz_attempt::Column::Passed,
         ])
         .filter(quiz_attempt::Column::UserId.eq(user_id))
-        .filter(quiz_attempt::Column::State.ne(OPEN));
+        .filter(quiz_attempt::Column::State.ne(AttemptState::Open));
     if let Some(course_id) = course_id {
         query = query.filter(quiz_attempt::Column::CourseId.eq(course_id));
     }
@@ -131,7 +141,7 @@ fn standings(mut attempts: Vec<ClosedAttempt>) -> Vec<QuizStanding> {
             Some(s) if s.course_id == course_id && s.quiz_slug == quiz_slug => {
                 s.any_passed |= passed;
                 // Attempts waiting for an essay grade do not replace the latest verdict.
-                if state == GRADED {
+                if state == AttemptState::Graded {
                     s.latest_passed = passed;
                 }
             }
@@ -151,12 +161,12 @@ fn standings(mut attempts: Vec<ClosedAttempt>) -> Vec<QuizStanding> {
 /// three per course.
 #[derive(Debug, Clone, Default)]
 pub struct Records {
-    pub lessons: Vec<(i32, String)>,
+    pub lessons: Vec<(CourseId, String)>,
     pub quizzes: Vec<QuizStanding>,
-    pub completions: Vec<(i32, DateTime<Utc>)>,
+    pub completions: Vec<(CourseId, DateTime<Utc>)>,
 }
 
-pub async fn records_of(db: &Db, user_id: i32) -> Result<Records> {
+pub async fn records_of(db: &Db, user_id: UserId) -> Result<Records> {
     let lessons = lesson_progress::Entity::find()
         .filter(lesson_progress::Column::UserId.eq(user_id))
         .all(db)
@@ -182,15 +192,15 @@ pub async fn records_of(db: &Db, user_id: i32) -> Result<Records> {
 /// An attempt at a quiz.
 #[derive(Debug, Clone)]
 pub struct Attempt {
-    pub id: i32,
-    pub user_id: i32,
-    pub course_id: i32,
-    pub course_version_id: i32,
+    pub id: AttemptId,
+    pub user_id: UserId,
+    pub course_id: CourseId,
+    pub course_version_id: VersionId,
     pub quiz_slug: String,
     pub number: i32,
     pub seed: u64,
     pub layout: String,
-    pub state: String,
+    pub state: AttemptState,
     pub started_at: DateTime<Utc>,
     pub deadline: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -225,17 +235,12 @@ impl From<quiz_attempt::Model> for Attempt {
     }
 }
 
-/// The states of an attempt, as stored.
-pub const OPEN: &str = "open";
-pub const GRADED: &str = "graded";
-pub const PENDING_REVIEW: &str = "pending_review";
-
 /// A new attempt: everything the learner will see is fixed here (layout from the seed).
 #[derive(Debug, Clone)]
 pub struct NewAttempt {
-    pub user_id: i32,
-    pub course_id: i32,
-    pub course_version_id: i32,
+    pub user_id: UserId,
+    pub course_id: CourseId,
+    pub course_version_id: VersionId,
     pub quiz_slug: String,
     pub number: i32,
     pub seed: u64,
@@ -244,7 +249,12 @@ pub struct NewAttempt {
 }
 
 /// A user's attempts at one quiz, in order.
-pub async fn attempts(db: &Db, user_id: i32, course_id: i32, quiz: &str) -> Result<Vec<Attempt>> {
+pub async fn attempts(
+    db: &Db,
+    user_id: UserId,
+    course_id: CourseId,
+    quiz: &str,
+) -> Result<Vec<Attempt>> {
     Ok(quiz_attempt::Entity::find()
         .filter(quiz_attempt::Column::UserId.eq(user_id))
         .filter(quiz_attempt::Column::CourseId.eq(course_id))
@@ -267,7 +277,7 @@ pub async fn start_attempt(db: &Db, new: NewAttempt) -> Result<Attempt> {
         number: Set(new.number),
         seed: Set(new.seed.to_string()),
         layout: Set(new.layout),
-        state: Set(OPEN.to_owned()),
+        state: Set(AttemptState::Open),
         started_at: Set(Utc::now()),
         deadline: Set(new.deadline),
         submitted_at: Set(None),
@@ -283,7 +293,7 @@ pub async fn start_attempt(db: &Db, new: NewAttempt) -> Result<Attempt> {
     Ok(model.into())
 }
 
-pub async fn attempt(db: &Db, id: i32) -> Result<Option<Attempt>> {
+pub async fn attempt(db: &Db, id: AttemptId) -> Result<Option<Attempt>> {
     Ok(quiz_attempt::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -294,14 +304,20 @@ pub async fn attempt(db: &Db, id: i32) -> Result<Option<Attempt>> {
 /// questions. Returns `false` and writes nothing when the attempt is no longer open.
 pub async fn save_responses(
     db: &Db,
-    attempt_id: i32,
+    attempt_id: AttemptId,
     entries: &[(String, String)],
 ) -> Result<bool> {
     let txn = db.begin().await?;
     // A write first: it takes the write lock (SQLite) or the row lock (PostgreSQL) at once,
     // so a racing submit either finishes before this sees the attempt, or waits for it.
     // Reading first would let SQLite fail the later upgrade to a writer with "busy".
-    if !claim(&txn, attempt_id, quiz_attempt::Column::State.eq(OPEN)).await? {
+    if !claim(
+        &txn,
+        attempt_id,
+        quiz_attempt::Column::State.eq(AttemptState::Open),
+    )
+    .await?
+    {
         return Ok(false);
     }
     let now = Utc::now();
@@ -333,7 +349,7 @@ pub async fn save_responses(
 /// Locks an attempt row inside `txn` with a no-op update, when it matches `condition`.
 async fn claim(
     txn: &sea_orm::DatabaseTransaction,
-    attempt_id: i32,
+    attempt_id: AttemptId,
     condition: sea_orm::sea_query::SimpleExpr,
 ) -> Result<bool> {
     let result = quiz_attempt::Entity::update_many()
@@ -349,7 +365,10 @@ async fn claim(
 }
 
 /// Saved responses of an attempt: (question id, response JSON, saved at).
-pub async fn responses(db: &Db, attempt_id: i32) -> Result<Vec<(String, String, DateTime<Utc>)>> {
+pub async fn responses(
+    db: &Db,
+    attempt_id: AttemptId,
+) -> Result<Vec<(String, String, DateTime<Utc>)>> {
     Ok(attempt_response::Entity::find()
         .filter(attempt_response::Column::AttemptId.eq(attempt_id))
         .all(db)
@@ -362,7 +381,7 @@ pub async fn responses(db: &Db, attempt_id: i32) -> Result<Vec<(String, String, 
 /// The outcome of grading, written once.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub state: &'static str,
+    pub state: AttemptState,
     pub score: f64,
     pub max_score: f64,
     pub percent: f64,
@@ -385,34 +404,38 @@ fn outcome_update(outcome: &Outcome) -> sea_orm::UpdateMany<quiz_attempt::Entity
 
 /// Closes an open attempt with its outcome. Only the first caller wins (the update is
 /// conditional on the attempt still being open), so two tabs submitting at once grade once.
-pub async fn finish_attempt(db: &Db, attempt_id: i32, outcome: &Outcome) -> Result<bool> {
+pub async fn finish_attempt(db: &Db, attempt_id: AttemptId, outcome: &Outcome) -> Result<bool> {
     let result = outcome_update(outcome)
         .col_expr(
             quiz_attempt::Column::SubmittedAt,
             Some(outcome.submitted_at).into(),
         )
         .filter(quiz_attempt::Column::Id.eq(attempt_id))
-        .filter(quiz_attempt::Column::State.eq(OPEN))
+        .filter(quiz_attempt::Column::State.eq(AttemptState::Open))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
 }
 
 /// A user's standing on each quiz of a course they have closed an attempt at.
-pub async fn quiz_standings(db: &Db, user_id: i32, course_id: i32) -> Result<Vec<QuizStanding>> {
+pub async fn quiz_standings(
+    db: &Db,
+    user_id: UserId,
+    course_id: CourseId,
+) -> Result<Vec<QuizStanding>> {
     Ok(standings(
         closed_attempts_of(db, user_id, Some(course_id)).await?,
     ))
 }
 
 /// Attempts waiting for an instructor's grade, oldest first, in the given courses.
-pub async fn pending_review(db: &Db, course_ids: &[i32]) -> Result<Vec<Attempt>> {
+pub async fn pending_review(db: &Db, course_ids: &[CourseId]) -> Result<Vec<Attempt>> {
     if course_ids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(quiz_attempt::Entity::find()
         .filter(quiz_attempt::Column::CourseId.is_in(course_ids.iter().copied()))
-        .filter(quiz_attempt::Column::State.eq(PENDING_REVIEW))
+        .filter(quiz_attempt::Column::State.eq(AttemptState::PendingReview))
         .order_by_asc(quiz_attempt::Column::SubmittedAt)
         .order_by_asc(quiz_attempt::Column::Id)
         .all(db)
@@ -423,11 +446,11 @@ pub async fn pending_review(db: &Db, course_ids: &[i32]) -> Result<Vec<Attempt>>
 }
 
 /// Closed attempts at one quiz of a course, for statistics.
-pub async fn closed_attempts(db: &Db, course_id: i32, quiz: &str) -> Result<Vec<Attempt>> {
+pub async fn closed_attempts(db: &Db, course_id: CourseId, quiz: &str) -> Result<Vec<Attempt>> {
     Ok(quiz_attempt::Entity::find()
         .filter(quiz_attempt::Column::CourseId.eq(course_id))
         .filter(quiz_attempt::Column::QuizSlug.eq(quiz))
-        .filter(quiz_attempt::Column::State.ne(OPEN))
+        .filter(quiz_attempt::Column::State.ne(AttemptState::Open))
         .order_by_asc(quiz_attempt::Column::Id)
         .all(db)
         .await?
@@ -440,9 +463,9 @@ pub async fn closed_attempts(db: &Db, course_id: i32, quiz: &str) -> Result<Vec<
 /// Queried in chunks so the parameter count stays within every backend's limit.
 pub async fn responses_of(
     db: &Db,
-    attempt_ids: &[i32],
-) -> Result<std::collections::HashMap<i32, Vec<(String, String, DateTime<Utc>)>>> {
-    let mut out: std::collections::HashMap<i32, Vec<_>> = std::collections::HashMap::new();
+    attempt_ids: &[AttemptId],
+) -> Result<std::collections::HashMap<AttemptId, Vec<(String, String, DateTime<Utc>)>>> {
+    let mut out: std::collections::HashMap<AttemptId, Vec<_>> = std::collections::HashMap::new();
     for chunk in attempt_ids.chunks(500) {
         let rows = attempt_response::Entity::find()
             .filter(attempt_response::Column::AttemptId.is_in(chunk.iter().copied()))
@@ -463,11 +486,11 @@ pub struct ManualGrade {
     pub question_id: String,
     pub score: f64,
     pub comment: Option<String>,
-    pub graded_by: i32,
+    pub graded_by: UserId,
     pub graded_at: DateTime<Utc>,
 }
 
-pub async fn manual_grades(db: &Db, attempt_id: i32) -> Result<Vec<ManualGrade>> {
+pub async fn manual_grades(db: &Db, attempt_id: AttemptId) -> Result<Vec<ManualGrade>> {
     Ok(manual_grade::Entity::find()
         .filter(manual_grade::Column::AttemptId.eq(attempt_id))
         .all(db)
@@ -486,9 +509,9 @@ pub async fn manual_grades(db: &Db, attempt_id: i32) -> Result<Vec<ManualGrade>>
 /// Manual grades of many attempts (statistics): attempt id -> question id -> score.
 pub async fn manual_scores_of(
     db: &Db,
-    attempt_ids: &[i32],
-) -> Result<std::collections::HashMap<i32, std::collections::HashMap<String, f64>>> {
-    let mut out: std::collections::HashMap<i32, std::collections::HashMap<String, f64>> =
+    attempt_ids: &[AttemptId],
+) -> Result<std::collections::HashMap<AttemptId, std::collections::HashMap<String, f64>>> {
+    let mut out: std::collections::HashMap<AttemptId, std::collections::HashMap<String, f64>> =
         std::collections::HashMap::new();
     for chunk in attempt_ids.chunks(500) {
         let rows = manual_grade::Entity::find()
@@ -509,13 +532,19 @@ pub async fn manual_scores_of(
 /// writes nothing when the attempt is still open.
 pub async fn record_manual_grades(
     db: &Db,
-    attempt_id: i32,
+    attempt_id: AttemptId,
     grades: &[(String, f64, Option<String>)],
-    grader: i32,
+    grader: UserId,
     outcome: &Outcome,
 ) -> Result<bool> {
     let txn = db.begin().await?;
-    if !claim(&txn, attempt_id, quiz_attempt::Column::State.ne(OPEN)).await? {
+    if !claim(
+        &txn,
+        attempt_id,
+        quiz_attempt::Column::State.ne(AttemptState::Open),
+    )
+    .await?
+    {
         return Ok(false);
     }
     let now = Utc::now();
@@ -546,7 +575,7 @@ pub async fn record_manual_grades(
     }
     outcome_update(outcome)
         .filter(quiz_attempt::Column::Id.eq(attempt_id))
-        .filter(quiz_attempt::Column::State.ne(OPEN))
+        .filter(quiz_attempt::Column::State.ne(AttemptState::Open))
         .exec(&txn)
         .await?;
     txn.commit().await?;
@@ -556,17 +585,17 @@ pub async fn record_manual_grades(
 /// A certificate as stored.
 #[derive(Debug, Clone)]
 pub struct Certificate {
-    pub id: i32,
+    pub id: CertificateId,
     pub code: String,
     pub number: String,
-    pub user_id: i32,
-    pub course_id: i32,
+    pub user_id: UserId,
+    pub course_id: CourseId,
     pub holder_name: String,
-    pub holder_nip: Option<String>,
+    pub holder_nip: Option<Nip>,
     pub course_slug: String,
     pub course_title: String,
     pub course_version: i32,
-    pub jp: i32,
+    pub jp: Jp,
     pub year: i32,
     pub issuer: String,
     pub issued_at: DateTime<Utc>,
@@ -600,20 +629,20 @@ impl From<certificate::Model> for Certificate {
 /// What a completion records, and the certificate it earns.
 #[derive(Debug, Clone)]
 pub struct NewCompletion {
-    pub user_id: i32,
-    pub course_id: i32,
-    pub course_version_id: i32,
+    pub user_id: UserId,
+    pub course_id: CourseId,
+    pub course_version_id: VersionId,
     pub version: i32,
-    pub jp: i32,
+    pub jp: Jp,
     pub holder_name: String,
-    pub holder_nip: Option<String>,
+    pub holder_nip: Option<Nip>,
     pub course_slug: String,
     pub course_title: String,
     pub issuer: String,
     /// The unguessable verification code.
     pub code: String,
     /// Formats the human-readable number from (year, certificate id).
-    pub number: fn(i32, i32) -> String,
+    pub number: fn(i32, CertificateId) -> String,
 }
 
 /// Records the completion of a course and issues its certificate, in one transaction.
@@ -678,8 +707,8 @@ pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certi
 /// When (and on which version) a user completed a course.
 pub async fn completion_of(
     db: &Db,
-    user_id: i32,
-    course_id: i32,
+    user_id: UserId,
+    course_id: CourseId,
 ) -> Result<Option<(DateTime<Utc>, i32)>> {
     Ok(completion::Entity::find()
         .filter(completion::Column::UserId.eq(user_id))
@@ -689,7 +718,7 @@ pub async fn completion_of(
         .map(|c| (c.completed_at, c.version)))
 }
 
-pub async fn certificates_of(db: &Db, user_id: i32) -> Result<Vec<Certificate>> {
+pub async fn certificates_of(db: &Db, user_id: UserId) -> Result<Vec<Certificate>> {
     Ok(certificate::Entity::find()
         .filter(certificate::Column::UserId.eq(user_id))
         .order_by_desc(certificate::Column::IssuedAt)
@@ -710,20 +739,20 @@ pub async fn certificate_by_code(db: &Db, code: &str) -> Result<Option<Certifica
 
 /// JP a user earned in a calendar year: certificates that are not revoked, plus JP earned
 /// outside Lentera and recorded by an admin.
-pub async fn jp_in_year(db: &Db, user_id: i32, year: i32) -> Result<i64> {
-    let courses: i64 = certificate::Entity::find()
+pub async fn jp_in_year(db: &Db, user_id: UserId, year: i32) -> Result<Jp> {
+    let courses: Jp = certificate::Entity::find()
         .filter(certificate::Column::UserId.eq(user_id))
         .filter(certificate::Column::Year.eq(year))
         .filter(certificate::Column::RevokedAt.is_null())
         .all(db)
         .await?
         .iter()
-        .map(|c| i64::from(c.jp))
+        .map(|c| c.jp)
         .sum();
-    let outside: i64 = crate::reports::jp_entries_of(db, user_id, year)
+    let outside: Jp = crate::reports::jp_entries_of(db, user_id, year)
         .await?
         .iter()
-        .map(|e| i64::from(e.jp))
+        .map(|e| e.jp)
         .sum();
     Ok(courses + outside)
 }
@@ -732,8 +761,8 @@ pub async fn jp_in_year(db: &Db, user_id: i32, year: i32) -> Result<i64> {
 /// the slugs of the lessons they have completed there (empty when none yet).
 pub async fn learner_state(
     db: &Db,
-    user_id: i32,
-) -> Result<std::collections::HashMap<i32, Vec<String>>> {
+    user_id: UserId,
+) -> Result<std::collections::HashMap<CourseId, Vec<String>>> {
     use sea_orm::ConnectionTrait;
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
     let stmt = Query::select()
@@ -761,9 +790,10 @@ pub async fn learner_state(
     let rows = db
         .query_all_raw(db.get_database_backend().build(&stmt))
         .await?;
-    let mut out: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
+    let mut out: std::collections::HashMap<CourseId, Vec<String>> =
+        std::collections::HashMap::new();
     for row in rows {
-        let course: i32 = row.try_get("", "course")?;
+        let course: CourseId = row.try_get("", "course")?;
         let done = out.entry(course).or_default();
         if let Some(lesson) = row.try_get::<Option<String>>("", "lesson")? {
             done.push(lesson);

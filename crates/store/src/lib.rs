@@ -13,6 +13,12 @@ pub mod org;
 pub mod people;
 pub mod reports;
 pub mod seed;
+pub mod types;
+
+pub use types::{
+    AttemptId, AttemptState, AuditAction, CertificateId, CompletionId, CourseId, Jp, Nip, NipError,
+    Role, UnitId, UserId, VersionId,
+};
 
 use std::time::Duration;
 

@@ -9,6 +9,7 @@ use sea_orm::{
 
 use crate::entity::{unit, user, user_role};
 use crate::people::{Unit, User};
+use crate::types::{Nip, Role, UnitId, UserId};
 use crate::{Db, Result, StoreError};
 
 /// Every unit, by code. Unit trees are small (hundreds), so callers walk them in memory.
@@ -24,8 +25,8 @@ pub async fn all_units(db: &Db) -> Result<Vec<Unit>> {
 
 /// `root` and every unit below it, however deep. A broken tree (a cycle written by hand)
 /// cannot loop: each unit is visited once.
-pub fn subtree(units: &[Unit], root: i32) -> Vec<i32> {
-    let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
+pub fn subtree(units: &[Unit], root: UnitId) -> Vec<UnitId> {
+    let mut children: HashMap<UnitId, Vec<UnitId>> = HashMap::new();
     for u in units {
         if let Some(p) = u.parent_id {
             children.entry(p).or_default().push(u.id);
@@ -47,7 +48,12 @@ pub fn subtree(units: &[Unit], root: i32) -> Vec<i32> {
 
 /// Renames a unit or moves it under another. Refuses (`Conflict`) to move a unit below
 /// itself, which would cut its subtree off from the tree.
-pub async fn update_unit(db: &Db, id: i32, name: &str, parent_id: Option<i32>) -> Result<bool> {
+pub async fn update_unit(
+    db: &Db,
+    id: UnitId,
+    name: &str,
+    parent_id: Option<UnitId>,
+) -> Result<bool> {
     if let Some(p) = parent_id {
         let units = all_units(db).await?;
         if subtree(&units, id).contains(&p) {
@@ -70,7 +76,7 @@ pub async fn update_unit(db: &Db, id: i32, name: &str, parent_id: Option<i32>) -
 /// name, username or NIP, one page at a time; with the total count.
 pub async fn users_in(
     db: &Db,
-    units: Option<&[i32]>,
+    units: Option<&[UnitId]>,
     search: Option<&str>,
     offset: u64,
     limit: u64,
@@ -106,8 +112,8 @@ pub async fn users_in(
     Ok((users, total))
 }
 
-async fn roles_of_many(db: &Db, ids: &[i32]) -> Result<HashMap<i32, Vec<String>>> {
-    let mut out: HashMap<i32, Vec<String>> = HashMap::new();
+async fn roles_of_many(db: &Db, ids: &[UserId]) -> Result<HashMap<UserId, Vec<Role>>> {
+    let mut out: HashMap<UserId, Vec<Role>> = HashMap::new();
     for chunk in ids.chunks(500) {
         for r in user_role::Entity::find()
             .filter(user_role::Column::UserId.is_in(chunk.iter().copied()))
@@ -126,14 +132,14 @@ async fn roles_of_many(db: &Db, ids: &[i32]) -> Result<HashMap<i32, Vec<String>>
 pub struct UserUpdate {
     pub name: String,
     pub email: Option<String>,
-    pub unit_id: Option<i32>,
+    pub unit_id: Option<UnitId>,
     pub active: bool,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
 }
 
 /// Updates a user and replaces their roles in one transaction. A deactivated user's
 /// sessions end at once.
-pub async fn update_user(db: &Db, id: i32, update: &UserUpdate) -> Result<bool> {
+pub async fn update_user(db: &Db, id: UserId, update: &UserUpdate) -> Result<bool> {
     let txn = db.begin().await?;
     let Some(model) = user::Entity::find_by_id(id).one(&txn).await? else {
         return Ok(false);
@@ -152,7 +158,7 @@ pub async fn update_user(db: &Db, id: i32, update: &UserUpdate) -> Result<bool> 
     for role in &update.roles {
         user_role::ActiveModel {
             user_id: Set(id),
-            role: Set(role.clone()),
+            role: Set(*role),
         }
         .insert(&txn)
         .await?;
@@ -165,7 +171,7 @@ pub async fn update_user(db: &Db, id: i32, update: &UserUpdate) -> Result<bool> 
 }
 
 /// Which of these NIPs and usernames are taken already (CSV import checks).
-pub async fn taken(db: &Db, nips: &[String], usernames: &[String]) -> Result<HashSet<String>> {
+pub async fn taken(db: &Db, nips: &[Nip], usernames: &[String]) -> Result<HashSet<String>> {
     let mut out = HashSet::new();
     for chunk in nips.chunks(500) {
         for m in user::Entity::find()
@@ -173,7 +179,7 @@ pub async fn taken(db: &Db, nips: &[String], usernames: &[String]) -> Result<Has
             .all(db)
             .await?
         {
-            out.extend(m.nip);
+            out.extend(m.nip.map(|n| n.as_str().to_owned()));
         }
     }
     for chunk in usernames.chunks(500) {

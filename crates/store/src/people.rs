@@ -6,15 +6,16 @@ use sea_orm::{
 };
 
 use crate::entity::{session, unit, user, user_role};
+use crate::types::{Nip, Role, UnitId, UserId};
 use crate::{Db, Result, StoreError};
 
 /// A unit kerja (or an instansi at the top of the tree).
 #[derive(Debug, Clone)]
 pub struct Unit {
-    pub id: i32,
+    pub id: UnitId,
     pub code: String,
     pub name: String,
-    pub parent_id: Option<i32>,
+    pub parent_id: Option<UnitId>,
 }
 
 impl From<unit::Model> for Unit {
@@ -31,19 +32,19 @@ impl From<unit::Model> for Unit {
 /// A user as the rest of Lentera sees one: never the password hash.
 #[derive(Debug, Clone)]
 pub struct User {
-    pub id: i32,
+    pub id: UserId,
     pub username: String,
-    pub nip: Option<String>,
+    pub nip: Option<Nip>,
     pub name: String,
     pub email: Option<String>,
-    pub unit_id: Option<i32>,
+    pub unit_id: Option<UnitId>,
     pub language: String,
     pub time_zone: String,
     pub active: bool,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
 }
 
-pub(crate) fn user_from(m: user::Model, roles: Vec<String>) -> User {
+pub(crate) fn user_from(m: user::Model, roles: Vec<Role>) -> User {
     User {
         id: m.id,
         username: m.username,
@@ -69,16 +70,21 @@ pub struct Credentials {
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub username: String,
-    pub nip: Option<String>,
+    pub nip: Option<Nip>,
     pub name: String,
     pub email: Option<String>,
-    pub unit_id: Option<i32>,
+    pub unit_id: Option<UnitId>,
     pub password_hash: String,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     pub language: String,
 }
 
-pub async fn create_unit(db: &Db, code: &str, name: &str, parent_id: Option<i32>) -> Result<Unit> {
+pub async fn create_unit(
+    db: &Db,
+    code: &str,
+    name: &str,
+    parent_id: Option<UnitId>,
+) -> Result<Unit> {
     let model = unit::ActiveModel {
         code: Set(code.to_owned()),
         name: Set(name.to_owned()),
@@ -124,7 +130,7 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<User> {
     for role in &new.roles {
         user_role::ActiveModel {
             user_id: Set(model.id),
-            role: Set(role.clone()),
+            role: Set(*role),
         }
         .insert(&txn)
         .await?;
@@ -133,7 +139,7 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<User> {
     Ok(user_from(model, new.roles))
 }
 
-async fn roles_of(db: &Db, user_id: i32) -> Result<Vec<String>> {
+async fn roles_of(db: &Db, user_id: UserId) -> Result<Vec<Role>> {
     Ok(user_role::Entity::find()
         .filter(user_role::Column::UserId.eq(user_id))
         .order_by_asc(user_role::Column::Role)
@@ -144,7 +150,7 @@ async fn roles_of(db: &Db, user_id: i32) -> Result<Vec<String>> {
         .collect())
 }
 
-pub async fn user_by_id(db: &Db, id: i32) -> Result<Option<User>> {
+pub async fn user_by_id(db: &Db, id: UserId) -> Result<Option<User>> {
     match user::Entity::find_by_id(id).one(db).await? {
         Some(m) => {
             let roles = roles_of(db, m.id).await?;
@@ -174,7 +180,7 @@ pub async fn credentials(db: &Db, username: &str) -> Result<Option<Credentials>>
 
 /// Stores a new password hash and ends every session of the user in one transaction, so
 /// a token issued before the change stops working the moment the change is saved.
-pub async fn set_password(db: &Db, user_id: i32, password_hash: &str) -> Result<()> {
+pub async fn set_password(db: &Db, user_id: UserId, password_hash: &str) -> Result<()> {
     let txn = db.begin().await?;
     let now = Utc::now();
     user::Entity::update_many()
@@ -193,7 +199,7 @@ pub async fn set_password(db: &Db, user_id: i32, password_hash: &str) -> Result<
     Ok(())
 }
 
-pub async fn set_language(db: &Db, user_id: i32, language: &str) -> Result<()> {
+pub async fn set_language(db: &Db, user_id: UserId, language: &str) -> Result<()> {
     user::Entity::update_many()
         .col_expr(user::Column::Language, language.into())
         .filter(user::Column::Id.eq(user_id))
@@ -205,7 +211,7 @@ pub async fn set_language(db: &Db, user_id: i32, language: &str) -> Result<()> {
 pub async fn create_session(
     db: &Db,
     id: &str,
-    user_id: i32,
+    user_id: UserId,
     expires_at: DateTime<Utc>,
 ) -> Result<()> {
     session::ActiveModel {
@@ -256,9 +262,9 @@ pub async fn session_user(db: &Db, session_id: &str) -> Result<Option<User>> {
         return Ok(None);
     };
     let model = user::Model::from_query_result(first, "")?;
-    let mut roles: Vec<String> = rows
+    let mut roles: Vec<Role> = rows
         .iter()
-        .filter_map(|r| r.try_get::<Option<String>>("", "role_name").ok().flatten())
+        .filter_map(|r| r.try_get::<Option<Role>>("", "role_name").ok().flatten())
         .collect();
     roles.sort();
     roles.dedup();
@@ -266,7 +272,7 @@ pub async fn session_user(db: &Db, session_id: &str) -> Result<Option<User>> {
 }
 
 /// Ends every live session of a user (deactivation).
-pub async fn revoke_all_sessions(db: &Db, user_id: i32) -> Result<()> {
+pub async fn revoke_all_sessions(db: &Db, user_id: UserId) -> Result<()> {
     session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Some(Utc::now()).into())
         .filter(session::Column::UserId.eq(user_id))
@@ -288,12 +294,12 @@ pub async fn revoke_session(db: &Db, session_id: &str) -> Result<()> {
 /// Names and NIPs of several users by id, in one query (lists of learners).
 pub async fn names_of(
     db: &Db,
-    ids: &[i32],
-) -> Result<std::collections::HashMap<i32, (String, Option<String>)>> {
+    ids: &[UserId],
+) -> Result<std::collections::HashMap<UserId, (String, Option<Nip>)>> {
     use sea_orm::QuerySelect;
     let mut out = std::collections::HashMap::new();
     for chunk in ids.chunks(500) {
-        let rows: Vec<(i32, String, Option<String>)> = user::Entity::find()
+        let rows: Vec<(UserId, String, Option<Nip>)> = user::Entity::find()
             .select_only()
             .columns([user::Column::Id, user::Column::Name, user::Column::Nip])
             .filter(user::Column::Id.is_in(chunk.iter().copied()))

@@ -13,20 +13,21 @@ use sea_orm::{
 
 use crate::entity::{certificate, completion, enrollment, jp_entry, lesson_progress, user};
 use crate::learning::Certificate;
+use crate::types::{CertificateId, CourseId, Jp, Nip, UnitId, UserId};
 use crate::{Db, Result};
 
 /// JP earned outside Lentera (a classical training, a seminar), recorded by an admin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JpEntry {
     pub id: i32,
-    pub user_id: i32,
+    pub user_id: UserId,
     pub year: i32,
-    pub jp: i32,
+    pub jp: Jp,
     pub title: String,
     pub kind: String,
     pub document_ref: String,
     pub held_on: NaiveDate,
-    pub recorded_by: i32,
+    pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -49,13 +50,13 @@ impl From<jp_entry::Model> for JpEntry {
 
 #[derive(Debug, Clone)]
 pub struct NewJpEntry {
-    pub user_id: i32,
-    pub jp: i32,
+    pub user_id: UserId,
+    pub jp: Jp,
     pub title: String,
     pub kind: String,
     pub document_ref: String,
     pub held_on: NaiveDate,
-    pub recorded_by: i32,
+    pub recorded_by: UserId,
 }
 
 /// Records outside JP; the year is the year it was held.
@@ -78,7 +79,7 @@ pub async fn add_jp_entry(db: &Db, new: NewJpEntry) -> Result<JpEntry> {
     Ok(model.into())
 }
 
-pub async fn jp_entries_of(db: &Db, user_id: i32, year: i32) -> Result<Vec<JpEntry>> {
+pub async fn jp_entries_of(db: &Db, user_id: UserId, year: i32) -> Result<Vec<JpEntry>> {
     Ok(jp_entry::Entity::find()
         .filter(jp_entry::Column::UserId.eq(user_id))
         .filter(jp_entry::Column::Year.eq(year))
@@ -91,7 +92,7 @@ pub async fn jp_entries_of(db: &Db, user_id: i32, year: i32) -> Result<Vec<JpEnt
 }
 
 /// Ids of the users of some units, as a subquery.
-fn users_of(units: &[i32]) -> SelectStatement {
+fn users_of(units: &[UnitId]) -> SelectStatement {
     user::Entity::find()
         .select_only()
         .column(user::Column::Id)
@@ -100,10 +101,10 @@ fn users_of(units: &[i32]) -> SelectStatement {
 }
 
 /// (id, username, NIP, name, unit id) of a person in a report.
-type Person = (i32, String, Option<String>, String, Option<i32>);
+type Person = (UserId, String, Option<Nip>, String, Option<UnitId>);
 
 /// The active people of some units, by name.
-async fn people_of(db: &Db, units: &[i32]) -> Result<Vec<Person>> {
+async fn people_of(db: &Db, units: &[UnitId]) -> Result<Vec<Person>> {
     Ok(user::Entity::find()
         .select_only()
         .columns([
@@ -125,13 +126,13 @@ async fn people_of(db: &Db, units: &[i32]) -> Result<Vec<Person>> {
 /// One person's line in the JP report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JpRow {
-    pub user_id: i32,
+    pub user_id: UserId,
     pub username: String,
-    pub nip: Option<String>,
+    pub nip: Option<Nip>,
     pub name: String,
-    pub unit_id: Option<i32>,
-    pub course_jp: i64,
-    pub external_jp: i64,
+    pub unit_id: Option<UnitId>,
+    pub course_jp: Jp,
+    pub external_jp: Jp,
     pub certificates: i64,
     /// Courses enrolled in, completed (ever), and started (at least one lesson done).
     pub enrolled: i64,
@@ -140,19 +141,19 @@ pub struct JpRow {
 }
 
 impl JpRow {
-    pub fn jp(&self) -> i64 {
+    pub fn jp(&self) -> Jp {
         self.course_jp + self.external_jp
     }
 }
 
 /// Every active person of the units with their JP in `year`: from certificates that are
 /// not revoked, plus outside JP. Three queries whatever the number of people.
-pub async fn jp_report(db: &Db, units: &[i32], year: i32) -> Result<Vec<JpRow>> {
+pub async fn jp_report(db: &Db, units: &[UnitId], year: i32) -> Result<Vec<JpRow>> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
     let people = people_of(db, units).await?;
-    let certs: Vec<(i32, Option<i64>, i64)> = certificate::Entity::find()
+    let certs: Vec<(UserId, Option<i64>, i64)> = certificate::Entity::find()
         .select_only()
         .column(certificate::Column::UserId)
         .column_as(certificate::Column::Jp.sum(), "jp")
@@ -164,7 +165,7 @@ pub async fn jp_report(db: &Db, units: &[i32], year: i32) -> Result<Vec<JpRow>> 
         .into_tuple()
         .all(db)
         .await?;
-    let outside: Vec<(i32, Option<i64>)> = jp_entry::Entity::find()
+    let outside: Vec<(UserId, Option<i64>)> = jp_entry::Entity::find()
         .select_only()
         .column(jp_entry::Column::UserId)
         .column_as(jp_entry::Column::Jp.sum(), "jp")
@@ -211,18 +212,18 @@ pub async fn jp_report(db: &Db, units: &[i32], year: i32) -> Result<Vec<JpRow>> 
             .group_by(lesson_progress::Column::UserId),
     )
     .await?;
-    let certs: HashMap<i32, (i64, i64)> = certs
+    let certs: HashMap<UserId, (Jp, i64)> = certs
         .into_iter()
-        .map(|(u, jp, n)| (u, (jp.unwrap_or(0), n)))
+        .map(|(u, jp, n)| (u, (Jp::from_sum(jp), n)))
         .collect();
-    let outside: HashMap<i32, i64> = outside
+    let outside: HashMap<UserId, Jp> = outside
         .into_iter()
-        .map(|(u, jp)| (u, jp.unwrap_or(0)))
+        .map(|(u, jp)| (u, Jp::from_sum(jp)))
         .collect();
     Ok(people
         .into_iter()
         .map(|(id, username, nip, name, unit_id)| {
-            let (course_jp, certificates) = certs.get(&id).copied().unwrap_or((0, 0));
+            let (course_jp, certificates) = certs.get(&id).copied().unwrap_or((Jp(0), 0));
             JpRow {
                 user_id: id,
                 username,
@@ -230,7 +231,7 @@ pub async fn jp_report(db: &Db, units: &[i32], year: i32) -> Result<Vec<JpRow>> 
                 name,
                 unit_id,
                 course_jp,
-                external_jp: outside.get(&id).copied().unwrap_or(0),
+                external_jp: outside.get(&id).copied().unwrap_or(Jp(0)),
                 certificates,
                 enrolled: enrolled.get(&id).copied().unwrap_or(0),
                 completed: completed.get(&id).copied().unwrap_or(0),
@@ -244,9 +245,9 @@ pub async fn jp_report(db: &Db, units: &[i32], year: i32) -> Result<Vec<JpRow>> 
 async fn count_by_user<E: EntityTrait>(
     db: &Db,
     query: sea_orm::Select<E>,
-) -> Result<HashMap<i32, i64>> {
+) -> Result<HashMap<UserId, i64>> {
     Ok(query
-        .into_tuple::<(i32, i64)>()
+        .into_tuple::<(UserId, i64)>()
         .all(db)
         .await?
         .into_iter()
@@ -256,11 +257,11 @@ async fn count_by_user<E: EntityTrait>(
 /// A person's state in one course.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CourseState {
-    pub user_id: i32,
+    pub user_id: UserId,
     pub username: String,
-    pub nip: Option<String>,
+    pub nip: Option<Nip>,
     pub name: String,
-    pub unit_id: Option<i32>,
+    pub unit_id: Option<UnitId>,
     pub enrolled_at: Option<DateTime<Utc>>,
     pub lessons_done: i64,
     pub last_activity: Option<DateTime<Utc>>,
@@ -269,22 +270,26 @@ pub struct CourseState {
 
 /// Everyone active in the units with their state in a course: not started (no enrolment),
 /// in progress, or completed (with dates).
-pub async fn course_states(db: &Db, units: &[i32], course_id: i32) -> Result<Vec<CourseState>> {
+pub async fn course_states(
+    db: &Db,
+    units: &[UnitId],
+    course_id: CourseId,
+) -> Result<Vec<CourseState>> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
     let people = people_of(db, units).await?;
-    let enrolled: HashMap<i32, DateTime<Utc>> = enrollment::Entity::find()
+    let enrolled: HashMap<UserId, DateTime<Utc>> = enrollment::Entity::find()
         .select_only()
         .columns([enrollment::Column::UserId, enrollment::Column::EnrolledAt])
         .filter(enrollment::Column::CourseId.eq(course_id))
         .filter(enrollment::Column::UserId.in_subquery(users_of(units)))
-        .into_tuple::<(i32, DateTime<Utc>)>()
+        .into_tuple::<(UserId, DateTime<Utc>)>()
         .all(db)
         .await?
         .into_iter()
         .collect();
-    let progress: HashMap<i32, (i64, Option<DateTime<Utc>>)> = lesson_progress::Entity::find()
+    let progress: HashMap<UserId, (i64, Option<DateTime<Utc>>)> = lesson_progress::Entity::find()
         .select_only()
         .column(lesson_progress::Column::UserId)
         .column_as(lesson_progress::Column::Id.count(), "n")
@@ -292,18 +297,18 @@ pub async fn course_states(db: &Db, units: &[i32], course_id: i32) -> Result<Vec
         .filter(lesson_progress::Column::CourseId.eq(course_id))
         .filter(lesson_progress::Column::UserId.in_subquery(users_of(units)))
         .group_by(lesson_progress::Column::UserId)
-        .into_tuple::<(i32, i64, Option<DateTime<Utc>>)>()
+        .into_tuple::<(UserId, i64, Option<DateTime<Utc>>)>()
         .all(db)
         .await?
         .into_iter()
         .map(|(u, n, last)| (u, (n, last)))
         .collect();
-    let completed: HashMap<i32, DateTime<Utc>> = completion::Entity::find()
+    let completed: HashMap<UserId, DateTime<Utc>> = completion::Entity::find()
         .select_only()
         .columns([completion::Column::UserId, completion::Column::CompletedAt])
         .filter(completion::Column::CourseId.eq(course_id))
         .filter(completion::Column::UserId.in_subquery(users_of(units)))
-        .into_tuple::<(i32, DateTime<Utc>)>()
+        .into_tuple::<(UserId, DateTime<Utc>)>()
         .all(db)
         .await?
         .into_iter()
@@ -328,11 +333,11 @@ pub async fn course_states(db: &Db, units: &[i32], course_id: i32) -> Result<Vec
 }
 
 /// Per course: (course id, people of the units enrolled, of whom completed).
-pub async fn completion_rates(db: &Db, units: &[i32]) -> Result<Vec<(i32, i64, i64)>> {
+pub async fn completion_rates(db: &Db, units: &[UnitId]) -> Result<Vec<(CourseId, i64, i64)>> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let enrolled: Vec<(i32, i64)> = enrollment::Entity::find()
+    let enrolled: Vec<(CourseId, i64)> = enrollment::Entity::find()
         .select_only()
         .column(enrollment::Column::CourseId)
         .column_as(enrollment::Column::UserId.count(), "n")
@@ -341,13 +346,13 @@ pub async fn completion_rates(db: &Db, units: &[i32]) -> Result<Vec<(i32, i64, i
         .into_tuple()
         .all(db)
         .await?;
-    let completed: HashMap<i32, i64> = completion::Entity::find()
+    let completed: HashMap<CourseId, i64> = completion::Entity::find()
         .select_only()
         .column(completion::Column::CourseId)
         .column_as(completion::Column::UserId.count(), "n")
         .filter(completion::Column::UserId.in_subquery(users_of(units)))
         .group_by(completion::Column::CourseId)
-        .into_tuple::<(i32, i64)>()
+        .into_tuple::<(CourseId, i64)>()
         .all(db)
         .await?
         .into_iter()
@@ -362,7 +367,7 @@ pub async fn completion_rates(db: &Db, units: &[i32]) -> Result<Vec<(i32, i64, i
 /// all of a year's certificates when `query` is `None` (zip downloads).
 pub async fn certificates_in(
     db: &Db,
-    units: &[i32],
+    units: &[UnitId],
     query: Option<&str>,
     year: Option<i32>,
 ) -> Result<Vec<Certificate>> {
@@ -399,7 +404,7 @@ pub async fn certificate_by_number(db: &Db, number: &str) -> Result<Option<Certi
 
 /// Revokes a certificate with a reason; `false` when it was revoked already (the first
 /// reason and date stand).
-pub async fn revoke_certificate(db: &Db, id: i32, reason: &str) -> Result<bool> {
+pub async fn revoke_certificate(db: &Db, id: CertificateId, reason: &str) -> Result<bool> {
     let result = certificate::Entity::update_many()
         .col_expr(certificate::Column::RevokedAt, Some(Utc::now()).into())
         .col_expr(

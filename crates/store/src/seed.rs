@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Set, TransactionTrait};
 
 use crate::entity::{certificate, completion, enrollment, lesson_progress, user, user_role};
+use crate::types::{CompletionId, CourseId, Jp, Nip, Role, UnitId, UserId, VersionId};
 use crate::{Db, Result};
 
 /// Rows per INSERT: well under SQLite's 32,766 bound parameters for the widest table.
@@ -14,13 +15,13 @@ const CHUNK: usize = 1000;
 #[derive(Debug, Clone)]
 pub struct SeedUser {
     pub username: String,
-    pub nip: String,
+    pub nip: Nip,
     pub name: String,
-    pub unit_id: i32,
+    pub unit_id: UnitId,
 }
 
 /// Inserts learners sharing one password hash; returns their ids in order.
-pub async fn users(db: &Db, people: &[SeedUser], password_hash: &str) -> Result<Vec<i32>> {
+pub async fn users(db: &Db, people: &[SeedUser], password_hash: &str) -> Result<Vec<UserId>> {
     let now = Utc::now();
     for chunk in people.chunks(CHUNK) {
         let txn = db.begin().await?;
@@ -46,21 +47,21 @@ pub async fn users(db: &Db, people: &[SeedUser], password_hash: &str) -> Result<
     let mut ids = Vec::with_capacity(people.len());
     for chunk in people.chunks(CHUNK) {
         use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
-        let found: Vec<(i32, String)> = user::Entity::find()
+        let found: Vec<(UserId, String)> = user::Entity::find()
             .select_only()
             .columns([user::Column::Id, user::Column::Username])
             .filter(user::Column::Username.is_in(chunk.iter().map(|p| p.username.clone())))
             .into_tuple()
             .all(db)
             .await?;
-        let map: std::collections::HashMap<String, i32> =
+        let map: std::collections::HashMap<String, UserId> =
             found.into_iter().map(|(id, u)| (u, id)).collect();
         ids.extend(chunk.iter().filter_map(|p| map.get(&p.username).copied()));
     }
     for chunk in ids.chunks(CHUNK) {
         user_role::Entity::insert_many(chunk.iter().map(|id| user_role::ActiveModel {
             user_id: Set(*id),
-            role: Set("learner".to_owned()),
+            role: Set(Role::Learner),
         }))
         .exec(db)
         .await?;
@@ -68,7 +69,7 @@ pub async fn users(db: &Db, people: &[SeedUser], password_hash: &str) -> Result<
     Ok(ids)
 }
 
-pub async fn enrollments(db: &Db, rows: &[(i32, i32, DateTime<Utc>)]) -> Result<()> {
+pub async fn enrollments(db: &Db, rows: &[(UserId, CourseId, DateTime<Utc>)]) -> Result<()> {
     for chunk in rows.chunks(CHUNK) {
         enrollment::Entity::insert_many(chunk.iter().map(|(u, c, at)| enrollment::ActiveModel {
             user_id: Set(*u),
@@ -83,7 +84,7 @@ pub async fn enrollments(db: &Db, rows: &[(i32, i32, DateTime<Utc>)]) -> Result<
 }
 
 /// (user, course, lesson slug, completed at)
-pub async fn progress(db: &Db, rows: &[(i32, i32, String, DateTime<Utc>)]) -> Result<()> {
+pub async fn progress(db: &Db, rows: &[(UserId, CourseId, String, DateTime<Utc>)]) -> Result<()> {
     for chunk in rows.chunks(CHUNK) {
         let txn = db.begin().await?;
         lesson_progress::Entity::insert_many(chunk.iter().map(|(u, c, l, at)| {
@@ -105,14 +106,14 @@ pub async fn progress(db: &Db, rows: &[(i32, i32, String, DateTime<Utc>)]) -> Re
 /// A completed course to record with its certificate.
 #[derive(Debug, Clone)]
 pub struct SeedCompletion {
-    pub user_id: i32,
-    pub course_id: i32,
-    pub course_version_id: i32,
+    pub user_id: UserId,
+    pub course_id: CourseId,
+    pub course_version_id: VersionId,
     pub version: i32,
-    pub jp: i32,
+    pub jp: Jp,
     pub completed_at: DateTime<Utc>,
     pub holder_name: String,
-    pub holder_nip: String,
+    pub holder_nip: Nip,
     pub course_slug: String,
     pub course_title: String,
     pub issuer: String,
@@ -137,8 +138,8 @@ pub async fn completions(db: &Db, rows: &[SeedCompletion]) -> Result<()> {
         }))
         .exec(&txn)
         .await?;
-        let users: Vec<i32> = chunk.iter().map(|r| r.user_id).collect();
-        let ids: Vec<(i32, i32, i32)> = completion::Entity::find()
+        let users: Vec<UserId> = chunk.iter().map(|r| r.user_id).collect();
+        let ids: Vec<(CompletionId, UserId, CourseId)> = completion::Entity::find()
             .select_only()
             .columns([
                 completion::Column::Id,
@@ -149,7 +150,7 @@ pub async fn completions(db: &Db, rows: &[SeedCompletion]) -> Result<()> {
             .into_tuple()
             .all(&txn)
             .await?;
-        let by_key: std::collections::HashMap<(i32, i32), i32> =
+        let by_key: std::collections::HashMap<(UserId, CourseId), CompletionId> =
             ids.into_iter().map(|(id, u, c)| ((u, c), id)).collect();
         let certs: Vec<certificate::ActiveModel> = chunk
             .iter()

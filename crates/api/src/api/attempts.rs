@@ -15,6 +15,7 @@ use lentera_domain::learning::{
     ReviewView,
 };
 use lentera_domain::policy::Action;
+use lentera_domain::{AttemptId, AttemptState};
 use lentera_domain::{Error, ErrorCode, publishing};
 
 fn quiz_not_found(quiz: &str) -> Error {
@@ -73,11 +74,11 @@ pub struct AttemptDetail {
 pub async fn show(
     state: web::Data<AppState>,
     user: ApiUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
 ) -> ApiResult<web::Json<AttemptDetail>> {
     let (attempt, _, quiz) =
         learning::load_attempt(&state, &user.0.user, path.into_inner()).await?;
-    let closed = attempt.state != learning::OPEN;
+    let closed = attempt.state != AttemptState::Open;
     Ok(web::Json(AttemptDetail {
         responses: learning::saved_responses(&state, &attempt).await?,
         result: closed.then(|| learning::result(&state, &attempt, None)),
@@ -103,7 +104,7 @@ pub struct Responses {
 
 #[derive(Serialize, ToSchema)]
 pub struct Saved {
-    pub attempt: i32,
+    pub attempt: AttemptId,
     pub saved: usize,
 }
 
@@ -117,7 +118,7 @@ pub struct Saved {
 pub async fn save(
     state: web::Data<AppState>,
     user: ApiUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
     body: web::Json<Responses>,
 ) -> ApiResult<web::Json<Saved>> {
     let (attempt, _, quiz) =
@@ -140,7 +141,7 @@ pub async fn save(
 pub async fn submit(
     state: web::Data<AppState>,
     user: ApiUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
     body: OptionalJson<Responses>,
 ) -> ApiResult<web::Json<AttemptResult>> {
     let (attempt, _, quiz) =
@@ -254,7 +255,7 @@ pub async fn grading_queue(
 pub async fn grading_show(
     state: web::Data<AppState>,
     user: ApiUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
 ) -> ApiResult<web::Json<GradingView>> {
     let (attempt, quiz, _) =
         learning::attempt_for_grading(&state, &user.0, path.into_inner()).await?;
@@ -278,7 +279,7 @@ pub struct Grades {
 pub async fn grading_submit(
     state: web::Data<AppState>,
     user: ApiUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
     body: web::Json<Grades>,
 ) -> ApiResult<web::Json<AttemptResult>> {
     let (attempt, quiz, granted) =

@@ -9,6 +9,7 @@ use crate::client::client_address;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::NoBody;
 use crate::state::AppState;
+use lentera_domain::{Role, UserId};
 use lentera_domain::{login, sessions};
 
 #[derive(Deserialize, ToSchema)]
@@ -22,10 +23,10 @@ pub struct Login {
 /// Who signed in.
 #[derive(Serialize, ToSchema)]
 pub struct SignedInUser {
-    pub id: i32,
+    pub id: UserId,
     pub username: String,
     pub name: String,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
 }
 
 #[derive(Serialize, ToSchema)]

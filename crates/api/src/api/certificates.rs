@@ -8,7 +8,7 @@ use crate::client::client_address;
 use crate::error::{ApiResult, ErrorBody};
 use crate::respond;
 use crate::state::AppState;
-use lentera_domain::certificates::{self, Lookup, Nip};
+use lentera_domain::certificates::{self, Lookup, NipShown};
 use lentera_domain::policy::{self, Action, Resource};
 use lentera_domain::{Error, ErrorCode};
 
@@ -69,12 +69,12 @@ pub async fn pdf(
             Resource::Certificate { holder: c.user_id },
         )
         .await
-        .map_or(Nip::Masked, Nip::Full),
-        None => Nip::Masked,
+        .map_or(NipShown::Masked, NipShown::Full),
+        None => NipShown::Masked,
     };
     let bytes = certificates::pdf(&state, &c, nip).await?;
     let mut res = respond::pdf(bytes, &c.number);
-    if matches!(nip, Nip::Full(_)) {
+    if matches!(nip, NipShown::Full(_)) {
         // The whole NIP is for this reader: kept by no cache on the way.
         res.headers_mut().insert(
             actix_web::http::header::CACHE_CONTROL,

@@ -8,6 +8,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::NoBody;
 use crate::state::AppState;
+use lentera_domain::Jp;
 use lentera_domain::certificates::CertificateView;
 use lentera_domain::learning::{self, OutlineView};
 use lentera_domain::{Error, ErrorCode, catalog};
@@ -19,7 +20,7 @@ pub struct CourseSummary {
     pub title: String,
     pub summary: String,
     pub category: String,
-    pub jp: i32,
+    pub jp: Jp,
     pub version: i32,
 }
 

@@ -10,6 +10,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::NoBody;
 use crate::multipart::read_multipart;
 use crate::state::AppState;
+use lentera_domain::Jp;
 use lentera_domain::policy::{self, Action, Resource};
 use lentera_domain::publishing::{self, Published};
 use lentera_domain::{Error, ErrorCode};
@@ -59,7 +60,7 @@ pub struct MyCourse {
     pub title: String,
     pub version: i32,
     pub published: bool,
-    pub jp: i32,
+    pub jp: Jp,
 }
 
 #[derive(Serialize, ToSchema)]

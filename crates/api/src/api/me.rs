@@ -11,15 +11,16 @@ use crate::state::AppState;
 use lentera_domain::certificates::{self, CertificateView};
 use lentera_domain::learning::{self, CourseProgress};
 use lentera_domain::ledger::{self, JP_TARGET, Ledger};
+use lentera_domain::{Jp, Role, UserId};
 
 #[derive(Serialize, ToSchema)]
 pub struct Me {
-    pub id: i32,
+    pub id: UserId,
     pub username: String,
     pub name: String,
     pub nip: Option<String>,
     pub email: Option<String>,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     /// id or en.
     pub language: String,
 }
@@ -33,7 +34,7 @@ pub async fn me(user: ApiUser) -> web::Json<Me> {
         id: u.id,
         username: u.username,
         name: u.name,
-        nip: u.nip,
+        nip: u.nip.map(|n| n.to_string()),
         email: u.email,
         roles: u.roles,
         language: u.language,
@@ -43,8 +44,8 @@ pub async fn me(user: ApiUser) -> web::Json<Me> {
 #[derive(Serialize, ToSchema)]
 pub struct JpThisYear {
     pub year: i32,
-    pub earned: i64,
-    pub target: i64,
+    pub earned: Jp,
+    pub target: Jp,
 }
 
 #[derive(Serialize, ToSchema)]

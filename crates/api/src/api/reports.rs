@@ -9,10 +9,13 @@ use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::respond;
 use crate::state::AppState;
+use lentera_domain::Jp;
 use lentera_domain::certificates::{self, CertificateView};
 use lentera_domain::ledger::check_year;
 use lentera_domain::policy;
-use lentera_domain::reports::{self, CourseLine, JP_TARGET, JpLine, RateLine, UnitLine};
+use lentera_domain::reports::{
+    self, CourseLine, CourseState, JP_TARGET, JpLine, RateLine, UnitLine,
+};
 use lentera_domain::{Error, ErrorCode};
 
 #[derive(Deserialize, IntoParams)]
@@ -34,7 +37,7 @@ fn flag(v: Option<&str>) -> bool {
 #[derive(Serialize, ToSchema)]
 pub struct JpReport {
     pub year: i32,
-    pub target: i64,
+    pub target: Jp,
     pub rows: Vec<JpLine>,
     pub units: Vec<UnitLine>,
 }
@@ -127,13 +130,13 @@ pub async fn completions(
     let lines = reports::course_lines(&state, &scope, &units, course).await?;
     match q.format.as_deref().unwrap_or("json") {
         "json" => {
-            let count = |s: &str| lines.iter().filter(|l| l.state == s).count();
+            let count = |s: CourseState| lines.iter().filter(|l| l.state == s).count();
             Ok(HttpResponse::Ok().json(Completions::Course(CourseReport {
                 course: course.to_owned(),
                 summary: StateCounts {
-                    completed: count("completed"),
-                    in_progress: count("in_progress"),
-                    not_started: count("not_started"),
+                    completed: count(CourseState::Completed),
+                    in_progress: count(CourseState::InProgress),
+                    not_started: count(CourseState::NotStarted),
                 },
                 rows: lines,
             })))
@@ -192,7 +195,7 @@ pub async fn certificates(
             .map(|c| HeldCertificate {
                 certificate: CertificateView::of(&state, c),
                 holder_name: c.holder_name.clone(),
-                holder_nip: c.holder_nip.clone(),
+                holder_nip: c.holder_nip.as_ref().map(|n| n.to_string()),
             })
             .collect(),
     }))

@@ -21,7 +21,7 @@ use lentera_domain::learning::local_time;
 use lentera_domain::org;
 use lentera_domain::policy::{self, Action, Resource, Role};
 use lentera_domain::sessions::CurrentUser;
-use lentera_domain::{Error, ledger};
+use lentera_domain::{Details, Error, ledger};
 
 type Form = web::Form<Vec<(String, String)>>;
 
@@ -39,12 +39,10 @@ fn message(page: &Page, state: &AppState, e: &Error) -> String {
     if page.lang == crate::i18n::Lang::En {
         return e.message.clone();
     }
-    let field = error_field(e);
-    if field == "nip"
-        && let Some(en) = e.message.strip_prefix("NIP: ")
-    {
-        return format!("NIP: {}", lentera_domain::nip::Nip::pesan(en));
+    if let Some(Details::Nip(reason)) = &e.details {
+        return format!("NIP: {}", reason.pesan());
     }
+    let field = error_field(e);
     for key in [format!("field_error.{field}"), format!("error.{}", e.code)] {
         let text = page.t(&state.locales, &key);
         if text != key {

@@ -10,6 +10,7 @@ use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::respond::redirect;
 use crate::state::AppState;
+use lentera_domain::AttemptId;
 use lentera_domain::ErrorCode;
 use lentera_domain::learning::{self as journey, GradeEntry};
 use lentera_domain::policy::Action;
@@ -39,7 +40,7 @@ async fn show_form(
     state: &AppState,
     _req: &HttpRequest,
     page: &Page,
-    id: i32,
+    id: AttemptId,
     errors: &Value,
     typed: &Value,
     status: StatusCode,
@@ -59,7 +60,7 @@ pub async fn form(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: PageUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
 ) -> PageResult {
     let (page, _) = signed_in(&req, user)?;
     show_form(
@@ -79,7 +80,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: PageUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = form.into_inner();

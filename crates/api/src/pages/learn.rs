@@ -29,7 +29,7 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) 
     let me = me.user;
     let courses = journey::my_progress(&state, &me).await?;
     let (year, earned) = ledger::jp_this_year(&state, &me).await?;
-    let jp_percent = (earned * 100 / JP_TARGET).min(100);
+    let jp_percent = (i64::from(earned.0) * 100 / i64::from(JP_TARGET.0).max(1)).min(100);
     page.render(&state, "home.html", StatusCode::OK, json!({
         "courses": courses, "jp": {"year": year, "earned": earned, "target": JP_TARGET, "percent": jp_percent},
     }))

@@ -15,8 +15,10 @@ use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::respond::redirect;
 use crate::state::AppState;
+use lentera_assessment::QuestionType;
 use lentera_domain::ErrorCode;
 use lentera_domain::learning::{self as journey, Attempt};
+use lentera_domain::{AttemptId, AttemptState};
 
 fn attempt_summary(a: &Attempt, time_zone: &str) -> Value {
     json!({
@@ -42,7 +44,7 @@ pub async fn intro(
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     }
     let attempts = journey::attempts_of(&state, &me, &head, &quiz_slug).await?;
-    let open = attempts.iter().any(|a| a.state == journey::OPEN);
+    let open = attempts.iter().any(|a| a.state == AttemptState::Open);
     let left = (quiz.max_attempts > 0)
         .then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
     let counted = journey::counted_attempt(quiz, &attempts);
@@ -212,13 +214,13 @@ pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: PageUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
     q: web::Query<ShowQuery>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
     let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await?;
-    if attempt.state != journey::OPEN {
+    if attempt.state != AttemptState::Open {
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
     let form = FormState {
@@ -265,7 +267,7 @@ fn parse_form(
             order: None,
         };
         match q.kind {
-            "single_choice" | "true_false" => {
+            QuestionType::SingleChoice | QuestionType::TrueFalse => {
                 if first.is_empty() {
                     continue;
                 }
@@ -273,13 +275,13 @@ fn parse_form(
             }
             // Unticking every box sends nothing, so the form marks each question it showed:
             // a shown question with no box ticked is cleared, an absent one is left alone.
-            "multiple_choice" => {
+            QuestionType::MultipleChoice => {
                 if !fields.iter().any(|(k, v)| k == "shown" && *v == q.id) {
                     continue;
                 }
                 entry.choices = Some(values(&name).into_iter().map(str::to_owned).collect());
             }
-            "short_answer" | "essay" => {
+            QuestionType::ShortAnswer | QuestionType::Essay => {
                 if first.is_empty() {
                     continue;
                 }
@@ -290,7 +292,7 @@ fn parse_form(
                         .unwrap_or_default(),
                 );
             }
-            "numerical" => {
+            QuestionType::Numerical => {
                 if first.is_empty() {
                     continue;
                 }
@@ -304,7 +306,7 @@ fn parse_form(
                     }
                 }
             }
-            "matching" => {
+            QuestionType::Matching => {
                 let pairs: Vec<[String; 2]> = q
                     .left
                     .iter()
@@ -321,7 +323,7 @@ fn parse_form(
                 }
                 entry.pairs = Some(pairs);
             }
-            "ordering" => {
+            QuestionType::Ordering => {
                 let mut placed: Vec<(usize, String)> = Vec::new();
                 for item in q.options.iter().flatten() {
                     if let Some(pos) = values(&format!("m.{}.{}", q.id, item.id))
@@ -343,31 +345,52 @@ fn parse_form(
                 }
                 entry.order = Some(placed.into_iter().map(|(_, id)| id).collect());
             }
-            _ => continue,
+            QuestionType::Description => continue,
         }
         entries.push(entry);
     }
     Ok((entries, rejected))
 }
 
+/// The attempt form's buttons (`action`): save and stay, go to the next or previous page,
+/// or submit. A missing or unknown value saves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AttemptAction {
+    Save,
+    Next,
+    Previous,
+    Submit,
+}
+
+impl AttemptAction {
+    fn parse(value: Option<&str>) -> AttemptAction {
+        match value {
+            Some("berikutnya") => AttemptAction::Next,
+            Some("sebelumnya") => AttemptAction::Previous,
+            Some("kirim") => AttemptAction::Submit,
+            _ => AttemptAction::Save,
+        }
+    }
+}
+
 pub async fn answer(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: PageUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = form.into_inner();
     let field = |name: &str| super::forms::form_field(&fields, name);
     check_csrf(&req, field("csrf").unwrap_or(""))?;
-    let action = field("action").unwrap_or("simpan");
-    let submit = action == "kirim";
+    let action = AttemptAction::parse(field("action"));
+    let submit = action == AttemptAction::Submit;
     let on_page: usize = field("halaman").and_then(|v| v.parse().ok()).unwrap_or(1);
     // Where to go after saving: the next or previous page, a page picked in the
     // navigator (`ke`), or the same page with a "saved" notice.
     let target = match (action, field("ke").and_then(|v| v.parse::<usize>().ok())) {
-        ("berikutnya", _) => Some(on_page.saturating_add(1)),
-        ("sebelumnya", _) => Some(on_page.saturating_sub(1).max(1)),
+        (AttemptAction::Next, _) => Some(on_page.saturating_add(1)),
+        (AttemptAction::Previous, _) => Some(on_page.saturating_sub(1).max(1)),
         (_, Some(n)) => Some(n.max(1)),
         _ => None,
     };
@@ -375,7 +398,7 @@ pub async fn answer(
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
     let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await?;
-    if attempt.state != journey::OPEN {
+    if attempt.state != AttemptState::Open {
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
     let (entries, rejected) = parse_form(&quiz, &state, &attempt, &fields, &page)?;
@@ -425,12 +448,12 @@ pub async fn result(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: PageUser,
-    path: web::Path<i32>,
+    path: web::Path<AttemptId>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
     let (attempt, compiled, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await?;
-    if attempt.state == journey::OPEN {
+    if attempt.state == AttemptState::Open {
         return Ok(redirect(&format!("/percobaan/{}", attempt.id)));
     }
     let completed = journey::has_completed(&state, &me, &compiled.course.slug).await?;

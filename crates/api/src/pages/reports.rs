@@ -10,7 +10,8 @@ use super::page::{PageResult, signed_in};
 use crate::auth::PageUser;
 use crate::state::AppState;
 use lentera_domain::policy;
-use lentera_domain::reports::{self, JP_TARGET};
+use lentera_domain::reports::{self, CourseState, JP_TARGET};
+use lentera_domain::{Jp, UnitId};
 use lentera_domain::{catalog, certificates};
 
 /// Rows per page: a unit of 50,000 people would be several megabytes on one page.
@@ -52,7 +53,7 @@ async fn scoped(
     super::page::Page,
     lentera_domain::policy::Scope,
     Filters,
-    Vec<i32>,
+    Vec<UnitId>,
 )> {
     let (page, me) = signed_in(req, user)?;
     let scope = policy::scope(state, &me).await?;
@@ -70,8 +71,8 @@ pub async fn page(
     let (page, scope, f, units) = scoped(&state, &req, user, &q).await?;
     let all = reports::jp_lines(&state, &scope, &units, f.year, false).await?;
     let unit_lines = reports::unit_lines(&scope, &units, &all);
-    let short_count = all.iter().filter(|l| l.short > 0).count();
-    let lines: Vec<_> = all.iter().filter(|l| !f.short || l.short > 0).collect();
+    let short_count = all.iter().filter(|l| l.short > Jp(0)).count();
+    let lines: Vec<_> = all.iter().filter(|l| !f.short || l.short > Jp(0)).collect();
     let pages = lines.len().div_ceil(ROWS_PER_PAGE).max(1);
     let current = f.page.min(pages);
     let shown: Vec<_> = lines
@@ -84,8 +85,8 @@ pub async fn page(
     let course_report = match &f.course {
         Some(slug) => {
             let lines = reports::course_lines(&state, &scope, &units, slug).await?;
-            let count = |s: &str| lines.iter().filter(|l| l.state == s).count();
-            let summary = json!({"completed": count("completed"), "in_progress": count("in_progress"), "not_started": count("not_started")});
+            let count = |s: CourseState| lines.iter().filter(|l| l.state == s).count();
+            let summary = json!({"completed": count(CourseState::Completed), "in_progress": count(CourseState::InProgress), "not_started": count(CourseState::NotStarted)});
             let rows: Vec<_> = lines.into_iter().take(ROWS_PER_PAGE * 5).collect();
             Some(json!({"slug": slug, "summary": summary, "rows": rows}))
         }

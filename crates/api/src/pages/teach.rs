@@ -200,7 +200,17 @@ pub async fn edit_lesson(
 pub struct LessonForm {
     csrf: String,
     markdown: String,
-    action: String,
+    action: LessonAction,
+}
+
+/// The lesson editor's buttons.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LessonAction {
+    /// Show the rendered lesson and its problems; nothing is stored.
+    Pratinjau,
+    /// Publish the edited lesson as a new version of the course.
+    Terbitkan,
 }
 
 pub async fn save_lesson(
@@ -220,7 +230,7 @@ pub async fn save_lesson(
             "preview": preview, "problems": problems,
         }))
     };
-    if form.action != "terbitkan" {
+    if form.action == LessonAction::Pratinjau {
         return match publishing::preview(format!("lessons/{lesson}.md"), form.markdown.clone())
             .await
         {

@@ -13,6 +13,7 @@ use crate::catalog::CompiledCourse;
 use crate::certificates::CertificateView;
 use crate::error::{Details, Error, ErrorCode, Result};
 use crate::policy::{self};
+use crate::{AttemptId, AttemptState};
 use lentera_store::courses::{self, CourseHead};
 use lentera_store::learning::{self, Attempt, Certificate, NewAttempt, Outcome};
 use lentera_store::people::User;
@@ -35,11 +36,11 @@ pub async fn start_attempt(
     require_enrolled(state, user, head).await?;
     let mut previous = learning::attempts(&state.db, user.id, head.id, quiz_slug).await?;
     for attempt in previous.iter_mut() {
-        if attempt.state == learning::OPEN {
+        if attempt.state == AttemptState::Open {
             close_if_expired(state, user, attempt).await?;
         }
     }
-    if let Some(open) = previous.iter().find(|a| a.state == learning::OPEN) {
+    if let Some(open) = previous.iter().find(|a| a.state == AttemptState::Open) {
         return Ok((open.clone(), false));
     }
     if quiz.max_attempts > 0 && previous.len() >= quiz.max_attempts as usize {
@@ -95,7 +96,7 @@ pub async fn start_attempt(
 pub async fn load_attempt(
     state: &Lentera,
     user: &User,
-    id: i32,
+    id: AttemptId,
 ) -> Result<(Attempt, Arc<CompiledCourse>, Arc<Quiz>)> {
     let mut attempt = learning::attempt(&state.db, id)
         .await?
@@ -109,7 +110,7 @@ pub async fn load_attempt(
         .quiz(&attempt.quiz_slug)
         .cloned()
         .ok_or_else(|| Error::internal(format!("attempt {id} names a quiz its version lacks")))?;
-    if attempt.state == learning::OPEN {
+    if attempt.state == AttemptState::Open {
         close_if_expired(state, user, &mut attempt).await?;
     }
     Ok((attempt, compiled, quiz))
@@ -137,14 +138,13 @@ pub fn layout_of(attempt: &Attempt) -> Result<assessment::AttemptLayout> {
 /// The attempt as the learner sees it: questions in the attempt's order, no answers.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AttemptView {
-    pub id: i32,
+    pub id: AttemptId,
     /// The quiz's slug.
     pub quiz: String,
     pub title: String,
     /// 1 for the learner's first attempt at this quiz.
     pub number: i32,
-    /// open, graded or pending_review.
-    pub state: String,
+    pub state: AttemptState,
     pub started_at: String,
     /// When the time limit ends (RFC 3339); none without a time limit.
     pub deadline: Option<String>,
@@ -160,7 +160,7 @@ pub fn attempt_view(state: &Lentera, attempt: &Attempt, quiz: &Quiz) -> Result<A
         quiz: attempt.quiz_slug.clone(),
         title: quiz.title.clone(),
         number: attempt.number,
-        state: attempt.state.clone(),
+        state: attempt.state,
         started_at: attempt.started_at.to_rfc3339(),
         deadline: attempt.deadline.map(|d| d.to_rfc3339()),
         questions: assessment::public_questions(quiz, &layout, &state.keys.quiz_salt),
@@ -194,7 +194,7 @@ pub async fn save_responses(
     quiz: &Quiz,
     entries: &[ResponseEntry],
 ) -> Result<()> {
-    if attempt.state != learning::OPEN {
+    if attempt.state != AttemptState::Open {
         return Err(Error::new(
             ErrorCode::AttemptClosed,
             "This attempt is already submitted",
@@ -233,9 +233,9 @@ pub async fn save_responses(
 /// The graded result of an attempt.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AttemptResult {
-    pub attempt: i32,
+    pub attempt: AttemptId,
     /// graded, or pending_review while an essay waits for its grade.
-    pub state: String,
+    pub state: AttemptState,
     pub score: Option<f64>,
     pub max_score: Option<f64>,
     pub percent: Option<f64>,
@@ -252,7 +252,7 @@ pub fn result(
 ) -> AttemptResult {
     AttemptResult {
         attempt: attempt.id,
-        state: attempt.state.clone(),
+        state: attempt.state,
         score: attempt.score,
         max_score: attempt.max_score,
         percent: attempt.percent,
@@ -270,9 +270,9 @@ pub(crate) fn outcome_of(
 ) -> Outcome {
     Outcome {
         state: if grade.pending_review {
-            learning::PENDING_REVIEW
+            AttemptState::PendingReview
         } else {
-            learning::GRADED
+            AttemptState::Graded
         },
         score: grade.score,
         max_score: grade.max_score,
@@ -322,7 +322,7 @@ pub async fn submit(
     quiz: &Quiz,
     final_entries: &[ResponseEntry],
 ) -> Result<AttemptResult> {
-    if attempt.state != learning::OPEN {
+    if attempt.state != AttemptState::Open {
         return Err(already_submitted(state, attempt));
     }
     if !final_entries.is_empty() && !past_deadline(attempt, Utc::now()) {
@@ -354,9 +354,7 @@ fn already_submitted(state: &Lentera, attempt: &Attempt) -> Error {
         ErrorCode::AttemptAlreadySubmitted,
         "This attempt was already submitted; here is its result",
     )
-    .details(Details::Result(
-        serde_json::to_value(result(state, attempt, None)).unwrap_or_default(),
-    ))
+    .details(Details::Result(Box::new(result(state, attempt, None))))
 }
 
 /// When the cooldown after the latest submitted attempt ends (`None`: no cooldown).
@@ -373,7 +371,7 @@ pub fn next_attempt_at(quiz: &Quiz, attempts: &[Attempt]) -> Option<DateTime<Utc
 
 /// The attempt whose grade counts: the best graded one, or the latest graded one.
 pub fn counted_attempt<'a>(quiz: &Quiz, attempts: &'a [Attempt]) -> Option<&'a Attempt> {
-    let graded = attempts.iter().filter(|a| a.state == learning::GRADED);
+    let graded = attempts.iter().filter(|a| a.state == AttemptState::Graded);
     match quiz.counts {
         assessment::CountedAttempt::Highest => graded.max_by(|a, b| {
             a.percent
@@ -388,7 +386,7 @@ pub fn counted_attempt<'a>(quiz: &Quiz, attempts: &'a [Attempt]) -> Option<&'a A
 /// The attempt whose grade counts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Counted {
-    pub attempt: i32,
+    pub attempt: AttemptId,
     pub number: i32,
     pub percent: Option<f64>,
     pub passed: Option<bool>,
@@ -397,9 +395,9 @@ pub struct Counted {
 /// One attempt in a learner's standing on a quiz.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AttemptSummary {
-    pub id: i32,
+    pub id: AttemptId,
     pub number: i32,
-    pub state: String,
+    pub state: AttemptState,
     pub percent: Option<f64>,
     pub passed: Option<bool>,
     pub started_at: String,
@@ -455,7 +453,7 @@ pub fn quiz_standing(quiz: &Quiz, attempts: &[Attempt]) -> QuizStanding {
             .map(|a| AttemptSummary {
                 id: a.id,
                 number: a.number,
-                state: a.state.clone(),
+                state: a.state,
                 percent: a.percent,
                 passed: a.passed,
                 started_at: a.started_at.to_rfc3339(),
@@ -523,7 +521,7 @@ pub async fn review(state: &Lentera, attempt: &Attempt, quiz: &Quiz) -> Result<R
     let submitted = u32::try_from(
         attempts
             .iter()
-            .filter(|a| a.state != learning::OPEN)
+            .filter(|a| a.state != AttemptState::Open)
             .count(),
     )
     .unwrap_or(u32::MAX);

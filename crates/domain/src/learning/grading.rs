@@ -10,6 +10,7 @@ use super::*;
 use crate::Lentera;
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::{self, Action, Granted, Resource, Role};
+use crate::{AttemptId, AttemptState, CourseId, UserId};
 use lentera_store::courses::{self};
 use lentera_store::learning::{self, Attempt};
 use utoipa::ToSchema;
@@ -17,7 +18,7 @@ use utoipa::ToSchema;
 /// An attempt waiting for an essay grade.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GradingItem {
-    pub attempt: i32,
+    pub attempt: AttemptId,
     pub number: i32,
     pub course: Option<String>,
     pub course_title: Option<String>,
@@ -35,9 +36,9 @@ pub async fn grading_queue(
 ) -> Result<Vec<GradingItem>> {
     policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
     let heads = courses::editable_by(&state.db, user.user.id, user.has(Role::Admin)).await?;
-    let ids: Vec<i32> = heads.iter().map(|h| h.id).collect();
+    let ids: Vec<CourseId> = heads.iter().map(|h| h.id).collect();
     let pending = learning::pending_review(&state.db, &ids).await?;
-    let learners: Vec<i32> = pending.iter().map(|a| a.user_id).collect();
+    let learners: Vec<UserId> = pending.iter().map(|a| a.user_id).collect();
     let names = lentera_store::people::names_of(&state.db, &learners).await?;
     let mut out = Vec::with_capacity(pending.len());
     for a in pending {
@@ -55,7 +56,7 @@ pub async fn grading_queue(
             quiz_title: compiled.quiz_title(&a.quiz_slug),
             quiz: a.quiz_slug,
             learner: learner.map(|(name, _)| name.clone()),
-            learner_nip: learner.and_then(|(_, nip)| nip.clone()),
+            learner_nip: learner.and_then(|(_, nip)| nip.as_ref().map(|n| n.to_string())),
             submitted_at: a.submitted_at.map(|d| d.to_rfc3339()),
         });
     }
@@ -66,12 +67,12 @@ pub async fn grading_queue(
 pub async fn attempt_for_grading(
     state: &Lentera,
     user: &crate::sessions::CurrentUser,
-    id: i32,
+    id: AttemptId,
 ) -> Result<(Attempt, Arc<Quiz>, Granted)> {
     policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
     let attempt = learning::attempt(&state.db, id)
         .await?
-        .filter(|a| a.state != learning::OPEN)
+        .filter(|a| a.state != AttemptState::Open)
         .ok_or_else(|| Error::new(ErrorCode::AttemptNotFound, "No such submitted attempt"))?;
     let granted = policy::authorize(
         state,
@@ -110,11 +111,11 @@ pub struct EssayToGrade {
 /// given so far.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GradingView {
-    pub attempt: i32,
+    pub attempt: AttemptId,
     pub number: i32,
     pub quiz: String,
     pub quiz_title: String,
-    pub state: String,
+    pub state: AttemptState,
     pub learner: Option<String>,
     pub score: f64,
     pub max_score: f64,
@@ -149,7 +150,7 @@ pub async fn grading_view(state: &Lentera, attempt: &Attempt, quiz: &Quiz) -> Re
         number: attempt.number,
         quiz: attempt.quiz_slug.clone(),
         quiz_title: quiz.title.clone(),
-        state: attempt.state.clone(),
+        state: attempt.state,
         learner: learner.map(|u| u.name),
         score: grade.score,
         max_score: grade.max_score,
@@ -247,7 +248,7 @@ pub async fn grade_essays(
     lentera_store::audit::record(
         &state.db,
         Some(grader.user.id),
-        "attempt.graded",
+        lentera_store::AuditAction::AttemptGraded,
         &format!("attempt:{}", attempt.id),
         Some(format!("{:.2}/{:.2}", grade.score, grade.max_score)),
     )

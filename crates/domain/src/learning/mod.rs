@@ -13,9 +13,9 @@ use chrono::{DateTime, Utc};
 use lentera_content::ItemKind;
 use serde::Serialize;
 
-use crate::Lentera;
 use crate::catalog::CompiledCourse;
 use crate::error::{Error, ErrorCode, Result};
+use crate::{Jp, Lentera};
 use lentera_store::courses::{self, CourseHead};
 use lentera_store::learning::{self};
 pub use lentera_store::learning::{Attempt, Certificate};
@@ -25,7 +25,7 @@ use utoipa::ToSchema;
 
 pub use attempts::*;
 pub use grading::*;
-pub use lentera_store::learning::{GRADED, OPEN, PENDING_REVIEW};
+
 pub use progress::*;
 pub use statistics::*;
 
@@ -148,7 +148,7 @@ pub struct OutlineView {
     pub title: String,
     pub summary: String,
     pub category: String,
-    pub jp: i32,
+    pub jp: Jp,
     pub version: i32,
     pub level: String,
     pub language: String,

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::Lentera;
 use crate::catalog::CompiledCourse;
 use crate::error::{Error, Result};
+use crate::{CourseId, Jp, Lentera};
 use lentera_store::courses::{self, CourseHead};
 use lentera_store::learning::{self, Certificate, NewCompletion};
 use lentera_store::people::User;
@@ -17,7 +17,7 @@ use lentera_store::people::User;
 pub struct CourseProgress {
     pub slug: String,
     pub title: String,
-    pub jp: i32,
+    pub jp: Jp,
     pub completed_lessons: usize,
     pub total_lessons: usize,
     pub passed_quizzes: usize,
@@ -138,7 +138,7 @@ pub async fn my_progress(state: &Lentera, user: &User) -> Result<Vec<CourseProgr
     let mut out = Vec::with_capacity(heads.len());
     for head in heads {
         let compiled = state.courses.get(&state.db, &head).await?;
-        let of_course = |rows: &[(i32, String)]| -> HashSet<String> {
+        let of_course = |rows: &[(CourseId, String)]| -> HashSet<String> {
             rows.iter()
                 .filter(|(c, _)| *c == head.id)
                 .map(|(_, s)| s.clone())
@@ -201,12 +201,12 @@ pub async fn check_completion(
             course_title: head.title.clone(),
             issuer: state.config.issuer.clone(),
             code: lentera_certificate::verification_code(&random),
-            number: lentera_certificate::certificate_number,
+            number: |year, id| lentera_certificate::certificate_number(year, id.0),
         },
     )
     .await?;
     if let Some(c) = &cert {
-        tracing::info!(user = user.id, course = %head.slug, certificate = %c.number, "course completed");
+        tracing::info!(user = user.id.0, course = %head.slug, certificate = %c.number, "course completed");
     }
     Ok(cert)
 }

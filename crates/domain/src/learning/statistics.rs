@@ -3,8 +3,8 @@
 use lentera_assessment::{self as assessment, Quiz};
 
 use super::*;
-use crate::Lentera;
 use crate::error::Result;
+use crate::{AttemptId, Lentera, VersionId};
 use lentera_store::courses::CourseHead;
 use lentera_store::learning::{self};
 
@@ -16,7 +16,8 @@ pub async fn quiz_statistics(
     quiz: &Quiz,
 ) -> Result<assessment::QuizStatistics> {
     let attempts = learning::closed_attempts(&state.db, head.id, &quiz.slug).await?;
-    let mut same_version: std::collections::HashMap<i32, bool> = std::collections::HashMap::new();
+    let mut same_version: std::collections::HashMap<VersionId, bool> =
+        std::collections::HashMap::new();
     let mut kept = Vec::with_capacity(attempts.len());
     for a in attempts {
         let same = match same_version.get(&a.course_version_id) {
@@ -35,7 +36,7 @@ pub async fn quiz_statistics(
             kept.push(a);
         }
     }
-    let ids: Vec<i32> = kept.iter().map(|a| a.id).collect();
+    let ids: Vec<AttemptId> = kept.iter().map(|a| a.id).collect();
     let mut responses = learning::responses_of(&state.db, &ids).await?;
     let manual = learning::manual_scores_of(&state.db, &ids).await?;
     let empty = std::collections::HashMap::new();

@@ -1,5 +1,6 @@
 //! The `attempt_responses` table.
 
+use crate::types::AttemptId;
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -10,7 +11,7 @@ use sea_orm::entity::prelude::{
 #[sea_orm(table_name = "attempt_responses")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub attempt_id: i32,
+    pub attempt_id: AttemptId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub question_id: String,
     #[sea_orm(column_type = "Text")]

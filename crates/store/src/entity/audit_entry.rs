@@ -1,5 +1,6 @@
 //! The `audit_log` table.
 
+use crate::types::UserId;
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -12,7 +13,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub at: DateTimeUtc,
-    pub actor_id: Option<i32>,
+    pub actor_id: Option<UserId>,
     pub action: String,
     pub target: String,
     #[sea_orm(column_type = "Text")]

@@ -1,5 +1,6 @@
 //! The `certificates` table.
 
+use crate::types::{CertificateId, CompletionId, CourseId, Jp, Nip, UserId};
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -10,18 +11,18 @@ use sea_orm::entity::prelude::{
 #[sea_orm(table_name = "certificates")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i32,
+    pub id: CertificateId,
     pub code: String,
     pub number: String,
-    pub user_id: i32,
-    pub course_id: i32,
-    pub completion_id: i32,
+    pub user_id: UserId,
+    pub course_id: CourseId,
+    pub completion_id: CompletionId,
     pub holder_name: String,
-    pub holder_nip: Option<String>,
+    pub holder_nip: Option<Nip>,
     pub course_slug: String,
     pub course_title: String,
     pub course_version: i32,
-    pub jp: i32,
+    pub jp: Jp,
     pub year: i32,
     pub issuer: String,
     pub issued_at: DateTimeUtc,

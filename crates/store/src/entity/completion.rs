@@ -1,5 +1,6 @@
 //! The `completions` table.
 
+use crate::types::{CompletionId, CourseId, Jp, UserId, VersionId};
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -10,12 +11,12 @@ use sea_orm::entity::prelude::{
 #[sea_orm(table_name = "completions")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i32,
-    pub user_id: i32,
-    pub course_id: i32,
-    pub course_version_id: i32,
+    pub id: CompletionId,
+    pub user_id: UserId,
+    pub course_id: CourseId,
+    pub course_version_id: VersionId,
     pub version: i32,
-    pub jp: i32,
+    pub jp: Jp,
     pub completed_at: DateTimeUtc,
 }
 

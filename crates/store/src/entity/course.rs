@@ -1,5 +1,6 @@
 //! The `courses` table.
 
+use crate::types::{CourseId, UserId, VersionId};
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -10,10 +11,10 @@ use sea_orm::entity::prelude::{
 #[sea_orm(table_name = "courses")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i32,
+    pub id: CourseId,
     pub slug: String,
-    pub owner_id: Option<i32>,
-    pub current_version_id: Option<i32>,
+    pub owner_id: Option<UserId>,
+    pub current_version_id: Option<VersionId>,
     pub published: bool,
     pub created_at: DateTimeUtc,
 }

@@ -1,5 +1,6 @@
 //! The `course_files` table.
 
+use crate::types::VersionId;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
     EnumIter, PrimaryKeyTrait,
@@ -10,7 +11,7 @@ use sea_orm::entity::prelude::{
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub version_id: i32,
+    pub version_id: VersionId,
     pub path: String,
     pub content_type: String,
     pub bytes: Vec<u8>,

@@ -1,5 +1,6 @@
 //! The `enrollments` table.
 
+use crate::types::{CourseId, UserId};
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -11,8 +12,8 @@ use sea_orm::entity::prelude::{
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub user_id: i32,
-    pub course_id: i32,
+    pub user_id: UserId,
+    pub course_id: CourseId,
     pub enrolled_at: DateTimeUtc,
 }
 

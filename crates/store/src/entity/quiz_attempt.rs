@@ -1,5 +1,6 @@
 //! The `quiz_attempts` table.
 
+use crate::types::{AttemptId, AttemptState, CourseId, UserId, VersionId};
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -10,16 +11,16 @@ use sea_orm::entity::prelude::{
 #[sea_orm(table_name = "quiz_attempts")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i32,
-    pub user_id: i32,
-    pub course_id: i32,
-    pub course_version_id: i32,
+    pub id: AttemptId,
+    pub user_id: UserId,
+    pub course_id: CourseId,
+    pub course_version_id: VersionId,
     pub quiz_slug: String,
     pub number: i32,
     pub seed: String,
     #[sea_orm(column_type = "Text")]
     pub layout: String,
-    pub state: String,
+    pub state: AttemptState,
     pub started_at: DateTimeUtc,
     pub deadline: Option<DateTimeUtc>,
     pub submitted_at: Option<DateTimeUtc>,

@@ -1,5 +1,6 @@
 //! The `sessions` table.
 
+use crate::types::UserId;
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -11,7 +12,7 @@ use sea_orm::entity::prelude::{
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub user_id: i32,
+    pub user_id: UserId,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,

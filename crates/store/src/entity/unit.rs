@@ -1,5 +1,6 @@
 //! The `units` table.
 
+use crate::types::UnitId;
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -10,10 +11,10 @@ use sea_orm::entity::prelude::{
 #[sea_orm(table_name = "units")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i32,
+    pub id: UnitId,
     pub code: String,
     pub name: String,
-    pub parent_id: Option<i32>,
+    pub parent_id: Option<UnitId>,
     pub created_at: DateTimeUtc,
 }
 

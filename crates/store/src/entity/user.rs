@@ -1,5 +1,6 @@
 //! The `users` table.
 
+use crate::types::{Nip, UnitId, UserId};
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -10,12 +11,12 @@ use sea_orm::entity::prelude::{
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i32,
+    pub id: UserId,
     pub username: String,
-    pub nip: Option<String>,
+    pub nip: Option<Nip>,
     pub name: String,
     pub email: Option<String>,
-    pub unit_id: Option<i32>,
+    pub unit_id: Option<UnitId>,
     pub password_hash: String,
     pub language: String,
     pub time_zone: String,

@@ -1,5 +1,6 @@
 //! The `user_roles` table.
 
+use crate::types::{Role, UserId};
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
     EnumIter, PrimaryKeyTrait,
@@ -9,9 +10,9 @@ use sea_orm::entity::prelude::{
 #[sea_orm(table_name = "user_roles")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i32,
+    pub user_id: UserId,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub role: String,
+    pub role: Role,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
