@@ -1,6 +1,8 @@
 //! The extractors that give handlers the caller: [`ApiUser`] (a bearer token, the API only,
 //! so the API needs no CSRF protection), [`PageUser`] (the session cookie, pages only) and
-//! [`MaybeUser`] (either or nobody, for public resources that show more to the entitled).
+//! [`MaybeUser`] (either or nobody, for public resources that show more to the entitled),
+//! and the role-stating ones built on them: [`ApiTeacher`], [`ApiAdmin`], [`ApiManager`],
+//! [`PageTeacher`], [`PageAdmin`], [`PageManager`].
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,8 +12,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use crate::cookies::Cookies;
 use crate::error::ApiError;
 use crate::state::AppState;
+use lentera_domain::policy::{self, Action, Resource};
 use lentera_domain::sessions::{CurrentUser, user_for_token};
-use lentera_domain::{Error, ErrorCode};
+use lentera_domain::{Error, ErrorCode, Role};
 
 fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
     req.app_data::<web::Data<AppState>>()
@@ -105,3 +108,93 @@ impl FromRequest for PageUser {
         })
     }
 }
+
+/// Extractors that state in a handler's signature which role it serves: the caller is
+/// authenticated as [`ApiUser`] or [`PageUser`] and then checked by the one policy
+/// (`lentera_domain::policy`) before the handler runs, so a request the role may not make
+/// is refused before its body is read. Domain operations check again, for the object.
+macro_rules! gated {
+    ($(#[$doc:meta])* $name:ident, page = $page:tt, $check:path) => {
+        $(#[$doc])*
+        pub struct $name(pub CurrentUser);
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let req = req.clone();
+                let who = gated!(@who $page, &req, payload);
+                Box::pin(async move {
+                    let user = who.await?;
+                    let state = app_state(&req)?;
+                    $check(&state, &user).await?;
+                    Ok($name(user))
+                })
+            }
+        }
+
+        impl From<$name> for PageUser {
+            fn from(gated: $name) -> PageUser {
+                PageUser(Some(gated.0))
+            }
+        }
+    };
+    (@who true, $req:expr, $payload:expr) => {{
+        let page = PageUser::from_request($req, $payload);
+        async move {
+            page.await?.0.ok_or_else(|| {
+                ApiError::new(ErrorCode::SignInRequired, "Sign in to see this page")
+            })
+        }
+    }};
+    (@who false, $req:expr, $payload:expr) => {{
+        let api = ApiUser::from_request($req, $payload);
+        async move { api.await.map(|u| u.0) }
+    }};
+}
+
+async fn may_teach(state: &AppState, who: &CurrentUser) -> Result<(), ApiError> {
+    policy::authorize(state, who, Action::Teach, Resource::Instance).await?;
+    Ok(())
+}
+
+async fn may_administer(state: &AppState, who: &CurrentUser) -> Result<(), ApiError> {
+    policy::authorize(state, who, Action::Administer, Resource::Instance).await?;
+    Ok(())
+}
+
+async fn sees_units(state: &AppState, who: &CurrentUser) -> Result<(), ApiError> {
+    if who.has(Role::Manager) || who.has(Role::Admin) {
+        Ok(())
+    } else {
+        // The policy words the refusal.
+        policy::scope(state, who).await.map(|_| ())?;
+        Ok(())
+    }
+}
+
+gated!(
+    /// An API caller who may teach: an instructor or an admin.
+    ApiTeacher, page = false, may_teach
+);
+gated!(
+    /// An API caller who may administer the instance: an admin.
+    ApiAdmin, page = false, may_administer
+);
+gated!(
+    /// An API caller who sees units and their people: a manager or an admin.
+    ApiManager, page = false, sees_units
+);
+gated!(
+    /// A signed-in page visitor who may teach: an instructor or an admin.
+    PageTeacher, page = true, may_teach
+);
+gated!(
+    /// A signed-in page visitor who may administer the instance: an admin.
+    PageAdmin, page = true, may_administer
+);
+gated!(
+    /// A signed-in page visitor who sees units and their people: a manager or an admin.
+    PageManager, page = true, sees_units
+);

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::ApiUser;
+use crate::auth::{ApiAdmin, ApiManager};
 use crate::error::{ApiResult, ErrorBody};
 use crate::multipart::read_multipart;
 use crate::state::AppState;
@@ -26,7 +26,7 @@ pub struct Units {
 #[utoipa::path(get, path = "/api/v1/units", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, body = Units), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
-pub async fn units(state: web::Data<AppState>, user: ApiUser) -> ApiResult<web::Json<Units>> {
+pub async fn units(state: web::Data<AppState>, user: ApiManager) -> ApiResult<web::Json<Units>> {
     Ok(web::Json(Units {
         units: admin::units(&state, &user.0).await?,
     }))
@@ -46,7 +46,7 @@ pub struct UnitSaved {
               (status = 422, body = ErrorBody)))]
 pub async fn create_unit(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiAdmin,
     body: web::Json<UnitBody>,
 ) -> ApiResult<HttpResponse> {
     let unit = admin::create_unit_as(&state, &user.0, &body).await?;
@@ -64,7 +64,7 @@ pub async fn create_unit(
               (status = 422, body = ErrorBody)))]
 pub async fn update_unit(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiAdmin,
     path: web::Path<String>,
     body: web::Json<UnitBody>,
 ) -> ApiResult<web::Json<UnitSaved>> {
@@ -92,7 +92,7 @@ pub struct UserQuery {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn users(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiManager,
     query: web::Query<UserQuery>,
 ) -> ApiResult<web::Json<UserPage>> {
     Ok(web::Json(
@@ -123,7 +123,7 @@ pub struct CreatedUser {
               (status = 422, body = ErrorBody)))]
 pub async fn create_user(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiAdmin,
     body: web::Json<UserBody>,
 ) -> ApiResult<HttpResponse> {
     let (created, password) = admin::create_user_as(&state, &user.0, &body).await?;
@@ -149,7 +149,7 @@ pub struct UserUpdated {
               (status = 422, body = ErrorBody)))]
 pub async fn update_user(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiAdmin,
     path: web::Path<String>,
     body: web::Json<UserBody>,
 ) -> ApiResult<web::Json<UserUpdated>> {
@@ -179,7 +179,7 @@ pub struct CsvUpload {
               (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn import_users(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiAdmin,
     form: actix_multipart::Multipart,
 ) -> ApiResult<web::Json<ImportReport>> {
     policy::authorize(&state, &user.0, Action::Administer, Resource::Instance).await?;
@@ -202,7 +202,7 @@ pub async fn import_users(
               (status = 422, body = ErrorBody)))]
 pub async fn add_jp(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiAdmin,
     path: web::Path<String>,
     body: web::Json<JpBody>,
 ) -> ApiResult<HttpResponse> {
@@ -229,7 +229,7 @@ pub struct Revoked {
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn revoke(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiAdmin,
     path: web::Path<String>,
     body: web::Json<RevokeBody>,
 ) -> ApiResult<web::Json<Revoked>> {

@@ -6,7 +6,7 @@ use lentera_assessment::ResponseEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::ApiUser;
+use crate::auth::{ApiTeacher, ApiUser};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{NoBody, OptionalJson};
 use crate::state::AppState;
@@ -180,7 +180,7 @@ pub struct AnswerKey {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn key(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<(String, String)>,
 ) -> ApiResult<web::Json<AnswerKey>> {
     let (slug, quiz_slug) = path.into_inner();
@@ -240,7 +240,7 @@ pub struct GradingQueue {
               (status = 403, body = ErrorBody)))]
 pub async fn grading_queue(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
 ) -> ApiResult<web::Json<GradingQueue>> {
     Ok(web::Json(GradingQueue {
         attempts: learning::grading_queue(&state, &user.0).await?,
@@ -254,7 +254,7 @@ pub async fn grading_queue(
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn grading_show(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<AttemptId>,
 ) -> ApiResult<web::Json<GradingView>> {
     let (attempt, quiz, _) =
@@ -278,7 +278,7 @@ pub struct Grades {
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn grading_submit(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<AttemptId>,
     body: web::Json<Grades>,
 ) -> ApiResult<web::Json<AttemptResult>> {
@@ -305,7 +305,7 @@ pub struct FormatQuery {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn statistics(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<(String, String)>,
     q: web::Query<FormatQuery>,
 ) -> ApiResult<HttpResponse> {

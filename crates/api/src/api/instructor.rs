@@ -5,13 +5,12 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::ApiUser;
+use crate::auth::ApiTeacher;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::NoBody;
 use crate::multipart::read_multipart;
 use crate::state::AppState;
 use lentera_domain::Jp;
-use lentera_domain::policy::{self, Action, Resource};
 use lentera_domain::publishing::{self, Published};
 use lentera_domain::{Error, ErrorCode};
 
@@ -34,10 +33,10 @@ pub struct Upload {
               (status = 422, body = ErrorBody)))]
 pub async fn upload(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     form: actix_multipart::Multipart,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
+    // `ApiTeacher` settled who is asking before a byte of the upload is read.
     let (_, file) = read_multipart(form, publishing::MAX_UPLOAD, None).await?;
     let bytes = file.ok_or_else(|| {
         Error::new(
@@ -72,7 +71,7 @@ pub struct MyCourses {
 #[utoipa::path(get, path = "/api/v1/instructor/courses", tag = "teaching", security(("bearer" = [])),
     responses((status = 200, body = MyCourses), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
-pub async fn mine(state: web::Data<AppState>, user: ApiUser) -> ApiResult<web::Json<MyCourses>> {
+pub async fn mine(state: web::Data<AppState>, user: ApiTeacher) -> ApiResult<web::Json<MyCourses>> {
     let list = publishing::my_courses(&state, &user.0).await?;
     Ok(web::Json(MyCourses {
         courses: list
@@ -111,7 +110,7 @@ pub struct Versions {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn versions(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<Versions>> {
     let (head, list) = publishing::versions(&state, &user.0, &path).await?;
@@ -144,7 +143,7 @@ pub struct PublishedState {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn publish(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<String>,
     _: NoBody,
 ) -> ApiResult<web::Json<PublishedState>> {
@@ -162,7 +161,7 @@ pub async fn publish(
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn unpublish(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<String>,
     _: NoBody,
 ) -> ApiResult<web::Json<PublishedState>> {
@@ -193,7 +192,7 @@ pub struct RolledBack {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn rollback(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<String>,
     body: web::Json<Rollback>,
 ) -> ApiResult<web::Json<RolledBack>> {
@@ -225,7 +224,7 @@ pub struct Enrollments {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn enrollments(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<Enrollments>> {
     let (head, list) = publishing::enrolled(&state, &user.0, &path).await?;
@@ -259,7 +258,7 @@ pub struct LessonSource {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn lesson_source(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<(String, String)>,
 ) -> ApiResult<web::Json<LessonSource>> {
     let (slug, lesson) = path.into_inner();
@@ -289,7 +288,7 @@ pub struct Markdown {
               (status = 422, body = ErrorBody)))]
 pub async fn edit_lesson(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<(String, String)>,
     body: web::Json<Markdown>,
 ) -> ApiResult<web::Json<Published>> {
@@ -313,11 +312,9 @@ pub struct Preview {
               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 503, body = ErrorBody)))]
 pub async fn preview(
-    state: web::Data<AppState>,
-    user: ApiUser,
+    _teacher: ApiTeacher,
     body: web::Json<Markdown>,
 ) -> ApiResult<web::Json<Preview>> {
-    policy::authorize(&state, &user.0, Action::Teach, Resource::Instance).await?;
     let html = publishing::preview("preview.md".into(), body.into_inner().markdown).await?;
     Ok(web::Json(Preview { html }))
 }
@@ -344,7 +341,7 @@ pub struct EditorAdded {
               (status = 422, body = ErrorBody)))]
 pub async fn add_editor(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiTeacher,
     path: web::Path<String>,
     body: web::Json<Editor>,
 ) -> ApiResult<web::Json<EditorAdded>> {

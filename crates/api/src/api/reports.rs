@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::ApiUser;
+use crate::auth::ApiManager;
 use crate::error::{ApiResult, ErrorBody};
 use crate::respond;
 use crate::state::AppState;
@@ -50,7 +50,7 @@ pub struct JpReport {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn jp(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiManager,
     q: web::Query<JpQuery>,
 ) -> ApiResult<HttpResponse> {
     let scope = policy::scope(&state, &user.0).await?;
@@ -117,7 +117,7 @@ pub enum Completions {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn completions(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiManager,
     q: web::Query<CompletionQuery>,
 ) -> ApiResult<HttpResponse> {
     let scope = policy::scope(&state, &user.0).await?;
@@ -177,7 +177,7 @@ pub struct FoundCertificates {
               (status = 404, body = ErrorBody)))]
 pub async fn certificates(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiManager,
     q: web::Query<CertQuery>,
 ) -> ApiResult<web::Json<FoundCertificates>> {
     let scope = policy::scope(&state, &user.0).await?;
@@ -216,7 +216,7 @@ pub struct ZipQuery {
               (status = 422, body = ErrorBody)))]
 pub async fn certificates_zip(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiManager,
     q: web::Query<ZipQuery>,
 ) -> ApiResult<HttpResponse> {
     let scope = policy::scope(&state, &user.0).await?;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::forms::check_csrf;
 use super::page::{Page, PageResult, signed_in};
-use crate::auth::PageUser;
+use crate::auth::PageAdmin;
 use crate::error::ApiError;
 use crate::error::status_of;
 use crate::respond::redirect;
@@ -126,7 +126,7 @@ async fn render_admin(
 pub async fn home(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAdmin,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
@@ -205,7 +205,7 @@ fn refusal(
 pub async fn create_unit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAdmin,
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
@@ -242,7 +242,7 @@ fn user_body(fields: &[(String, String)]) -> UserBody {
 pub async fn create_user(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAdmin,
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
@@ -272,12 +272,11 @@ pub async fn create_user(
 pub async fn import(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAdmin,
     form: actix_multipart::Multipart,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    // Who is asking is settled before a byte of the file is read.
-    policy::authorize(&state, &me, Action::Administer, Resource::Instance).await?;
+    // `PageAdmin` settled who is asking before a byte of the file is read.
     let (_, file) = crate::multipart::read_multipart(form, org::MAX_CSV, Some(&req)).await?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let e = Error::new(ErrorCode::MissingFile, "choose a CSV file").field("file");
@@ -307,7 +306,7 @@ pub async fn import(
 pub async fn revoke(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAdmin,
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
@@ -355,7 +354,7 @@ async fn render_user(
 pub async fn user_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAdmin,
     path: web::Path<String>,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
@@ -375,7 +374,7 @@ pub async fn user_page(
 pub async fn update_user(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAdmin,
     path: web::Path<String>,
     form: Form,
 ) -> PageResult {
@@ -398,7 +397,7 @@ pub async fn update_user(
 pub async fn add_jp(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAdmin,
     path: web::Path<String>,
     form: Form,
 ) -> PageResult {

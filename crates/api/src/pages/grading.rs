@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::forms::check_csrf;
 use super::page::{Page, PageResult, signed_in};
-use crate::auth::PageUser;
+use crate::auth::PageTeacher;
 use crate::error::ApiError;
 use crate::respond::redirect;
 use crate::state::AppState;
@@ -15,7 +15,7 @@ use lentera_domain::ErrorCode;
 use lentera_domain::learning::{self as journey, GradeEntry};
 use lentera_domain::policy::Action;
 
-pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
+pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageTeacher) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let queue = journey::grading_queue(&state, &me).await?;
     let mut list = Vec::with_capacity(queue.len());
@@ -59,7 +59,7 @@ async fn show_form(
 pub async fn form(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageTeacher,
     path: web::Path<AttemptId>,
 ) -> PageResult {
     let (page, _) = signed_in(&req, user)?;
@@ -79,7 +79,7 @@ pub async fn form(
 pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageTeacher,
     path: web::Path<AttemptId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
@@ -150,7 +150,7 @@ pub async fn submit(
 pub async fn statistics(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageTeacher,
     path: web::Path<(String, String)>,
     q: web::Query<std::collections::HashMap<String, String>>,
 ) -> PageResult {

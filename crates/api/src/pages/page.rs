@@ -195,8 +195,11 @@ pub(super) fn language(req: &HttpRequest, user: Option<&CurrentUser>) -> Lang {
 /// The page context and the signed-in user of a page that needs one; a visitor who is
 /// not signed in is sent to the sign-in page (the error handler turns `sign_in_required`
 /// into that redirect).
-pub fn signed_in(req: &HttpRequest, user: crate::auth::PageUser) -> ApiResult<(Page, CurrentUser)> {
-    let page = Page::new(req, user.0)?;
+pub fn signed_in(
+    req: &HttpRequest,
+    user: impl Into<crate::auth::PageUser>,
+) -> ApiResult<(Page, CurrentUser)> {
+    let page = Page::new(req, user.into().0)?;
     let me = page.require_user()?;
     Ok((page, me))
 }

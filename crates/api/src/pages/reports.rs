@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, web};
 use serde_json::json;
 
 use super::page::{PageResult, signed_in};
-use crate::auth::PageUser;
+use crate::auth::PageManager;
 use crate::state::AppState;
 use lentera_domain::policy;
 use lentera_domain::reports::{self, CourseState, JP_TARGET};
@@ -47,7 +47,7 @@ fn filters(q: &HashMap<String, String>) -> Filters {
 async fn scoped(
     state: &AppState,
     req: &HttpRequest,
-    user: PageUser,
+    user: PageManager,
     q: &HashMap<String, String>,
 ) -> crate::error::ApiResult<(
     super::page::Page,
@@ -65,7 +65,7 @@ async fn scoped(
 pub async fn page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageManager,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
     let (page, scope, f, units) = scoped(&state, &req, user, &q).await?;
@@ -129,7 +129,7 @@ pub async fn page(
 pub async fn download(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageManager,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
     let (_, scope, f, units) = scoped(&state, &req, user, &q).await?;
@@ -153,7 +153,7 @@ pub async fn download(
 pub async fn certificates_zip(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageManager,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
     let (_, scope, f, units) = scoped(&state, &req, user, &q).await?;

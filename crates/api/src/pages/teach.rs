@@ -8,13 +8,12 @@ use serde_json::json;
 
 use super::forms::check_csrf;
 use super::page::{Page, PageResult, signed_in};
-use crate::auth::PageUser;
+use crate::auth::PageTeacher;
 use crate::error::ApiError;
 use crate::error::status_of;
 use crate::multipart::read_multipart;
 use crate::respond::redirect;
 use crate::state::AppState;
-use lentera_domain::policy::{self, Action, Resource};
 use lentera_domain::publishing;
 use lentera_domain::{Details, Error, ErrorCode};
 
@@ -51,7 +50,7 @@ async fn dashboard(
     )
 }
 
-pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
+pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageTeacher) -> PageResult {
     let (page, _) = signed_in(&req, user)?;
     dashboard(&state, &req, &page, StatusCode::OK, json!([])).await
 }
@@ -59,12 +58,11 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) 
 pub async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageTeacher,
     form: actix_multipart::Multipart,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    // Who is asking is settled before a byte of the upload is read.
-    policy::authorize(&state, &me, Action::Teach, Resource::Instance).await?;
+    // `PageTeacher` settled who is asking before a byte of the upload is read.
     let (_, file) = read_multipart(form, publishing::MAX_UPLOAD, Some(&req)).await?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let msg = page.t(&state.locales, "teach.choose_file").to_owned();
@@ -97,7 +95,7 @@ pub struct VersionQuery {
 pub async fn course(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageTeacher,
     path: web::Path<String>,
     q: web::Query<VersionQuery>,
 ) -> PageResult {
@@ -162,7 +160,7 @@ impl CourseAction {
 pub async fn action(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageTeacher,
     path: web::Path<(String, String)>,
     form: web::Form<ActionForm>,
 ) -> PageResult {
@@ -184,7 +182,7 @@ pub async fn action(
 pub async fn edit_lesson(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageTeacher,
     path: web::Path<(String, String)>,
 ) -> PageResult {
     let (slug, lesson) = path.into_inner();
@@ -216,7 +214,7 @@ pub enum LessonAction {
 pub async fn save_lesson(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageTeacher,
     path: web::Path<(String, String)>,
     form: web::Form<LessonForm>,
 ) -> PageResult {
