@@ -289,8 +289,30 @@ impl ProgressCache {
 }
 
 /// The published courses, for the catalogue.
-pub async fn published(state: &crate::Lentera) -> Result<Vec<CourseHead>> {
-    Ok(courses::list_published(&state.db).await?)
+pub async fn published(state: &crate::Lentera) -> Result<Vec<CourseSummary>> {
+    Ok(courses::list_published(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| CourseSummary {
+            slug: c.slug,
+            title: c.title,
+            summary: c.summary,
+            category: c.category,
+            jp: c.jp,
+            version: c.version,
+        })
+        .collect())
+}
+
+/// A course in the catalogue.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CourseSummary {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub category: String,
+    pub jp: crate::Jp,
+    pub version: i32,
 }
 
 /// A file of a course's current version (`assets/{file}`): its content type and bytes. A

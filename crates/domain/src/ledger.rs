@@ -13,10 +13,27 @@ use lentera_store::people::User;
 /// competence development a year).
 pub const JP_TARGET: Jp = Jp(20);
 
-/// JP earned this calendar year.
-pub async fn jp_this_year(state: &Lentera, user: &User) -> Result<(i32, Jp)> {
+/// The JP of one year against the target.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct JpYear {
+    pub year: i32,
+    pub earned: Jp,
+    pub target: Jp,
+    /// How much of the target is reached, 0-100.
+    pub percent: u32,
+}
+
+/// JP earned this calendar year, against the target.
+pub async fn jp_this_year(state: &Lentera, user: &User) -> Result<JpYear> {
     let year = Utc::now().year();
-    Ok((year, learning::jp_in_year(&state.db, user.id, year).await?))
+    let earned = learning::jp_in_year(&state.db, user.id, year).await?;
+    let percent = (i64::from(earned.0) * 100 / i64::from(JP_TARGET.0).max(1)).clamp(0, 100);
+    Ok(JpYear {
+        year,
+        earned,
+        target: JP_TARGET,
+        percent: u32::try_from(percent).unwrap_or(100),
+    })
 }
 
 /// A certificate's line in the ledger.

@@ -8,21 +8,10 @@ use crate::auth::ApiUser;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::NoBody;
 use crate::state::AppState;
-use lentera_domain::Jp;
+use lentera_domain::catalog::CourseSummary;
 use lentera_domain::certificates::CertificateView;
 use lentera_domain::learning::{self, OutlineView};
 use lentera_domain::{Error, ErrorCode, catalog};
-
-/// A course in the catalogue.
-#[derive(Serialize, ToSchema)]
-pub struct CourseSummary {
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    pub category: String,
-    pub jp: Jp,
-    pub version: i32,
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct Catalogue {
@@ -33,18 +22,7 @@ pub struct Catalogue {
 #[utoipa::path(get, path = "/api/v1/courses", tag = "learning", security(("bearer" = [])),
     responses((status = 200, body = Catalogue), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, _user: ApiUser) -> ApiResult<web::Json<Catalogue>> {
-    let courses = catalog::published(&state)
-        .await?
-        .into_iter()
-        .map(|c| CourseSummary {
-            slug: c.slug,
-            title: c.title,
-            summary: c.summary,
-            category: c.category,
-            jp: c.jp,
-            version: c.version,
-        })
-        .collect();
+    let courses = catalog::published(&state).await?;
     Ok(web::Json(Catalogue { courses }))
 }
 

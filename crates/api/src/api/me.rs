@@ -10,8 +10,8 @@ use crate::respond;
 use crate::state::AppState;
 use lentera_domain::certificates::{self, CertificateView};
 use lentera_domain::learning::{self, CourseProgress};
-use lentera_domain::ledger::{self, JP_TARGET, Ledger};
-use lentera_domain::{Jp, Role, UserId};
+use lentera_domain::ledger::{self, JpYear, Ledger};
+use lentera_domain::{Role, UserId};
 
 #[derive(Serialize, ToSchema)]
 pub struct Me {
@@ -42,16 +42,9 @@ pub async fn me(user: ApiUser) -> web::Json<Me> {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct JpThisYear {
-    pub year: i32,
-    pub earned: Jp,
-    pub target: Jp,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct Progress {
     pub courses: Vec<CourseProgress>,
-    pub jp: JpThisYear,
+    pub jp: JpYear,
 }
 
 /// Progress in every enrolled course, and the JP of this year against the target.
@@ -59,15 +52,8 @@ pub struct Progress {
     responses((status = 200, body = Progress), (status = 401, body = ErrorBody)))]
 pub async fn progress(state: web::Data<AppState>, user: ApiUser) -> ApiResult<web::Json<Progress>> {
     let courses = learning::my_progress(&state, &user.0.user).await?;
-    let (year, earned) = ledger::jp_this_year(&state, &user.0.user).await?;
-    Ok(web::Json(Progress {
-        courses,
-        jp: JpThisYear {
-            year,
-            earned,
-            target: JP_TARGET,
-        },
-    }))
+    let jp = ledger::jp_this_year(&state, &user.0.user).await?;
+    Ok(web::Json(Progress { courses, jp }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -5,8 +5,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use lentera_content::ItemKind;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::LANG_COOKIE;
 use super::forms::{check_csrf, safe_next};
@@ -14,25 +13,41 @@ use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageUser;
 use crate::client::client_address;
 use crate::cookies::Cookies;
-use crate::error::ApiError;
+use crate::error::{ApiError, status_of};
 use crate::i18n::Lang;
 use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_domain::ErrorCode;
+use lentera_domain::Jp;
+use lentera_domain::catalog::CourseSummary;
 use lentera_domain::certificates;
+use lentera_domain::learning::CourseProgress;
 use lentera_domain::learning::{self as journey, OutlineEntry};
-use lentera_domain::ledger::{self, JP_TARGET};
+use lentera_domain::ledger::{self, JpYear, Ledger};
 use lentera_domain::{catalog, login, sessions};
 
 pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let courses = journey::my_progress(&state, &me).await?;
-    let (year, earned) = ledger::jp_this_year(&state, &me).await?;
-    let jp_percent = (i64::from(earned.0) * 100 / i64::from(JP_TARGET.0).max(1)).min(100);
-    page.render(&state, "home.html", StatusCode::OK, json!({
-        "courses": courses, "jp": {"year": year, "earned": earned, "target": JP_TARGET, "percent": jp_percent},
-    }))
+    let view = HomePage {
+        courses: journey::my_progress(&state, &me).await?,
+        jp: ledger::jp_this_year(&state, &me).await?,
+    };
+    page.render(&state, "home.html", StatusCode::OK, view)
+}
+
+#[derive(Serialize)]
+struct HomePage {
+    courses: Vec<CourseProgress>,
+    jp: JpYear,
+}
+
+/// The sign-in form: where to go after, the username typed, the refusal.
+#[derive(Serialize)]
+struct LoginPage<'a> {
+    next: &'a str,
+    username: &'a str,
+    error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,12 +65,13 @@ pub async fn login_form(
     if page.user.is_some() {
         return Ok(redirect(&safe_next(q.next.as_deref())));
     }
-    page.render(
-        &state,
-        "login.html",
-        StatusCode::OK,
-        json!({"next": safe_next(q.next.as_deref()), "username": ""}),
-    )
+    let next = safe_next(q.next.as_deref());
+    let view = LoginPage {
+        next: &next,
+        username: "",
+        error: None,
+    };
+    page.render(&state, "login.html", StatusCode::OK, view)
 }
 
 #[derive(Deserialize)]
@@ -84,17 +100,15 @@ pub async fn login_submit(
                 .cookie(cookie)
                 .finish())
         }
-        Err(err) if crate::error::status_of(err.code).is_client_error() => {
+        Err(err) if status_of(err.code).is_client_error() => {
             // Re-show the form with the message next to the fields and the username kept.
-            let message = page
-                .t(&state.locales, &format!("error.{}", err.code))
-                .to_owned();
-            page.render(
-                &state,
-                "login.html",
-                crate::error::status_of(err.code),
-                json!({"next": next, "username": form.username, "error": message}),
-            )
+            let key = format!("error.{}", err.code);
+            let view = LoginPage {
+                next: &next,
+                username: &form.username,
+                error: Some(page.t(&state.locales, &key).to_owned()),
+            };
+            page.render(&state, "login.html", status_of(err.code), view)
         }
         Err(err) => Err(ApiError::from(err)),
     }
@@ -155,17 +169,18 @@ pub async fn switch_language(
 
 pub async fn catalog(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
     let (page, _) = signed_in(&req, user)?;
-    let list: Vec<_> = catalog::published(&state)
-        .await?
-        .into_iter()
-        .map(|c| json!({"slug": c.slug, "title": c.title, "summary": c.summary, "category": c.category, "jp": c.jp}))
-        .collect();
+    let courses = catalog::published(&state).await?;
     page.render(
         &state,
         "catalog.html",
         StatusCode::OK,
-        json!({"courses": list}),
+        CatalogPage { courses },
     )
+}
+
+#[derive(Serialize)]
+struct CatalogPage {
+    courses: Vec<CourseSummary>,
 }
 
 pub async fn course(
@@ -178,37 +193,97 @@ pub async fn course(
     let me = me.user;
     let (head, compiled) = journey::course(&state, &path).await?;
     let (enrolled, progress) = journey::course_view(&state, &me, &head, &compiled).await?;
-    let mut modules: Vec<serde_json::Value> = Vec::new();
+    let modules = modules(&head.slug, journey::outline(&compiled), &progress);
+    let c = &compiled.course;
+    let course = CourseCard {
+        slug: &head.slug,
+        title: &head.title,
+        summary: &head.summary,
+        jp: head.jp,
+        category: &head.category,
+        level: &c.level,
+        authors: &c.authors,
+        partner: c.partner.as_deref(),
+        estimated_hours: c.estimated_hours,
+        version: head.version,
+    };
+    let view = CoursePage {
+        course,
+        modules,
+        enrolled,
+        progress,
+    };
+    page.render(&state, "course.html", StatusCode::OK, view)
+}
+
+/// The course outline grouped by module, each item with its link and whether it is done.
+fn modules(course: &str, outline: Vec<OutlineEntry>, progress: &CourseProgress) -> Vec<ModuleView> {
+    let mut modules: Vec<ModuleView> = Vec::new();
     for OutlineEntry {
         kind,
         slug,
         title,
         required,
         module,
-    } in journey::outline(&compiled)
+    } in outline
     {
         let done = match kind {
             ItemKind::Lesson => progress.done_lessons.contains(&slug),
             ItemKind::Quiz => progress.passed.contains(&slug),
         };
-        let href = item_href(&head.slug, kind, &slug);
-        let item =
-            json!({"kind": kind, "title": title, "required": required, "done": done, "href": href});
+        let item = ItemView {
+            kind,
+            href: item_href(course, kind, &slug),
+            title,
+            required,
+            done,
+        };
         match modules.last_mut() {
-            Some(m) if m["title"] == module => {
-                if let Some(items) = m["items"].as_array_mut() {
-                    items.push(item);
-                }
-            }
-            _ => modules.push(json!({"title": module, "items": [item]})),
+            Some(m) if m.title == module => m.items.push(item),
+            _ => modules.push(ModuleView {
+                title: module,
+                items: vec![item],
+            }),
         }
     }
-    let c = &compiled.course;
-    page.render(&state, "course.html", StatusCode::OK, json!({
-        "course": {"slug": head.slug, "title": head.title, "summary": head.summary, "jp": head.jp, "category": head.category,
-                   "level": c.level, "authors": c.authors, "partner": c.partner, "estimated_hours": c.estimated_hours, "version": head.version},
-        "modules": modules, "enrolled": enrolled, "progress": progress,
-    }))
+    modules
+}
+
+#[derive(Serialize)]
+struct CoursePage<'a> {
+    course: CourseCard<'a>,
+    modules: Vec<ModuleView>,
+    enrolled: bool,
+    progress: CourseProgress,
+}
+
+#[derive(Serialize)]
+struct CourseCard<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    jp: Jp,
+    category: &'a str,
+    level: &'a str,
+    authors: &'a [String],
+    partner: Option<&'a str>,
+    estimated_hours: Option<f64>,
+    version: i32,
+}
+
+#[derive(Serialize)]
+struct ModuleView {
+    title: String,
+    items: Vec<ItemView>,
+}
+
+#[derive(Serialize)]
+struct ItemView {
+    kind: ItemKind,
+    title: String,
+    required: bool,
+    done: bool,
+    href: String,
 }
 
 pub async fn enroll(
@@ -238,13 +313,23 @@ fn item_href(course: &str, kind: ItemKind, slug: &str) -> String {
     }
 }
 
+/// A link to an outline item.
+#[derive(Serialize)]
+struct Link {
+    href: String,
+    title: String,
+}
+
 /// Previous and next outline items around the lesson `slug`, as links.
 fn neighbours(
     course_slug: &str,
     items: &[OutlineEntry],
     slug: &str,
-) -> (Option<serde_json::Value>, Option<serde_json::Value>) {
-    let link = |e: &OutlineEntry| json!({"href": item_href(course_slug, e.kind, &e.slug), "title": e.title});
+) -> (Option<Link>, Option<Link>) {
+    let link = |e: &OutlineEntry| Link {
+        href: item_href(course_slug, e.kind, &e.slug),
+        title: e.title.clone(),
+    };
     let pos = items
         .iter()
         .position(|i| i.kind == ItemKind::Lesson && i.slug == slug);
@@ -283,13 +368,22 @@ pub async fn lesson(
     let ctx = || {
         let items = journey::outline(&compiled);
         let (prev, next) = neighbours(&head.slug, &items, &lesson.slug);
-        json!({
-            "course": {"slug": head.slug, "title": head.title},
-            "lesson": {"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes,
-                       // Most lessons open with their own `# Title`; the page then adds no second one.
-                       "has_heading": lesson.html.trim_start().starts_with("<h1")},
-            "done": done, "prev": prev, "next": next,
-        })
+        LessonPage {
+            course: CourseRef {
+                slug: &head.slug,
+                title: &head.title,
+            },
+            lesson: LessonView {
+                slug: &lesson.slug,
+                title: &lesson.title,
+                minutes: lesson.minutes,
+                // Most lessons open with their own `# Title`; the page then adds no second one.
+                has_heading: lesson.html.trim_start().starts_with("<h1"),
+            },
+            done,
+            prev,
+            next,
+        }
     };
     page.render_shared(&state, &key, "lesson.html", ctx, &lesson.html)
 }
@@ -313,11 +407,34 @@ pub async fn complete_lesson(
     }
     let items = journey::outline(&compiled);
     let (_, next) = neighbours(&head.slug, &items, &lesson_slug);
-    Ok(redirect(
-        next.as_ref()
-            .and_then(|n| n["href"].as_str())
-            .unwrap_or(&format!("/kursus/{}", head.slug)),
-    ))
+    Ok(redirect(&next.map_or_else(
+        || format!("/kursus/{}", head.slug),
+        |n| n.href,
+    )))
+}
+
+#[derive(Serialize)]
+struct LessonPage<'a> {
+    course: CourseRef<'a>,
+    lesson: LessonView<'a>,
+    done: bool,
+    prev: Option<Link>,
+    next: Option<Link>,
+}
+
+/// A course named in a page: its slug and title.
+#[derive(Serialize)]
+pub(super) struct CourseRef<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+}
+
+#[derive(Serialize)]
+struct LessonView<'a> {
+    slug: &'a str,
+    title: &'a str,
+    minutes: u32,
+    has_heading: bool,
 }
 
 /// Course images, served from the current version with a long cache lifetime.
@@ -348,17 +465,39 @@ pub async fn certificates(
     let (page, me) = signed_in(&req, user)?;
     let certs = certificates::mine(&state, &me).await?;
     let me = me.user;
-    let list: Vec<_> = certs
+    let certificates = certs
         .iter()
-        .map(|c| json!({"number": c.number, "code": c.code, "course_title": c.course_title, "jp": c.jp, "issued_at": c.issued_at.format("%d-%m-%Y").to_string(), "revoked": c.revoked_at.is_some()}))
+        .map(|c| HeldCertificate {
+            number: &c.number,
+            code: &c.code,
+            course_title: &c.course_title,
+            jp: c.jp,
+            issued_at: c.issued_at.format("%d-%m-%Y").to_string(),
+            revoked: c.revoked_at.is_some(),
+        })
         .collect();
     let ledger = ledger::ledger(&state, &me, ledger::this_year()).await?;
-    page.render(
-        &state,
-        "certificates.html",
-        StatusCode::OK,
-        json!({"certificates": list, "ledger": ledger}),
-    )
+    let view = CertificatesPage {
+        certificates,
+        ledger,
+    };
+    page.render(&state, "certificates.html", StatusCode::OK, view)
+}
+
+#[derive(Serialize)]
+struct CertificatesPage<'a> {
+    certificates: Vec<HeldCertificate<'a>>,
+    ledger: Ledger,
+}
+
+#[derive(Serialize)]
+struct HeldCertificate<'a> {
+    number: &'a str,
+    code: &'a str,
+    course_title: &'a str,
+    jp: Jp,
+    issued_at: String,
+    revoked: bool,
 }
 
 /// All of the learner's certificates as PDFs in one zip.
@@ -388,12 +527,20 @@ pub async fn verify_form(
         return Ok(redirect(&format!("/verifikasi/{code}")));
     }
     let page = Page::new(&req, user.0)?;
-    page.render(
-        &state,
-        "verify.html",
-        StatusCode::OK,
-        json!({"asked": false}),
-    )
+    page.render(&state, "verify.html", StatusCode::OK, VerifyPage::default())
+}
+
+/// The verification page: the form alone, a certificate found, or a code not known.
+#[derive(Serialize, Default)]
+struct VerifyPage<'a> {
+    asked: bool,
+    found: bool,
+    revoked: bool,
+    revoked_at: Option<String>,
+    revocation_reason: Option<String>,
+    certificate: Option<lentera_certificate::CertificatePayload>,
+    issued_on: Option<String>,
+    code: Option<&'a str>,
 }
 
 pub async fn verify(
@@ -405,20 +552,28 @@ pub async fn verify(
     let page = Page::new(&req, user.0)?;
     certificates::check_rate(&state, &client_address(&req, &state.config.trusted_proxies))?;
     let found = certificates::find(&state, &path).await?;
-    let (status, ctx) = match found {
+    let (status, view) = match found {
         Some(c) => (
             StatusCode::OK,
-            json!({
-                "asked": true, "found": true, "revoked": c.revoked_at.is_some(),
-                "revoked_at": c.revoked_at.map(|d| d.format("%d-%m-%Y").to_string()),
-                "revocation_reason": c.revocation_reason,
-                "certificate": certificates::payload(&c), "issued_on": c.issued_at.format("%d-%m-%Y").to_string(),
-            }),
+            VerifyPage {
+                asked: true,
+                found: true,
+                revoked: c.revoked_at.is_some(),
+                revoked_at: c.revoked_at.map(|d| d.format("%d-%m-%Y").to_string()),
+                certificate: Some(certificates::payload(&c)),
+                issued_on: Some(c.issued_at.format("%d-%m-%Y").to_string()),
+                revocation_reason: c.revocation_reason,
+                code: None,
+            },
         ),
         None => (
             StatusCode::NOT_FOUND,
-            json!({"asked": true, "found": false, "code": path.as_str()}),
+            VerifyPage {
+                asked: true,
+                code: Some(path.as_str()),
+                ..VerifyPage::default()
+            },
         ),
     };
-    page.render(&state, "verify.html", status, ctx)
+    page.render(&state, "verify.html", status, view)
 }

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::sync::Arc;
 
 use super::LANG_COOKIE;
@@ -65,17 +65,20 @@ impl Page {
         locales.get(self.lang, key)
     }
 
-    /// Renders a template with the base context (language, user, CSRF token) merged in.
+    /// Renders a template with the page's own context (a `Serialize` view) and the base
+    /// context (language, path, CSRF token, user) beside it.
     pub fn render(
         &self,
         state: &AppState,
         template: &str,
         status: StatusCode,
-        ctx: Value,
+        ctx: impl Serialize,
     ) -> ApiResult<HttpResponse> {
-        let user = self.user.as_ref().map(
-            |u| json!({"name": u.user.name, "username": u.user.username, "roles": u.user.roles}),
-        );
+        let user = self.user.as_ref().map(|u| NavUser {
+            name: Some(&u.user.name),
+            username: Some(&u.user.username),
+            roles: u.user.roles.clone(),
+        });
         let html = state
             .templates
             .render(template, self.context(&self.csrf, user, ctx))?;
@@ -89,12 +92,12 @@ impl Page {
     /// name, so nothing of one visitor can reach another. `body` (trusted, sanitised
     /// HTML) goes where the template writes [`BODY_MARKER`] rather than through the
     /// context: a lesson is most of its page.
-    pub fn render_shared(
+    pub fn render_shared<C: Serialize>(
         &self,
         state: &AppState,
         key: &str,
         template: &str,
-        ctx: impl FnOnce() -> Value,
+        ctx: impl FnOnce() -> C,
         body: &str,
     ) -> ApiResult<HttpResponse> {
         let roles = self.nav_roles();
@@ -106,14 +109,15 @@ impl Page {
         let pieces = match state.shared_pages.get(&key) {
             Some(found) => found,
             None => {
-                let user = self.user.as_ref().map(|_| {
-                    let names: Vec<&str> = NAV_ROLES
+                let user = self.user.as_ref().map(|_| NavUser {
+                    name: None,
+                    username: None,
+                    roles: NAV_ROLES
                         .iter()
                         .enumerate()
                         .filter(|(bit, _)| roles & (1 << bit) != 0)
-                        .map(|(_, role)| role.as_str())
-                        .collect();
-                    json!({ "roles": names })
+                        .map(|(_, role)| *role)
+                        .collect(),
                 });
                 let html = state
                     .templates
@@ -152,19 +156,21 @@ impl Page {
         })
     }
 
-    /// The base context (language, path, CSRF token, user) with the page's own merged in.
-    fn context(&self, csrf: &str, user: Option<Value>, ctx: Value) -> Value {
-        let mut base = json!({
-            "lang": self.lang.code(),
-            "other_lang": if self.lang == Lang::Id { "en" } else { "id" },
-            "csrf": csrf,
-            "path": self.path,
-            "user": user,
-        });
-        if let (Some(base_map), Value::Object(extra)) = (base.as_object_mut(), ctx) {
-            base_map.extend(extra);
+    /// The base context (language, path, CSRF token, user) with the page's own beside it.
+    fn context<'a, C: Serialize>(
+        &'a self,
+        csrf: &'a str,
+        user: Option<NavUser<'a>>,
+        page: C,
+    ) -> Context<'a, C> {
+        Context {
+            lang: self.lang.code(),
+            other_lang: if self.lang == Lang::Id { "en" } else { "id" },
+            csrf,
+            path: &self.path,
+            user,
+            page,
         }
-        base
     }
 
     fn respond(&self, state: &AppState, status: StatusCode, html: String) -> HttpResponse {
@@ -176,6 +182,28 @@ impl Page {
         }
         res.body(html)
     }
+}
+
+/// What every template sees: the page's own context flattened beside the base.
+#[derive(Serialize)]
+struct Context<'a, C> {
+    lang: &'static str,
+    other_lang: &'static str,
+    csrf: &'a str,
+    path: &'a str,
+    user: Option<NavUser<'a>>,
+    #[serde(flatten)]
+    page: C,
+}
+
+/// The signed-in visitor as the header shows them. A shared page carries the roles only.
+#[derive(Serialize)]
+struct NavUser<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    roles: Vec<Role>,
 }
 
 /// The roles the page header has links for (teaching, reports, administration).

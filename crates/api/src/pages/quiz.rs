@@ -5,11 +5,13 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use lentera_assessment::{self as assessment, Quiz, ResponseEntry};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use lentera_assessment::{
+    self as assessment, CountedAttempt, PublicQuestion, Quiz, ResponseEntry, ReviewPolicy,
+};
+use serde::{Deserialize, Serialize};
 
 use super::forms::check_csrf;
+use super::learn::CourseRef;
 use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageUser;
 use crate::error::ApiError;
@@ -17,14 +19,63 @@ use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_assessment::QuestionType;
 use lentera_domain::ErrorCode;
-use lentera_domain::learning::{self as journey, Attempt};
+use lentera_domain::learning::{self as journey, Attempt, ReviewView};
 use lentera_domain::{AttemptId, AttemptState};
 
-fn attempt_summary(a: &Attempt, time_zone: &str) -> Value {
-    json!({
-        "id": a.id, "number": a.number, "state": a.state, "percent": a.percent.map(|p| format!("{p:.0}")),
-        "passed": a.passed, "started_at": journey::local_time(a.started_at, time_zone),
-    })
+/// A past attempt in the quiz's intro.
+#[derive(Serialize)]
+struct AttemptRow {
+    id: AttemptId,
+    number: i32,
+    state: AttemptState,
+    percent: Option<String>,
+    passed: Option<bool>,
+    started_at: String,
+}
+
+impl AttemptRow {
+    fn of(a: &Attempt, time_zone: &str) -> AttemptRow {
+        AttemptRow {
+            id: a.id,
+            number: a.number,
+            state: a.state,
+            percent: a.percent.map(|p| format!("{p:.0}")),
+            passed: a.passed,
+            started_at: journey::local_time(a.started_at, time_zone),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct QuizPage<'a> {
+    course: CourseRef<'a>,
+    quiz: QuizCard<'a>,
+    attempts: Vec<AttemptRow>,
+    counted: Option<CountedView>,
+    wait_until: Option<String>,
+    open: bool,
+    attempts_left: Option<usize>,
+    can_start: bool,
+}
+
+#[derive(Serialize)]
+struct QuizCard<'a> {
+    slug: &'a str,
+    title: &'a str,
+    questions: usize,
+    pass_percent: f64,
+    max_attempts: u32,
+    time_limit: Option<u32>,
+    cooldown: u32,
+    counts: CountedAttempt,
+    review: ReviewPolicy,
+}
+
+#[derive(Serialize)]
+struct CountedView {
+    number: i32,
+    percent: Option<String>,
+    passed: Option<bool>,
 }
 
 pub async fn intro(
@@ -50,18 +101,37 @@ pub async fn intro(
     let counted = journey::counted_attempt(quiz, &attempts);
     let wait_until =
         journey::next_attempt_at(quiz, &attempts).filter(|at| *at > chrono::Utc::now());
-    let questions = quiz.questions_per_attempt();
-    page.render(&state, "quiz.html", StatusCode::OK, json!({
-        "course": {"slug": head.slug, "title": head.title},
-        "quiz": {"slug": quiz.slug, "title": quiz.title, "questions": questions, "pass_percent": quiz.pass_percent,
-                 "max_attempts": quiz.max_attempts, "time_limit": quiz.time_limit_minutes,
-                 "cooldown": quiz.cooldown_minutes, "counts": quiz.counts, "review": quiz.review},
-        "attempts": attempts.iter().map(|a| attempt_summary(a, &me.time_zone)).collect::<Vec<_>>(),
-        "counted": counted.map(|a| json!({"number": a.number, "percent": a.percent.map(|p| format!("{p:.0}")), "passed": a.passed})),
-        "wait_until": wait_until.map(|at| journey::local_time(at, &me.time_zone)),
-        "open": open, "attempts_left": left,
-        "can_start": open || (left != Some(0) && wait_until.is_none()),
-    }))
+    let view = QuizPage {
+        course: CourseRef {
+            slug: &head.slug,
+            title: &head.title,
+        },
+        quiz: QuizCard {
+            slug: &quiz.slug,
+            title: &quiz.title,
+            questions: quiz.questions_per_attempt(),
+            pass_percent: quiz.pass_percent,
+            max_attempts: quiz.max_attempts,
+            time_limit: quiz.time_limit_minutes,
+            cooldown: quiz.cooldown_minutes,
+            counts: quiz.counts,
+            review: quiz.review,
+        },
+        attempts: attempts
+            .iter()
+            .map(|a| AttemptRow::of(a, &me.time_zone))
+            .collect(),
+        counted: counted.map(|a| CountedView {
+            number: a.number,
+            percent: a.percent.map(|p| format!("{p:.0}")),
+            passed: a.passed,
+        }),
+        can_start: open || (left != Some(0) && wait_until.is_none()),
+        wait_until: wait_until.map(|at| journey::local_time(at, &me.time_zone)),
+        open,
+        attempts_left: left,
+    };
+    page.render(&state, "quiz.html", StatusCode::OK, view)
 }
 
 #[derive(Deserialize)]
@@ -88,6 +158,45 @@ pub async fn start(
 /// Values typed into the form that could not be saved, shown again with their message.
 type Rejected = HashMap<String, (String, String)>;
 
+/// One question of the attempt form, with what the learner has answered so far.
+#[derive(Serialize)]
+struct QuestionView {
+    number: usize,
+    id: String,
+    kind: QuestionType,
+    prompt_html: String,
+    points: String,
+    options: Vec<OptionView>,
+    left: Vec<LeftView>,
+    right: Vec<RightView>,
+    positions: Vec<usize>,
+    text: String,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OptionView {
+    id: String,
+    html: String,
+    checked: bool,
+    /// The place given in an ordering question (1-based).
+    position: usize,
+}
+
+#[derive(Serialize)]
+struct LeftView {
+    id: String,
+    html: String,
+    selected: Option<String>,
+}
+
+/// A matching question's right-hand side, as plain text for a `<select>`.
+#[derive(Serialize)]
+struct RightView {
+    id: String,
+    html: String,
+}
+
 /// The attempt's questions with what the learner has answered so far, for the form.
 fn question_views(
     state: &AppState,
@@ -95,7 +204,7 @@ fn question_views(
     quiz: &Quiz,
     saved: &[ResponseEntry],
     rejected: &Rejected,
-) -> Result<Vec<Value>, ApiError> {
+) -> Result<Vec<QuestionView>, ApiError> {
     let layout = journey::layout_of(attempt)?;
     let answers: HashMap<&str, &ResponseEntry> =
         saved.iter().map(|r| (r.question.as_str(), r)).collect();
@@ -104,38 +213,82 @@ fn question_views(
         .into_iter()
         .enumerate()
         .map(|(i, q)| {
-            let answer = answers.get(q.id.as_str());
-            let choices: Vec<&str> = answer.and_then(|a| a.choices.as_ref()).map(|c| c.iter().map(String::as_str).collect()).unwrap_or_default();
-            let options: Vec<Value> = q
-                .options
-                .iter()
-                .flatten()
-                .enumerate()
-                .map(|(pos, o)| {
-                    let position = answer.and_then(|a| a.order.as_ref()).and_then(|order| order.iter().position(|id| *id == o.id)).map(|p| p + 1);
-                    json!({"id": o.id, "html": o.html, "checked": choices.contains(&o.id.as_str()), "position": position.unwrap_or(pos + 1)})
-                })
-                .collect();
-            let pairs: HashMap<&str, &str> = answer
-                .and_then(|a| a.pairs.as_ref())
-                .map(|p| p.iter().map(|[l, r]| (l.as_str(), r.as_str())).collect())
-                .unwrap_or_default();
-            let left: Vec<Value> = q.left.iter().flatten().map(|l| json!({"id": l.id, "html": l.html, "selected": pairs.get(l.id.as_str())})).collect();
-            let (text, error) = match rejected.get(&q.id) {
-                Some((raw, message)) => (raw.clone(), Some(message.clone())),
-                None => (
-                    answer.and_then(|a| a.text.clone().or_else(|| a.number.map(|n| n.to_string()))).unwrap_or_default(),
-                    None,
-                ),
-            };
-            json!({
-                "number": i + 1, "id": q.id, "kind": q.kind, "prompt_html": q.prompt_html, "points": format!("{}", q.points),
-                "options": options, "left": left, "text": text, "error": error,
-                "right": q.right.iter().flatten().map(|r| json!({"id": r.id, "html": lentera_domain::text::plain_text(&r.html)})).collect::<Vec<_>>(),
-                "positions": (1..=q.options.as_ref().map_or(0, Vec::len)).collect::<Vec<_>>(),
-            })
+            let answer = answers.get(q.id.as_str()).copied();
+            question_view(i + 1, q, answer, rejected)
         })
         .collect())
+}
+
+fn question_view(
+    number: usize,
+    q: PublicQuestion,
+    answer: Option<&ResponseEntry>,
+    rejected: &Rejected,
+) -> QuestionView {
+    let choices: Vec<&str> = answer
+        .and_then(|a| a.choices.as_ref())
+        .map(|c| c.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let order = answer.and_then(|a| a.order.as_ref());
+    let options = q
+        .options
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(pos, o)| OptionView {
+            checked: choices.contains(&o.id.as_str()),
+            position: order
+                .and_then(|order| order.iter().position(|id| *id == o.id))
+                .map_or(pos + 1, |p| p + 1),
+            id: o.id.clone(),
+            html: o.html.clone(),
+        })
+        .collect();
+    let pairs: HashMap<&str, &str> = answer
+        .and_then(|a| a.pairs.as_ref())
+        .map(|p| p.iter().map(|[l, r]| (l.as_str(), r.as_str())).collect())
+        .unwrap_or_default();
+    let left = q
+        .left
+        .iter()
+        .flatten()
+        .map(|l| LeftView {
+            selected: pairs.get(l.id.as_str()).map(|r| (*r).to_owned()),
+            id: l.id.clone(),
+            html: l.html.clone(),
+        })
+        .collect();
+    let right = q
+        .right
+        .iter()
+        .flatten()
+        .map(|r| RightView {
+            id: r.id.clone(),
+            html: lentera_domain::text::plain_text(&r.html),
+        })
+        .collect();
+    let (text, error) = match rejected.get(&q.id) {
+        Some((raw, message)) => (raw.clone(), Some(message.clone())),
+        None => (
+            answer
+                .and_then(|a| a.text.clone().or_else(|| a.number.map(|n| n.to_string())))
+                .unwrap_or_default(),
+            None,
+        ),
+    };
+    QuestionView {
+        number,
+        positions: (1..=q.options.as_ref().map_or(0, Vec::len)).collect(),
+        id: q.id,
+        kind: q.kind,
+        prompt_html: q.prompt_html,
+        points: format!("{}", q.points),
+        options,
+        left,
+        right,
+        text,
+        error,
+    }
 }
 
 /// Questions per page of the attempt form: small pages load quickly over a slow link, and
@@ -169,39 +322,89 @@ async fn render_attempt(
     // A refused answer is shown on its own page, whichever page the form came from.
     let refused_page = all
         .iter()
-        .position(|q| {
-            q["id"]
-                .as_str()
-                .is_some_and(|id| form.rejected.contains_key(id))
-        })
+        .position(|q| form.rejected.contains_key(&q.id))
         .map(|i| i / PER_PAGE + 1);
     let current = refused_page.unwrap_or(form.page).clamp(1, pages);
     let answered: std::collections::HashSet<&str> =
         saved.iter().map(|r| r.question.as_str()).collect();
-    let nav: Vec<Value> = (1..=pages)
+    let nav = (1..=pages)
         .map(|n| {
-            let on_page = all.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE);
-            let (mut total, mut done) = (0, 0);
-            for q in on_page {
-                total += 1;
-                if q["id"].as_str().is_some_and(|id| answered.contains(id)) {
-                    done += 1;
-                }
+            let on_page: Vec<_> = all.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).collect();
+            NavPage {
+                number: n,
+                current: n == current,
+                answered: on_page
+                    .iter()
+                    .filter(|q| answered.contains(q.id.as_str()))
+                    .count(),
+                total: on_page.len(),
             }
-            json!({"number": n, "current": n == current, "answered": done, "total": total})
         })
         .collect();
-    let questions: Vec<&Value> = all
-        .iter()
-        .skip((current - 1) * PER_PAGE)
-        .take(PER_PAGE)
-        .collect();
-    page.render(state, "attempt.html", form.status, json!({
-        "attempt": {"id": attempt.id, "number": attempt.number, "deadline": attempt.deadline.map(|d| journey::local_time(d, &page.user.as_ref().map_or("WIB".to_owned(), |u| u.user.time_zone.clone())))},
-        "quiz": {"title": quiz.title}, "questions": questions, "saved_notice": form.saved_notice, "has_errors": !form.rejected.is_empty(),
-        "page": current, "pages": pages, "nav": nav, "is_first": current == 1, "is_last": current == pages,
-        "answered": answered.len(), "total": all.len(),
-    }))
+    let time_zone = page
+        .user
+        .as_ref()
+        .map_or("WIB", |u| u.user.time_zone.as_str());
+    let view = AttemptPage {
+        attempt: AttemptHead {
+            id: attempt.id,
+            number: attempt.number,
+            deadline: attempt.deadline.map(|d| journey::local_time(d, time_zone)),
+        },
+        quiz: QuizTitle { title: &quiz.title },
+        questions: all
+            .iter()
+            .skip((current - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .collect(),
+        saved_notice: form.saved_notice,
+        has_errors: !form.rejected.is_empty(),
+        page: current,
+        pages,
+        nav,
+        is_first: current == 1,
+        is_last: current == pages,
+        answered: answered.len(),
+        total: all.len(),
+    };
+    page.render(state, "attempt.html", form.status, view)
+}
+
+#[derive(Serialize)]
+struct AttemptPage<'a> {
+    attempt: AttemptHead,
+    quiz: QuizTitle<'a>,
+    questions: Vec<&'a QuestionView>,
+    saved_notice: bool,
+    has_errors: bool,
+    page: usize,
+    pages: usize,
+    nav: Vec<NavPage>,
+    is_first: bool,
+    is_last: bool,
+    answered: usize,
+    total: usize,
+}
+
+#[derive(Serialize)]
+struct AttemptHead {
+    id: AttemptId,
+    number: i32,
+    deadline: Option<String>,
+}
+
+#[derive(Serialize)]
+struct QuizTitle<'a> {
+    title: &'a str,
+}
+
+/// A page of the attempt in the navigator: how many of its questions are answered.
+#[derive(Serialize)]
+struct NavPage {
+    number: usize,
+    current: bool,
+    answered: usize,
+    total: usize,
 }
 
 #[derive(Deserialize)]
@@ -458,13 +661,54 @@ pub async fn result(
     }
     let completed = journey::has_completed(&state, &me, &compiled.course.slug).await?;
     let review = journey::review(&state, &attempt, &quiz).await?;
-    page.render(&state, "result.html", StatusCode::OK, json!({
-        "review": review,
-        "course": {"slug": compiled.course.slug, "title": compiled.course.title},
-        "quiz": {"slug": quiz.slug, "title": quiz.title, "pass_percent": quiz.pass_percent},
-        "attempt": {"id": attempt.id, "number": attempt.number, "state": attempt.state,
-                    "score": attempt.score.map(|s| format!("{s:.2}")), "max_score": attempt.max_score.map(|s| format!("{s:.2}")),
-                    "percent": attempt.percent.map(|p| format!("{p:.0}")), "passed": attempt.passed.unwrap_or(false)},
-        "course_completed": completed,
-    }))
+    let view = ResultPage {
+        review,
+        course: CourseRef {
+            slug: &compiled.course.slug,
+            title: &compiled.course.title,
+        },
+        quiz: QuizResultHead {
+            slug: &quiz.slug,
+            title: &quiz.title,
+            pass_percent: quiz.pass_percent,
+        },
+        attempt: ResultHead {
+            id: attempt.id,
+            number: attempt.number,
+            state: attempt.state,
+            score: attempt.score.map(|s| format!("{s:.2}")),
+            max_score: attempt.max_score.map(|s| format!("{s:.2}")),
+            percent: attempt.percent.map(|p| format!("{p:.0}")),
+            passed: attempt.passed.unwrap_or(false),
+        },
+        course_completed: completed,
+    };
+    page.render(&state, "result.html", StatusCode::OK, view)
+}
+
+#[derive(Serialize)]
+struct ResultPage<'a> {
+    review: ReviewView,
+    course: CourseRef<'a>,
+    quiz: QuizResultHead<'a>,
+    attempt: ResultHead,
+    course_completed: bool,
+}
+
+#[derive(Serialize)]
+struct QuizResultHead<'a> {
+    slug: &'a str,
+    title: &'a str,
+    pass_percent: f64,
+}
+
+#[derive(Serialize)]
+struct ResultHead {
+    id: AttemptId,
+    number: i32,
+    state: AttemptState,
+    score: Option<String>,
+    max_score: Option<String>,
+    percent: Option<String>,
+    passed: bool,
 }
