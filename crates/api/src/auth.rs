@@ -12,9 +12,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use crate::cookies::Cookies;
 use crate::error::ApiError;
 use crate::state::AppState;
-use lentera_domain::policy::{self, Action, Resource};
+use lentera_domain::policy::{self, Action, Resource, Scope};
 use lentera_domain::sessions::{CurrentUser, user_for_token};
-use lentera_domain::{Error, ErrorCode, Role};
+use lentera_domain::{Error, ErrorCode};
 
 fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
     req.app_data::<web::Data<AppState>>()
@@ -164,16 +164,6 @@ async fn may_administer(state: &AppState, who: &CurrentUser) -> Result<(), ApiEr
     Ok(())
 }
 
-async fn sees_units(state: &AppState, who: &CurrentUser) -> Result<(), ApiError> {
-    if who.has(Role::Manager) || who.has(Role::Admin) {
-        Ok(())
-    } else {
-        // The policy words the refusal.
-        policy::scope(state, who).await.map(|_| ())?;
-        Ok(())
-    }
-}
-
 gated!(
     /// An API caller who may teach: an instructor or an admin.
     ApiTeacher, page = false, may_teach
@@ -183,10 +173,6 @@ gated!(
     ApiAdmin, page = false, may_administer
 );
 gated!(
-    /// An API caller who sees units and their people: a manager or an admin.
-    ApiManager, page = false, sees_units
-);
-gated!(
     /// A signed-in page visitor who may teach: an instructor or an admin.
     PageTeacher, page = true, may_teach
 );
@@ -194,7 +180,37 @@ gated!(
     /// A signed-in page visitor who may administer the instance: an admin.
     PageAdmin, page = true, may_administer
 );
-gated!(
+
+/// A caller who sees units and their people (a manager or an admin), with the units the
+/// policy lets them see.
+macro_rules! scoped {
+    ($(#[$doc:meta])* $name:ident, page = $page:tt) => {
+        $(#[$doc])*
+        pub struct $name(pub CurrentUser, pub Scope);
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let req = req.clone();
+                let who = gated!(@who $page, &req, payload);
+                Box::pin(async move {
+                    let user = who.await?;
+                    let state = app_state(&req)?;
+                    let scope = policy::scope(&state, &user).await?;
+                    Ok($name(user, scope))
+                })
+            }
+        }
+    };
+}
+
+scoped!(
+    /// An API caller who sees units and their people: a manager or an admin.
+    ApiManager, page = false
+);
+scoped!(
     /// A signed-in page visitor who sees units and their people: a manager or an admin.
-    PageManager, page = true, sees_units
+    PageManager, page = true
 );

@@ -2,9 +2,8 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::json;
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::routing::Routes;
 use crate::state::AppState;
 use lentera_domain::{ErrorCode, policy};
@@ -86,13 +85,12 @@ const FILES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-async fn static_file(path: web::Path<String>) -> HttpResponse {
+async fn static_file(path: web::Path<String>) -> ApiResult<HttpResponse> {
     match FILES.iter().find(|(name, _, _)| *name == path.as_str()) {
-        Some((_, content_type, body)) => HttpResponse::Ok()
+        Some((_, content_type, body)) => Ok(HttpResponse::Ok()
             .content_type(*content_type)
             .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
-            .body(*body),
-        None => HttpResponse::NotFound()
-            .json(json!({"error": {"code": "not_found", "message": "No such file"}})),
+            .body(*body)),
+        None => Err(ApiError::new(ErrorCode::NotFound, "No such file")),
     }
 }

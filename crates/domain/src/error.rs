@@ -127,6 +127,7 @@ codes! {
     InvalidCourse = "invalid_course" => Unprocessable,
     InvalidResponse = "invalid_response" => Unprocessable,
     InvalidGrade = "invalid_grade" => Unprocessable,
+    InvalidComment = "invalid_comment" => Unprocessable,
     InvalidUnit = "invalid_unit" => Unprocessable,
     UnknownParent = "unknown_parent" => Unprocessable,
     InvalidParent = "invalid_parent" => Unprocessable,

@@ -80,6 +80,25 @@ pub struct CourseLine {
     pub completed_at: Option<String>,
 }
 
+/// How many people of a course report are at each state.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StateCounts {
+    pub completed: usize,
+    pub in_progress: usize,
+    pub not_started: usize,
+}
+
+impl StateCounts {
+    pub fn of(lines: &[CourseLine]) -> StateCounts {
+        let count = |s: CourseState| lines.iter().filter(|l| l.state == s).count();
+        StateCounts {
+            completed: count(CourseState::Completed),
+            in_progress: count(CourseState::InProgress),
+            not_started: count(CourseState::NotStarted),
+        }
+    }
+}
+
 /// Where a person stands in a course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -12,9 +12,8 @@ use crate::state::AppState;
 use lentera_domain::Jp;
 use lentera_domain::certificates::{self, CertificateView};
 use lentera_domain::ledger::check_year;
-use lentera_domain::policy;
 use lentera_domain::reports::{
-    self, CourseLine, CourseState, JP_TARGET, JpLine, RateLine, UnitLine,
+    self, CourseLine, JP_TARGET, JpLine, RateLine, StateCounts, UnitLine,
 };
 use lentera_domain::{Error, ErrorCode};
 
@@ -53,7 +52,7 @@ pub async fn jp(
     user: ApiManager,
     q: web::Query<JpQuery>,
 ) -> ApiResult<HttpResponse> {
-    let scope = policy::scope(&state, &user.0).await?;
+    let ApiManager(_, scope) = user;
     let units = scope.filter(q.unit.as_deref())?;
     let year = check_year(q.year.unwrap_or_else(reports::this_year))?;
     let lines = reports::jp_lines(&state, &scope, &units, year, flag(q.short.as_deref())).await?;
@@ -86,13 +85,6 @@ pub struct CourseRates {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct StateCounts {
-    pub completed: usize,
-    pub in_progress: usize,
-    pub not_started: usize,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct CourseReport {
     pub course: String,
     pub rows: Vec<CourseLine>,
@@ -120,7 +112,7 @@ pub async fn completions(
     user: ApiManager,
     q: web::Query<CompletionQuery>,
 ) -> ApiResult<HttpResponse> {
-    let scope = policy::scope(&state, &user.0).await?;
+    let ApiManager(_, scope) = user;
     let units = scope.filter(q.unit.as_deref())?;
     let Some(course) = q.course.as_deref().filter(|c| !c.is_empty()) else {
         return Ok(HttpResponse::Ok().json(Completions::Rates(CourseRates {
@@ -129,18 +121,11 @@ pub async fn completions(
     };
     let lines = reports::course_lines(&state, &scope, &units, course).await?;
     match q.format.as_deref().unwrap_or("json") {
-        "json" => {
-            let count = |s: CourseState| lines.iter().filter(|l| l.state == s).count();
-            Ok(HttpResponse::Ok().json(Completions::Course(CourseReport {
-                course: course.to_owned(),
-                summary: StateCounts {
-                    completed: count(CourseState::Completed),
-                    in_progress: count(CourseState::InProgress),
-                    not_started: count(CourseState::NotStarted),
-                },
-                rows: lines,
-            })))
-        }
+        "json" => Ok(HttpResponse::Ok().json(Completions::Course(CourseReport {
+            course: course.to_owned(),
+            summary: StateCounts::of(&lines),
+            rows: lines,
+        }))),
         format => {
             let file = reports::export(reports::course_table(&lines), format).await?;
             Ok(respond::file(file, &format!("kursus-{course}")))
@@ -180,7 +165,7 @@ pub async fn certificates(
     user: ApiManager,
     q: web::Query<CertQuery>,
 ) -> ApiResult<web::Json<FoundCertificates>> {
-    let scope = policy::scope(&state, &user.0).await?;
+    let ApiManager(_, scope) = user;
     let units = scope.filter(q.unit.as_deref())?;
     let query = q
         .q
@@ -219,7 +204,7 @@ pub async fn certificates_zip(
     user: ApiManager,
     q: web::Query<ZipQuery>,
 ) -> ApiResult<HttpResponse> {
-    let scope = policy::scope(&state, &user.0).await?;
+    let ApiManager(_, scope) = user;
     let units = scope.filter(q.unit.as_deref())?;
     let year = q.year.map(check_year).transpose()?;
     let bytes = certificates::zip_units(&state, &scope, &units, year).await?;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::forms::check_csrf;
 use super::page::{Page, PageResult, signed_in};
@@ -18,8 +18,9 @@ use crate::state::AppState;
 use lentera_domain::ErrorCode;
 use lentera_domain::admin::{self as ops, JpBody, UnitBody, UserBody};
 use lentera_domain::learning::local_time;
-use lentera_domain::org;
-use lentera_domain::policy::{self, Action, Resource, Role};
+use lentera_domain::ledger::Ledger;
+use lentera_domain::org::{self, ImportReport};
+use lentera_domain::policy::{self, Role};
 use lentera_domain::sessions::CurrentUser;
 use lentera_domain::{Details, Error, ledger};
 
@@ -53,23 +54,99 @@ fn message(page: &Page, state: &AppState, e: &Error) -> String {
 }
 
 /// What was typed into a refused form (never the CSRF token), to show it again.
-fn typed_of(fields: &[(String, String)]) -> Value {
-    Value::Object(
-        fields
-            .iter()
-            .filter(|(k, _)| k != "csrf")
-            .map(|(k, v)| (k.clone(), json!(v)))
-            .collect(),
-    )
+fn typed_of(fields: &[(String, String)]) -> HashMap<String, String> {
+    fields
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
-/// Adds `extra`'s keys to a template context.
-fn merge(ctx: &mut Value, extra: &Value) {
-    if let (Some(c), Some(e)) = (ctx.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            c.insert(k.clone(), v.clone());
+/// What the last action left on an admin page: a notice, or a refused form with what was
+/// typed and the message at its field, or a created account's one-time password, or an
+/// import's report.
+#[derive(Serialize, Default)]
+struct Outcome {
+    notice: Option<String>,
+    /// Which form was refused (`unit`, `user`, `import`, `revoke`, `jp`).
+    form: Option<String>,
+    errors: HashMap<String, String>,
+    typed: HashMap<String, String>,
+    created: Option<Created>,
+    import: Option<ImportReport>,
+}
+
+impl Outcome {
+    fn notice(notice: Option<&String>) -> Outcome {
+        Outcome {
+            notice: notice.cloned(),
+            ..Outcome::default()
         }
     }
+}
+
+/// A new account and its initial password, shown once.
+#[derive(Serialize)]
+struct Created {
+    username: String,
+    name: String,
+    password: String,
+}
+
+/// A unit in a list, indented by its depth in the tree.
+#[derive(Serialize)]
+struct UnitRow {
+    code: String,
+    name: String,
+    depth: usize,
+    indent: String,
+}
+
+fn unit_rows(scope: &policy::Scope) -> Vec<UnitRow> {
+    scope
+        .tree()
+        .into_iter()
+        .map(|(depth, u)| UnitRow {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            depth,
+            indent: "· ".repeat(depth),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct LogRow {
+    at: String,
+    action: String,
+    target: String,
+    detail: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AdminPage<'a> {
+    units: Vec<UnitRow>,
+    users: Vec<ops::UserView>,
+    total: u64,
+    page_no: u64,
+    pages: u64,
+    q: Option<&'a str>,
+    unit: Option<&'a str>,
+    roles: [Role; 4],
+    log: Vec<LogRow>,
+    #[serde(flatten)]
+    outcome: Outcome,
+}
+
+#[derive(Serialize)]
+struct UserPage<'a> {
+    target: ops::UserView,
+    units: Vec<UnitRow>,
+    roles: [Role; 4],
+    ledger: Ledger,
+    kinds: &'a [&'a str],
+    #[serde(flatten)]
+    outcome: Outcome,
 }
 
 fn error_field(e: &Error) -> String {
@@ -79,20 +156,13 @@ fn error_field(e: &Error) -> String {
 /// Everything the admin page shows; `notice` and `errors` come from the last action.
 async fn render_admin(
     state: &AppState,
-    _req: &HttpRequest,
     page: &Page,
     me: &CurrentUser,
     query: &HashMap<String, String>,
-    extra: Value,
+    outcome: Outcome,
     status: StatusCode,
 ) -> PageResult {
-    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
     let scope = policy::scope(state, me).await?;
-    let units: Vec<Value> = scope
-        .tree()
-        .into_iter()
-        .map(|(d, u)| json!({"code": u.code, "name": u.name, "depth": d, "indent": "· ".repeat(d)}))
-        .collect();
     let unit_filter = query
         .get("unit")
         .map(String::as_str)
@@ -107,20 +177,29 @@ async fn render_admin(
         query.get("hal").and_then(|p| p.parse().ok()),
     )
     .await?;
-    let (page_no, total) = (listing.page, listing.total);
-    let users = serde_json::to_value(&listing.users).map_err(Error::internal)?;
-    let log: Vec<Value> = ops::audit_log(state, me, 30)
+    let log = ops::audit_log(state, me, 30)
         .await?
         .into_iter()
-        .map(|e| json!({"at": local_time(e.at, &me.user.time_zone), "action": e.action, "target": e.target, "detail": e.detail}))
+        .map(|e| LogRow {
+            at: local_time(e.at, &me.user.time_zone),
+            action: e.action,
+            target: e.target,
+            detail: e.detail,
+        })
         .collect();
-    let mut ctx = json!({
-        "units": units, "users": users, "total": total, "page_no": page_no,
-        "pages": total.div_ceil(ops::PAGE_SIZE).max(1), "q": query.get("q"), "unit": unit_filter,
-        "roles": Role::ALL.map(Role::as_str), "log": log, "errors": {}, "typed": {},
-    });
-    merge(&mut ctx, &extra);
-    page.render(state, "admin.html", status, ctx)
+    let view = AdminPage {
+        units: unit_rows(&scope),
+        pages: listing.total.div_ceil(ops::PAGE_SIZE).max(1),
+        total: listing.total,
+        page_no: listing.page,
+        users: listing.users,
+        q: query.get("q").map(String::as_str),
+        unit: unit_filter,
+        roles: Role::ALL,
+        log,
+        outcome,
+    };
+    page.render(state, "admin.html", status, view)
 }
 
 pub async fn home(
@@ -130,47 +209,26 @@ pub async fn home(
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let notice = q.get("ok").cloned();
-    render_admin(
-        &state,
-        &req,
-        &page,
-        &me,
-        &q,
-        json!({"notice": notice}),
-        StatusCode::OK,
-    )
-    .await
+    let outcome = Outcome::notice(q.get("ok"));
+    render_admin(&state, &page, &me, &q, outcome, StatusCode::OK).await
 }
 
 /// Re-shows the admin page with the form's values and the message next to its field.
 async fn refused(
     state: &AppState,
-    req: &HttpRequest,
     page: &Page,
     me: &CurrentUser,
     form: &str,
     fields: &[(String, String)],
     e: &Error,
 ) -> PageResult {
-    let extra = refusal(state, page, form, fields, e);
-    render_admin(
-        state,
-        req,
-        page,
-        me,
-        &HashMap::new(),
-        extra,
-        status_of(e.code),
-    )
-    .await
+    let outcome = refusal(state, page, form, fields, e);
+    render_admin(state, page, me, &HashMap::new(), outcome, status_of(e.code)).await
 }
 
 /// [`refused`], on a person's page.
-#[allow(clippy::too_many_arguments)]
 async fn refused_on_person(
     state: &AppState,
-    req: &HttpRequest,
     page: &Page,
     me: &CurrentUser,
     username: &str,
@@ -178,8 +236,8 @@ async fn refused_on_person(
     fields: &[(String, String)],
     e: &Error,
 ) -> PageResult {
-    let extra = refusal(state, page, form, fields, e);
-    render_user(state, req, page, me, username, extra, status_of(e.code)).await
+    let outcome = refusal(state, page, form, fields, e);
+    render_user(state, page, me, username, outcome, status_of(e.code)).await
 }
 
 /// Whether a refused form is shown again with the message next to its field: bad input,
@@ -198,8 +256,13 @@ fn refusal(
     form: &str,
     fields: &[(String, String)],
     e: &Error,
-) -> serde_json::Value {
-    json!({"form": form, "errors": {error_field(e): message(page, state, e)}, "typed": typed_of(fields)})
+) -> Outcome {
+    Outcome {
+        form: Some(form.to_owned()),
+        errors: HashMap::from([(error_field(e), message(page, state, e))]),
+        typed: typed_of(fields),
+        ..Outcome::default()
+    }
 }
 
 pub async fn create_unit(
@@ -218,7 +281,7 @@ pub async fn create_unit(
     };
     match ops::create_unit_as(&state, &me, &body).await {
         Ok(u) => Ok(redirect(&format!("/admin?ok=unit:{}", u.code))),
-        Err(e) if shown_on_form(&e) => refused(&state, &req, &page, &me, "unit", &fields, &e).await,
+        Err(e) if shown_on_form(&e) => refused(&state, &page, &me, "unit", &fields, &e).await,
         Err(e) => Err(ApiError::from(e)),
     }
 }
@@ -252,19 +315,26 @@ pub async fn create_user(
     body.active = None;
     match ops::create_user_as(&state, &me, &body).await {
         // The initial password is shown once, on this answer, never stored in clear.
-        Ok((created, password)) => render_admin(
-            &state,
-            &req,
-            &page,
-            &me,
-            &HashMap::new(),
-            json!({"created": {"username": created.username, "name": created.name, "password": password}}),
-            StatusCode::CREATED,
-        )
-        .await,
-        Err(e) if shown_on_form(&e) => {
-            refused(&state, &req, &page, &me, "user", &fields, &e).await
+        Ok((created, password)) => {
+            let outcome = Outcome {
+                created: Some(Created {
+                    username: created.username,
+                    name: created.name,
+                    password,
+                }),
+                ..Outcome::default()
+            };
+            render_admin(
+                &state,
+                &page,
+                &me,
+                &HashMap::new(),
+                outcome,
+                StatusCode::CREATED,
+            )
+            .await
         }
+        Err(e) if shown_on_form(&e) => refused(&state, &page, &me, "user", &fields, &e).await,
         Err(e) => Err(ApiError::from(e)),
     }
 }
@@ -280,24 +350,19 @@ pub async fn import(
     let (_, file) = crate::multipart::read_multipart(form, org::MAX_CSV, Some(&req)).await?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let e = Error::new(ErrorCode::MissingFile, "choose a CSV file").field("file");
-        return refused(&state, &req, &page, &me, "import", &[], &e).await;
+        return refused(&state, &page, &me, "import", &[], &e).await;
     };
     match org::import_users(&state, &me, &bytes).await {
         Ok(report) => {
-            render_admin(
-                &state,
-                &req,
-                &page,
-                &me,
-                &HashMap::new(),
-                json!({"import": report}),
-                StatusCode::OK,
-            )
-            .await
+            let outcome = Outcome {
+                import: Some(report),
+                ..Outcome::default()
+            };
+            render_admin(&state, &page, &me, &HashMap::new(), outcome, StatusCode::OK).await
         }
         Err(e) if shown_on_form(&e) => {
             let e = e.field("file");
-            refused(&state, &req, &page, &me, "import", &[], &e).await
+            refused(&state, &page, &me, "import", &[], &e).await
         }
         Err(e) => Err(ApiError::from(e)),
     }
@@ -321,7 +386,7 @@ pub async fn revoke(
             } else {
                 e
             };
-            refused(&state, &req, &page, &me, "revoke", &fields, &e).await
+            refused(&state, &page, &me, "revoke", &fields, &e).await
         }
         Err(e) => Err(ApiError::from(e)),
     }
@@ -329,26 +394,22 @@ pub async fn revoke(
 
 async fn render_user(
     state: &AppState,
-    _req: &HttpRequest,
     page: &Page,
     me: &CurrentUser,
     username: &str,
-    extra: Value,
+    outcome: Outcome,
     status: StatusCode,
 ) -> PageResult {
     let (scope, target) = ops::user(state, me, username).await?;
-    let ledger = ledger::ledger(state, &target, ledger::this_year()).await?;
-    let units: Vec<Value> = scope
-        .tree()
-        .into_iter()
-        .map(|(d, u)| json!({"code": u.code, "name": u.name, "indent": "· ".repeat(d)}))
-        .collect();
-    let mut ctx = json!({
-        "target": ops::UserView::of(&scope, &target), "units": units, "roles": Role::ALL.map(Role::as_str), "ledger": ledger,
-        "kinds": ops::JP_KINDS, "errors": {}, "typed": {},
-    });
-    merge(&mut ctx, &extra);
-    page.render(state, "admin_user.html", status, ctx)
+    let view = UserPage {
+        ledger: ledger::ledger(state, &target, ledger::this_year()).await?,
+        target: ops::UserView::of(&scope, &target),
+        units: unit_rows(&scope),
+        roles: Role::ALL,
+        kinds: ops::JP_KINDS,
+        outcome,
+    };
+    page.render(state, "admin_user.html", status, view)
 }
 
 pub async fn user_page(
@@ -359,16 +420,8 @@ pub async fn user_page(
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    render_user(
-        &state,
-        &req,
-        &page,
-        &me,
-        &path,
-        json!({"notice": q.get("ok")}),
-        StatusCode::OK,
-    )
-    .await
+    let outcome = Outcome::notice(q.get("ok"));
+    render_user(&state, &page, &me, &path, outcome, StatusCode::OK).await
 }
 
 pub async fn update_user(
@@ -388,7 +441,7 @@ pub async fn update_user(
         ))),
         // An unknown person is the error page, not a message on the form.
         Err(e) if shown_on_form(&e) && status_of(e.code) != StatusCode::NOT_FOUND => {
-            refused_on_person(&state, &req, &page, &me, &path, "user", &fields, &e).await
+            refused_on_person(&state, &page, &me, &path, "user", &fields, &e).await
         }
         Err(e) => Err(ApiError::from(e)),
     }
@@ -418,7 +471,7 @@ pub async fn add_jp(
             path.as_str()
         ))),
         Err(e) if shown_on_form(&e) && status_of(e.code) != StatusCode::NOT_FOUND => {
-            refused_on_person(&state, &req, &page, &me, &path, "jp", &fields, &e).await
+            refused_on_person(&state, &page, &me, &path, "jp", &fields, &e).await
         }
         Err(e) => Err(ApiError::from(e)),
     }

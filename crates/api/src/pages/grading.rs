@@ -1,59 +1,92 @@
 //! Instructor pages for essays waiting for a grade, and quiz statistics.
 
+use std::collections::HashMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::forms::check_csrf;
+use super::learn::CourseRef;
 use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageTeacher;
 use crate::error::ApiError;
 use crate::respond::redirect;
 use crate::state::AppState;
-use lentera_domain::AttemptId;
-use lentera_domain::ErrorCode;
-use lentera_domain::learning::{self as journey, GradeEntry};
+use lentera_assessment::{OptionCount, QuestionType, ResponseCount};
+use lentera_domain::learning::{self as journey, GradeEntry, GradingItem, GradingView};
 use lentera_domain::policy::Action;
+use lentera_domain::{AttemptId, ErrorCode};
+
+#[derive(Serialize)]
+struct QueuePage {
+    attempts: Vec<QueueRow>,
+}
+
+/// An attempt waiting for a grade, with when it was submitted in the instructor's time.
+#[derive(Serialize)]
+struct QueueRow {
+    #[serde(flatten)]
+    item: GradingItem,
+    submitted_local: Option<String>,
+}
 
 pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageTeacher) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let queue = journey::grading_queue(&state, &me).await?;
-    let mut list = Vec::with_capacity(queue.len());
-    for item in queue {
-        let at = item
-            .submitted_at
-            .as_deref()
-            .and_then(|s| s.parse::<chrono::DateTime<chrono::Utc>>().ok());
-        let mut a = serde_json::to_value(item).map_err(lentera_domain::Error::internal)?;
-        a["submitted_local"] = json!(at.map(|t| journey::local_time(t, &me.user.time_zone)));
-        list.push(a);
-    }
+    let attempts = journey::grading_queue(&state, &me)
+        .await?
+        .into_iter()
+        .map(|item| {
+            let at = item
+                .submitted_at
+                .as_deref()
+                .and_then(|s| s.parse::<chrono::DateTime<chrono::Utc>>().ok());
+            QueueRow {
+                submitted_local: at.map(|t| journey::local_time(t, &me.user.time_zone)),
+                item,
+            }
+        })
+        .collect();
     page.render(
         &state,
         "grading.html",
         StatusCode::OK,
-        json!({"attempts": list}),
+        QueuePage { attempts },
     )
+}
+
+/// What the grader typed for one essay, shown again when the form is refused.
+#[derive(Serialize)]
+struct Typed {
+    score: String,
+    comment: Option<String>,
+}
+
+/// The grading form's state: messages by essay (`_` for the whole form), what was typed.
+#[derive(Serialize, Default)]
+struct GradeForm {
+    errors: HashMap<String, String>,
+    typed: HashMap<String, Typed>,
+}
+
+#[derive(Serialize)]
+struct GradePage {
+    view: GradingView,
+    #[serde(flatten)]
+    form: GradeForm,
 }
 
 async fn show_form(
     state: &AppState,
-    _req: &HttpRequest,
     page: &Page,
     id: AttemptId,
-    errors: &Value,
-    typed: &Value,
+    form: GradeForm,
     status: StatusCode,
 ) -> PageResult {
     let me = page.require_user()?;
     let (attempt, quiz, _) = journey::attempt_for_grading(state, &me, id).await?;
     let view = journey::grading_view(state, &attempt, &quiz).await?;
-    page.render(
-        state,
-        "grade.html",
-        status,
-        json!({"view": view, "errors": errors, "typed": typed}),
-    )
+    page.render(state, "grade.html", status, GradePage { view, form })
 }
 
 pub async fn form(
@@ -63,19 +96,47 @@ pub async fn form(
     path: web::Path<AttemptId>,
 ) -> PageResult {
     let (page, _) = signed_in(&req, user)?;
-    show_form(
-        &state,
-        &req,
-        &page,
-        path.into_inner(),
-        &json!({}),
-        &json!({}),
-        StatusCode::OK,
-    )
-    .await
+    let form = GradeForm::default();
+    show_form(&state, &page, path.into_inner(), form, StatusCode::OK).await
 }
 
-/// Fields: `score.{question}` and `comment.{question}` for each essay.
+/// The grades in the form (`score.{question}`, `comment.{question}`); an empty score is an
+/// essay left for later, an unreadable one a message beside it.
+fn read_grades(fields: &[(String, String)], invalid: &str) -> (Vec<GradeEntry>, GradeForm) {
+    let get = |k: &str| super::forms::form_field(fields, k).map(|v| v.trim().to_owned());
+    let mut grades = Vec::new();
+    let mut form = GradeForm::default();
+    for (name, value) in fields {
+        let Some(q) = name.strip_prefix("score.") else {
+            continue;
+        };
+        let comment = get(&format!("comment.{q}"));
+        form.typed.insert(
+            q.to_owned(),
+            Typed {
+                score: value.clone(),
+                comment: comment.clone(),
+            },
+        );
+        if value.trim().is_empty() {
+            continue;
+        }
+        match value.trim().replace(',', ".").parse::<f64>() {
+            Ok(score) if score.is_finite() => grades.push(GradeEntry {
+                question: q.to_owned(),
+                score,
+                comment: comment.filter(|c| !c.is_empty()),
+            }),
+            _ => {
+                form.errors.insert(q.to_owned(), invalid.to_owned());
+            }
+        }
+    }
+    (grades, form)
+}
+
+/// Saves the grades of a submitted attempt's essays; a refused form is shown again with
+/// everything typed and a message beside each essay at fault, in the page's language.
 pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -84,66 +145,62 @@ pub async fn submit(
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = form.into_inner();
-    let get = |k: &str| super::forms::form_field(&fields, k).map(|v| v.trim().to_owned());
-    check_csrf(&req, &get("csrf").unwrap_or_default())?;
+    check_csrf(
+        &req,
+        super::forms::form_field(&fields, "csrf").unwrap_or(""),
+    )?;
     let (page, me) = signed_in(&req, user)?;
     let id = path.into_inner();
     let (attempt, quiz, granted) = journey::attempt_for_grading(&state, &me, id).await?;
-    let mut grades = Vec::new();
-    let mut errors = serde_json::Map::new();
-    let mut typed = serde_json::Map::new();
-    for (name, value) in &fields {
-        let Some(q) = name.strip_prefix("score.") else {
-            continue;
-        };
-        typed.insert(
-            q.to_owned(),
-            json!({"score": value, "comment": get(&format!("comment.{q}"))}),
-        );
-        if value.trim().is_empty() {
-            continue; // not graded yet: left for later
-        }
-        match value.trim().replace(',', ".").parse::<f64>() {
-            Ok(score) if score.is_finite() => grades.push(GradeEntry {
-                question: q.to_owned(),
-                score,
-                comment: get(&format!("comment.{q}")).filter(|c| !c.is_empty()),
-            }),
-            _ => {
-                errors.insert(
-                    q.to_owned(),
-                    json!(page.t(&state.locales, "grading.score_invalid")),
-                );
-            }
-        }
-    }
-    if errors.is_empty() && !grades.is_empty() {
+    let t = |key: &str| page.t(&state.locales, key).to_owned();
+    let (grades, mut form) = read_grades(&fields, &t("grading.score_invalid"));
+    if form.errors.is_empty() && grades.is_empty() {
+        form.errors.insert("_".into(), t("grading.nothing"));
+    } else if form.errors.is_empty() {
         match journey::grade_essays(&state, granted, &me, &attempt, &quiz, &grades).await {
             Ok(_) => return Ok(redirect("/pengajar/penilaian?dinilai=1")),
-            Err(e) if e.code == ErrorCode::InvalidGrade => {
-                let field = e.field.clone().unwrap_or_default();
-                let text = format!(
-                    "{} ({})",
-                    page.t(&state.locales, "grading.score_range"),
-                    e.message
-                );
-                errors.insert(field, json!(text));
+            Err(e) if matches!(e.code, ErrorCode::InvalidGrade | ErrorCode::InvalidComment) => {
+                let key = match e.code {
+                    ErrorCode::InvalidGrade => "grading.score_range".to_owned(),
+                    code => format!("error.{code}"),
+                };
+                form.errors
+                    .insert(e.field.clone().unwrap_or_default(), t(&key));
             }
             Err(e) => return Err(ApiError::from(e)),
         }
-    } else if errors.is_empty() {
-        errors.insert("_".into(), json!(page.t(&state.locales, "grading.nothing")));
     }
-    show_form(
-        &state,
-        &req,
-        &page,
-        id,
-        &Value::Object(errors),
-        &Value::Object(typed),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    show_form(&state, &page, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+#[derive(Serialize)]
+struct StatisticsPage<'a> {
+    course: CourseRef<'a>,
+    quiz: CourseRef<'a>,
+    attempts: usize,
+    average: String,
+    pass_rate: String,
+    questions: Vec<QuestionRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuestionRow<'a> {
+    id: &'a str,
+    kind: QuestionType,
+    prompt_html: &'a str,
+    shown: usize,
+    answered: usize,
+    facility: String,
+    sd: String,
+    discrimination: String,
+    low_discrimination: bool,
+    options: Option<&'a [OptionCount]>,
+    top: Option<&'a [ResponseCount]>,
+}
+
+/// A figure with one decimal, or a dash when there is none.
+fn figure(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))
 }
 
 /// `/pengajar/kursus/{slug}/kuis/{quiz}/statistik`, and `.csv` with `?format=csv`.
@@ -152,7 +209,7 @@ pub async fn statistics(
     req: HttpRequest,
     user: PageTeacher,
     path: web::Path<(String, String)>,
-    q: web::Query<std::collections::HashMap<String, String>>,
+    q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let (slug, quiz_slug) = path.into_inner();
@@ -165,28 +222,40 @@ pub async fn statistics(
     let stats = journey::quiz_statistics(&state, &head, quiz).await?;
     if q.get("format").map(String::as_str) == Some("csv") {
         let csv = lentera_domain::reports::statistics_csv(&stats)?;
+        let name = format!("statistik-{quiz_slug}.csv");
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header(crate::respond::disposition(
-                false,
-                &format!("statistik-{quiz_slug}.csv"),
-            ))
+            .insert_header(crate::respond::disposition(false, &name))
             .body(csv));
     }
-    let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"));
-    let questions: Vec<Value> = stats
-        .questions
-        .iter()
-        .map(|s| json!({
-            "id": s.id, "kind": s.kind, "prompt_html": s.prompt_html, "shown": s.shown, "answered": s.answered,
-            "facility": fmt(s.facility_index), "sd": fmt(s.standard_deviation), "discrimination": fmt(s.discrimination_index),
-            "low_discrimination": s.discrimination_index.is_some_and(|d| d < 20.0),
-            "options": s.options, "top": s.top_responses,
-        }))
+    let questions = (stats.questions.iter())
+        .map(|s| QuestionRow {
+            id: &s.id,
+            kind: s.kind,
+            prompt_html: &s.prompt_html,
+            shown: s.shown,
+            answered: s.answered,
+            facility: figure(s.facility_index),
+            sd: figure(s.standard_deviation),
+            discrimination: figure(s.discrimination_index),
+            low_discrimination: s.discrimination_index.is_some_and(|d| d < 20.0),
+            options: s.options.as_deref(),
+            top: s.top_responses.as_deref(),
+        })
         .collect();
-    page.render(&state, "statistics.html", StatusCode::OK, json!({
-        "course": {"slug": head.slug, "title": head.title}, "quiz": {"slug": quiz.slug, "title": quiz.title},
-        "attempts": stats.attempts, "average": fmt(stats.average_percent), "pass_rate": fmt(stats.pass_rate),
-        "questions": questions,
-    }))
+    let view = StatisticsPage {
+        course: CourseRef {
+            slug: &head.slug,
+            title: &head.title,
+        },
+        quiz: CourseRef {
+            slug: &quiz.slug,
+            title: &quiz.title,
+        },
+        attempts: stats.attempts,
+        average: figure(stats.average_percent),
+        pass_rate: figure(stats.pass_rate),
+        questions,
+    };
+    page.render(&state, "statistics.html", StatusCode::OK, view)
 }

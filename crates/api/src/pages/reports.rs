@@ -4,62 +4,173 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use serde_json::json;
+use serde::Serialize;
 
-use super::page::{PageResult, signed_in};
+use super::page::{Page, PageResult};
 use crate::auth::PageManager;
 use crate::state::AppState;
-use lentera_domain::policy;
-use lentera_domain::reports::{self, CourseState, JP_TARGET};
+use lentera_domain::catalog::{self, CourseSummary};
+use lentera_domain::certificates;
+use lentera_domain::policy::Scope;
+use lentera_domain::reports::{
+    self, CourseLine, JP_TARGET, JpLine, RateLine, StateCounts, UnitLine,
+};
 use lentera_domain::{Jp, UnitId};
-use lentera_domain::{catalog, certificates};
 
 /// Rows per page: a unit of 50,000 people would be several megabytes on one page.
 const ROWS_PER_PAGE: usize = 100;
 
+#[derive(Serialize)]
 struct Filters {
     year: i32,
     unit: Option<String>,
     short: bool,
     course: Option<String>,
+    #[serde(skip)]
     page: usize,
 }
 
-fn filters(q: &HashMap<String, String>) -> Filters {
-    let get = |k: &str| {
-        q.get(k)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    Filters {
-        year: get("tahun")
-            .and_then(|y| y.parse().ok())
-            .filter(|y| (2000..=2100).contains(y))
-            .unwrap_or_else(reports::this_year),
-        unit: get("unit"),
-        short: get("kurang").is_some(),
-        course: get("kursus"),
-        page: get("hal").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
+impl Filters {
+    fn of(q: &HashMap<String, String>) -> Filters {
+        let get = |k: &str| {
+            q.get(k)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        Filters {
+            year: get("tahun")
+                .and_then(|y| y.parse().ok())
+                .filter(|y| (2000..=2100).contains(y))
+                .unwrap_or_else(reports::this_year),
+            unit: get("unit"),
+            short: get("kurang").is_some(),
+            course: get("kursus"),
+            page: get("hal").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
+        }
+    }
+
+    /// The filters as a query string, for the page's links and downloads.
+    fn query(&self) -> String {
+        serde_urlencoded::to_string([
+            ("tahun", self.year.to_string()),
+            ("unit", self.unit.clone().unwrap_or_default()),
+            (
+                "kurang",
+                if self.short {
+                    "1".into()
+                } else {
+                    String::new()
+                },
+            ),
+            ("kursus", self.course.clone().unwrap_or_default()),
+        ])
+        .unwrap_or_default()
     }
 }
 
-/// The page, the caller's scope, the filters of the query and the units they select.
-async fn scoped(
-    state: &AppState,
+#[derive(Serialize)]
+struct ReportPage<'a> {
+    #[serde(flatten)]
+    filters: &'a Filters,
+    target: Jp,
+    tree: Vec<UnitOption>,
+    courses: Vec<CourseSummary>,
+    people: usize,
+    short_count: usize,
+    rows: Vec<&'a JpLine>,
+    page_no: usize,
+    pages: usize,
+    units: Vec<UnitLine>,
+    rates: Vec<RateLine>,
+    course_report: Option<CourseReport>,
+    lookup: Option<Lookup>,
+    query: String,
+}
+
+#[derive(Serialize)]
+struct UnitOption {
+    code: String,
+    name: String,
+    indent: String,
+}
+
+#[derive(Serialize)]
+struct CourseReport {
+    slug: String,
+    summary: StateCounts,
+    rows: Vec<CourseLine>,
+}
+
+/// Certificates found by number or NIP.
+#[derive(Serialize)]
+struct Lookup {
+    term: String,
+    certificates: Vec<Found>,
+}
+
+#[derive(Serialize)]
+struct Found {
+    number: String,
+    code: String,
+    holder: String,
+    nip: Option<String>,
+    course: String,
+    jp: Jp,
+    issued: String,
+    revoked: bool,
+}
+
+/// The page, the filters of the query and the units they select within the scope.
+fn scoped(
     req: &HttpRequest,
     user: PageManager,
     q: &HashMap<String, String>,
-) -> crate::error::ApiResult<(
-    super::page::Page,
-    lentera_domain::policy::Scope,
-    Filters,
-    Vec<UnitId>,
-)> {
-    let (page, me) = signed_in(req, user)?;
-    let scope = policy::scope(state, &me).await?;
-    let f = filters(q);
+) -> crate::error::ApiResult<(Page, Scope, Filters, Vec<UnitId>)> {
+    let PageManager(me, scope) = user;
+    let page = Page::new(req, Some(me))?;
+    let f = Filters::of(q);
     let units = scope.filter(f.unit.as_deref())?;
     Ok((page, scope, f, units))
+}
+
+async fn course_report(
+    state: &AppState,
+    scope: &Scope,
+    units: &[UnitId],
+    slug: &str,
+) -> crate::error::ApiResult<CourseReport> {
+    let lines = reports::course_lines(state, scope, units, slug).await?;
+    Ok(CourseReport {
+        slug: slug.to_owned(),
+        summary: StateCounts::of(&lines),
+        rows: lines.into_iter().take(ROWS_PER_PAGE * 5).collect(),
+    })
+}
+
+async fn lookup(
+    state: &AppState,
+    scope: &Scope,
+    units: &[UnitId],
+    term: &str,
+) -> crate::error::ApiResult<Lookup> {
+    let found = certificates::in_units(state, scope, units, Some(term), None).await?;
+    let certificates = found
+        .into_iter()
+        .map(|c| Found {
+            issued: c.issued_at.format("%d-%m-%Y").to_string(),
+            revoked: c.revoked_at.is_some(),
+            nip: c.holder_nip.as_ref().map(|n| n.to_string()),
+            number: c.number,
+            code: c.code,
+            holder: c.holder_name,
+            course: c.course_title,
+            jp: c.jp,
+        })
+        .collect();
+    Ok(Lookup {
+        term: term.to_owned(),
+        certificates,
+    })
 }
 
 pub async fn page(
@@ -68,61 +179,46 @@ pub async fn page(
     user: PageManager,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
-    let (page, scope, f, units) = scoped(&state, &req, user, &q).await?;
+    let (page, scope, f, units) = scoped(&req, user, &q)?;
     let all = reports::jp_lines(&state, &scope, &units, f.year, false).await?;
-    let unit_lines = reports::unit_lines(&scope, &units, &all);
-    let short_count = all.iter().filter(|l| l.short > Jp(0)).count();
-    let lines: Vec<_> = all.iter().filter(|l| !f.short || l.short > Jp(0)).collect();
+    let lines: Vec<&JpLine> = all.iter().filter(|l| !f.short || l.short > Jp(0)).collect();
     let pages = lines.len().div_ceil(ROWS_PER_PAGE).max(1);
     let current = f.page.min(pages);
-    let shown: Vec<_> = lines
-        .iter()
-        .skip((current - 1) * ROWS_PER_PAGE)
-        .take(ROWS_PER_PAGE)
-        .collect();
-    let rates = reports::course_rates(&state, &units).await?;
-    let course_list = catalog::published(&state).await?;
     let course_report = match &f.course {
-        Some(slug) => {
-            let lines = reports::course_lines(&state, &scope, &units, slug).await?;
-            let count = |s: CourseState| lines.iter().filter(|l| l.state == s).count();
-            let summary = json!({"completed": count(CourseState::Completed), "in_progress": count(CourseState::InProgress), "not_started": count(CourseState::NotStarted)});
-            let rows: Vec<_> = lines.into_iter().take(ROWS_PER_PAGE * 5).collect();
-            Some(json!({"slug": slug, "summary": summary, "rows": rows}))
-        }
+        Some(slug) => Some(course_report(&state, &scope, &units, slug).await?),
         None => None,
     };
     let lookup = match q.get("cari").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        Some(term) => {
-            let found = certificates::in_units(&state, &scope, &units, Some(term), None).await?;
-            Some(
-                json!({"term": term, "certificates": found.iter().map(|c| json!({
-                "number": c.number, "code": c.code, "holder": c.holder_name, "nip": c.holder_nip,
-                "course": c.course_title, "jp": c.jp, "issued": c.issued_at.format("%d-%m-%Y").to_string(),
-                "revoked": c.revoked_at.is_some(),
-            })).collect::<Vec<_>>()}),
-            )
-        }
+        Some(term) => Some(lookup(&state, &scope, &units, term).await?),
         None => None,
     };
-    let tree: Vec<_> = scope
-        .tree()
-        .into_iter()
-        .map(|(d, u)| json!({"code": u.code, "name": u.name, "indent": "· ".repeat(d)}))
+    let tree = (scope.tree().into_iter())
+        .map(|(d, u)| UnitOption {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            indent: "· ".repeat(d),
+        })
         .collect();
-    let query = serde_urlencoded::to_string([
-        ("tahun", f.year.to_string()),
-        ("unit", f.unit.clone().unwrap_or_default()),
-        ("kurang", if f.short { "1".into() } else { String::new() }),
-        ("kursus", f.course.clone().unwrap_or_default()),
-    ])
-    .unwrap_or_default();
-    page.render(&state, "reports.html", StatusCode::OK, json!({
-        "year": f.year, "unit": f.unit, "short": f.short, "course": f.course, "target": JP_TARGET,
-        "tree": tree, "courses": course_list.iter().map(|c| json!({"slug": c.slug, "title": c.title})).collect::<Vec<_>>(),
-        "people": all.len(), "short_count": short_count, "rows": shown, "page_no": current, "pages": pages,
-        "units": unit_lines, "rates": rates, "course_report": course_report, "lookup": lookup, "query": query,
-    }))
+    let view = ReportPage {
+        filters: &f,
+        target: JP_TARGET,
+        tree,
+        courses: catalog::published(&state).await?,
+        people: all.len(),
+        short_count: all.iter().filter(|l| l.short > Jp(0)).count(),
+        units: reports::unit_lines(&scope, &units, &all),
+        rates: reports::course_rates(&state, &units).await?,
+        rows: (lines.iter().copied())
+            .skip((current - 1) * ROWS_PER_PAGE)
+            .take(ROWS_PER_PAGE)
+            .collect(),
+        page_no: current,
+        pages,
+        course_report,
+        lookup,
+        query: f.query(),
+    };
+    page.render(&state, "reports.html", StatusCode::OK, view)
 }
 
 /// `/laporan/unduh?jenis=jp|kursus&format=csv|xlsx&...`: the same rows as the page.
@@ -132,7 +228,7 @@ pub async fn download(
     user: PageManager,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
-    let (_, scope, f, units) = scoped(&state, &req, user, &q).await?;
+    let (_, scope, f, units) = scoped(&req, user, &q)?;
     let format = q.get("format").map_or("csv", String::as_str);
     match q.get("jenis").map(String::as_str) {
         Some("kursus") => {
@@ -156,14 +252,12 @@ pub async fn certificates_zip(
     user: PageManager,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
-    let (_, scope, f, units) = scoped(&state, &req, user, &q).await?;
+    let (_, scope, f, units) = scoped(&req, user, &q)?;
     let bytes = certificates::zip_units(&state, &scope, &units, Some(f.year)).await?;
-    Ok(crate::respond::zip(
-        bytes,
-        &format!(
-            "sertifikat-{}-{}",
-            f.unit.as_deref().unwrap_or("semua"),
-            f.year
-        ),
-    ))
+    let name = format!(
+        "sertifikat-{}-{}",
+        f.unit.as_deref().unwrap_or("semua"),
+        f.year
+    );
+    Ok(crate::respond::zip(bytes, &name))
 }

@@ -3,10 +3,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::forms::check_csrf;
+use super::learn::CourseRef;
 use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageTeacher;
 use crate::error::ApiError;
@@ -14,45 +14,73 @@ use crate::error::status_of;
 use crate::multipart::read_multipart;
 use crate::respond::redirect;
 use crate::state::AppState;
-use lentera_domain::publishing;
+use lentera_content::Problem;
+use lentera_domain::sessions::CurrentUser;
 use lentera_domain::{Details, Error, ErrorCode};
+use lentera_domain::{Jp, publishing};
+
+/// A problem the page shows above a form.
+fn problem(text: &str) -> Problem {
+    Problem {
+        file: String::new(),
+        line: 0,
+        column: 0,
+        message: text.to_owned(),
+        pesan: text.to_owned(),
+    }
+}
 
 /// A refusal as the list of problems the page shows above the form: every problem of the
 /// course or text, or the error's own message in the page's language.
-fn problems_json(e: &Error, page: &Page, state: &AppState) -> serde_json::Value {
+fn problems_of(e: &Error, page: &Page, state: &AppState) -> Vec<Problem> {
     match &e.details {
-        Some(Details::Problems(list)) => json!(list),
-        _ => {
-            let key = format!("error.{}", e.code);
-            let text = page.t(&state.locales, &key);
-            json!([{"file": "", "line": 0, "column": 0, "message": text, "pesan": text}])
-        }
+        Some(Details::Problems(list)) => list.clone(),
+        _ => vec![problem(
+            page.t(&state.locales, &format!("error.{}", e.code)),
+        )],
     }
+}
+
+#[derive(Serialize)]
+struct DashboardPage {
+    courses: Vec<MyCourse>,
+    problems: Vec<Problem>,
+}
+
+#[derive(Serialize)]
+struct MyCourse {
+    slug: String,
+    title: String,
+    version: i32,
+    published: bool,
+    jp: Jp,
 }
 
 async fn dashboard(
     state: &AppState,
-    _req: &HttpRequest,
     page: &Page,
+    me: &CurrentUser,
     status: StatusCode,
-    problems: serde_json::Value,
+    problems: Vec<Problem>,
 ) -> PageResult {
-    let Some(me) = page.user.as_ref() else {
-        return Ok(redirect("/masuk"));
-    };
-    let list = publishing::my_courses(state, me).await?;
-    let list: Vec<_> = list.iter().map(|c| json!({"slug": c.slug, "title": c.title, "version": c.version, "published": c.published, "jp": c.jp})).collect();
-    page.render(
-        state,
-        "teach.html",
-        status,
-        json!({"courses": list, "problems": problems}),
-    )
+    let courses = publishing::my_courses(state, me)
+        .await?
+        .into_iter()
+        .map(|c| MyCourse {
+            slug: c.slug,
+            title: c.title,
+            version: c.version,
+            published: c.published,
+            jp: c.jp,
+        })
+        .collect();
+    let view = DashboardPage { courses, problems };
+    page.render(state, "teach.html", status, view)
 }
 
 pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageTeacher) -> PageResult {
-    let (page, _) = signed_in(&req, user)?;
-    dashboard(&state, &req, &page, StatusCode::OK, json!([])).await
+    let (page, me) = signed_in(&req, user)?;
+    dashboard(&state, &page, &me, StatusCode::OK, Vec::new()).await
 }
 
 pub async fn upload(
@@ -65,13 +93,13 @@ pub async fn upload(
     // `PageTeacher` settled who is asking before a byte of the upload is read.
     let (_, file) = read_multipart(form, publishing::MAX_UPLOAD, Some(&req)).await?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        let msg = page.t(&state.locales, "teach.choose_file").to_owned();
+        let problems = vec![problem(page.t(&state.locales, "teach.choose_file"))];
         return dashboard(
             &state,
-            &req,
             &page,
+            &me,
             StatusCode::UNPROCESSABLE_ENTITY,
-            json!([{"file": "", "line": 0, "column": 0, "message": msg, "pesan": msg}]),
+            problems,
         )
         .await;
     };
@@ -81,8 +109,8 @@ pub async fn upload(
             p.slug, p.version
         ))),
         Err(e) => {
-            let problems = problems_json(&e, &page, &state);
-            dashboard(&state, &req, &page, status_of(e.code), problems).await
+            let problems = problems_of(&e, &page, &state);
+            dashboard(&state, &page, &me, status_of(e.code), problems).await
         }
     }
 }
@@ -102,33 +130,94 @@ pub async fn course(
     let (page, me) = signed_in(&req, user)?;
     let head = publishing::editable(&state, &me, &path).await?;
     let (_, versions) = publishing::versions(&state, &me, &head.slug).await?;
-    let versions: Vec<_> = versions
+    let versions = versions
         .into_iter()
-        .map(|v| json!({"version": v.version, "title": v.title, "created_at": v.created_at.format("%d-%m-%Y %H:%M").to_string(), "current": v.current, "hash": v.content_hash.chars().take(10).collect::<String>()}))
+        .map(|v| VersionRow {
+            version: v.version,
+            title: v.title,
+            created_at: v.created_at.format("%d-%m-%Y %H:%M").to_string(),
+            current: v.current,
+            hash: v.content_hash.chars().take(10).collect(),
+        })
         .collect();
     let (_, learners) = publishing::enrolled(&state, &me, &head.slug).await?;
-    let learners: Vec<_> = learners
+    let learners = learners
         .into_iter()
-        .map(|e| json!({"name": e.name, "username": e.username, "enrolled_at": e.enrolled_at.format("%d-%m-%Y").to_string(), "completed_at": e.completed_at.map(|d| d.format("%d-%m-%Y").to_string())}))
+        .map(|e| LearnerRow {
+            name: e.name,
+            username: e.username,
+            enrolled_at: e.enrolled_at.format("%d-%m-%Y").to_string(),
+            completed_at: e.completed_at.map(|d| d.format("%d-%m-%Y").to_string()),
+        })
         .collect();
     let compiled = lentera_domain::learning::compiled(&state, &head).await?;
-    let lessons: Vec<_> = compiled
-        .course
-        .lessons
-        .iter()
-        .map(|l| json!({"slug": l.slug, "title": l.title}))
-        .collect();
-    let quizzes: Vec<_> = compiled
-        .course
-        .quizzes
-        .iter()
-        .map(|q| json!({"slug": q.slug, "title": compiled.quiz_title(&q.slug)}))
-        .collect();
-    page.render(&state, "teach_course.html", StatusCode::OK, json!({
-        "quizzes": quizzes,
-        "course": {"slug": head.slug, "title": head.title, "published": head.published, "version": head.version},
-        "versions": versions, "learners": learners, "lessons": lessons, "just_published": q.versi,
-    }))
+    let course = &compiled.course;
+    let view = TeachCoursePage {
+        lessons: (course.lessons.iter())
+            .map(|l| Item {
+                slug: l.slug.clone(),
+                title: l.title.clone(),
+            })
+            .collect(),
+        quizzes: (course.quizzes.iter())
+            .map(|q| Item {
+                slug: q.slug.clone(),
+                title: compiled.quiz_title(&q.slug).to_owned(),
+            })
+            .collect(),
+        course: CourseState {
+            slug: &head.slug,
+            title: &head.title,
+            published: head.published,
+            version: head.version,
+        },
+        versions,
+        learners,
+        just_published: q.versi,
+    };
+    page.render(&state, "teach_course.html", StatusCode::OK, view)
+}
+
+#[derive(Serialize)]
+struct TeachCoursePage<'a> {
+    course: CourseState<'a>,
+    versions: Vec<VersionRow>,
+    learners: Vec<LearnerRow>,
+    lessons: Vec<Item>,
+    quizzes: Vec<Item>,
+    just_published: Option<i32>,
+}
+
+#[derive(Serialize)]
+struct CourseState<'a> {
+    slug: &'a str,
+    title: &'a str,
+    published: bool,
+    version: i32,
+}
+
+#[derive(Serialize)]
+struct VersionRow {
+    version: i32,
+    title: String,
+    created_at: String,
+    current: bool,
+    hash: String,
+}
+
+#[derive(Serialize)]
+struct LearnerRow {
+    name: String,
+    username: String,
+    enrolled_at: String,
+    completed_at: Option<String>,
+}
+
+/// A lesson or quiz of the course, by slug and title.
+#[derive(Serialize)]
+struct Item {
+    slug: String,
+    title: String,
 }
 
 #[derive(Deserialize)]
@@ -189,9 +278,26 @@ pub async fn edit_lesson(
     let (page, me) = signed_in(&req, user)?;
     let head = publishing::editable(&state, &me, &slug).await?;
     let markdown = publishing::lesson_source(&state, &head, &lesson).await?;
-    page.render(&state, "teach_lesson.html", StatusCode::OK, json!({
-        "course": {"slug": head.slug, "title": head.title}, "lesson": lesson, "markdown": markdown, "preview": null, "problems": [],
-    }))
+    let view = LessonEditor {
+        course: CourseRef {
+            slug: &head.slug,
+            title: &head.title,
+        },
+        lesson: &lesson,
+        markdown: &markdown,
+        preview: None,
+        problems: Vec::new(),
+    };
+    page.render(&state, "teach_lesson.html", StatusCode::OK, view)
+}
+
+#[derive(Serialize)]
+struct LessonEditor<'a> {
+    course: CourseRef<'a>,
+    lesson: &'a str,
+    markdown: &'a str,
+    preview: Option<String>,
+    problems: Vec<Problem>,
 }
 
 #[derive(Deserialize)]
@@ -222,18 +328,25 @@ pub async fn save_lesson(
     let (slug, lesson) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
     let head = publishing::editable(&state, &me, &slug).await?;
-    let render = |status, preview: Option<String>, problems: serde_json::Value| {
-        page.render(&state, "teach_lesson.html", status, json!({
-            "course": {"slug": head.slug, "title": head.title}, "lesson": lesson, "markdown": form.markdown,
-            "preview": preview, "problems": problems,
-        }))
+    let render = |status, preview: Option<String>, problems: Vec<Problem>| {
+        let view = LessonEditor {
+            course: CourseRef {
+                slug: &head.slug,
+                title: &head.title,
+            },
+            lesson: &lesson,
+            markdown: &form.markdown,
+            preview,
+            problems,
+        };
+        page.render(&state, "teach_lesson.html", status, view)
     };
     if form.action == LessonAction::Pratinjau {
         return match publishing::preview(format!("lessons/{lesson}.md"), form.markdown.clone())
             .await
         {
-            Ok(html) => render(StatusCode::OK, Some(html), json!([])),
-            Err(e) => render(status_of(e.code), None, problems_json(&e, &page, &state)),
+            Ok(html) => render(StatusCode::OK, Some(html), Vec::new()),
+            Err(e) => render(status_of(e.code), None, problems_of(&e, &page, &state)),
         };
     }
     match publishing::edit_lesson(&state, &me, &head, &lesson, &form.markdown).await {
@@ -242,6 +355,6 @@ pub async fn save_lesson(
             p.slug, p.version
         ))),
         // The text stays in the form, with every problem above it: nothing typed is lost.
-        Err(e) => render(status_of(e.code), None, problems_json(&e, &page, &state)),
+        Err(e) => render(status_of(e.code), None, problems_of(&e, &page, &state)),
     }
 }

@@ -213,7 +213,7 @@ pub async fn grade_essays(
             .is_some_and(|c| !crate::text::is_paragraphs(c, 0, 5000))
         {
             return Err(Error::new(
-                ErrorCode::InvalidGrade,
+                ErrorCode::InvalidComment,
                 "a comment has at most 5000 characters and no control characters",
             )
             .field(question));
