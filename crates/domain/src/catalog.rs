@@ -14,7 +14,8 @@ use crate::cache::{OneLoad, ShortCache};
 use crate::error::{Error, ErrorCode, Result};
 use crate::{CourseId, UserId, VersionId};
 use lentera_store::Db;
-use lentera_store::courses::{self, CourseHead};
+use lentera_store::courses;
+pub use lentera_store::courses::CourseHead;
 
 /// Whether `s` could be a course slug (1 to 80 of a-z, 0-9 and '-', as the content format
 /// requires).

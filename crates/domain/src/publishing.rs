@@ -220,10 +220,40 @@ pub async fn versions(
     state: &Lentera,
     user: &CurrentUser,
     slug: &str,
-) -> Result<(CourseHead, Vec<courses::VersionInfo>)> {
+) -> Result<(CourseHead, Vec<VersionView>)> {
     let head = editable(state, user, slug).await?;
     let list = courses::versions(&state.db, head.id).await?;
+    let list = list
+        .into_iter()
+        .map(|v| VersionView {
+            version: v.version,
+            title: v.title,
+            content_hash: v.content_hash,
+            created_at: v.created_at,
+            current: v.current,
+        })
+        .collect();
     Ok((head, list))
+}
+
+/// One version of a course, for its authors.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VersionView {
+    pub version: i32,
+    pub title: String,
+    pub content_hash: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Whether learners get this version now.
+    pub current: bool,
+}
+
+/// Someone enrolled in a course, for its authors.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EnrollmentView {
+    pub username: String,
+    pub name: String,
+    pub enrolled_at: chrono::DateTime<chrono::Utc>,
+    pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Publishes or hides a course (its current version).
@@ -284,9 +314,18 @@ pub async fn enrolled(
     state: &Lentera,
     user: &CurrentUser,
     slug: &str,
-) -> Result<(CourseHead, Vec<courses::Enrolled>)> {
+) -> Result<(CourseHead, Vec<EnrollmentView>)> {
     let head = editable(state, user, slug).await?;
     let list = courses::enrolled(&state.db, head.id).await?;
+    let list = list
+        .into_iter()
+        .map(|e| EnrollmentView {
+            username: e.username,
+            name: e.name,
+            enrolled_at: e.enrolled_at,
+            completed_at: e.completed_at,
+        })
+        .collect();
     Ok((head, list))
 }
 

@@ -11,7 +11,7 @@ use crate::extract::NoBody;
 use crate::multipart::read_multipart;
 use crate::state::AppState;
 use lentera_domain::Jp;
-use lentera_domain::publishing::{self, Published};
+use lentera_domain::publishing::{self, EnrollmentView, Published, VersionView};
 use lentera_domain::{Error, ErrorCode};
 
 /// A course `.zip`, sent as a multipart form.
@@ -88,15 +88,6 @@ pub async fn mine(state: web::Data<AppState>, user: ApiTeacher) -> ApiResult<web
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct VersionView {
-    pub version: i32,
-    pub title: String,
-    pub content_hash: String,
-    pub created_at: String,
-    pub current: bool,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct Versions {
     pub slug: String,
     pub published: bool,
@@ -117,16 +108,7 @@ pub async fn versions(
     Ok(web::Json(Versions {
         slug: head.slug,
         published: head.published,
-        versions: list
-            .into_iter()
-            .map(|v| VersionView {
-                version: v.version,
-                title: v.title,
-                content_hash: v.content_hash,
-                created_at: v.created_at.to_rfc3339(),
-                current: v.current,
-            })
-            .collect(),
+        versions: list,
     }))
 }
 
@@ -204,14 +186,6 @@ pub async fn rollback(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct EnrollmentView {
-    pub username: String,
-    pub name: String,
-    pub enrolled_at: String,
-    pub completed_at: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct Enrollments {
     pub slug: String,
     pub enrollments: Vec<EnrollmentView>,
@@ -230,15 +204,7 @@ pub async fn enrollments(
     let (head, list) = publishing::enrolled(&state, &user.0, &path).await?;
     Ok(web::Json(Enrollments {
         slug: head.slug,
-        enrollments: list
-            .into_iter()
-            .map(|e| EnrollmentView {
-                username: e.username,
-                name: e.name,
-                enrolled_at: e.enrolled_at.to_rfc3339(),
-                completed_at: e.completed_at.map(|d| d.to_rfc3339()),
-            })
-            .collect(),
+        enrollments: list,
     }))
 }
 

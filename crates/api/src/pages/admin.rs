@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use serde::Serialize;
 
-use super::forms::check_csrf;
+use super::forms::check_csrf_field;
 use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageAdmin;
 use crate::error::ApiError;
@@ -77,6 +77,17 @@ struct Outcome {
 }
 
 impl Outcome {
+    fn created(username: String, name: String, password: String) -> Outcome {
+        Outcome {
+            created: Some(Created {
+                username,
+                name,
+                password,
+            }),
+            ..Outcome::default()
+        }
+    }
+
     fn notice(notice: Option<&String>) -> Outcome {
         Outcome {
             notice: notice.cloned(),
@@ -272,7 +283,7 @@ pub async fn create_unit(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf"))?;
+    check_csrf_field(&req, &fields)?;
     let (page, me) = signed_in(&req, user)?;
     let body = UnitBody {
         code: opt(&fields, "code"),
@@ -309,21 +320,14 @@ pub async fn create_user(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf"))?;
+    check_csrf_field(&req, &fields)?;
     let (page, me) = signed_in(&req, user)?;
     let mut body = user_body(&fields);
     body.active = None;
     match ops::create_user_as(&state, &me, &body).await {
         // The initial password is shown once, on this answer, never stored in clear.
         Ok((created, password)) => {
-            let outcome = Outcome {
-                created: Some(Created {
-                    username: created.username,
-                    name: created.name,
-                    password,
-                }),
-                ..Outcome::default()
-            };
+            let outcome = Outcome::created(created.username, created.name, password);
             render_admin(
                 &state,
                 &page,
@@ -375,7 +379,7 @@ pub async fn revoke(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf"))?;
+    check_csrf_field(&req, &fields)?;
     let (page, me) = signed_in(&req, user)?;
     let code = field(&fields, "certificate").trim().to_owned();
     match ops::revoke_as(&state, &me, &code, field(&fields, "reason")).await {
@@ -432,7 +436,7 @@ pub async fn update_user(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf"))?;
+    check_csrf_field(&req, &fields)?;
     let (page, me) = signed_in(&req, user)?;
     match ops::update_user_as(&state, &me, &path, &user_body(&fields)).await {
         Ok(()) => Ok(redirect(&format!(
@@ -455,7 +459,7 @@ pub async fn add_jp(
     form: Form,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(&req, field(&fields, "csrf"))?;
+    check_csrf_field(&req, &fields)?;
     let (page, me) = signed_in(&req, user)?;
     let jp_raw = field(&fields, "jp").trim().to_owned();
     let body = JpBody {

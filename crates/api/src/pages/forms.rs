@@ -15,6 +15,14 @@ pub fn form_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a 
         .map(|(_, v)| v.as_str())
 }
 
+/// [`check_csrf`] for a form read as name/value pairs (its `csrf` field).
+pub fn check_csrf_field(
+    req: &HttpRequest,
+    fields: &[(String, String)],
+) -> lentera_domain::Result<()> {
+    check_csrf(req, form_field(fields, "csrf").unwrap_or(""))
+}
+
 /// Checks the form's CSRF token against the cookie, in constant time.
 pub fn check_csrf(req: &HttpRequest, submitted: &str) -> lentera_domain::Result<()> {
     let cookie = Cookies::of(req).read_csrf(req).unwrap_or_default();

@@ -6,14 +6,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use super::forms::check_csrf;
+use super::forms::check_csrf_field;
 use super::learn::CourseRef;
 use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageTeacher;
 use crate::error::ApiError;
 use crate::respond::redirect;
 use crate::state::AppState;
-use lentera_assessment::{OptionCount, QuestionType, ResponseCount};
+use lentera_assessment::{OptionCount, QuestionType, QuizStatistics, ResponseCount};
 use lentera_domain::learning::{self as journey, GradeEntry, GradingItem, GradingView};
 use lentera_domain::policy::Action;
 use lentera_domain::{AttemptId, ErrorCode};
@@ -145,10 +145,7 @@ pub async fn submit(
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = form.into_inner();
-    check_csrf(
-        &req,
-        super::forms::form_field(&fields, "csrf").unwrap_or(""),
-    )?;
+    check_csrf_field(&req, &fields)?;
     let (page, me) = signed_in(&req, user)?;
     let id = path.into_inner();
     let (attempt, quiz, granted) = journey::attempt_for_grading(&state, &me, id).await?;
@@ -157,20 +154,24 @@ pub async fn submit(
     if form.errors.is_empty() && grades.is_empty() {
         form.errors.insert("_".into(), t("grading.nothing"));
     } else if form.errors.is_empty() {
-        match journey::grade_essays(&state, granted, &me, &attempt, &quiz, &grades).await {
+        let saved = journey::grade_essays(&state, granted, &me, &attempt, &quiz, &grades).await;
+        let (field, key) = match saved {
             Ok(_) => return Ok(redirect("/pengajar/penilaian?dinilai=1")),
-            Err(e) if matches!(e.code, ErrorCode::InvalidGrade | ErrorCode::InvalidComment) => {
-                let key = match e.code {
-                    ErrorCode::InvalidGrade => "grading.score_range".to_owned(),
-                    code => format!("error.{code}"),
-                };
-                form.errors
-                    .insert(e.field.clone().unwrap_or_default(), t(&key));
-            }
-            Err(e) => return Err(ApiError::from(e)),
-        }
+            Err(e) => refused_grade(e)?,
+        };
+        form.errors.insert(field, t(&key));
     }
     show_form(&state, &page, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// A grade the domain refused, as the essay it is about and the locale key of the message.
+fn refused_grade(e: lentera_domain::Error) -> Result<(String, String), ApiError> {
+    let key = match e.code {
+        ErrorCode::InvalidGrade => "grading.score_range".to_owned(),
+        ErrorCode::InvalidComment => format!("error.{}", e.code),
+        _ => return Err(ApiError::from(e)),
+    };
+    Ok((e.field.unwrap_or_default(), key))
 }
 
 #[derive(Serialize)]
@@ -228,34 +229,38 @@ pub async fn statistics(
             .insert_header(crate::respond::disposition(false, &name))
             .body(csv));
     }
-    let questions = (stats.questions.iter())
-        .map(|s| QuestionRow {
-            id: &s.id,
-            kind: s.kind,
-            prompt_html: &s.prompt_html,
-            shown: s.shown,
-            answered: s.answered,
-            facility: figure(s.facility_index),
-            sd: figure(s.standard_deviation),
-            discrimination: figure(s.discrimination_index),
-            low_discrimination: s.discrimination_index.is_some_and(|d| d < 20.0),
-            options: s.options.as_deref(),
-            top: s.top_responses.as_deref(),
-        })
-        .collect();
-    let view = StatisticsPage {
-        course: CourseRef {
-            slug: &head.slug,
-            title: &head.title,
-        },
-        quiz: CourseRef {
-            slug: &quiz.slug,
-            title: &quiz.title,
-        },
-        attempts: stats.attempts,
-        average: figure(stats.average_percent),
-        pass_rate: figure(stats.pass_rate),
-        questions,
+    let course = CourseRef {
+        slug: &head.slug,
+        title: &head.title,
     };
+    let view = StatisticsPage::of(course, &quiz.slug, &quiz.title, &stats);
     page.render(&state, "statistics.html", StatusCode::OK, view)
+}
+
+impl<'a> StatisticsPage<'a> {
+    fn of(course: CourseRef<'a>, slug: &'a str, title: &'a str, stats: &'a QuizStatistics) -> Self {
+        let questions = (stats.questions.iter())
+            .map(|s| QuestionRow {
+                id: &s.id,
+                kind: s.kind,
+                prompt_html: &s.prompt_html,
+                shown: s.shown,
+                answered: s.answered,
+                facility: figure(s.facility_index),
+                sd: figure(s.standard_deviation),
+                discrimination: figure(s.discrimination_index),
+                low_discrimination: s.discrimination_index.is_some_and(|d| d < 20.0),
+                options: s.options.as_deref(),
+                top: s.top_responses.as_deref(),
+            })
+            .collect();
+        StatisticsPage {
+            course,
+            quiz: CourseRef { slug, title },
+            attempts: stats.attempts,
+            average: figure(stats.average_percent),
+            pass_rate: figure(stats.pass_rate),
+            questions,
+        }
+    }
 }

@@ -17,12 +17,14 @@ use crate::error::{ApiError, status_of};
 use crate::i18n::Lang;
 use crate::respond::redirect;
 use crate::state::AppState;
+use lentera_content::Lesson;
 use lentera_domain::ErrorCode;
 use lentera_domain::Jp;
 use lentera_domain::catalog::CourseSummary;
+use lentera_domain::catalog::{CompiledCourse, CourseHead};
 use lentera_domain::certificates;
 use lentera_domain::learning::CourseProgress;
-use lentera_domain::learning::{self as journey, OutlineEntry};
+use lentera_domain::learning::{self as journey, Certificate, OutlineEntry};
 use lentera_domain::ledger::{self, JpYear, Ledger};
 use lentera_domain::{catalog, login, sessions};
 
@@ -93,13 +95,10 @@ pub async fn login_submit(
     let next = safe_next(form.next.as_deref());
     let address = client_address(&req, &state.config.trusted_proxies);
     match login::sign_in(&state, &address, &form.username, form.password).await {
-        Ok((token, _)) => {
-            let cookie = Cookies::of(&req).session(token);
-            Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, next))
-                .cookie(cookie)
-                .finish())
-        }
+        Ok((token, _)) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, next))
+            .cookie(Cookies::of(&req).session(token))
+            .finish()),
         Err(err) if status_of(err.code).is_client_error() => {
             // Re-show the form with the message next to the fields and the username kept.
             let key = format!("error.{}", err.code);
@@ -193,27 +192,31 @@ pub async fn course(
     let me = me.user;
     let (head, compiled) = journey::course(&state, &path).await?;
     let (enrolled, progress) = journey::course_view(&state, &me, &head, &compiled).await?;
-    let modules = modules(&head.slug, journey::outline(&compiled), &progress);
-    let c = &compiled.course;
-    let course = CourseCard {
-        slug: &head.slug,
-        title: &head.title,
-        summary: &head.summary,
-        jp: head.jp,
-        category: &head.category,
-        level: &c.level,
-        authors: &c.authors,
-        partner: c.partner.as_deref(),
-        estimated_hours: c.estimated_hours,
-        version: head.version,
-    };
     let view = CoursePage {
-        course,
-        modules,
+        modules: modules(&head.slug, journey::outline(&compiled), &progress),
+        course: CourseCard::of(&head, &compiled),
         enrolled,
         progress,
     };
     page.render(&state, "course.html", StatusCode::OK, view)
+}
+
+impl<'a> CourseCard<'a> {
+    fn of(head: &'a CourseHead, compiled: &'a CompiledCourse) -> Self {
+        let c = &compiled.course;
+        CourseCard {
+            slug: &head.slug,
+            title: &head.title,
+            summary: &head.summary,
+            jp: head.jp,
+            category: &head.category,
+            level: &c.level,
+            authors: &c.authors,
+            partner: c.partner.as_deref(),
+            estimated_hours: c.estimated_hours,
+            version: head.version,
+        }
+    }
 }
 
 /// The course outline grouped by module, each item with its link and whether it is done.
@@ -365,14 +368,22 @@ pub async fn lesson(
     // Everything on the page but the CSRF token follows from the version, the lesson and
     // whether it is done: it is rendered once for all learners.
     let key = format!("{} {} {done}", compiled.version_id, lesson.slug);
-    let ctx = || {
-        let items = journey::outline(&compiled);
-        let (prev, next) = neighbours(&head.slug, &items, &lesson.slug);
+    let ctx = || LessonPage::of(&head.slug, &head.title, &compiled, lesson, done);
+    page.render_shared(&state, &key, "lesson.html", ctx, &lesson.html)
+}
+
+impl<'a> LessonPage<'a> {
+    fn of(
+        slug: &'a str,
+        title: &'a str,
+        compiled: &CompiledCourse,
+        lesson: &'a Lesson,
+        done: bool,
+    ) -> Self {
+        let items = journey::outline(compiled);
+        let (prev, next) = neighbours(slug, &items, &lesson.slug);
         LessonPage {
-            course: CourseRef {
-                slug: &head.slug,
-                title: &head.title,
-            },
+            course: CourseRef { slug, title },
             lesson: LessonView {
                 slug: &lesson.slug,
                 title: &lesson.title,
@@ -384,8 +395,7 @@ pub async fn lesson(
             prev,
             next,
         }
-    };
-    page.render_shared(&state, &key, "lesson.html", ctx, &lesson.html)
+    }
 }
 
 pub async fn complete_lesson(
@@ -551,29 +561,31 @@ pub async fn verify(
 ) -> PageResult {
     let page = Page::new(&req, user.0)?;
     certificates::check_rate(&state, &client_address(&req, &state.config.trusted_proxies))?;
-    let found = certificates::find(&state, &path).await?;
-    let (status, view) = match found {
-        Some(c) => (
-            StatusCode::OK,
-            VerifyPage {
-                asked: true,
-                found: true,
-                revoked: c.revoked_at.is_some(),
-                revoked_at: c.revoked_at.map(|d| d.format("%d-%m-%Y").to_string()),
-                certificate: Some(certificates::payload(&c)),
-                issued_on: Some(c.issued_at.format("%d-%m-%Y").to_string()),
-                revocation_reason: c.revocation_reason,
-                code: None,
-            },
-        ),
-        None => (
-            StatusCode::NOT_FOUND,
-            VerifyPage {
+    match certificates::find(&state, &path).await? {
+        Some(c) => page.render(&state, "verify.html", StatusCode::OK, VerifyPage::of(c)),
+        None => {
+            let view = VerifyPage {
                 asked: true,
                 code: Some(path.as_str()),
                 ..VerifyPage::default()
-            },
-        ),
-    };
-    page.render(&state, "verify.html", status, view)
+            };
+            page.render(&state, "verify.html", StatusCode::NOT_FOUND, view)
+        }
+    }
+}
+
+impl VerifyPage<'_> {
+    /// A certificate found: valid or revoked, with what it says.
+    fn of(c: Certificate) -> Self {
+        VerifyPage {
+            asked: true,
+            found: true,
+            revoked: c.revoked_at.is_some(),
+            revoked_at: c.revoked_at.map(|d| d.format("%d-%m-%Y").to_string()),
+            certificate: Some(certificates::payload(&c)),
+            issued_on: Some(c.issued_at.format("%d-%m-%Y").to_string()),
+            revocation_reason: c.revocation_reason,
+            code: None,
+        }
+    }
 }

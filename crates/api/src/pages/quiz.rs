@@ -10,7 +10,7 @@ use lentera_assessment::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::forms::check_csrf;
+use super::forms::{check_csrf, check_csrf_field};
 use super::learn::CourseRef;
 use super::page::{Page, PageResult, signed_in};
 use crate::auth::PageUser;
@@ -20,6 +20,7 @@ use crate::state::AppState;
 use lentera_assessment::QuestionType;
 use lentera_domain::ErrorCode;
 use lentera_domain::learning::{self as journey, Attempt, ReviewView};
+use lentera_domain::sessions::CurrentUser;
 use lentera_domain::{AttemptId, AttemptState};
 
 /// A past attempt in the quiz's intro.
@@ -95,43 +96,48 @@ pub async fn intro(
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     }
     let attempts = journey::attempts_of(&state, &me, &head, &quiz_slug).await?;
-    let open = attempts.iter().any(|a| a.state == AttemptState::Open);
-    let left = (quiz.max_attempts > 0)
-        .then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
-    let counted = journey::counted_attempt(quiz, &attempts);
-    let wait_until =
-        journey::next_attempt_at(quiz, &attempts).filter(|at| *at > chrono::Utc::now());
-    let view = QuizPage {
-        course: CourseRef {
-            slug: &head.slug,
-            title: &head.title,
-        },
-        quiz: QuizCard {
-            slug: &quiz.slug,
-            title: &quiz.title,
-            questions: quiz.questions_per_attempt(),
-            pass_percent: quiz.pass_percent,
-            max_attempts: quiz.max_attempts,
-            time_limit: quiz.time_limit_minutes,
-            cooldown: quiz.cooldown_minutes,
-            counts: quiz.counts,
-            review: quiz.review,
-        },
-        attempts: attempts
-            .iter()
-            .map(|a| AttemptRow::of(a, &me.time_zone))
-            .collect(),
-        counted: counted.map(|a| CountedView {
-            number: a.number,
-            percent: a.percent.map(|p| format!("{p:.0}")),
-            passed: a.passed,
-        }),
-        can_start: open || (left != Some(0) && wait_until.is_none()),
-        wait_until: wait_until.map(|at| journey::local_time(at, &me.time_zone)),
-        open,
-        attempts_left: left,
+    let course = CourseRef {
+        slug: &head.slug,
+        title: &head.title,
     };
+    let view = QuizPage::of(course, quiz, &attempts, &me.time_zone);
     page.render(&state, "quiz.html", StatusCode::OK, view)
+}
+
+impl<'a> QuizPage<'a> {
+    /// The quiz's rules and where the learner stands: past attempts, the one that counts,
+    /// attempts left and when the next may start.
+    fn of(course: CourseRef<'a>, quiz: &'a Quiz, attempts: &[Attempt], tz: &str) -> Self {
+        let open = attempts.iter().any(|a| a.state == AttemptState::Open);
+        let left = (quiz.max_attempts > 0)
+            .then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
+        let wait_until =
+            journey::next_attempt_at(quiz, attempts).filter(|at| *at > chrono::Utc::now());
+        QuizPage {
+            course,
+            quiz: QuizCard {
+                slug: &quiz.slug,
+                title: &quiz.title,
+                questions: quiz.questions_per_attempt(),
+                pass_percent: quiz.pass_percent,
+                max_attempts: quiz.max_attempts,
+                time_limit: quiz.time_limit_minutes,
+                cooldown: quiz.cooldown_minutes,
+                counts: quiz.counts,
+                review: quiz.review,
+            },
+            attempts: attempts.iter().map(|a| AttemptRow::of(a, tz)).collect(),
+            counted: journey::counted_attempt(quiz, attempts).map(|a| CountedView {
+                number: a.number,
+                percent: a.percent.map(|p| format!("{p:.0}")),
+                passed: a.passed,
+            }),
+            can_start: open || (left != Some(0) && wait_until.is_none()),
+            wait_until: wait_until.map(|at| journey::local_time(at, tz)),
+            open,
+            attempts_left: left,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -308,9 +314,20 @@ struct FormState<'a> {
     page: usize,
 }
 
+impl<'a> FormState<'a> {
+    /// The form again, with the answers that could not be taken and their messages.
+    fn refused(rejected: &'a Rejected, page: usize) -> Self {
+        FormState {
+            rejected,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            saved_notice: false,
+            page,
+        }
+    }
+}
+
 async fn render_attempt(
     state: &AppState,
-    _req: &HttpRequest,
     page: &Page,
     attempt: &Attempt,
     quiz: &Quiz,
@@ -432,7 +449,7 @@ pub async fn show(
         saved_notice: q.disimpan.is_some(),
         page: q.halaman.unwrap_or(1),
     };
-    render_attempt(&state, &req, &page, &attempt, &quiz, form).await
+    render_attempt(&state, &page, &attempt, &quiz, form).await
 }
 
 /// Turns the form fields into response entries. Field names: `a.{question}` for choices
@@ -584,67 +601,103 @@ pub async fn answer(
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let fields = form.into_inner();
-    let field = |name: &str| super::forms::form_field(&fields, name);
-    check_csrf(&req, field("csrf").unwrap_or(""))?;
-    let action = AttemptAction::parse(field("action"));
-    let submit = action == AttemptAction::Submit;
-    let on_page: usize = field("halaman").and_then(|v| v.parse().ok()).unwrap_or(1);
-    // Where to go after saving: the next or previous page, a page picked in the
-    // navigator (`ke`), or the same page with a "saved" notice.
-    let target = match (action, field("ke").and_then(|v| v.parse::<usize>().ok())) {
-        (AttemptAction::Next, _) => Some(on_page.saturating_add(1)),
-        (AttemptAction::Previous, _) => Some(on_page.saturating_sub(1).max(1)),
-        (_, Some(n)) => Some(n.max(1)),
-        _ => None,
-    };
+    check_csrf_field(&req, &fields)?;
+    let nav = Navigation::of(&fields);
     let autosave = req.headers().contains_key("x-lentera-autosave");
     let (page, me) = signed_in(&req, user)?;
-    let me = me.user;
-    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await?;
+    let (attempt, _, quiz) = journey::load_attempt(&state, &me.user, path.into_inner()).await?;
+    let result = format!("/percobaan/{}/hasil", attempt.id);
     if attempt.state != AttemptState::Open {
-        return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
+        return Ok(redirect(&result));
     }
     let (entries, rejected) = parse_form(&quiz, &state, &attempt, &fields, &page)?;
     // Whatever is valid is saved first, so nothing typed is lost even when some field is not.
-    match journey::save_responses(&state, &attempt, &quiz, &entries).await {
-        Ok(()) => {}
-        Err(e) if e.code == ErrorCode::DeadlinePassed => {
-            journey::load_attempt(&state, &me, attempt.id).await?;
-            return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
-        }
-        Err(e) => return Err(ApiError::from(e)),
+    if !save(&state, &me, &attempt, &quiz, &entries).await? {
+        return Ok(redirect(&result));
     }
     if autosave {
-        return Ok(if rejected.is_empty() {
-            HttpResponse::NoContent().finish()
-        } else {
-            HttpResponse::UnprocessableEntity().finish()
-        });
+        // The page's script only needs to know whether everything was taken.
+        let status = match rejected.is_empty() {
+            true => StatusCode::NO_CONTENT,
+            false => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        return Ok(HttpResponse::build(status).finish());
     }
     if !rejected.is_empty() {
-        let form = FormState {
-            rejected: &rejected,
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            saved_notice: false,
-            page: on_page,
-        };
-        return render_attempt(&state, &req, &page, &attempt, &quiz, form).await;
+        let form = FormState::refused(&rejected, nav.on_page);
+        return render_attempt(&state, &page, &attempt, &quiz, form).await;
     }
-    if submit {
-        match journey::submit(&state, &me, &attempt, &quiz, &[]).await {
-            Ok(_) => {}
-            Err(e) if e.code == ErrorCode::AttemptAlreadySubmitted => {}
-            Err(e) => return Err(ApiError::from(e)),
+    if nav.action == AttemptAction::Submit {
+        submit(&state, &me, &attempt, &quiz).await?;
+        return Ok(redirect(&result));
+    }
+    Ok(redirect(&nav.after_saving(attempt.id)))
+}
+
+/// Saves the answers; `false` when the deadline passed (the attempt was then graded).
+async fn save(
+    state: &AppState,
+    me: &CurrentUser,
+    attempt: &Attempt,
+    quiz: &Quiz,
+    entries: &[ResponseEntry],
+) -> Result<bool, ApiError> {
+    match journey::save_responses(state, attempt, quiz, entries).await {
+        Ok(()) => Ok(true),
+        Err(e) if e.code == ErrorCode::DeadlinePassed => {
+            journey::load_attempt(state, &me.user, attempt.id).await?;
+            Ok(false)
         }
-        return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
+        Err(e) => Err(ApiError::from(e)),
     }
-    Ok(match target {
-        Some(n) => redirect(&format!("/percobaan/{}?halaman={n}", attempt.id)),
-        None => redirect(&format!(
-            "/percobaan/{}?halaman={on_page}&disimpan=1",
-            attempt.id
-        )),
-    })
+}
+
+/// Submits the attempt; one submitted already (another tab) is as good.
+async fn submit(
+    state: &AppState,
+    me: &CurrentUser,
+    attempt: &Attempt,
+    quiz: &Quiz,
+) -> Result<(), ApiError> {
+    match journey::submit(state, &me.user, attempt, quiz, &[]).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.code == ErrorCode::AttemptAlreadySubmitted => Ok(()),
+        Err(e) => Err(ApiError::from(e)),
+    }
+}
+
+/// Which button was pressed and which page the form showed.
+struct Navigation {
+    action: AttemptAction,
+    on_page: usize,
+    /// A page picked in the navigator (`ke`).
+    picked: Option<usize>,
+}
+
+impl Navigation {
+    fn of(fields: &[(String, String)]) -> Navigation {
+        let field = |name: &str| super::forms::form_field(fields, name);
+        Navigation {
+            action: AttemptAction::parse(field("action")),
+            on_page: field("halaman").and_then(|v| v.parse().ok()).unwrap_or(1),
+            picked: field("ke").and_then(|v| v.parse().ok()),
+        }
+    }
+
+    /// Where to go after saving: the next or previous page, a page picked in the
+    /// navigator, or the same page with a "saved" notice.
+    fn after_saving(&self, id: AttemptId) -> String {
+        let target = match (self.action, self.picked) {
+            (AttemptAction::Next, _) => Some(self.on_page.saturating_add(1)),
+            (AttemptAction::Previous, _) => Some(self.on_page.saturating_sub(1).max(1)),
+            (_, Some(n)) => Some(n.max(1)),
+            _ => None,
+        };
+        match target {
+            Some(n) => format!("/percobaan/{id}?halaman={n}"),
+            None => format!("/percobaan/{id}?halaman={}&disimpan=1", self.on_page),
+        }
+    }
 }
 
 pub async fn result(
@@ -659,10 +712,9 @@ pub async fn result(
     if attempt.state == AttemptState::Open {
         return Ok(redirect(&format!("/percobaan/{}", attempt.id)));
     }
-    let completed = journey::has_completed(&state, &me, &compiled.course.slug).await?;
-    let review = journey::review(&state, &attempt, &quiz).await?;
     let view = ResultPage {
-        review,
+        course_completed: journey::has_completed(&state, &me, &compiled.course.slug).await?,
+        review: journey::review(&state, &attempt, &quiz).await?,
         course: CourseRef {
             slug: &compiled.course.slug,
             title: &compiled.course.title,
@@ -672,7 +724,14 @@ pub async fn result(
             title: &quiz.title,
             pass_percent: quiz.pass_percent,
         },
-        attempt: ResultHead {
+        attempt: ResultHead::of(&attempt),
+    };
+    page.render(&state, "result.html", StatusCode::OK, view)
+}
+
+impl ResultHead {
+    fn of(attempt: &Attempt) -> ResultHead {
+        ResultHead {
             id: attempt.id,
             number: attempt.number,
             state: attempt.state,
@@ -680,10 +739,8 @@ pub async fn result(
             max_score: attempt.max_score.map(|s| format!("{s:.2}")),
             percent: attempt.percent.map(|p| format!("{p:.0}")),
             passed: attempt.passed.unwrap_or(false),
-        },
-        course_completed: completed,
-    };
-    page.render(&state, "result.html", StatusCode::OK, view)
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -181,9 +181,6 @@ pub async fn page(
 ) -> PageResult {
     let (page, scope, f, units) = scoped(&req, user, &q)?;
     let all = reports::jp_lines(&state, &scope, &units, f.year, false).await?;
-    let lines: Vec<&JpLine> = all.iter().filter(|l| !f.short || l.short > Jp(0)).collect();
-    let pages = lines.len().div_ceil(ROWS_PER_PAGE).max(1);
-    let current = f.page.min(pages);
     let course_report = match &f.course {
         Some(slug) => Some(course_report(&state, &scope, &units, slug).await?),
         None => None,
@@ -192,33 +189,47 @@ pub async fn page(
         Some(term) => Some(lookup(&state, &scope, &units, term).await?),
         None => None,
     };
-    let tree = (scope.tree().into_iter())
-        .map(|(d, u)| UnitOption {
-            code: u.code.clone(),
-            name: u.name.clone(),
-            indent: "· ".repeat(d),
-        })
-        .collect();
-    let view = ReportPage {
-        filters: &f,
-        target: JP_TARGET,
-        tree,
-        courses: catalog::published(&state).await?,
-        people: all.len(),
-        short_count: all.iter().filter(|l| l.short > Jp(0)).count(),
-        units: reports::unit_lines(&scope, &units, &all),
-        rates: reports::course_rates(&state, &units).await?,
-        rows: (lines.iter().copied())
-            .skip((current - 1) * ROWS_PER_PAGE)
-            .take(ROWS_PER_PAGE)
-            .collect(),
-        page_no: current,
-        pages,
-        course_report,
-        lookup,
-        query: f.query(),
-    };
+    let mut view = ReportPage::of(&f, &scope, &units, &all);
+    view.courses = catalog::published(&state).await?;
+    view.rates = reports::course_rates(&state, &units).await?;
+    view.course_report = course_report;
+    view.lookup = lookup;
     page.render(&state, "reports.html", StatusCode::OK, view)
+}
+
+impl<'a> ReportPage<'a> {
+    /// The JP part of the report: people of the selected units, a page of them at a time.
+    fn of(f: &'a Filters, scope: &Scope, units: &[UnitId], all: &'a [JpLine]) -> Self {
+        let lines: Vec<&JpLine> = all.iter().filter(|l| !f.short || l.short > Jp(0)).collect();
+        let pages = lines.len().div_ceil(ROWS_PER_PAGE).max(1);
+        let current = f.page.min(pages);
+        let tree = (scope.tree().into_iter())
+            .map(|(d, u)| UnitOption {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                indent: "· ".repeat(d),
+            })
+            .collect();
+        ReportPage {
+            filters: f,
+            target: JP_TARGET,
+            tree,
+            courses: Vec::new(),
+            people: all.len(),
+            short_count: all.iter().filter(|l| l.short > Jp(0)).count(),
+            units: reports::unit_lines(scope, units, all),
+            rates: Vec::new(),
+            rows: (lines.into_iter())
+                .skip((current - 1) * ROWS_PER_PAGE)
+                .take(ROWS_PER_PAGE)
+                .collect(),
+            page_no: current,
+            pages,
+            course_report: None,
+            lookup: None,
+            query: f.query(),
+        }
+    }
 }
 
 /// `/laporan/unduh?jenis=jp|kursus&format=csv|xlsx&...`: the same rows as the page.

@@ -15,6 +15,8 @@ use crate::multipart::read_multipart;
 use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_content::Problem;
+use lentera_domain::catalog::{CompiledCourse, CourseHead};
+use lentera_domain::publishing::{EnrollmentView, VersionView};
 use lentera_domain::sessions::CurrentUser;
 use lentera_domain::{Details, Error, ErrorCode};
 use lentera_domain::{Jp, publishing};
@@ -92,22 +94,15 @@ pub async fn upload(
     let (page, me) = signed_in(&req, user)?;
     // `PageTeacher` settled who is asking before a byte of the upload is read.
     let (_, file) = read_multipart(form, publishing::MAX_UPLOAD, Some(&req)).await?;
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        let problems = vec![problem(page.t(&state.locales, "teach.choose_file"))];
-        return dashboard(
-            &state,
-            &page,
-            &me,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            problems,
-        )
-        .await;
+    let outcome = match file.filter(|b| !b.is_empty()) {
+        Some(bytes) => publishing::publish_zip(&state, &me, bytes).await,
+        None => Err(Error::new(ErrorCode::MissingFile, "Choose a course zip")),
     };
-    match publishing::publish_zip(&state, &me, bytes).await {
-        Ok(p) => Ok(redirect(&format!(
-            "/pengajar/kursus/{}?versi={}",
-            p.slug, p.version
-        ))),
+    match outcome {
+        Ok(p) => {
+            let to = format!("/pengajar/kursus/{}?versi={}", p.slug, p.version);
+            Ok(redirect(&to))
+        }
         Err(e) => {
             let problems = problems_of(&e, &page, &state);
             dashboard(&state, &page, &me, status_of(e.code), problems).await
@@ -130,52 +125,65 @@ pub async fn course(
     let (page, me) = signed_in(&req, user)?;
     let head = publishing::editable(&state, &me, &path).await?;
     let (_, versions) = publishing::versions(&state, &me, &head.slug).await?;
-    let versions = versions
-        .into_iter()
-        .map(|v| VersionRow {
-            version: v.version,
-            title: v.title,
-            created_at: v.created_at.format("%d-%m-%Y %H:%M").to_string(),
-            current: v.current,
-            hash: v.content_hash.chars().take(10).collect(),
-        })
-        .collect();
     let (_, learners) = publishing::enrolled(&state, &me, &head.slug).await?;
-    let learners = learners
-        .into_iter()
-        .map(|e| LearnerRow {
-            name: e.name,
-            username: e.username,
-            enrolled_at: e.enrolled_at.format("%d-%m-%Y").to_string(),
-            completed_at: e.completed_at.map(|d| d.format("%d-%m-%Y").to_string()),
-        })
-        .collect();
     let compiled = lentera_domain::learning::compiled(&state, &head).await?;
-    let course = &compiled.course;
     let view = TeachCoursePage {
-        lessons: (course.lessons.iter())
-            .map(|l| Item {
-                slug: l.slug.clone(),
-                title: l.title.clone(),
-            })
-            .collect(),
-        quizzes: (course.quizzes.iter())
-            .map(|q| Item {
-                slug: q.slug.clone(),
-                title: compiled.quiz_title(&q.slug).to_owned(),
-            })
-            .collect(),
+        lessons: Item::lessons(&compiled),
+        quizzes: Item::quizzes(&compiled),
         course: CourseState {
             slug: &head.slug,
             title: &head.title,
             published: head.published,
             version: head.version,
         },
-        versions,
-        learners,
+        versions: versions.into_iter().map(VersionRow::from).collect(),
+        learners: learners.into_iter().map(LearnerRow::from).collect(),
         just_published: q.versi,
     };
     page.render(&state, "teach_course.html", StatusCode::OK, view)
+}
+
+impl From<VersionView> for VersionRow {
+    fn from(v: VersionView) -> VersionRow {
+        VersionRow {
+            version: v.version,
+            title: v.title,
+            created_at: v.created_at.format("%d-%m-%Y %H:%M").to_string(),
+            current: v.current,
+            hash: v.content_hash.chars().take(10).collect(),
+        }
+    }
+}
+
+impl From<EnrollmentView> for LearnerRow {
+    fn from(e: EnrollmentView) -> LearnerRow {
+        LearnerRow {
+            name: e.name,
+            username: e.username,
+            enrolled_at: e.enrolled_at.format("%d-%m-%Y").to_string(),
+            completed_at: e.completed_at.map(|d| d.format("%d-%m-%Y").to_string()),
+        }
+    }
+}
+
+impl Item {
+    fn lessons(compiled: &CompiledCourse) -> Vec<Item> {
+        (compiled.course.lessons.iter())
+            .map(|l| Item {
+                slug: l.slug.clone(),
+                title: l.title.clone(),
+            })
+            .collect()
+    }
+
+    fn quizzes(compiled: &CompiledCourse) -> Vec<Item> {
+        (compiled.course.quizzes.iter())
+            .map(|q| Item {
+                slug: q.slug.clone(),
+                title: compiled.quiz_title(&q.slug).to_owned(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Serialize)]
@@ -278,16 +286,7 @@ pub async fn edit_lesson(
     let (page, me) = signed_in(&req, user)?;
     let head = publishing::editable(&state, &me, &slug).await?;
     let markdown = publishing::lesson_source(&state, &head, &lesson).await?;
-    let view = LessonEditor {
-        course: CourseRef {
-            slug: &head.slug,
-            title: &head.title,
-        },
-        lesson: &lesson,
-        markdown: &markdown,
-        preview: None,
-        problems: Vec::new(),
-    };
+    let view = LessonEditor::new(&head, &lesson, &markdown);
     page.render(&state, "teach_lesson.html", StatusCode::OK, view)
 }
 
@@ -328,33 +327,49 @@ pub async fn save_lesson(
     let (slug, lesson) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
     let head = publishing::editable(&state, &me, &slug).await?;
-    let render = |status, preview: Option<String>, problems: Vec<Problem>| {
-        let view = LessonEditor {
+    let outcome = match form.action {
+        LessonAction::Pratinjau => {
+            let file = format!("lessons/{lesson}.md");
+            publishing::preview(file, form.markdown.clone()).await
+        }
+        LessonAction::Terbitkan => {
+            let published = publishing::edit_lesson(&state, &me, &head, &lesson, &form.markdown);
+            let p = published.await;
+            if let Ok(p) = &p {
+                return Ok(redirect(&format!(
+                    "/pengajar/kursus/{}?versi={}",
+                    p.slug, p.version
+                )));
+            }
+            p.map(|_| String::new())
+        }
+    };
+    // The text stays in the form, with every problem above it: nothing typed is lost.
+    let mut view = LessonEditor::new(&head, &lesson, &form.markdown);
+    let status = match outcome {
+        Ok(html) => {
+            view.preview = Some(html);
+            StatusCode::OK
+        }
+        Err(e) => {
+            view.problems = problems_of(&e, &page, &state);
+            status_of(e.code)
+        }
+    };
+    page.render(&state, "teach_lesson.html", status, view)
+}
+
+impl<'a> LessonEditor<'a> {
+    fn new(head: &'a CourseHead, lesson: &'a str, markdown: &'a str) -> Self {
+        LessonEditor {
             course: CourseRef {
                 slug: &head.slug,
                 title: &head.title,
             },
-            lesson: &lesson,
-            markdown: &form.markdown,
-            preview,
-            problems,
-        };
-        page.render(&state, "teach_lesson.html", status, view)
-    };
-    if form.action == LessonAction::Pratinjau {
-        return match publishing::preview(format!("lessons/{lesson}.md"), form.markdown.clone())
-            .await
-        {
-            Ok(html) => render(StatusCode::OK, Some(html), Vec::new()),
-            Err(e) => render(status_of(e.code), None, problems_of(&e, &page, &state)),
-        };
-    }
-    match publishing::edit_lesson(&state, &me, &head, &lesson, &form.markdown).await {
-        Ok(p) => Ok(redirect(&format!(
-            "/pengajar/kursus/{}?versi={}",
-            p.slug, p.version
-        ))),
-        // The text stays in the form, with every problem above it: nothing typed is lost.
-        Err(e) => render(status_of(e.code), None, problems_of(&e, &page, &state)),
+            lesson,
+            markdown,
+            preview: None,
+            problems: Vec::new(),
+        }
     }
 }
