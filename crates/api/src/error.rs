@@ -42,7 +42,6 @@ pub struct ErrorBody {
     pub field: Option<String>,
     /// Every problem of a course or text (`invalid_course`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
     pub problems: Option<Vec<lentera_content::Problem>>,
     /// The result of the attempt, graded by an earlier request (`attempt_already_submitted`).
     #[serde(skip_serializing_if = "Option::is_none")]

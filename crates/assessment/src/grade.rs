@@ -15,6 +15,7 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 
 /// One answer as submitted through the API.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResponseEntry {
     pub question: String,
@@ -29,6 +30,7 @@ pub struct ResponseEntry {
     pub number: Option<f64>,
     /// matching: `[left_id, right_id]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<Vec<Vec<String>>>))]
     pub pairs: Option<Vec<[String; 2]>>,
     /// ordering: item ids in the learner's order.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -224,6 +224,7 @@ pub fn new_layout(quiz: &Quiz, seed: u64) -> AttemptLayout {
 /// "description"`, points 0, no options) is a text to show in its place: it is not a question,
 /// takes no answer and has no number.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PublicQuestion {
     pub id: String,
     pub kind: QuestionType,
@@ -241,6 +242,7 @@ pub struct PublicQuestion {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct PublicOption {
     pub id: String,
     pub html: String,

@@ -168,6 +168,7 @@ pub enum QuestionKind {
 /// What kind a question is, without its answers: what the learner's view, reviews and
 /// statistics carry (serialised as `single_choice`, `matching`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionType {
     SingleChoice,

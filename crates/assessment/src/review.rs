@@ -18,6 +18,7 @@ pub(crate) const FALSE_TEXT: &str = "Salah";
 
 /// An answer in text form. Two lists because they need different handling when rendered.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct AnswerView {
     /// Texts that come from the quiz (option texts, matching pairs as `left → right`, ordering
     /// items): HTML, already sanitised when the quiz went through [`Quiz::map_text`].
@@ -31,6 +32,7 @@ pub struct AnswerView {
 /// "description"`) is shown in its place with its `prompt_html` only: points and score 0, no
 /// answer, no feedback, never `needs_review`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct ReviewQuestion {
     pub id: String,
     pub kind: QuestionType,

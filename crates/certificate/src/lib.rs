@@ -89,6 +89,7 @@ pub fn mask_nip(nip: &str) -> String {
 /// The public statement of a certificate: exactly the object a signature covers, in its
 /// [`canonical_json`] form. Renaming or adding a field changes what is signed.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct CertificatePayload {
     pub number: String,
     pub holder_name: String,

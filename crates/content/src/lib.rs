@@ -22,6 +22,7 @@ pub const MAX_TEXT_BYTES: u64 = 2 * 1024 * 1024;
 /// One problem, with the file path relative to the course folder (e.g. "lessons/intro.md"),
 /// 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub file: String,
     pub line: u32,

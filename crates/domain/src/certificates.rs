@@ -32,7 +32,6 @@ pub struct Lookup {
     pub revoked_at: Option<String>,
     pub revocation_reason: Option<String>,
     /// What is signed: the certificate with the holder's NIP masked.
-    #[schema(value_type = Object)]
     pub certificate: CertificatePayload,
     pub signed: bool,
     /// Base64 Ed25519 signature over the RFC 8785 canonical JSON of `certificate`.

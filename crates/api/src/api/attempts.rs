@@ -58,7 +58,6 @@ pub async fn start(
 pub struct AttemptDetail {
     #[serde(flatten)]
     pub attempt: AttemptView,
-    #[schema(value_type = Vec<Object>)]
     pub responses: Vec<ResponseEntry>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<AttemptResult>,
@@ -98,7 +97,6 @@ pub async fn show(
 #[serde(deny_unknown_fields)]
 pub struct Responses {
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
     responses: Vec<ResponseEntry>,
 }
 
@@ -168,7 +166,6 @@ pub struct AnswerKey {
     pub title: String,
     pub pass_percent: f64,
     pub questions: Vec<KeyQuestion>,
-    #[schema(value_type = Vec<Object>)]
     pub responses: Vec<ResponseEntry>,
 }
 

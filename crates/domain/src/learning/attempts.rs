@@ -149,7 +149,6 @@ pub struct AttemptView {
     /// When the time limit ends (RFC 3339); none without a time limit.
     pub deadline: Option<String>,
     /// The drawn questions with opaque option ids: nothing tells which answer is right.
-    #[schema(value_type = Vec<Object>)]
     pub questions: Vec<assessment::PublicQuestion>,
 }
 
@@ -491,7 +490,6 @@ pub async fn closed_grade(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewedQuestion {
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub question: assessment::ReviewQuestion,
     pub grader_comment: Option<String>,
 }
