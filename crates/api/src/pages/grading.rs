@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_assessment::{OptionCount, QuestionType, QuizStatistics, ResponseCount};
-use lentera_domain::learning::{self as journey, GradeEntry, GradingItem, GradingView};
+use lentera_domain::learning::{self, GradeEntry, GradingItem, GradingView};
 use lentera_domain::policy::Action;
 use lentera_domain::{AttemptId, ErrorCode};
 
@@ -33,7 +33,7 @@ struct QueueRow {
 
 pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageTeacher) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let attempts = journey::grading_queue(&state, &me)
+    let attempts = learning::grading_queue(&state, &me)
         .await?
         .into_iter()
         .map(|item| {
@@ -42,7 +42,7 @@ pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageTeach
                 .as_deref()
                 .and_then(|s| s.parse::<chrono::DateTime<chrono::Utc>>().ok());
             QueueRow {
-                submitted_local: at.map(|t| journey::local_time(t, &me.user.time_zone)),
+                submitted_local: at.map(|t| learning::local_time(t, &me.user.time_zone)),
                 item,
             }
         })
@@ -84,8 +84,8 @@ async fn show_form(
     status: StatusCode,
 ) -> PageResult {
     let me = page.require_user()?;
-    let (attempt, quiz, _) = journey::attempt_for_grading(state, &me, id).await?;
-    let view = journey::grading_view(state, &attempt, &quiz).await?;
+    let (attempt, quiz, _) = learning::attempt_for_grading(state, &me, id).await?;
+    let view = learning::grading_view(state, &attempt, &quiz).await?;
     page.render(state, "grade.html", status, GradePage { view, form })
 }
 
@@ -148,13 +148,13 @@ pub async fn submit(
     check_csrf_field(&req, &fields)?;
     let (page, me) = signed_in(&req, user)?;
     let id = path.into_inner();
-    let (attempt, quiz, granted) = journey::attempt_for_grading(&state, &me, id).await?;
+    let (attempt, quiz, granted) = learning::attempt_for_grading(&state, &me, id).await?;
     let t = |key: &str| page.t(&state.locales, key).to_owned();
     let (grades, mut form) = read_grades(&fields, &t("grading.score_invalid"));
     if form.errors.is_empty() && grades.is_empty() {
         form.errors.insert("_".into(), t("grading.nothing"));
     } else if form.errors.is_empty() {
-        let saved = journey::grade_essays(&state, granted, &me, &attempt, &quiz, &grades).await;
+        let saved = learning::grade_essays(&state, granted, &me, &attempt, &quiz, &grades).await;
         let (field, key) = match saved {
             Ok(_) => return Ok(redirect("/pengajar/penilaian?dinilai=1")),
             Err(e) => refused_grade(e)?,
@@ -216,11 +216,11 @@ pub async fn statistics(
     let (slug, quiz_slug) = path.into_inner();
     let (head, _) =
         lentera_domain::publishing::course_for(&state, &me, &slug, Action::ViewStatistics).await?;
-    let compiled = journey::compiled(&state, &head).await?;
+    let compiled = learning::compiled(&state, &head).await?;
     let quiz = compiled
         .quiz(&quiz_slug)
         .ok_or_else(|| ApiError::new(ErrorCode::PageNotFound, "Page not found"))?;
-    let stats = journey::quiz_statistics(&state, &head, quiz).await?;
+    let stats = learning::quiz_statistics(&state, &head, quiz).await?;
     if q.get("format").map(String::as_str) == Some("csv") {
         let csv = lentera_domain::reports::statistics_csv(&stats)?;
         let name = format!("statistik-{quiz_slug}.csv");

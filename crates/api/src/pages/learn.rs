@@ -24,7 +24,7 @@ use lentera_domain::catalog::CourseSummary;
 use lentera_domain::catalog::{CompiledCourse, CourseHead};
 use lentera_domain::certificates;
 use lentera_domain::learning::CourseProgress;
-use lentera_domain::learning::{self as journey, Certificate, OutlineEntry};
+use lentera_domain::learning::{self, Certificate, OutlineEntry};
 use lentera_domain::ledger::{self, JpYear, Ledger};
 use lentera_domain::{catalog, login, sessions};
 
@@ -32,7 +32,7 @@ pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) 
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
     let view = HomePage {
-        courses: journey::my_progress(&state, &me).await?,
+        courses: learning::my_progress(&state, &me).await?,
         jp: ledger::jp_this_year(&state, &me).await?,
     };
     page.render(&state, "home.html", StatusCode::OK, view)
@@ -190,10 +190,10 @@ pub async fn course(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &path).await?;
-    let (enrolled, progress) = journey::course_view(&state, &me, &head, &compiled).await?;
+    let (head, compiled) = learning::course(&state, &path).await?;
+    let (enrolled, progress) = learning::course_view(&state, &me, &head, &compiled).await?;
     let view = CoursePage {
-        modules: modules(&head.slug, journey::outline(&compiled), &progress),
+        modules: modules(&head.slug, learning::outline(&compiled), &progress),
         course: CourseCard::of(&head, &compiled),
         enrolled,
         progress,
@@ -299,9 +299,9 @@ pub async fn enroll(
     check_csrf(&req, &form.csrf)?;
     let (_, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &path).await?;
-    journey::enroll(&state, &me, &head).await?;
-    let first = journey::outline(&compiled).into_iter().next();
+    let (head, compiled) = learning::course(&state, &path).await?;
+    learning::enroll(&state, &me, &head).await?;
+    let first = learning::outline(&compiled).into_iter().next();
     Ok(redirect(&match first {
         Some(e) if e.kind == ItemKind::Lesson => item_href(&head.slug, e.kind, &e.slug),
         _ => format!("/kursus/{}", head.slug),
@@ -354,12 +354,12 @@ pub async fn lesson(
     let (slug, lesson_slug) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &slug).await?;
+    let (head, compiled) = learning::course(&state, &slug).await?;
     let lesson = compiled
         .course
         .lesson(&lesson_slug)
         .ok_or_else(|| ApiError::new(ErrorCode::LessonNotFound, "No such lesson"))?;
-    let Some(done) = journey::lessons_done(&state, &me, &head)
+    let Some(done) = learning::lessons_done(&state, &me, &head)
         .await?
         .map(|done| done.contains(&lesson.slug))
     else {
@@ -380,7 +380,7 @@ impl<'a> LessonPage<'a> {
         lesson: &'a Lesson,
         done: bool,
     ) -> Self {
-        let items = journey::outline(compiled);
+        let items = learning::outline(compiled);
         let (prev, next) = neighbours(slug, &items, &lesson.slug);
         LessonPage {
             course: CourseRef { slug, title },
@@ -409,13 +409,13 @@ pub async fn complete_lesson(
     let (slug, lesson_slug) = path.into_inner();
     let (_, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &slug).await?;
+    let (head, compiled) = learning::course(&state, &slug).await?;
     let (_, certificate) =
-        journey::complete_lesson(&state, &me, &head, &compiled, &lesson_slug).await?;
+        learning::complete_lesson(&state, &me, &head, &compiled, &lesson_slug).await?;
     if certificate.is_some() {
         return Ok(redirect("/sertifikat"));
     }
-    let items = journey::outline(&compiled);
+    let items = learning::outline(&compiled);
     let (_, next) = neighbours(&head.slug, &items, &lesson_slug);
     Ok(redirect(&next.map_or_else(
         || format!("/kursus/{}", head.slug),

@@ -19,7 +19,7 @@ use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_assessment::QuestionType;
 use lentera_domain::ErrorCode;
-use lentera_domain::learning::{self as journey, Attempt, ReviewView};
+use lentera_domain::learning::{self, Attempt, ReviewView};
 use lentera_domain::sessions::CurrentUser;
 use lentera_domain::{AttemptId, AttemptState};
 
@@ -42,7 +42,7 @@ impl AttemptRow {
             state: a.state,
             percent: a.percent.map(|p| format!("{p:.0}")),
             passed: a.passed,
-            started_at: journey::local_time(a.started_at, time_zone),
+            started_at: learning::local_time(a.started_at, time_zone),
         }
     }
 }
@@ -88,14 +88,14 @@ pub async fn intro(
     let (slug, quiz_slug) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &slug).await?;
+    let (head, compiled) = learning::course(&state, &slug).await?;
     let quiz = compiled
         .quiz(&quiz_slug)
         .ok_or_else(|| ApiError::new(ErrorCode::QuizNotFound, "No such quiz"))?;
-    if !journey::is_enrolled(&state, &me, &head).await? {
+    if !learning::is_enrolled(&state, &me, &head).await? {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     }
-    let attempts = journey::attempts_of(&state, &me, &head, &quiz_slug).await?;
+    let attempts = learning::attempts_of(&state, &me, &head, &quiz_slug).await?;
     let course = CourseRef {
         slug: &head.slug,
         title: &head.title,
@@ -112,7 +112,7 @@ impl<'a> QuizPage<'a> {
         let left = (quiz.max_attempts > 0)
             .then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
         let wait_until =
-            journey::next_attempt_at(quiz, attempts).filter(|at| *at > chrono::Utc::now());
+            learning::next_attempt_at(quiz, attempts).filter(|at| *at > chrono::Utc::now());
         QuizPage {
             course,
             quiz: QuizCard {
@@ -127,13 +127,13 @@ impl<'a> QuizPage<'a> {
                 review: quiz.review,
             },
             attempts: attempts.iter().map(|a| AttemptRow::of(a, tz)).collect(),
-            counted: journey::counted_attempt(quiz, attempts).map(|a| CountedView {
+            counted: learning::counted_attempt(quiz, attempts).map(|a| CountedView {
                 number: a.number,
                 percent: a.percent.map(|p| format!("{p:.0}")),
                 passed: a.passed,
             }),
             can_start: open || (left != Some(0) && wait_until.is_none()),
-            wait_until: wait_until.map(|at| journey::local_time(at, tz)),
+            wait_until: wait_until.map(|at| learning::local_time(at, tz)),
             open,
             attempts_left: left,
         }
@@ -156,8 +156,8 @@ pub async fn start(
     let (slug, quiz_slug) = path.into_inner();
     let (_, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (head, compiled) = journey::course(&state, &slug).await?;
-    let (attempt, _) = journey::start_attempt(&state, &me, &head, &compiled, &quiz_slug).await?;
+    let (head, compiled) = learning::course(&state, &slug).await?;
+    let (attempt, _) = learning::start_attempt(&state, &me, &head, &compiled, &quiz_slug).await?;
     Ok(redirect(&format!("/percobaan/{}", attempt.id)))
 }
 
@@ -211,7 +211,7 @@ fn question_views(
     saved: &[ResponseEntry],
     rejected: &Rejected,
 ) -> Result<Vec<QuestionView>, ApiError> {
-    let layout = journey::layout_of(attempt)?;
+    let layout = learning::layout_of(attempt)?;
     let answers: HashMap<&str, &ResponseEntry> =
         saved.iter().map(|r| (r.question.as_str(), r)).collect();
     let public = assessment::public_questions(quiz, &layout, &state.keys.quiz_salt);
@@ -333,7 +333,7 @@ async fn render_attempt(
     quiz: &Quiz,
     form: FormState<'_>,
 ) -> PageResult {
-    let saved = journey::saved_responses(state, attempt).await?;
+    let saved = learning::saved_responses(state, attempt).await?;
     let all = question_views(state, attempt, quiz, &saved, form.rejected)?;
     let pages = page_count(all.len());
     // A refused answer is shown on its own page, whichever page the form came from.
@@ -366,7 +366,7 @@ async fn render_attempt(
         attempt: AttemptHead {
             id: attempt.id,
             number: attempt.number,
-            deadline: attempt.deadline.map(|d| journey::local_time(d, time_zone)),
+            deadline: attempt.deadline.map(|d| learning::local_time(d, time_zone)),
         },
         quiz: QuizTitle { title: &quiz.title },
         questions: all
@@ -439,7 +439,7 @@ pub async fn show(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (attempt, _, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await?;
+    let (attempt, _, quiz) = learning::load_attempt(&state, &me, path.into_inner()).await?;
     if attempt.state != AttemptState::Open {
         return Ok(redirect(&format!("/percobaan/{}/hasil", attempt.id)));
     }
@@ -461,7 +461,7 @@ fn parse_form(
     fields: &[(String, String)],
     page: &Page,
 ) -> Result<(Vec<ResponseEntry>, Rejected), ApiError> {
-    let layout = journey::layout_of(attempt)?;
+    let layout = learning::layout_of(attempt)?;
     let public = assessment::public_questions(quiz, &layout, &state.keys.quiz_salt);
     let mut entries = Vec::new();
     let mut rejected = Rejected::new();
@@ -605,7 +605,7 @@ pub async fn answer(
     let nav = Navigation::of(&fields);
     let autosave = req.headers().contains_key("x-lentera-autosave");
     let (page, me) = signed_in(&req, user)?;
-    let (attempt, _, quiz) = journey::load_attempt(&state, &me.user, path.into_inner()).await?;
+    let (attempt, _, quiz) = learning::load_attempt(&state, &me.user, path.into_inner()).await?;
     let result = format!("/percobaan/{}/hasil", attempt.id);
     if attempt.state != AttemptState::Open {
         return Ok(redirect(&result));
@@ -642,10 +642,10 @@ async fn save(
     quiz: &Quiz,
     entries: &[ResponseEntry],
 ) -> Result<bool, ApiError> {
-    match journey::save_responses(state, attempt, quiz, entries).await {
+    match learning::save_responses(state, attempt, quiz, entries).await {
         Ok(()) => Ok(true),
         Err(e) if e.code == ErrorCode::DeadlinePassed => {
-            journey::load_attempt(state, &me.user, attempt.id).await?;
+            learning::load_attempt(state, &me.user, attempt.id).await?;
             Ok(false)
         }
         Err(e) => Err(ApiError::from(e)),
@@ -659,7 +659,7 @@ async fn submit(
     attempt: &Attempt,
     quiz: &Quiz,
 ) -> Result<(), ApiError> {
-    match journey::submit(state, &me.user, attempt, quiz, &[]).await {
+    match learning::submit(state, &me.user, attempt, quiz, &[]).await {
         Ok(_) => Ok(()),
         Err(e) if e.code == ErrorCode::AttemptAlreadySubmitted => Ok(()),
         Err(e) => Err(ApiError::from(e)),
@@ -708,13 +708,13 @@ pub async fn result(
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
-    let (attempt, compiled, quiz) = journey::load_attempt(&state, &me, path.into_inner()).await?;
+    let (attempt, compiled, quiz) = learning::load_attempt(&state, &me, path.into_inner()).await?;
     if attempt.state == AttemptState::Open {
         return Ok(redirect(&format!("/percobaan/{}", attempt.id)));
     }
     let view = ResultPage {
-        course_completed: journey::has_completed(&state, &me, &compiled.course.slug).await?,
-        review: journey::review(&state, &attempt, &quiz).await?,
+        course_completed: learning::has_completed(&state, &me, &compiled.course.slug).await?,
+        review: learning::review(&state, &attempt, &quiz).await?,
         course: CourseRef {
             slug: &compiled.course.slug,
             title: &compiled.course.title,
