@@ -649,6 +649,13 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
         ] {
             sweep.visit("instructor", lang, &path).await;
         }
+        // A grade that is no number: the form again with its error summary.
+        driver.type_into("input[name^='score.']", "tiga").await;
+        driver.click("#save-grade").await;
+        driver.wait_for("error-summary").await;
+        sweep
+            .check_here("instructor", lang, &format!("/pengajar/penilaian/{essay}"))
+            .await;
 
         // The manager.
         world.become_(&driver, Some("manager"), lang).await;
