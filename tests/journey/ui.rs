@@ -102,10 +102,11 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// Today (UTC, as certificates are dated) as each language writes a date.
-fn today() -> (String, String) {
+/// Today `hours` east of UTC (certificates are dated in UTC, attempts shown in WIB, +7)
+/// as each language writes a date.
+fn today(hours: i64) -> (String, String) {
     use chrono::Datelike;
-    let d = chrono::Utc::now().date_naive();
+    let d = (chrono::Utc::now() + chrono::Duration::hours(hours)).date_naive();
     let m = d.month0() as usize;
     (
         format!("{} {} {}", d.day(), BULAN[m], d.year()),
@@ -140,7 +141,7 @@ async fn numbers_and_dates_are_written_as_each_language_writes_them() {
         "id",
     )
     .await;
-    let (id_date, en_date) = today();
+    let (id_date, en_date) = today(7);
     assert!(
         html.contains(&format!("{id_date} pukul ")),
         "Indonesian date and time: {html}"
@@ -158,7 +159,7 @@ async fn numbers_and_dates_are_written_as_each_language_writes_them() {
     let other = app.login(OTHER_LEARNER).await;
     let certificate = app.complete_fixture_course(&other).await;
     let (_, html) = page(&app, "/sertifikat", Some(&other), "id").await;
-    let (id_date, en_date) = today();
+    let (id_date, en_date) = today(0);
     assert!(html.contains(&id_date), "`{id_date}` in {html}");
     let (_, html) = page(&app, "/sertifikat", Some(&other), "en").await;
     assert!(html.contains(&en_date), "`{en_date}` in {html}");
