@@ -1,4 +1,5 @@
-//! One learner journey in a real headless Chromium, driven over WebDriver (chromedriver).
+//! One learner journey in a real headless Chromium, driven over WebDriver (chromedriver),
+//! and the small WebDriver client the phone sweep (`phone.rs`) drives too.
 //!
 //! Runs when `chromedriver` is installed. Without it the test says so and stops, except
 //! under CI (`CI=true`), where a missing browser is a failure.
@@ -11,7 +12,11 @@ use serde_json::{Value, json};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-struct Driver {
+/// One browser at a time: the tests run in parallel, and several Chromiums on a small
+/// machine make each slow enough to time out.
+pub(crate) static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub(crate) struct Driver {
     process: Child,
     base: String,
     session: String,
@@ -35,8 +40,34 @@ fn find_binary(name: &str) -> Option<String> {
     })
 }
 
+/// The window the learner journey runs in: a large phone.
+const JOURNEY_WINDOW: &str = "--window-size=412,900";
+
 impl Driver {
     async fn start() -> Option<Driver> {
+        Driver::launch(json!({}), JOURNEY_WINDOW).await
+    }
+
+    /// A phone: Chromium's mobile emulation at `width` × `height` CSS pixels (a layout
+    /// viewport of that width, the page's `<meta name="viewport">` honoured, touch).
+    pub(crate) async fn phone(width: u32, height: u32) -> Option<Driver> {
+        let emulation = json!({"mobileEmulation": {"deviceMetrics": {
+            "width": width, "height": height, "pixelRatio": 2.0, "touch": true, "mobile": true}}});
+        let window = format!("--window-size={width},{height}");
+        let driver = Driver::launch(emulation, &window).await?;
+        driver
+            .cmd(
+                reqwest::Method::POST,
+                "/timeouts",
+                Some(json!({"script": 60_000, "pageLoad": 60_000})),
+            )
+            .await;
+        Some(driver)
+    }
+
+    /// Starts chromedriver and a headless Chromium with `extra` merged into its
+    /// `goog:chromeOptions`.
+    async fn launch(extra: Value, window: &str) -> Option<Driver> {
         let chromedriver = find_binary("chromedriver")?;
         let chromium = find_binary("chromium")
             .or_else(|| find_binary("chromium-browser"))
@@ -61,12 +92,16 @@ impl Driver {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+        let mut options = json!({
             "binary": chromium,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-extensions", "--disable-default-apps", "--window-size=412,900",
-                     format!("--user-data-dir={}", profile.path().display())]}}}});
+                     "--disable-extensions", "--disable-default-apps", window,
+                     format!("--user-data-dir={}", profile.path().display())]});
+        if let (Some(options), Some(extra)) = (options.as_object_mut(), extra.as_object()) {
+            options.extend(extra.clone());
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}});
         let res: Value = http
             .post(format!("{base}/session"))
             .json(&caps)
@@ -86,7 +121,12 @@ impl Driver {
         })
     }
 
-    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    pub(crate) async fn cmd(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Value {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let mut req = self.http.request(method, url);
         if let Some(b) = body {
@@ -102,12 +142,12 @@ impl Driver {
         res["value"].clone()
     }
 
-    async fn goto(&self, url: &str) {
+    pub(crate) async fn goto(&self, url: &str) {
         self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url})))
             .await;
     }
 
-    async fn find(&self, css: &str) -> String {
+    pub(crate) async fn find(&self, css: &str) -> String {
         let v = self
             .cmd(
                 reqwest::Method::POST,
@@ -121,7 +161,7 @@ impl Driver {
             .to_owned()
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         let id = self.find(css).await;
         self.cmd(
             reqwest::Method::POST,
@@ -131,7 +171,7 @@ impl Driver {
         .await;
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css).await;
         self.cmd(
             reqwest::Method::POST,
@@ -141,7 +181,7 @@ impl Driver {
         .await;
     }
 
-    async fn source(&self) -> String {
+    pub(crate) async fn source(&self) -> String {
         self.cmd(reqwest::Method::GET, "/source", None)
             .await
             .as_str()
@@ -150,7 +190,7 @@ impl Driver {
     }
 
     /// Waits (up to 10 s) until the page holds `text`: clicks return before navigation ends.
-    async fn wait_for(&self, text: &str) -> String {
+    pub(crate) async fn wait_for(&self, text: &str) -> String {
         let mut html = String::new();
         for _ in 0..100 {
             html = self.source().await;
@@ -162,13 +202,85 @@ impl Driver {
         panic!("page never showed `{text}`: {html}");
     }
 
-    async fn quit(&self) {
+    pub(crate) async fn quit(&self) {
         self.cmd(reqwest::Method::DELETE, "", None).await;
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) in the page and returns
+    /// what it returns. A script run this way is not the page's: the page's
+    /// Content-Security-Policy does not apply to it.
+    pub(crate) async fn execute(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// Runs `script`, which calls its last argument with the result when it is done.
+    pub(crate) async fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// The page's URL.
+    pub(crate) async fn url(&self) -> String {
+        self.cmd(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Sets a cookie of the page's site (the browser must be on that site).
+    pub(crate) async fn set_cookie(&self, name: &str, value: &str) {
+        self.cmd(
+            reqwest::Method::POST,
+            "/cookie",
+            Some(json!({"cookie": {"name": name, "value": value, "path": "/"}})),
+        )
+        .await;
+    }
+
+    pub(crate) async fn clear_cookies(&self) {
+        self.cmd(reqwest::Method::DELETE, "/cookie", None).await;
+    }
+
+    /// A PNG of what the window shows.
+    pub(crate) async fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine;
+        let shot = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
+        base64::engine::general_purpose::STANDARD
+            .decode(shot.as_str().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// Presses Tab once, as a keyboard user does.
+    pub(crate) async fn press_tab(&self) {
+        self.press("\u{E004}").await;
+    }
+
+    pub(crate) async fn press_enter(&self) {
+        self.press("\u{E007}").await;
+    }
+
+    /// Presses and releases one key (a WebDriver key code).
+    async fn press(&self, key: &str) {
+        let actions = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]});
+        self.cmd(reqwest::Method::POST, "/actions", Some(actions))
+            .await;
     }
 }
 
 #[tokio::test]
 async fn a_learner_finishes_a_course_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
     let Some(driver) = Driver::start().await else {
         assert!(
             std::env::var("CI").is_err(),

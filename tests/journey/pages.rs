@@ -813,7 +813,8 @@ async fn essays_are_graded_and_reviewed_through_the_pages() {
         result.contains("Catatan pengajar") && result.contains("Cukup baik; tambahkan contoh."),
         "{result}"
     );
-    assert!(result.contains("3.5 / 4"), "{result}");
+    // Indonesian writes a decimal comma.
+    assert!(result.contains("3,5 / 4"), "{result}");
     assert!(
         !result.contains("Jawaban benar:"),
         "after_last_attempt: not yet"
