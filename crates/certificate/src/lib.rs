@@ -25,7 +25,12 @@ pub use controller::{
     check_revocation_with_controller, controller_document, public_key_from_multibase,
     resolve_verification_method, verify_open_badge_with_controller,
 };
-pub use pdf::{PdfCertificate, PdfError, certificate_pdf, tanggal_indonesia};
+pub use pdf::{
+    Instansi, MAX_MODULE_ENTRIES, MAX_MODULES, MAX_TITLE, ModuleItem, ModuleItemKind,
+    ModuleOutline, PdfCertificate, PdfError, PdfExtras, Predikat, PredikatError,
+    PredikatThresholds, Signatory, TrainingPeriod, certificate_pdf, certificate_pdf_with,
+    tanggal_indonesia,
+};
 pub use signing::{SignError, SigningKey, key_id, verify};
 pub use status::{
     RevocationStatus, StatusError, StatusList, StatusListEntry, check_revocation, revocation_entry,

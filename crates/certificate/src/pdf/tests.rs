@@ -12,14 +12,16 @@ use std::process::Command;
 use chrono::NaiveDate;
 use qrcode::{Color, QrCode};
 
-use super::{
-    Align, Fonts, INNER_BORDER, PAGE_HEIGHT, PAGE_WIDTH, PdfCertificate, QR_LEFT, QR_SIZE, QR_TOP,
-    QUIET_ZONE, certificate_pdf, layout, qr_module, qr_runs, tanggal_indonesia,
+use super::front::{
+    INNER_BORDER, PAGE_HEIGHT, PAGE_WIDTH, QR_LEFT, QR_SIZE, QR_TOP, QUIET_ZONE, layout, qr_module,
+    qr_runs,
 };
+use super::text::{Align, Fonts};
+use super::{PdfCertificate, PdfExtras, certificate_pdf, tanggal_indonesia};
 
-const URL: &str = "https://lentera.bungokab.go.id/verifikasi/7K3M9QXN2PRT5VWY8ZA4BC6D";
+pub(super) const URL: &str = "https://lentera.bungokab.go.id/verifikasi/7K3M9QXN2PRT5VWY8ZA4BC6D";
 
-fn certificate() -> PdfCertificate {
+pub(super) fn certificate() -> PdfCertificate {
     PdfCertificate {
         holder_name: "Ni Luh Putu Ayu Sukmawati, S.Kom.".into(),
         holder_nip: Some("198503152010011003".into()),
@@ -33,7 +35,7 @@ fn certificate() -> PdfCertificate {
     }
 }
 
-fn long_certificate() -> PdfCertificate {
+pub(super) fn long_certificate() -> PdfCertificate {
     PdfCertificate {
         holder_name: "Prof. Dr. Ir. Raden Mas Haryo Bagus Wicaksono Adiningrat Kusumo \
                       Hadiningrat Prawirodirdjo, S.T., M.Sc., M.Kom., Ph.D."
@@ -52,7 +54,7 @@ fn long_certificate() -> PdfCertificate {
 }
 
 /// Finds a poppler tool, or explains why the test is skipped (and fails under CI).
-fn tool(name: &str) -> Option<&str> {
+pub(super) fn tool(name: &str) -> Option<&str> {
     match Command::new(name).arg("-v").output() {
         Ok(_) => Some(name),
         Err(error) => {
@@ -69,7 +71,7 @@ fn tool(name: &str) -> Option<&str> {
     }
 }
 
-fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
+pub(super) fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
     let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
     file.write_all(bytes).unwrap();
     file.flush().unwrap();
@@ -93,13 +95,13 @@ fn extracted_text(pdf: &[u8]) -> Option<String> {
 
 /// With `LENTERA_PDF_SAMPLES=DIR` set, the tests leave their PDFs there for a person to
 /// look at.
-fn keep_sample(name: &str, pdf: &[u8]) {
+pub(super) fn keep_sample(name: &str, pdf: &[u8]) {
     if let Some(dir) = std::env::var_os("LENTERA_PDF_SAMPLES") {
         std::fs::write(std::path::Path::new(&dir).join(name), pdf).unwrap();
     }
 }
 
-fn squeeze(text: &str) -> String {
+pub(super) fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -249,7 +251,7 @@ fn long_names_and_titles_are_extracted_in_full() {
 fn layout_stays_inside_the_page_and_clear_of_the_qr_code() {
     let fonts = Fonts::load().unwrap();
     for c in [certificate(), long_certificate()] {
-        let blocks = layout(&c, &fonts);
+        let blocks = layout(&c, &PdfExtras::default(), &fonts);
         for block in &blocks {
             let (left, top, right, bottom) = block.bounds();
             assert!(
@@ -290,7 +292,7 @@ fn layout_stays_inside_the_page_and_clear_of_the_qr_code() {
         }
     }
     // The long name and title really were wrapped, not just shrunk away.
-    let blocks = layout(&long_certificate(), &fonts);
+    let blocks = layout(&long_certificate(), &PdfExtras::default(), &fonts);
     assert!(blocks.iter().any(|b| b.lines.len() == 2));
     assert!(blocks.iter().any(|b| b.lines.len() == 3));
 }
