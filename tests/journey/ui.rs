@@ -124,7 +124,7 @@ async fn numbers_and_dates_are_written_as_each_language_writes_them() {
     let (status, html) = page(&app, &result, Some(&learner), "id").await;
     assert_eq!(status, 200);
     assert!(
-        html.contains("(1,5 / 7 poin)") && html.contains("<strong>21%</strong>"),
+        html.contains("(1,5 / 7 poin)") && html.contains("<strong>21,4%</strong>"),
         "Indonesian: decimal comma: {html}"
     );
     assert!(!html.contains("1.5") && !html.contains("1.50"), "{html}");

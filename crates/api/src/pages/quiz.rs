@@ -23,13 +23,18 @@ use lentera_domain::learning::{self, Attempt, ReviewView};
 use lentera_domain::sessions::CurrentUser;
 use lentera_domain::{AttemptId, AttemptState};
 
+/// A percentage as learners read it: one decimal at most (69,6 % is not 70 %).
+fn one_decimal(p: f64) -> f64 {
+    (p * 10.0).round() / 10.0
+}
+
 /// A past attempt in the quiz's intro.
 #[derive(Serialize)]
 struct AttemptRow {
     id: AttemptId,
     number: i32,
     state: AttemptState,
-    percent: Option<String>,
+    percent: Option<f64>,
     passed: Option<bool>,
     started_at: String,
 }
@@ -40,7 +45,7 @@ impl AttemptRow {
             id: a.id,
             number: a.number,
             state: a.state,
-            percent: a.percent.map(|p| format!("{p:.0}")),
+            percent: a.percent.map(one_decimal),
             passed: a.passed,
             started_at: learning::local_time(a.started_at, time_zone),
         }
@@ -75,7 +80,7 @@ struct QuizCard<'a> {
 #[derive(Serialize)]
 struct CountedView {
     number: i32,
-    percent: Option<String>,
+    percent: Option<f64>,
     passed: Option<bool>,
 }
 
@@ -129,7 +134,7 @@ impl<'a> QuizPage<'a> {
             attempts: attempts.iter().map(|a| AttemptRow::of(a, tz)).collect(),
             counted: learning::counted_attempt(quiz, attempts).map(|a| CountedView {
                 number: a.number,
-                percent: a.percent.map(|p| format!("{p:.0}")),
+                percent: a.percent.map(one_decimal),
                 passed: a.passed,
             }),
             can_start: open || (left != Some(0) && wait_until.is_none()),
@@ -735,9 +740,9 @@ impl ResultHead {
             id: attempt.id,
             number: attempt.number,
             state: attempt.state,
-            score: attempt.score.map(|s| format!("{s:.2}")),
-            max_score: attempt.max_score.map(|s| format!("{s:.2}")),
-            percent: attempt.percent.map(|p| format!("{p:.0}")),
+            score: attempt.score,
+            max_score: attempt.max_score,
+            percent: attempt.percent.map(one_decimal),
             passed: attempt.passed.unwrap_or(false),
         }
     }
@@ -764,8 +769,8 @@ struct ResultHead {
     id: AttemptId,
     number: i32,
     state: AttemptState,
-    score: Option<String>,
-    max_score: Option<String>,
-    percent: Option<String>,
+    score: Option<f64>,
+    max_score: Option<f64>,
+    percent: Option<f64>,
     passed: bool,
 }
