@@ -97,9 +97,33 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
         verify_per_address_per_minute: 60,
         workers: 2,
         trusted_proxies: Vec::new(),
+        reports_database_url: None,
+        drain_seconds: 0,
     };
     tweak(&mut config);
-    let db = lentera_store::connect(&database_url)
+    seed(&database_url, shipped).await;
+    let app = Application::build(config)
+        .await
+        .unwrap_or_else(|e| panic!("build: {e}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let api = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    TestApp {
+        address,
+        api,
+        dir,
+        database,
+        database_url,
+    }
+}
+
+/// Migrates the database `database_url` names and seeds the test accounts (one unit, the
+/// users of [`USERS`]) and the fixture course, with `shipped` the courses in `content/`.
+pub async fn seed(database_url: &str, shipped: bool) {
+    let db = lentera_store::connect(database_url)
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));
     lentera_store::migrate(&db)
@@ -146,23 +170,6 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
             published.len() >= 2,
             "expected the shipped courses, got {published:?}"
         );
-    }
-    drop(db);
-    let app = Application::build(config)
-        .await
-        .unwrap_or_else(|e| panic!("build: {e}"));
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
-    let api = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("client: {e}"));
-    TestApp {
-        address,
-        api,
-        dir,
-        database,
-        database_url,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod api;
 mod authz;
+mod backup;
 mod browser;
 mod errors;
 mod hostile;
@@ -13,6 +14,7 @@ mod pages;
 mod phone;
 mod publish;
 mod quiz_rules;
+mod replicas;
 mod security;
 mod ui;
 mod world;

@@ -65,6 +65,7 @@ const NOT_PAGE_PREFIXES: &[&str] = &[
     "/static/",
     "/certificates/",
     "/healthz",
+    "/readyz",
     "/metrics",
 ];
 

@@ -40,6 +40,12 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Copy the SQLite database to FILE while Lentera keeps serving (a consistent snapshot;
+    /// restore by pointing DATABASE_URL at the copy). PostgreSQL: use pg_dump.
+    Backup {
+        /// The copy to write; it must not exist yet.
+        file: std::path::PathBuf,
+    },
     /// Check or import course folders.
     #[command(subcommand)]
     Content(ContentCommand),
@@ -145,7 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Serve => {
             let app = Application::build(config.clone()).await?;
             tracing::info!(port = app.port(), url = %config.public_url, "Lentera is listening");
-            app.run_until_stopped().await?;
+            app.run_until_signalled().await?;
             Ok(0)
         }
         Command::Demo {
@@ -172,6 +178,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let url = redact(&config.database_url);
             drop(Lentera::open(config).await?);
             println!("database migrated: {url}");
+            Ok(0)
+        }
+        Command::Backup { file } => {
+            console::backup(&config, &file).await?;
+            println!(
+                "backed up {} to {}",
+                redact(&config.database_url),
+                file.display()
+            );
             Ok(0)
         }
         Command::Content(ContentCommand::Check { dir, json }) => Ok(content_check(&dir, json)),
@@ -339,7 +354,7 @@ async fn demo(config: Config, content: &Path, allow_public: bool) -> anyhow::Res
         println!("  {role:<10} {username:<20} {name}");
     }
     println!("Stop with Ctrl+C.");
-    app.run_until_stopped().await?;
+    app.run_until_signalled().await?;
     Ok(0)
 }
 

@@ -42,6 +42,7 @@ impl Modify for BearerToken {
     modifiers(&BearerToken),
     paths(
         crate::web_ops::healthz,
+        crate::web_ops::readyz,
         api::auth::login, api::auth::logout, api::auth::change_password,
         api::me::me, api::me::progress, api::me::certificates, api::me::certificates_zip, api::me::jp,
         api::courses::list, api::courses::outline, api::courses::enroll, api::courses::lesson,

@@ -36,6 +36,28 @@ pub fn route_table() -> Vec<RouteEntry> {
 pub struct Application {
     port: u16,
     server: Server,
+    state: web::Data<AppState>,
+}
+
+/// Stops a running [`Application`] gracefully: `/readyz` fails first, requests keep being
+/// served for the drain time, then the server stops taking connections and finishes the
+/// requests in flight.
+#[derive(Clone)]
+pub struct Stopper {
+    handle: actix_web::dev::ServerHandle,
+    state: web::Data<AppState>,
+}
+
+impl Stopper {
+    pub async fn drain_and_stop(self) {
+        self.state
+            .ready
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        let drain = std::time::Duration::from_secs(u64::from(self.state.config.drain_seconds));
+        tracing::info!(seconds = drain.as_secs(), "draining: /readyz answers 503");
+        tokio::time::sleep(drain).await;
+        self.handle.stop(true).await;
+    }
 }
 
 impl Application {
@@ -52,6 +74,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = lentera.config.workers;
         let state = web::Data::new(AppState::new(lentera)?);
+        // Other replicas' changes (PostgreSQL): heard for as long as the process runs.
+        let listening = state.clone();
+        tokio::spawn(async move { lentera_domain::changes::listen(&listening.lentera).await });
+        let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -77,13 +103,17 @@ impl Application {
                 .configure(|cfg| configure(&mut Routes::new(cfg)))
                 .default_service(web::to(not_found))
         })
-        .listen(listener)?;
+        .listen(listener)?
+        // Signals are ours (`run_until_signalled`): drain first, then stop.
+        .disable_signals()
+        .shutdown_timeout(30);
         if workers > 0 {
             server = server.workers(workers);
         }
         Ok(Application {
             port,
             server: server.run(),
+            state: app_state,
         })
     }
 
@@ -93,6 +123,40 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+
+    /// A handle that stops the server gracefully.
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            handle: self.server.handle(),
+            state: self.state.clone(),
+        }
+    }
+
+    /// Runs until SIGTERM or Ctrl+C, then drains and stops gracefully ([`Stopper`]).
+    pub async fn run_until_signalled(self) -> std::io::Result<()> {
+        let stopper = self.stopper();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            stopper.drain_and_stop().await;
+        });
+        self.server.await
+    }
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => tracing::info!("SIGTERM"),
+                _ = tokio::signal::ctrl_c() => tracing::info!("interrupted"),
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot watch SIGTERM; Ctrl+C only");
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

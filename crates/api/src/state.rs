@@ -3,6 +3,7 @@
 //! [`Lentera`], so handlers pass it to domain operations as is.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use lentera_domain::Lentera;
 
@@ -17,6 +18,9 @@ pub struct AppState {
     /// Lesson pages rendered once per version, language and roles.
     pub shared_pages: crate::shared_pages::SharedPages,
     pub metrics: Metrics,
+    /// False once the server is draining (after SIGTERM): `/readyz` answers 503 so the load
+    /// balancer sends no more, while requests still being made are served.
+    pub ready: AtomicBool,
 }
 
 impl AppState {
@@ -27,6 +31,7 @@ impl AppState {
             locales,
             shared_pages: crate::shared_pages::SharedPages::default(),
             metrics: Metrics::new()?,
+            ready: AtomicBool::new(true),
             lentera,
         })
     }

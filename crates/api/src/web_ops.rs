@@ -9,7 +9,9 @@ use crate::state::AppState;
 use lentera_domain::{ErrorCode, policy};
 
 pub fn routes(r: &mut Routes) {
-    r.get("/healthz", healthz).get("/metrics", metrics);
+    r.get("/healthz", healthz)
+        .get("/readyz", readyz)
+        .get("/metrics", metrics);
     // A static prefix is compared as text; only `/static/...` requests reach the pattern.
     r.scope("/static", |s| {
         s.get("/{file}", static_file);
@@ -40,6 +42,28 @@ pub async fn healthz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>>
         status: "ok",
         database,
     }))
+}
+
+/// The answer of `/readyz`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Ready {
+    /// ready
+    pub status: &'static str,
+}
+
+/// Whether this replica takes new requests: 503 while it drains before stopping, or when
+/// its database does not answer. Load balancers route by it.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, body = Ready), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Ready>> {
+    if !state.ready.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(ApiError::new(
+            ErrorCode::Draining,
+            "This server is stopping",
+        ));
+    }
+    healthz(state).await?;
+    Ok(web::Json(Ready { status: "ready" }))
 }
 
 async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {

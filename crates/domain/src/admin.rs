@@ -414,7 +414,9 @@ pub async fn update_user_as(
         },
     )
     .await?;
-    state.sessions.forget_user(target.id);
+    state
+        .changed(crate::changes::Change::User(target.id))
+        .await?;
     audit::record(
         &state.db,
         Some(me.user.id),

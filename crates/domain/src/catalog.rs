@@ -287,6 +287,10 @@ impl ProgressCache {
     pub fn forget(&self, user_id: UserId) {
         self.map.forget(&user_id);
     }
+
+    pub fn forget_all(&self) {
+        self.map.clear();
+    }
 }
 
 /// The published courses, for the catalogue.

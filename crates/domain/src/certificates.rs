@@ -88,8 +88,8 @@ pub fn payload(c: &Certificate) -> CertificatePayload {
 
 /// Public look-ups per client address: enough for anyone checking certificates by hand,
 /// far too few to enumerate codes.
-pub fn check_rate(state: &Lentera, address: &str) -> Result<()> {
-    if !state.verify_by_address.check(address) {
+pub async fn check_rate(state: &Lentera, address: &str) -> Result<()> {
+    if !state.verify_by_address.allow(address).await? {
         return Err(Error::new(
             ErrorCode::TooManyRequests,
             "Too many certificate look-ups from this address; wait a minute",
@@ -257,7 +257,7 @@ pub async fn in_units(
     term: Option<&str>,
     year: Option<i32>,
 ) -> Result<Vec<Certificate>> {
-    Ok(lentera_store::reports::certificates_in(&state.db, units, term, year).await?)
+    Ok(lentera_store::reports::certificates_in(&state.reports_db, units, term, year).await?)
 }
 
 /// The certificates of `units` (within `scope`) as PDFs in one zip, whole: their managers

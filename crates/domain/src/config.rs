@@ -39,6 +39,11 @@ pub struct Config {
     /// Reverse proxies in front of Lentera: for a request from one of these, the client's
     /// address is taken from `X-Forwarded-For` (for the rate limits and the audit log).
     pub trusted_proxies: Vec<IpAddr>,
+    /// A read replica for reports (`LENTERA_REPORTS_DATABASE_URL`); the primary when unset.
+    pub reports_database_url: Option<String>,
+    /// After SIGTERM, how long `/readyz` says 503 while requests are still served, so the
+    /// load balancer stops sending new ones before the server stops (`LENTERA_DRAIN_SECONDS`).
+    pub drain_seconds: u32,
 }
 
 impl Config {
@@ -53,15 +58,16 @@ impl Config {
     /// [`Config::from_env`] with the variables from `var`.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-        let number = |name: &str, default: u32, max: u32| -> anyhow::Result<u32> {
+        let within = |name: &str, default: u32, min: u32, max: u32| -> anyhow::Result<u32> {
             match var(name) {
                 None => Ok(default),
                 Some(v) => match v.trim().parse::<u32>() {
-                    Ok(n) if (1..=max).contains(&n) => Ok(n),
-                    _ => bail!("{name}: expected a whole number from 1 to {max}, got '{v}'"),
+                    Ok(n) if (min..=max).contains(&n) => Ok(n),
+                    _ => bail!("{name}: expected a whole number from {min} to {max}, got '{v}'"),
                 },
             }
         };
+        let number = |name: &str, default: u32, max: u32| within(name, default, 1, max);
         let data_dir = PathBuf::from(var("LENTERA_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let bind = var("LENTERA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let database_url = var("DATABASE_URL")
@@ -97,6 +103,8 @@ impl Config {
             verify_per_address_per_minute: number("LENTERA_VERIFY_PER_ADDRESS", 30, 100_000)?,
             workers,
             trusted_proxies,
+            reports_database_url: var("LENTERA_REPORTS_DATABASE_URL"),
+            drain_seconds: within("LENTERA_DRAIN_SECONDS", 5, 0, 600)?,
         })
     }
 }

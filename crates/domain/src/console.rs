@@ -60,6 +60,15 @@ pub async fn create_unit(
     Ok(unit)
 }
 
+/// `lentera backup FILE`: a consistent copy of the SQLite database while the server keeps
+/// serving. Restore by pointing `DATABASE_URL` at the copy (or moving it into place while
+/// the server is stopped).
+pub async fn backup(config: &crate::Config, file: &Path) -> anyhow::Result<()> {
+    let db = lentera_store::connect(&config.database_url).await?;
+    lentera_store::backup_sqlite(&db, file).await?;
+    Ok(())
+}
+
 /// A user as the console creates one.
 pub struct NewAccount {
     pub username: String,

@@ -142,6 +142,7 @@ codes! {
     Busy = "busy" => Unavailable,
     TooLong = "too_long" => Unavailable,
     DatabaseUnavailable = "database_unavailable" => Unavailable,
+    Draining = "draining" => Unavailable,
 }
 
 // Written by hand: the derive does not see the names the macro gives the variants.

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod cache;
 pub mod catalog;
 pub mod certificates;
+pub mod changes;
 pub mod config;
 pub mod console;
 pub mod error;
@@ -50,12 +51,16 @@ const LIMIT_KEYS: usize = 100_000;
 /// configuration and keys, the caches, the rate limits.
 pub struct Lentera {
     pub(crate) db: Db,
+    /// Where reports read: a read replica when `LENTERA_REPORTS_DATABASE_URL` names one (a
+    /// report may then lag the primary by the replication delay), else the primary.
+    pub(crate) reports_db: Db,
     pub config: Config,
     pub keys: Keys,
     pub courses: CourseCache,
     pub sessions: SessionCache,
     pub progress: ProgressCache,
-    /// Login attempts, per account and per client address (in this process).
+    /// Login attempts, per account and per client address (shared by the replicas on
+    /// PostgreSQL).
     pub login_by_account: KeyedLimit,
     pub login_by_address: KeyedLimit,
     /// Password changes (each checks the current password), per account and per address.
@@ -78,6 +83,10 @@ impl Lentera {
         }
         let db = lentera_store::connect(&config.database_url).await?;
         lentera_store::migrate(&db).await?;
+        let reports_db = match &config.reports_database_url {
+            Some(url) => lentera_store::connect(url).await?,
+            None => db.clone(),
+        };
         let keys = Keys::load(&config)?;
         Ok(Lentera {
             courses: CourseCache::default(),
@@ -86,23 +95,29 @@ impl Lentera {
             login_by_account: KeyedLimit::per_minute(
                 config.login_per_account_per_minute,
                 LIMIT_KEYS,
-            ),
+            )
+            .shared(&db, "login_account"),
             login_by_address: KeyedLimit::per_minute(
                 config.login_per_address_per_minute,
                 LIMIT_KEYS,
-            ),
+            )
+            .shared(&db, "login_address"),
             password_by_account: KeyedLimit::per_minute(
                 config.login_per_account_per_minute,
                 LIMIT_KEYS,
-            ),
+            )
+            .shared(&db, "password_account"),
             password_by_address: KeyedLimit::per_minute(
                 config.login_per_address_per_minute,
                 LIMIT_KEYS,
-            ),
+            )
+            .shared(&db, "password_address"),
             verify_by_address: KeyedLimit::per_minute(
                 config.verify_per_address_per_minute,
                 LIMIT_KEYS,
-            ),
+            )
+            .shared(&db, "verify_address"),
+            reports_db,
             db,
             config,
             keys,

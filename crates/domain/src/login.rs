@@ -31,8 +31,11 @@ pub async fn sign_in(
             "Wrong username or password",
         ));
     }
-    if !state.login_by_address.check(address)
-        || !state.login_by_account.check(&username.to_lowercase())
+    if !state.login_by_address.allow(address).await?
+        || !state
+            .login_by_account
+            .allow(&username.to_lowercase())
+            .await?
     {
         tracing::warn!(%address, "login rate limit reached");
         return Err(Error::new(
@@ -64,9 +67,12 @@ pub async fn sign_in(
 
 /// The limit on password changes (each checks the current password), per account and per
 /// client address.
-pub fn check_password_rate(state: &Lentera, address: &str, user: &User) -> Result<()> {
-    if !state.password_by_address.check(address)
-        || !state.password_by_account.check(&user.id.to_string())
+pub async fn check_password_rate(state: &Lentera, address: &str, user: &User) -> Result<()> {
+    if !state.password_by_address.allow(address).await?
+        || !state
+            .password_by_account
+            .allow(&user.id.to_string())
+            .await?
     {
         tracing::warn!(%address, user = user.id.0, "password change rate limit reached");
         return Err(Error::new(
@@ -89,7 +95,7 @@ pub async fn change_password(
     check_new_password(&new)?;
     // Each change checks the current password: limited like sign-in, or a stolen session
     // could guess the password at leisure.
-    check_password_rate(state, address, &me.user)?;
+    check_password_rate(state, address, &me.user).await?;
     let creds = people::credentials(&state.db, &me.user.username).await?;
     if !auth::verify_password(current, creds.map(|c| c.password_hash)).await? {
         return Err(Error::new(
@@ -99,7 +105,9 @@ pub async fn change_password(
     }
     let hash = auth::hash_password(new).await?;
     people::set_password(&state.db, me.user.id, &hash).await?;
-    state.sessions.forget_user(me.user.id);
+    state
+        .changed(crate::changes::Change::User(me.user.id))
+        .await?;
     lentera_store::audit::record(
         &state.db,
         Some(me.user.id),

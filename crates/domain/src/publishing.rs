@@ -98,7 +98,7 @@ pub async fn publish_folder(state: &Lentera, user: &CurrentUser, dir: &Path) -> 
     let (slug, imported) = importer::publish(&state.db, checked, Some(user.user.id))
         .await
         .map_err(Error::internal)?;
-    state.courses.forget_heads();
+    state.changed(crate::changes::Change::Courses).await?;
     let (version, status) = match imported {
         Imported::Published { version } => (version, "published"),
         Imported::Unchanged { version } => (version, "unchanged"),
@@ -265,7 +265,7 @@ pub async fn set_published(
 ) -> Result<CourseHead> {
     let head = editable(state, user, slug).await?;
     courses::set_published(&state.db, head.id, published).await?;
-    state.courses.forget_heads();
+    state.changed(crate::changes::Change::Courses).await?;
     let action = if published {
         lentera_store::AuditAction::CoursePublished
     } else {
@@ -291,7 +291,7 @@ pub async fn rollback(
 ) -> Result<CourseHead> {
     let head = editable(state, user, slug).await?;
     let switched = courses::set_current_version(&state.db, head.id, version).await?;
-    state.courses.forget_heads();
+    state.changed(crate::changes::Change::Courses).await?;
     if !switched {
         return Err(Error::new(
             ErrorCode::VersionNotFound,

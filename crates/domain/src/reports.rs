@@ -39,7 +39,7 @@ pub async fn jp_lines(
     year: i32,
     only_short: bool,
 ) -> Result<Vec<JpLine>> {
-    let rows = reports::jp_report(&state.db, units, year).await?;
+    let rows = reports::jp_report(&state.reports_db, units, year).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -137,7 +137,7 @@ pub async fn course_lines(
                 format!("No course '{course_slug}'"),
             )
         })?;
-    let rows = reports::course_states(&state.db, units, head.0).await?;
+    let rows = reports::course_states(&state.reports_db, units, head.0).await?;
     Ok(rows
         .into_iter()
         .map(|r| CourseLine {
@@ -175,7 +175,7 @@ pub struct RateLine {
 }
 
 pub async fn course_rates(state: &Lentera, units: &[UnitId]) -> Result<Vec<RateLine>> {
-    let rates = reports::completion_rates(&state.db, units).await?;
+    let rates = reports::completion_rates(&state.reports_db, units).await?;
     let ids: Vec<CourseId> = rates.iter().map(|r| r.0).collect();
     let heads = courses::by_ids(&state.db, &ids).await?;
     let mut out: Vec<RateLine> = rates

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::Lentera;
 use crate::UserId;
 use crate::cache::ShortCache;
+use crate::changes::Change;
 use crate::error::{Error, Result};
 use crate::keys::random_bytes;
 use crate::policy::Role;
@@ -147,15 +148,13 @@ pub async fn user_for_token(state: &Lentera, token: &str) -> Result<Option<Curre
 /// Ends the caller's session (sign-out): the token is refused from now on.
 pub async fn sign_out(state: &Lentera, me: &CurrentUser) -> Result<()> {
     people::revoke_session(&state.db, &me.session_id).await?;
-    state.sessions.forget_session(&me.session_id);
-    Ok(())
+    state.changed(Change::Session(me.session_id.clone())).await
 }
 
 /// Remembers the caller's language (`id` or `en`) on their account.
 pub async fn set_language(state: &Lentera, me: &CurrentUser, code: &str) -> Result<()> {
     people::set_language(&state.db, me.user.id, code).await?;
-    state.sessions.forget_user(me.user.id);
-    Ok(())
+    state.changed(Change::User(me.user.id)).await
 }
 
 /// What a user costs in memory, roughly: their strings.
@@ -217,5 +216,9 @@ impl SessionCache {
     pub fn forget_user(&self, user_id: UserId) {
         self.cache
             .retain(|_, s| s.as_ref().is_none_or(|s| s.user.id != user_id));
+    }
+
+    pub fn forget_all(&self) {
+        self.cache.clear();
     }
 }

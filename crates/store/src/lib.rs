@@ -7,8 +7,10 @@
 mod entity;
 
 pub mod audit;
+pub mod bus;
 pub mod courses;
 pub mod learning;
+pub mod limits;
 pub mod org;
 pub mod people;
 pub mod reports;
@@ -108,15 +110,60 @@ pub async fn connect(url: &str) -> Result<Db> {
     Ok(Database::connect(options).await?)
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration. On PostgreSQL under an advisory lock held by the
+/// migrating transaction: replicas starting at once migrate one after the other, and those
+/// that come second find nothing left to do.
 pub async fn migrate(db: &Db) -> Result<()> {
-    Migrator::up(db, None).await?;
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    if db.get_database_backend() != DbBackend::Postgres {
+        Migrator::up(db, None).await?;
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        .await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The advisory lock key migrations hold ("lentera" in ASCII, as a number).
+const MIGRATION_LOCK: i64 = 0x006c_656e_7465_7261;
+
+/// Copies a SQLite database to `file` while it is in use (`VACUUM INTO`: one consistent
+/// snapshot, readers and writers carry on). `file` must not exist yet. On PostgreSQL the
+/// route is `pg_dump` (or base backups with WAL archiving for point-in-time recovery):
+/// this refuses, and says so.
+pub async fn backup_sqlite(db: &Db, file: &std::path::Path) -> Result<()> {
+    use sea_orm::{ConnectionTrait, Statement};
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Err(StoreError::Conflict(
+            "this database is PostgreSQL: back it up with pg_dump (see docs/scaling.md)".into(),
+        ));
+    }
+    if file.exists() {
+        return Err(StoreError::Conflict(format!(
+            "{} exists already; back up to a new file",
+            file.display()
+        )));
+    }
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        "VACUUM INTO ?",
+        [file.display().to_string().into()],
+    ))
+    .await?;
     Ok(())
 }
 
 /// Liveness of the database, for `/healthz`.
 pub async fn ping(db: &Db) -> Result<()> {
     Ok(db.ping().await?)
+}
+
+/// Whether this is PostgreSQL (shared by replicas) rather than an embedded SQLite file.
+pub fn is_postgres(db: &Db) -> bool {
+    db.get_database_backend() == DbBackend::Postgres
 }
 
 /// Which database this is, for logs and metrics.

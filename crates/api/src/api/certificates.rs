@@ -17,7 +17,7 @@ async fn found(
     req: &HttpRequest,
     code: &str,
 ) -> lentera_domain::Result<lentera_domain::learning::Certificate> {
-    certificates::check_rate(state, &client_address(req, &state.config.trusted_proxies))?;
+    certificates::check_rate(state, &client_address(req, &state.config.trusted_proxies)).await?;
     certificates::find(state, code).await?.ok_or_else(|| {
         Error::new(
             ErrorCode::CertificateNotFound,

@@ -560,7 +560,7 @@ pub async fn verify(
     path: web::Path<String>,
 ) -> PageResult {
     let page = Page::new(&req, user.0)?;
-    certificates::check_rate(&state, &client_address(&req, &state.config.trusted_proxies))?;
+    certificates::check_rate(&state, &client_address(&req, &state.config.trusted_proxies)).await?;
     match certificates::find(&state, &path).await? {
         Some(c) => page.render(&state, "verify.html", StatusCode::OK, VerifyPage::of(c)),
         None => {

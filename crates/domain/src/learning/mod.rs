@@ -14,6 +14,7 @@ use lentera_content::ItemKind;
 use serde::Serialize;
 
 use crate::catalog::CompiledCourse;
+use crate::changes::Change;
 use crate::error::{Error, ErrorCode, Result};
 use crate::{Jp, Lentera};
 use lentera_store::courses::{self, CourseHead};
@@ -55,7 +56,9 @@ pub async fn require_enrolled(state: &Lentera, user: &User, head: &CourseHead) -
 /// Enrols a learner (true when new); their cached state in the course is forgotten.
 pub async fn enroll(state: &Lentera, user: &User, head: &CourseHead) -> Result<bool> {
     let created = learning::enroll(&state.db, user.id, head.id).await?;
-    state.progress.forget(user.id);
+    if created {
+        state.changed(Change::Progress(user.id)).await?;
+    }
     Ok(created)
 }
 
@@ -75,7 +78,9 @@ pub async fn complete_lesson(
     }
     require_enrolled(state, user, head).await?;
     let new = learning::complete_lesson(&state.db, user.id, head.id, lesson).await?;
-    state.progress.forget(user.id);
+    if new {
+        state.changed(Change::Progress(user.id)).await?;
+    }
     let cert = check_completion(state, user, head, compiled).await?;
     Ok((new, cert))
 }
