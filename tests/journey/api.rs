@@ -565,3 +565,65 @@ async fn health_and_metrics_answer() {
         .unwrap_or_default();
     assert!(metrics.contains("lentera_http_requests_total"), "{metrics}");
 }
+
+/// Statements the server has sent to its database, from `/metrics`.
+async fn statements(app: &lentera_tests::TestApp) -> u64 {
+    let text = app
+        .api
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix("lentera_db_statements "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no lentera_db_statements in {text}"))
+}
+
+/// The hot path of a learner reading, once warm, asks the database nothing: the session,
+/// the course and the learner's state come from the caches (which every replica empties
+/// when told of a change).
+#[tokio::test]
+async fn a_warm_lesson_asks_the_database_nothing() {
+    let app = spawn_app().await;
+    let token = app.login(LEARNER).await;
+    let (status, _) = app
+        .post("/api/v1/courses/kursus-uji/enrollment", &token, None)
+        .await;
+    assert!(status < 300, "enrol: {status}");
+    let lesson = "/api/v1/courses/kursus-uji/lessons/pengantar";
+    let page = "/kursus/kursus-uji/materi/pengantar";
+    let read_page = || async {
+        let res = app
+            .api
+            .get(app.url(page))
+            .header("cookie", format!("lentera_session={token}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(res.status(), 200, "{page}");
+    };
+    for _ in 0..2 {
+        assert_eq!(app.get(lesson, &token).await.0, 200);
+        read_page().await;
+    }
+    let before = statements(&app).await;
+    for _ in 0..20 {
+        assert_eq!(app.get(lesson, &token).await.0, 200);
+        read_page().await;
+    }
+    let after = statements(&app).await;
+    assert!(
+        before > 0,
+        "the counter counts (the sign-in made statements)"
+    );
+    assert_eq!(
+        after - before,
+        0,
+        "40 warm lesson reads (JSON and page) made {} statements",
+        after - before
+    );
+}

@@ -11,6 +11,8 @@ pub struct Metrics {
     /// Entries and bytes each in-memory cache holds, set when metrics are read.
     pub cache_entries: IntGaugeVec,
     pub cache_bytes: IntGaugeVec,
+    /// Statements sent to the databases since start, set when metrics are read.
+    pub db_statements: prometheus::IntGauge,
 }
 
 impl Metrics {
@@ -45,8 +47,14 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(cache_entries.clone()))?;
+        let db_statements = prometheus::IntGauge::new(
+            "db_statements",
+            "Statements sent to the databases since the process started",
+        )?;
         registry.register(Box::new(cache_bytes.clone()))?;
+        registry.register(Box::new(db_statements.clone()))?;
         Ok(Metrics {
+            db_statements,
             registry,
             requests,
             latency,

@@ -90,6 +90,9 @@ async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<Http
     m.cache("shared_pages", state.shared_pages.size());
     m.cache("login_by_account", (state.login_by_account.len(), 0));
     m.cache("login_by_address", (state.login_by_address.len(), 0));
+    let statements = state.statements.load(std::sync::atomic::Ordering::Relaxed);
+    m.db_statements
+        .set(i64::try_from(statements).unwrap_or(i64::MAX));
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render()))

@@ -68,6 +68,8 @@ pub struct Lentera {
     pub password_by_address: KeyedLimit,
     /// Public certificate look-ups per client address, against enumeration.
     pub verify_by_address: KeyedLimit,
+    /// Statements sent to the databases (primary and reports) since start.
+    pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Lentera {
@@ -81,10 +83,16 @@ impl Lentera {
         {
             std::fs::create_dir_all(parent)?;
         }
-        let db = lentera_store::connect(&config.database_url).await?;
+        let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut db = lentera_store::connect(&config.database_url).await?;
         lentera_store::migrate(&db).await?;
+        lentera_store::count_statements(&mut db, statements.clone());
         let reports_db = match &config.reports_database_url {
-            Some(url) => lentera_store::connect(url).await?,
+            Some(url) => {
+                let mut reports = lentera_store::connect(url).await?;
+                lentera_store::count_statements(&mut reports, statements.clone());
+                reports
+            }
             None => db.clone(),
         };
         let keys = Keys::load(&config)?;
@@ -121,6 +129,7 @@ impl Lentera {
             db,
             config,
             keys,
+            statements,
         })
     }
 

@@ -110,6 +110,14 @@ pub async fn connect(url: &str) -> Result<Db> {
     Ok(Database::connect(options).await?)
 }
 
+/// Counts every statement `db` sends from now on in `counter` (for `/metrics` and the
+/// load benchmark's queries per request).
+pub fn count_statements(db: &mut Db, counter: std::sync::Arc<std::sync::atomic::AtomicU64>) {
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+}
+
 /// Applies every pending migration. On PostgreSQL under an advisory lock held by the
 /// migrating transaction: replicas starting at once migrate one after the other, and those
 /// that come second find nothing left to do.
