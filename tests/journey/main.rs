@@ -14,7 +14,6 @@ mod pages;
 mod phone;
 mod publish;
 mod quiz_rules;
-mod replicas;
 mod security;
 mod ui;
 mod world;

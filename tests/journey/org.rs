@@ -707,3 +707,65 @@ async fn audit_actions(db: &lentera_store::Db) -> Vec<String> {
         .map(|e| e.action)
         .collect()
 }
+
+/// With `LENTERA_REPORTS_DATABASE_URL` (a read replica in production), reports read there
+/// and everything else reads the primary: a person who exists only in the report database
+/// is in the JP report and unknown to the users API.
+#[tokio::test]
+async fn reports_read_the_report_database_when_one_is_named() {
+    const ONLY_THERE: &str = "197912312005012004";
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (reports_url, _) = lentera_tests::empty_database(dir.path()).await;
+    lentera_tests::seed(&reports_url, false).await;
+    {
+        let db = lentera_store::connect(&reports_url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let units = lentera_store::org::all_units(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let bungo = units
+            .iter()
+            .find(|u| u.code == "BUNGO")
+            .map(|u| u.id)
+            .unwrap_or_else(|| panic!("no BUNGO in {units:?}"));
+        lentera_store::people::create_user(
+            &db,
+            lentera_store::people::NewUser {
+                username: ONLY_THERE.into(),
+                nip: Some(lentera_domain::Nip::parse(ONLY_THERE).unwrap_or_else(|e| panic!("{e}"))),
+                name: "Dewi Lestari".into(),
+                email: None,
+                unit_id: Some(bungo),
+                password_hash: "x".into(),
+                roles: vec![lentera_domain::Role::Learner],
+                language: "id".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let url = reports_url.clone();
+    let app = lentera_tests::spawn_app_configured(false, move |c| {
+        c.reports_database_url = Some(url);
+    })
+    .await;
+    let admin = app.login("admin").await;
+    let (status, report) = app.get("/api/v1/reports/jp", &admin).await;
+    assert_eq!(status, 200, "{report}");
+    let mut expected = vec![LEARNER, OTHER_LEARNER, ONLY_THERE];
+    expected.sort();
+    assert_eq!(
+        nips(&report),
+        expected,
+        "the report reads the report database"
+    );
+    let (status, users) = app
+        .get(&format!("/api/v1/users?q={ONLY_THERE}"), &admin)
+        .await;
+    assert_eq!(
+        (status, users["total"].as_i64()),
+        (200, Some(0)),
+        "everything else reads the primary: {users}"
+    );
+}
