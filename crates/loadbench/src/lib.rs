@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod db;
+pub mod replicas;
 pub mod report;
 pub mod seed;
 pub mod server;
@@ -68,6 +69,11 @@ pub struct Args {
     /// Keep the temporary directory (database, server log, wrk scripts).
     #[arg(long)]
     pub keep: bool,
+    /// Instead of the full run: the reads and lesson completions through HAProxy in front
+    /// of 1 and then N replicas on one PostgreSQL (needs --database-url and haproxy), with
+    /// the database statements per warm request.
+    #[arg(long)]
+    pub replicas: Option<usize>,
 }
 
 fn sibling(name: &str) -> anyhow::Result<PathBuf> {
@@ -76,7 +82,7 @@ fn sibling(name: &str) -> anyhow::Result<PathBuf> {
     Ok(dir.join(name))
 }
 
-fn say(msg: impl AsRef<str>) {
+pub(crate) fn say(msg: impl AsRef<str>) {
     eprintln!("[loadbench] {}", msg.as_ref());
 }
 
@@ -197,6 +203,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         database_url: database_url.clone(),
         data_dir: dir.join("data"),
         port,
+        vars: Vec::new(),
     };
     let content = args.content.display().to_string();
     let t = Instant::now();
@@ -213,6 +220,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         args.learners
     ));
 
+    if let Some(n) = args.replicas {
+        return replicas::run(&args, &env, &dir, n.max(1)).await;
+    }
     let log = dir.join("server.log");
     let srv = env.start(&log).await?;
     let base = env.base_url();
@@ -397,7 +407,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 
 /// (learner, course, lesson) in an order where consecutive requests are different
 /// learners: lesson by lesson, every learner.
-fn lesson_pairs<'a>(
+pub(crate) fn lesson_pairs<'a>(
     learners: &'a [Learner],
     courses: &'a [Course],
 ) -> Vec<(&'a Learner, &'a str, &'a str)> {
@@ -432,7 +442,7 @@ fn start_targets(learners: &[Learner], courses: &[Course]) -> Vec<Target> {
 }
 
 /// Completing every lesson, as every learner.
-fn complete_targets(learners: &[Learner], courses: &[Course]) -> Vec<Target> {
+pub(crate) fn complete_targets(learners: &[Learner], courses: &[Course]) -> Vec<Target> {
     lesson_pairs(learners, courses)
         .iter()
         .map(|(l, c, lesson)| {

@@ -15,6 +15,8 @@ pub struct ServerEnv {
     pub database_url: String,
     pub data_dir: PathBuf,
     pub port: u16,
+    /// More environment (replicas share secrets and a public address).
+    pub vars: Vec<(String, String)>,
 }
 
 impl ServerEnv {
@@ -27,7 +29,8 @@ impl ServerEnv {
         cmd.env("DATABASE_URL", &self.database_url)
             .env("LENTERA_BIND", format!("127.0.0.1:{}", self.port))
             .env("LENTERA_DATA_DIR", &self.data_dir)
-            .env("LENTERA_PUBLIC_URL", self.base_url());
+            .env("LENTERA_PUBLIC_URL", self.base_url())
+            .envs(self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         cmd
     }
 

@@ -128,6 +128,7 @@ pub async fn run(args: StallArgs) -> anyhow::Result<()> {
         database_url: format!("sqlite://{}", dir.path().join("lentera.db").display()),
         data_dir: dir.path().to_path_buf(),
         port,
+        vars: Vec::new(),
     };
     let created = env.run(&[
         "user",
