@@ -7,6 +7,7 @@ mod backup;
 mod browser;
 mod errors;
 mod hostile;
+mod interchange;
 mod migrations;
 mod openapi;
 mod org;

@@ -48,7 +48,7 @@ impl Modify for BearerToken {
         api::courses::list, api::courses::outline, api::courses::enroll, api::courses::lesson,
         api::courses::complete_lesson,
         api::attempts::start, api::attempts::show, api::attempts::save, api::attempts::submit,
-        api::attempts::quiz, api::attempts::key, api::attempts::statistics,
+        api::attempts::quiz, api::attempts::key, api::attempts::export, api::attempts::statistics,
         api::attempts::grading_queue, api::attempts::grading_show, api::attempts::grading_submit,
         api::instructor::upload, api::instructor::mine, api::instructor::versions,
         api::instructor::publish, api::instructor::unpublish, api::instructor::rollback,

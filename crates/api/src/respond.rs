@@ -67,6 +67,14 @@ pub fn csv(bytes: Vec<u8>, name: &str) -> HttpResponse {
         .body(bytes)
 }
 
+/// A UTF-8 text file download named `name`.
+pub fn text_file(text: String, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header(disposition(false, name))
+        .body(text)
+}
+
 /// A file of a report (CSV or XLSX) named `{basename}.{extension}`.
 pub fn file(file: lentera_domain::reports::File, basename: &str) -> HttpResponse {
     HttpResponse::Ok()

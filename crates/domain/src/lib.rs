@@ -14,6 +14,7 @@ pub mod console;
 pub mod error;
 pub mod heavy;
 pub mod importer;
+pub mod interchange;
 pub mod keys;
 pub mod learning;
 pub mod ledger;

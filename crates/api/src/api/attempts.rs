@@ -16,7 +16,9 @@ use lentera_domain::learning::{
 };
 use lentera_domain::policy::Action;
 use lentera_domain::{AttemptId, AttemptState};
-use lentera_domain::{Error, ErrorCode, publishing};
+use lentera_domain::{Error, ErrorCode, interchange, publishing};
+
+use crate::respond;
 
 fn quiz_not_found(quiz: &str) -> Error {
     Error::new(
@@ -202,6 +204,33 @@ pub async fn key(
             .collect(),
         responses: lentera_assessment::answer_key(quiz, &state.keys.quiz_salt),
     }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// gift (the default and, for now, the only format).
+    pub format: Option<String>,
+}
+
+/// The quiz as Moodle's GIFT (a text file that Moodle's "GIFT format" import accepts and
+/// Lentera reads back into the same questions), for the course's owner, co-authors and
+/// admins: it carries the answers.
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/quizzes/{quiz}/export", tag = "teaching",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The course"), ("quiz" = String, Path, description = "The quiz"), ExportQuery),
+    responses((status = 200, content_type = "text/plain", body = String, description = "GIFT, UTF-8"),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn export(
+    state: web::Data<AppState>,
+    user: ApiTeacher,
+    path: web::Path<(String, String)>,
+    q: web::Query<ExportQuery>,
+) -> ApiResult<HttpResponse> {
+    interchange::check_format(q.format.as_deref())?;
+    let (slug, quiz) = path.into_inner();
+    let file = interchange::quiz_as_gift(&state, &user.0, &slug, &quiz).await?;
+    Ok(respond::text_file(file.text, &file.name))
 }
 
 /// The quiz's rules and the caller's attempts, the counted grade and when the next attempt

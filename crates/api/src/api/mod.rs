@@ -26,6 +26,7 @@ pub fn routes(r: &mut Routes) {
         s.get("/quizzes/{quiz}", attempts::quiz);
         s.post("/enrollment", courses::enroll);
         s.get("/quizzes/{quiz}/key", attempts::key);
+        s.get("/quizzes/{quiz}/export", attempts::export);
         s.get("/quizzes/{quiz}/statistics", attempts::statistics);
         s.get("/versions", instructor::versions);
         s.post("/publish", instructor::publish);
