@@ -4,6 +4,7 @@
 mod api;
 mod authz;
 mod backup;
+mod badges;
 mod browser;
 mod errors;
 mod hostile;

@@ -67,12 +67,17 @@ pub enum Command {
 #[derive(Subcommand)]
 pub enum CertificateCommand {
     /// Check a certificate's signature offline: FILE is the JSON of
-    /// `GET /api/v1/certificates/{code}`; the keys come from --keys (the JSON of
-    /// `GET /api/v1/certificates/keys`) or this instance's own key.
+    /// `GET /api/v1/certificates/{code}` or an Open Badges credential (`.../badge`); the
+    /// keys come from --keys (the JSON of `GET /api/v1/certificates/keys`) or this
+    /// instance's own key. Exit status: 0 valid, 1 invalid, 3 valid but revoked.
     Verify {
         file: PathBuf,
         #[arg(long)]
         keys: Option<PathBuf>,
+        /// For a badge: the status list its credentialStatus names (the JSON of
+        /// `GET /api/v1/certificates/status/{n}`), to check revocation offline.
+        #[arg(long)]
+        status_list: Option<PathBuf>,
     },
 }
 
@@ -200,9 +205,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(if problems.is_empty() { 0 } else { 1 })
         }
         Command::User(UserCommand::Create(args)) => user_create(config, args).await,
-        Command::Certificate(CertificateCommand::Verify { file, keys }) => {
-            Ok(certificate_verify(&config, &file, keys.as_deref()))
-        }
+        Command::Certificate(CertificateCommand::Verify {
+            file,
+            keys,
+            status_list,
+        }) => Ok(certificate_verify(
+            &config,
+            &file,
+            keys.as_deref(),
+            status_list.as_deref(),
+        )),
         Command::Unit(UnitCommand::Create { code, name, parent }) => {
             let lentera = Lentera::open(config).await?;
             let unit = console::create_unit(&lentera, &code, &name, parent.as_deref()).await?;
@@ -268,7 +280,17 @@ fn content_check(dir: &Path, json: bool) -> i32 {
     if problems.is_empty() { 0 } else { 1 }
 }
 
-fn certificate_verify(config: &Config, file: &Path, keys: Option<&Path>) -> i32 {
+fn certificate_verify(
+    config: &Config,
+    file: &Path,
+    keys: Option<&Path>,
+    status_list: Option<&Path>,
+) -> i32 {
+    if let Ok(json) = console::read_json(file)
+        && json.get("proof").is_some()
+    {
+        return badge_verify(config, &json, keys, status_list);
+    }
     let checked = console::read_json(file).and_then(|json| {
         let keys = console::verification_keys(config, keys)?;
         console::verify_report(&json, &keys)
@@ -277,6 +299,28 @@ fn certificate_verify(config: &Config, file: &Path, keys: Option<&Path>) -> i32 
         Ok(message) => {
             println!("{message}");
             0
+        }
+        Err(message) => {
+            eprintln!("INVALID: {message}");
+            1
+        }
+    }
+}
+
+fn badge_verify(
+    config: &Config,
+    credential: &serde_json::Value,
+    keys: Option<&Path>,
+    status_list: Option<&Path>,
+) -> i32 {
+    let checked = console::controller_document(config, keys).and_then(|controller| {
+        let list = status_list.map(console::read_json).transpose()?;
+        console::verify_badge_report(credential, &controller, list.as_ref())
+    });
+    match checked {
+        Ok(console::BadgeVerdict { report, revoked }) => {
+            println!("{report}");
+            if revoked == Some(true) { 3 } else { 0 }
         }
         Err(message) => {
             eprintln!("INVALID: {message}");

@@ -58,18 +58,11 @@ pub fn lookup(state: &Lentera, c: &Certificate) -> Result<Lookup> {
     })
 }
 
-/// The public keys, as `GET /api/v1/certificates/keys` serves them.
+/// The issuer's controlled identifier document, as `GET /api/v1/certificates/keys` serves
+/// it: the key as a `Multikey` for credential verifiers, and the `keys` list (id, Ed25519,
+/// base64) for the offline verifier ([`crate::credentials::controller`]).
 pub fn keys_json(state: &Lentera) -> serde_json::Value {
-    use base64::Engine;
-    let key = &state.keys.certificates;
-    serde_json::json!({"keys": [{
-        "id": key.key_id(),
-        "alg": "Ed25519",
-        "public_key": base64::engine::general_purpose::STANDARD.encode(key.public_key()),
-        // The same key as a W3C Multikey, for Open Badges / Verifiable Credential verifiers.
-        "type": "Multikey",
-        "publicKeyMultibase": lentera_certificate::public_key_multibase(&key.public_key()),
-    }]})
+    crate::credentials::controller(state)
 }
 
 pub fn payload(c: &Certificate) -> CertificatePayload {
@@ -131,22 +124,9 @@ pub async fn pdf(state: &Lentera, c: &Certificate, nip: NipShown) -> Result<Vec<
     .map_err(Error::internal)
 }
 
-/// The certificate as a signed Open Badges 3.0 credential.
+/// The certificate as a signed Open Badges 3.0 credential ([`crate::credentials::badge`]).
 pub fn badge(state: &Lentera, c: &Certificate) -> Result<serde_json::Value> {
-    let input = lentera_certificate::BadgeInput {
-        public_url: state.config.public_url.clone(),
-        code: c.code.clone(),
-        number: c.number.clone(),
-        holder_name: c.holder_name.clone(),
-        course_slug: c.course_slug.clone(),
-        course_title: c.course_title.clone(),
-        course_summary: None,
-        jp: c.jp.0,
-        issued_at: c.issued_at,
-        issuer_name: c.issuer.clone(),
-    };
-    lentera_certificate::open_badge_credential(&input, &state.keys.certificates)
-        .map_err(Error::internal)
+    crate::credentials::badge(state, c)
 }
 
 /// Time allowed to draw one certificate, and to pack a zip of them.

@@ -310,6 +310,80 @@ pub fn verification_keys(
     }
 }
 
+/// The issuer's controlled identifier document: from a file (`GET
+/// /api/v1/certificates/keys` saved), or this instance's own.
+pub fn controller_document(
+    config: &crate::Config,
+    file: Option<&Path>,
+) -> Result<serde_json::Value, String> {
+    match file {
+        Some(path) => read_json(path),
+        None => {
+            let key =
+                crate::keys::load_signing_key(config.signing_key.as_deref(), &config.data_dir)
+                    .map_err(|e| e.to_string())?;
+            Ok(lentera_certificate::controller_document(
+                &config.public_url,
+                &[key.public_key()],
+            ))
+        }
+    }
+}
+
+/// What `lentera certificate verify` found in an Open Badges credential whose proof holds.
+pub struct BadgeVerdict {
+    pub report: String,
+    /// What the status list said; `None` when none was given.
+    pub revoked: Option<bool>,
+}
+
+/// Checks an Open Badges credential offline: its proof against the key its
+/// `verificationMethod` names in `controller`, and with `status_list` (`GET
+/// /api/v1/certificates/status/{n}` saved) its revocation bit, the list's own proof
+/// checked the same way.
+pub fn verify_badge_report(
+    credential: &serde_json::Value,
+    controller: &serde_json::Value,
+    status_list: Option<&serde_json::Value>,
+) -> Result<BadgeVerdict, String> {
+    lentera_certificate::verify_open_badge_with_controller(credential, controller)
+        .map_err(|e| e.to_string())?;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("?").to_owned();
+    let achievement = &credential["credentialSubject"]["achievement"];
+    let mut report = format!(
+        "proof valid: Open Badges credential {} ({}) is exactly as its issuer signed it.\n",
+        text(&credential["id"]),
+        text(&achievement["name"]),
+    );
+    let revoked = match status_list {
+        None => {
+            report.push_str(
+                "REVOCATION NOT CHECKED: pass --status-list with the list its credentialStatus names.",
+            );
+            None
+        }
+        Some(list) => {
+            let status = lentera_certificate::check_revocation_with_controller(
+                credential,
+                list,
+                controller,
+                &chrono::Utc::now(),
+            )
+            .map_err(|e| format!("status list: {e}"))?;
+            let since = status.list_valid_from.unwrap_or_else(|| "?".into());
+            if status.revoked {
+                report.push_str(&format!("REVOKED according to the status list of {since}."));
+            } else {
+                report.push_str(&format!(
+                    "Not revoked according to the status list of {since} (a newer list may say otherwise)."
+                ));
+            }
+            Some(status.revoked)
+        }
+    };
+    Ok(BadgeVerdict { report, revoked })
+}
+
 /// What `lentera certificate verify` says of a look-up answer: whether the signature holds,
 /// and plainly that revocation is not something a signature can show.
 pub fn verify_report(

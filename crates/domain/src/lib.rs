@@ -11,6 +11,7 @@ pub mod certificates;
 pub mod changes;
 pub mod config;
 pub mod console;
+pub mod credentials;
 pub mod error;
 pub mod heavy;
 pub mod importer;

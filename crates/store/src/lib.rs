@@ -15,6 +15,7 @@ pub mod org;
 pub mod people;
 pub mod reports;
 pub mod seed;
+pub mod status;
 pub mod types;
 
 pub use types::{

@@ -9,6 +9,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::respond;
 use crate::state::AppState;
 use lentera_domain::certificates::{self, Lookup, NipShown};
+use lentera_domain::credentials;
 use lentera_domain::policy::{self, Action, Resource};
 use lentera_domain::{Error, ErrorCode};
 
@@ -41,11 +42,34 @@ pub async fn lookup(
     Ok(web::Json(certificates::lookup(&state, &c)?))
 }
 
-/// The public keys that sign certificates, to check them offline.
+/// The issuer's controlled identifier document: the key that signs certificates and
+/// badges as a `Multikey` (what credential verifiers resolve a proof's
+/// `verificationMethod` in), and the `keys` list for checking certificates offline.
 #[utoipa::path(get, path = "/api/v1/certificates/keys", tag = "certificates",
     responses((status = 200, body = Object)))]
 pub async fn keys(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(certificates::keys_json(&state))
+}
+
+/// Revocation status list `list` (a signed W3C `BitstringStatusListCredential`): the bit
+/// of each revoked certificate in it is set. Badges name their list and index in
+/// `credentialStatus`.
+#[utoipa::path(get, path = "/api/v1/certificates/status/{list}", tag = "certificates",
+    params(("list" = u32, Path, description = "The list's number")),
+    responses((status = 200, content_type = "application/ld+json", body = Object),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn status_list(
+    state: web::Data<AppState>,
+    path: web::Path<u32>,
+) -> ApiResult<HttpResponse> {
+    let list = credentials::status_list(&state, path.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/ld+json")
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "public, max-age=300",
+        ))
+        .json(list))
 }
 
 /// The certificate as a PDF: the NIP masked, as on the verification page; the holder, their

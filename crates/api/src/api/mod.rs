@@ -71,6 +71,7 @@ pub fn routes(r: &mut Routes) {
         s.get("/reports/certificates", reports::certificates);
         s.get("/reports/certificates.zip", reports::certificates_zip);
         s.get("/certificates/keys", certificates::keys);
+        s.get("/certificates/status/{list}", certificates::status_list);
         s.post("/certificates/{code}/revoke", admin::revoke);
         s.get("/certificates/{code}/badge", certificates::badge);
         s.get("/certificates/{code}", certificates::lookup);
