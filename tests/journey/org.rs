@@ -683,8 +683,11 @@ async fn certificates_come_as_pdf_and_badge_and_revocation_shows_at_once() {
 #[tokio::test]
 async fn certificate_look_ups_are_rate_limited_per_address() {
     let app = spawn_app().await;
+    // 60 a minute, one more each second: 90 at once leave some refused however slow the
+    // machine (unless they take half a minute).
     let mut statuses = Vec::new();
-    for _ in 0..61 {
+    let started = std::time::Instant::now();
+    for _ in 0..90 {
         let (status, _) = app
             .call(
                 reqwest::Method::GET,
@@ -696,7 +699,12 @@ async fn certificate_look_ups_are_rate_limited_per_address() {
         statuses.push(status);
     }
     assert!(statuses[..60].iter().all(|s| *s == 404), "{statuses:?}");
-    assert_eq!(statuses[60], 429);
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!(
+        refused > 0 && statuses.iter().all(|s| *s == 404 || *s == 429),
+        "{refused} refused in {:?}: {statuses:?}",
+        started.elapsed()
+    );
 }
 
 async fn audit_actions(db: &lentera_store::Db) -> Vec<String> {
