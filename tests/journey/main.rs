@@ -14,5 +14,6 @@ mod phone;
 mod publish;
 mod quiz_rules;
 mod security;
+mod staff;
 mod ui;
 mod world;

@@ -1,0 +1,138 @@
+//! The staff side on a phone (issue 13): the demo's rooms are not empty, ...
+
+use lentera_tests::{LEARNER, TestApp, spawn_app_with};
+use serde_json::Value;
+
+/// Runs `lentera demo`'s seeding against the test server's database and data folder (the
+/// same keys), as the command does before it serves.
+async fn seed_demo(app: &TestApp) {
+    let config = lentera_domain::Config {
+        database_url: app.database_url.clone(),
+        bind: "127.0.0.1:0".into(),
+        data_dir: app.dir.path().to_path_buf(),
+        public_url: "http://lentera.test".into(),
+        issuer: "Pemerintah Kabupaten Bungo".into(),
+        jwt_secret: None,
+        signing_key: None,
+        quiz_key: None,
+        metrics_token: None,
+        session_hours: 12,
+        login_per_account_per_minute: 10,
+        login_per_address_per_minute: 200,
+        verify_per_address_per_minute: 60,
+        workers: 2,
+        trusted_proxies: Vec::new(),
+    };
+    let lentera = lentera_domain::Lentera::open(config)
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
+    let (_, problems) =
+        lentera_domain::console::demo(&lentera, &lentera_tests::repo_root().join("content"))
+            .await
+            .unwrap_or_else(|e| panic!("demo: {e:#}"));
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+fn slugs(list: &Value) -> Vec<String> {
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c["slug"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What the demo shows each role, as figures that must not change on a second start.
+async fn demo_figures(app: &TestApp) -> (Value, Value, Value, Value) {
+    let manager = app
+        .login_with("manajer", lentera_domain::console::DEMO_PASSWORD)
+        .await;
+    let (status, course) = app
+        .get(
+            "/api/v1/reports/completions?course=kepemimpinan-pelayanan-publik",
+            &manager,
+        )
+        .await;
+    assert_eq!(status, 200, "{course}");
+    let (status, jp) = app.get("/api/v1/reports/jp", &manager).await;
+    assert_eq!(status, 200, "{jp}");
+    let instructor = app.login("instruktur").await;
+    let (status, queue) = app.get("/api/v1/grading", &instructor).await;
+    assert_eq!(status, 200, "{queue}");
+    let learner = app.login(LEARNER).await;
+    let (status, certificates) = app.get("/api/v1/me/certificates", &learner).await;
+    assert_eq!(status, 200, "{certificates}");
+    (course, jp, queue, certificates)
+}
+
+#[tokio::test]
+async fn the_demo_shows_every_role_real_work_and_a_second_start_adds_nothing() {
+    let app = spawn_app_with(true).await;
+    seed_demo(&app).await;
+
+    // The demo instructor owns a shipped course and co-authors another.
+    let instructor = app.login("instruktur").await;
+    let (status, mine) = app.get("/api/v1/instructor/courses", &instructor).await;
+    assert_eq!(status, 200, "{mine}");
+    let mine = slugs(&mine["courses"]);
+    assert!(
+        mine.contains(&"kepemimpinan-pelayanan-publik".to_owned())
+            && mine.contains(&"standar-pelayanan-publik".to_owned()),
+        "{mine:?}"
+    );
+
+    let (course, jp, queue, certificates) = demo_figures(&app).await;
+    // The manager's instansi has learners at every stage of the instructor's course.
+    let person = |name: &str| {
+        course["rows"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["name"] == name).cloned())
+            .unwrap_or_else(|| panic!("{name} not in {course}"))
+    };
+    let not_started = person("Nur Aminah");
+    assert!(not_started["enrolled_at"].is_string() && not_started["lessons_done"] == 0);
+    assert_eq!(person("Agus Santoso")["lessons_done"], 2, "{course}");
+    assert_eq!(person("Hendra Siregar")["state"], "in_progress", "{course}");
+    assert_eq!(person("Fitri Wijaya")["state"], "completed", "{course}");
+    let names: Vec<&str> = jp["rows"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|l| l["name"].as_str()).collect())
+        .unwrap_or_default();
+    for name in [
+        "Nur Aminah",
+        "Agus Santoso",
+        "Fitri Wijaya",
+        "Hendra Siregar",
+    ] {
+        assert!(names.contains(&name), "{name} not in {jp}");
+    }
+    // Everyone is short of 20 JP; the one who completed has 5 JP.
+    let rows = jp["rows"].as_array().cloned().unwrap_or_default();
+    assert!(rows.iter().all(|l| l["short"].as_i64() > Some(0)), "{jp}");
+    assert!(rows.iter().any(|l| l["jp"] == 5), "{jp}");
+    // A final essay waits for the instructor.
+    assert_eq!(
+        queue["attempts"].as_array().map(Vec::len),
+        Some(1),
+        "{queue}"
+    );
+    // The demo learner holds a certificate.
+    assert_eq!(
+        certificates["certificates"].as_array().map(Vec::len),
+        Some(1),
+        "{certificates}"
+    );
+    let (status, progress) = app
+        .get("/api/v1/me/progress", &app.login(LEARNER).await)
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        progress["courses"].as_array().map(Vec::len) >= Some(2),
+        "the demo learner has a course under way: {progress}"
+    );
+
+    // A second start adds nothing.
+    seed_demo(&app).await;
+    assert_eq!(demo_figures(&app).await, (course, jp, queue, certificates));
+}
