@@ -1,6 +1,6 @@
 //! The staff side on a phone (issue 13): the demo's rooms are not empty, ...
 
-use lentera_tests::{LEARNER, TestApp, spawn_app_with};
+use lentera_tests::{LEARNER, TestApp, spawn_app, spawn_app_with};
 use serde_json::Value;
 
 /// Runs `lentera demo`'s seeding against the test server's database and data folder (the
@@ -135,4 +135,83 @@ async fn the_demo_shows_every_role_real_work_and_a_second_start_adds_nothing() {
     // A second start adds nothing.
     seed_demo(&app).await;
     assert_eq!(demo_figures(&app).await, (course, jp, queue, certificates));
+}
+
+#[tokio::test]
+async fn exports_offer_the_indonesian_excel_csv_and_xlsx_with_real_dates() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    let learner = app.login(LEARNER).await;
+    app.complete_fixture_course(&learner).await;
+    let admin = app.login("admin").await;
+    let report = "/api/v1/reports/completions?course=kursus-uji";
+
+    // The plain CSV stays as programs read it.
+    let (status, _, plain) = app
+        .get_bytes(&format!("{report}&format=csv"), Some(&admin))
+        .await;
+    assert_eq!(status, 200);
+    let plain = String::from_utf8(plain).unwrap_or_default();
+    assert!(plain.starts_with("nip,nama,unit,status,"), "{plain}");
+    assert!(plain.contains(",completed,") && plain.contains(",not_started,"));
+
+    // The Indonesian Excel form: BOM, `;`, Indonesian header and values, DD/MM/YYYY.
+    let (status, kind, excel) = app
+        .get_bytes(&format!("{report}&format=csv-id"), Some(&admin))
+        .await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    assert!(excel.starts_with(b"\xef\xbb\xbf"), "a UTF-8 BOM first");
+    let excel = String::from_utf8(excel).unwrap_or_default();
+    let mut lines = excel.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "NIP;Nama;Unit;Status;Tanggal mendaftar;Materi selesai;Aktivitas terakhir;Tanggal selesai"
+        )
+    );
+    let today = chrono::Utc::now().format("%d/%m/%Y").to_string();
+    let done = excel
+        .lines()
+        .find(|l| l.starts_with(LEARNER))
+        .unwrap_or_else(|| panic!("{excel}"));
+    assert_eq!(
+        done,
+        format!("{LEARNER};Rahmat Hidayat;BUNGO;selesai;{today};1;{today};{today}")
+    );
+    assert!(excel.contains(";belum mulai;"), "{excel}");
+    assert!(!excel.contains("not_started") && !excel.contains("completed"));
+
+    // XLSX: the days are dates (numbers with a date format), not text.
+    let (status, _, xlsx) = app
+        .get_bytes(&format!("{report}&format=xlsx"), Some(&admin))
+        .await;
+    assert_eq!(status, 200);
+    let mut book =
+        zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap_or_else(|e| panic!("xlsx: {e}"));
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        book.by_name(name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .read_to_string(&mut text)
+            .unwrap_or_default();
+        text
+    };
+    let strings = read("xl/sharedStrings.xml");
+    let sheet = read("xl/worksheets/sheet1.xml");
+    let styles = read("xl/styles.xml");
+    let iso_today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    assert!(
+        !strings.contains(&iso_today),
+        "dates are not text: {strings}"
+    );
+    assert!(styles.contains("dd/mm/yyyy"), "{styles}");
+    // Excel's serial day of today, in the enrolment column (E) of a data row.
+    let serial = (chrono::Utc::now().date_naive()
+        - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default())
+    .num_days();
+    assert!(
+        sheet.contains(&format!("<v>{serial}</v>")),
+        "no date cell {serial} in {sheet}"
+    );
 }

@@ -232,7 +232,7 @@ impl<'a> ReportPage<'a> {
     }
 }
 
-/// `/laporan/unduh?jenis=jp|kursus&format=csv|xlsx&...`: the same rows as the page.
+/// `/laporan/unduh?jenis=jp|kursus&format=csv|csv-id|xlsx&...`: the same rows as the page.
 pub async fn download(
     state: web::Data<AppState>,
     req: HttpRequest,
