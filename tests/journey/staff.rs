@@ -1,6 +1,6 @@
 //! The staff side on a phone (issue 13): the demo's rooms are not empty, ...
 
-use lentera_tests::{LEARNER, TestApp, spawn_app, spawn_app_with};
+use lentera_tests::{LEARNER, PASSWORD, TestApp, spawn_app, spawn_app_with};
 use serde_json::Value;
 
 /// Runs `lentera demo`'s seeding against the test server's database and data folder (the
@@ -214,4 +214,110 @@ async fn exports_offer_the_indonesian_excel_csv_and_xlsx_with_real_dates() {
         sheet.contains(&format!("<v>{serial}</v>")),
         "no date cell {serial} in {sheet}"
     );
+}
+
+/// A browser without JavaScript: cookies kept, redirects not followed.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    pub csrf: String,
+}
+
+impl<'a> Browser<'a> {
+    /// Signs in as `username` through the sign-in form.
+    pub async fn signed_in(app: &'a TestApp, username: &str, password: &str) -> Browser<'a> {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut b = Browser {
+            app,
+            client,
+            csrf: String::new(),
+        };
+        let (_, _, html) = b.get("/masuk").await;
+        b.csrf = csrf_of(&html);
+        let csrf = b.csrf.clone();
+        let (status, _, _) = b
+            .post(
+                "/masuk",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "sign in as {username}");
+        b
+    }
+
+    /// (status, location, body)
+    pub async fn get(&self, path: &str) -> (u16, String, String) {
+        let res = self
+            .client
+            .get(self.app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        Self::read(res).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
+        let res = self
+            .client
+            .post(self.app.url(path))
+            .form(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        Self::read(res).await
+    }
+
+    async fn read(res: reqwest::Response) -> (u16, String, String) {
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, location, res.text().await.unwrap_or_default())
+    }
+}
+
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no CSRF field in page"));
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_course_report_is_headed_by_the_title_and_uses_the_desktop_width() {
+    let app = spawn_app().await;
+    let learner = app.login(LEARNER).await;
+    app.complete_fixture_course(&learner).await;
+    let admin = Browser::signed_in(&app, "admin", PASSWORD).await;
+    let (status, _, html) = admin.get("/laporan?kursus=kursus-uji").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Kursus: Kursus Uji Lentera</h2>"),
+        "the course report names its title: {html}"
+    );
+    assert!(!html.contains(": kursus-uji</h2>"), "{html}");
+    assert!(html.contains("<title>Kursus Uji Lentera · "), "{html}");
+    // The report is not squeezed into the reading column (46rem, 736 px).
+    assert!(html.contains("<main class=\"wrap wide\""), "{html}");
+    let (_, _, css) = admin.get("/static/style.css").await;
+    assert!(css.contains(".wrap.wide { max-width: 80rem; }"), "{css}");
 }

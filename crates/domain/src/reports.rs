@@ -444,14 +444,9 @@ pub fn state_id(state: CourseState) -> &'static str {
     }
 }
 
-/// A decimal number as Indonesian spreadsheets read it: a comma before the decimals.
-pub fn decimal_id(value: f64, decimals: usize) -> String {
-    format!("{value:.decimals$}").replace('.', ",")
-}
-
 /// CSV as Excel opens it on an Indonesian computer: `;` between cells, a UTF-8 byte order
 /// mark (so names keep their letters), an Indonesian header and values ("belum mulai"),
-/// dates as `DD/MM/YYYY` and decimals with a comma.
+/// dates as `DD/MM/YYYY` (the exported tables hold whole numbers only).
 pub fn to_csv_id(table: &Table) -> Result<Vec<u8>> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     let mut w = csv::WriterBuilder::new()
