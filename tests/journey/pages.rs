@@ -889,7 +889,7 @@ async fn admins_and_managers_work_through_the_pages() {
         .await;
     assert_eq!(
         (status, location.as_str()),
-        (303, "/admin?ok=unit:BUNGO-DINKES")
+        (303, "/admin/unit?ok=unit:BUNGO-DINKES")
     );
     let (status, _, html) = admin
         .post(
@@ -997,9 +997,10 @@ async fn admins_and_managers_work_through_the_pages() {
         html.contains("tidak ditemukan") && html.contains("Uji pencabutan"),
         "{html}"
     );
+    let (_, _, html) = admin.get("/admin/audit").await;
     assert!(
         html.contains("user.create") && html.contains("jp.record"),
-        "the audit log is on the page"
+        "the audit log has its page"
     );
 
     // The manager sees Dinkes only, and can download it.

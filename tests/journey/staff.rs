@@ -321,3 +321,96 @@ async fn the_course_report_is_headed_by_the_title_and_uses_the_desktop_width() {
     let (_, _, css) = admin.get("/static/style.css").await;
     assert!(css.contains(".wrap.wide { max-width: 80rem; }"), "{css}");
 }
+
+#[tokio::test]
+async fn each_admin_task_has_its_own_page_behind_a_small_menu() {
+    let app = spawn_app().await;
+    let admin = Browser::signed_in(&app, "admin", PASSWORD).await;
+    let pages = [
+        ("/admin", "Pengguna", "action=\"/admin\""),
+        (
+            "/admin/pengguna-baru",
+            "Pengguna baru",
+            "action=\"/admin/pengguna\"",
+        ),
+        (
+            "/admin/impor",
+            "Impor pengguna dari CSV",
+            "action=\"/admin/impor\"",
+        ),
+        ("/admin/unit", "Unit organisasi", "action=\"/admin/unit\""),
+        (
+            "/admin/cabut",
+            "Cabut sertifikat",
+            "action=\"/admin/cabut\"",
+        ),
+        ("/admin/audit", "Catatan audit", "id=\"audit\""),
+    ];
+    for (path, title, own) in pages {
+        let (status, _, html) = admin.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains(&format!("<h1>{title}")), "{path}: {html}");
+        // The menu names every task and marks this one.
+        for (other, _, _) in pages {
+            assert!(
+                html.contains(&format!("href=\"{other}\"")),
+                "{path}: {other}"
+            );
+        }
+        assert!(
+            html.contains(&format!("href=\"{path}\" aria-current=\"page\"")),
+            "{path}: {html}"
+        );
+        assert_eq!(html.matches("aria-current=\"page\"").count(), 1, "{path}");
+        // Only its own task: no other task's form or table.
+        assert!(html.contains(own), "{path}: {html}");
+        for (other, _, theirs) in pages {
+            if other != path {
+                assert!(!html.contains(theirs), "{path} holds {other}'s task");
+            }
+        }
+        assert_eq!(html.matches("<h1").count(), 1, "{path}");
+    }
+
+    // The import's result is at the top of its own page, rows as the spreadsheet shows.
+    let csv = "nip,name,email,unit_code,roles\n199203142018012002,Ns. Dewi Lestari,,BUNGO,learner\n19920314,Pendek,,BUNGO,learner\n";
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", admin.csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("asn.csv"),
+        );
+    let res = admin
+        .client
+        .post(app.url("/admin/impor"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap_or_default();
+    assert!(html.contains("href=\"/admin/impor\" aria-current=\"page\""));
+    assert!(
+        html.contains("Diimpor: 1 · Ditolak: 1") && html.contains("<td>3</td><td>19920314</td>"),
+        "{html}"
+    );
+    assert!(!html.contains("id=\"users\""), "{html}");
+
+    // A created unit is announced on the units page.
+    let csrf = admin.csrf.clone();
+    let (status, location, _) = admin
+        .post(
+            "/admin/unit",
+            &[
+                ("csrf", csrf.as_str()),
+                ("code", "BUNGO-DINKES"),
+                ("name", "Dinas Kesehatan"),
+                ("parent", "BUNGO"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/admin/unit?ok=unit:BUNGO-DINKES")
+    );
+}
