@@ -679,6 +679,7 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/admin/unit".to_owned(),
             "/admin/cabut".to_owned(),
             "/admin/audit".to_owned(),
+            "/admin/instansi/BUNGO".to_owned(),
             format!("/admin/pengguna/{LEARNER}"),
             "/laporan".to_owned(),
             "/pengajar".to_owned(),

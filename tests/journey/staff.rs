@@ -132,6 +132,25 @@ async fn the_demo_shows_every_role_real_work_and_a_second_start_adds_nothing() {
         "the demo learner has a course under way: {progress}"
     );
 
+    // The completed learner's certificate names the instansi's signatory and the unit.
+    let fitri = app
+        .login_with("199011052015032003", lentera_domain::console::DEMO_PASSWORD)
+        .await;
+    let (_, mine) = app.get("/api/v1/me/certificates", &fitri).await;
+    let code = mine["certificates"][0]["code"].as_str().unwrap_or_default();
+    let (status, _, pdf) = app
+        .get_bytes(&format!("/certificates/{code}.pdf"), Some(&fitri))
+        .await;
+    assert_eq!(status, 200);
+    if let Some(text) = lentera_tests::pdf_text(&pdf) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("Sekretaris Daerah Provinsi Maluku Utara")
+                && flat.contains("Unit kerja: Dinas Kominfo Provinsi Maluku Utara"),
+            "{text}"
+        );
+    }
+
     // A second start adds nothing.
     seed_demo(&app).await;
     assert_eq!(demo_figures(&app).await, (course, jp, queue, certificates));
@@ -413,4 +432,152 @@ async fn each_admin_task_has_its_own_page_behind_a_small_menu() {
         (status, location.as_str()),
         (303, "/admin/unit?ok=unit:BUNGO-DINKES")
     );
+}
+
+#[tokio::test]
+async fn the_certificate_names_its_instansi_signatory_unit_period_predikat_and_modules() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let (status, body) = app
+        .post(
+            "/api/v1/units",
+            &admin,
+            Some(serde_json::json!({"code": "BUNGO-BKPSDM", "name": "BKPSDM Kabupaten Bungo", "parent": "BUNGO"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let move_to = |unit: &str| serde_json::json!({"name": "Rahmat Hidayat", "nip": LEARNER, "unit": unit, "roles": ["learner"], "active": true});
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/users/{LEARNER}"),
+            &admin,
+            move_to("BUNGO-BKPSDM"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // Only an instansi (a root unit) has these settings; bad ones are named.
+    let signatory = serde_json::json!({"name": "Dr. H. Ahmad Fauzi, M.Si.",
+        "jabatan": "Bupati Bungo", "nip": "197001011995031001"});
+    let (status, body) = app
+        .put(
+            "/api/v1/units/BUNGO-BKPSDM/instansi",
+            &admin,
+            serde_json::json!({"signatory": signatory}),
+        )
+        .await;
+    assert_eq!(
+        (status, lentera_tests::error_code(&body)),
+        (422, "not_an_instansi".into())
+    );
+    let (status, body) = app
+        .put(
+            "/api/v1/units/BUNGO/instansi",
+            &admin,
+            serde_json::json!({"predikat": {"sangat_memuaskan": 80, "memuaskan": 90, "baik": 70, "cukup": 60}}),
+        )
+        .await;
+    assert_eq!(
+        (status, lentera_tests::error_code(&body)),
+        (422, "invalid_instansi".into())
+    );
+    let (status, body) = app
+        .put(
+            "/api/v1/units/BUNGO/instansi",
+            &admin,
+            serde_json::json!({"signatory": signatory,
+                "predikat": {"sangat_memuaskan": 95, "memuaskan": 85, "baik": 75, "cukup": 65}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, shown) = app.get("/api/v1/units/BUNGO/instansi", &admin).await;
+    assert_eq!(status, 200);
+    assert_eq!(shown["signatory"], signatory);
+    assert_eq!(shown["predikat"]["cukup"], 65.0);
+    assert_eq!(shown["default_predikat"], false);
+
+    // The learner completes the course, then moves: the certificate keeps the unit.
+    let learner = app.login(LEARNER).await;
+    let cert = app.complete_fixture_course(&learner).await;
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/users/{LEARNER}"),
+            &admin,
+            move_to("BUNGO"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let code = cert["code"].as_str().unwrap_or_default();
+    let (status, kind, pdf) = app
+        .get_bytes(&format!("/certificates/{code}.pdf"), Some(&learner))
+        .await;
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    let Some(text) = lentera_tests::pdf_text(&pdf) else {
+        return;
+    };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Pemerintah Kabupaten Bungo",
+        "Unit kerja: BKPSDM Kabupaten Bungo",
+        &lentera_certificate::tanggal_indonesia(chrono::Utc::now().date_naive()),
+        "dengan predikat SANGAT MEMUASKAN",
+        "Bupati Bungo",
+        "Dr. H. Ahmad Fauzi, M.Si.",
+        "NIP. 197001011995031001",
+        "Modul Satu",
+        "Pengantar",
+        "Kuis: Kuis Akhir",
+    ] {
+        assert!(
+            flat.contains(expected),
+            "{expected:?} not in the PDF:\n{text}"
+        );
+    }
+
+    // The admin's change is in the audit log.
+    let admin_page = Browser::signed_in(&app, "admin", PASSWORD).await;
+    let (_, _, html) = admin_page.get("/admin/audit").await;
+    assert!(html.contains("instansi.updated"), "{html}");
+    // And the page shows the settings and re-shows a refused form with what was typed.
+    let (status, _, html) = admin_page.get("/admin/instansi/BUNGO").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Bupati Bungo") && html.contains("value=\"65\""),
+        "{html}"
+    );
+    let csrf = admin_page.csrf.clone();
+    let (status, _, html) = admin_page
+        .post(
+            "/admin/instansi/BUNGO",
+            &[
+                ("csrf", csrf.as_str()),
+                ("signatory_name", "Hj. Siti Rahma"),
+                ("signatory_jabatan", ""),
+                ("sangat_memuaskan", "lima"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("value=\"Hj. Siti Rahma\"") && html.contains("aria-invalid"),
+        "{html}"
+    );
+    let (status, location, _) = admin_page
+        .post(
+            "/admin/instansi/BUNGO",
+            &[
+                ("csrf", csrf.as_str()),
+                ("signatory_name", "Hj. Siti Rahma, S.E."),
+                ("signatory_jabatan", "Sekretaris Daerah"),
+                ("signatory_nip", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/admin/instansi/BUNGO?ok=instansi")
+    );
+    let (_, shown) = app.get("/api/v1/units/BUNGO/instansi", &admin).await;
+    assert_eq!(shown["signatory"]["jabatan"], "Sekretaris Daerah");
+    assert_eq!(shown["default_predikat"], true);
 }

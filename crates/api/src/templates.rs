@@ -39,6 +39,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "admin_units.html",
     "admin_revoke.html",
     "admin_audit.html",
+    "admin_instansi.html",
     "admin_user.html",
     "reports.html",
 ];

@@ -270,6 +270,22 @@ pub const DEMO_WORK: &[(&str, &str, &str, &str, DemoStage)] = &[
     ),
 ];
 
+/// Who signs the demo instansi's certificates: (unit code, name, jabatan, NIP).
+pub const DEMO_SIGNATORIES: &[(&str, &str, &str, &str)] = &[
+    (
+        "MALUT",
+        "Dr. H. Samsuddin Abdul Kadir, M.Si.",
+        "Sekretaris Daerah Provinsi Maluku Utara",
+        "196805121994031007",
+    ),
+    (
+        "BUNGO",
+        "H. Mashuri, S.P., M.E.",
+        "Bupati Bungo",
+        "197002141996031003",
+    ),
+];
+
 /// What a demo learner writes for an essay.
 const DEMO_ESSAY: &str = "Unit kami di BKD menerima rata-rata 40 pengaduan per bulan tentang \
 lamanya penerbitan surat keterangan; standar pelayanannya 3 hari, kenyataannya 9 hari. \
@@ -346,6 +362,25 @@ async fn demo_work(state: &Lentera) -> anyhow::Result<()> {
     if let Some(shared) = courses::by_slug(db, DEMO_CO_AUTHORED_COURSE).await? {
         courses::claim_owner(db, shared.id, co_author.id).await?;
         courses::add_editor(db, shared.id, instructor.id).await?;
+    }
+    for (code, name, jabatan, nip) in DEMO_SIGNATORIES {
+        let Some(unit) = people::unit_by_code(db, code).await? else {
+            continue;
+        };
+        if lentera_store::org::instansi_settings(db, unit.id)
+            .await?
+            .is_none()
+        {
+            lentera_store::org::set_instansi_settings(
+                db,
+                &lentera_store::org::InstansiSettings {
+                    unit_id: unit.id,
+                    signatory: Some(((*name).into(), (*jabatan).into(), Some((*nip).into()))),
+                    thresholds: None,
+                },
+            )
+            .await?;
+        }
     }
     let hash = crate::sessions::hash_password(DEMO_PASSWORD.to_owned()).await?;
     for (nip, name, unit, slug, stage) in DEMO_WORK {

@@ -17,7 +17,9 @@ use crate::error::status_of;
 use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_domain::ErrorCode;
-use lentera_domain::admin::{self as ops, JpBody, UnitBody, UserBody};
+use lentera_domain::admin::{
+    self as ops, InstansiBody, JpBody, PredikatBody, SignatoryBody, UnitBody, UserBody,
+};
 use lentera_domain::learning::local_time;
 use lentera_domain::ledger::Ledger;
 use lentera_domain::org::{self, ImportReport};
@@ -608,6 +610,113 @@ pub async fn add_jp(
         ))),
         Err(e) if shown_on_form(&e) && status_of(e.code) != StatusCode::NOT_FOUND => {
             refused_on_person(&state, &page, &me, &path, "jp", &fields, &e).await
+        }
+        Err(e) => Err(ApiError::from(e)),
+    }
+}
+
+/// An instansi's certificate settings, on its own page under the units.
+#[derive(Serialize)]
+struct InstansiPage {
+    task: Task,
+    instansi: ops::InstansiView,
+    #[serde(flatten)]
+    outcome: Outcome,
+}
+
+async fn render_instansi(
+    state: &AppState,
+    page: &Page,
+    me: &CurrentUser,
+    code: &str,
+    outcome: Outcome,
+    status: StatusCode,
+) -> PageResult {
+    let view = InstansiPage {
+        task: Task::Units,
+        instansi: ops::instansi_as(state, me, code).await?,
+        outcome,
+    };
+    page.render(state, "admin_instansi.html", status, view)
+}
+
+/// `/admin/instansi/{code}`: who signs the instansi's certificates, and its predikat.
+pub async fn instansi_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    path: web::Path<String>,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    let outcome = Outcome::notice(q.get("ok"));
+    render_instansi(&state, &page, &me, &path, outcome, StatusCode::OK).await
+}
+
+/// The instansi form as the domain takes it: an empty signatory is none, four empty
+/// thresholds are the default. A threshold that is not a number is refused at its field.
+fn instansi_body(fields: &[(String, String)]) -> Result<InstansiBody, Error> {
+    let name = opt(fields, "signatory_name");
+    let jabatan = opt(fields, "signatory_jabatan");
+    let signatory = (name.is_some() || jabatan.is_some()).then(|| SignatoryBody {
+        name: name.unwrap_or_default(),
+        jabatan: jabatan.unwrap_or_default(),
+        nip: opt(fields, "signatory_nip"),
+    });
+    let names = ["sangat_memuaskan", "memuaskan", "baik", "cukup"];
+    let typed: Vec<Option<String>> = names
+        .iter()
+        .map(|n| opt(fields, n).map(|v| v.replace(',', ".")))
+        .collect();
+    let predikat = if typed.iter().all(Option::is_none) {
+        None
+    } else {
+        let numbers: Option<Vec<f64>> = typed
+            .iter()
+            .map(|v| v.as_deref().and_then(|v| v.parse().ok()))
+            .collect();
+        let Some([a, b, c, d]) = numbers.as_deref().map(|n| [n[0], n[1], n[2], n[3]]) else {
+            return Err(Error::new(
+                ErrorCode::InvalidInstansi,
+                "predikat: four numbers from 0 to 100, or none for the default",
+            )
+            .field("predikat"));
+        };
+        Some(PredikatBody {
+            sangat_memuaskan: a,
+            memuaskan: b,
+            baik: c,
+            cukup: d,
+        })
+    };
+    Ok(InstansiBody {
+        signatory,
+        predikat,
+    })
+}
+
+pub async fn set_instansi(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    path: web::Path<String>,
+    form: Form,
+) -> PageResult {
+    let fields = form.into_inner();
+    check_csrf_field(&req, &fields)?;
+    let (page, me) = signed_in(&req, user)?;
+    let saved = match instansi_body(&fields) {
+        Ok(body) => ops::set_instansi_as(&state, &me, &path, &body).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(redirect(&format!(
+            "/admin/instansi/{}?ok=instansi",
+            path.as_str()
+        ))),
+        Err(e) if shown_on_form(&e) && status_of(e.code) != StatusCode::NOT_FOUND => {
+            let outcome = refusal(&state, &page, "instansi", &fields, &e);
+            render_instansi(&state, &page, &me, &path, outcome, status_of(e.code)).await
         }
         Err(e) => Err(ApiError::from(e)),
     }

@@ -54,6 +54,8 @@ pub fn routes(r: &mut Routes) {
     r.get("/admin/unit", admin::units);
     r.get("/admin/cabut", admin::revoke_page);
     r.get("/admin/audit", admin::audit);
+    r.get("/admin/instansi/{code}", admin::instansi_page);
+    r.post("/admin/instansi/{code}", admin::set_instansi);
     r.post("/admin/unit", admin::create_unit);
     r.post("/admin/pengguna", admin::create_user);
     r.post("/admin/impor", admin::import);
