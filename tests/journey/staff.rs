@@ -581,3 +581,51 @@ async fn the_certificate_names_its_instansi_signatory_unit_period_predikat_and_m
     assert_eq!(shown["signatory"]["jabatan"], "Sekretaris Daerah");
     assert_eq!(shown["default_predikat"], true);
 }
+
+#[tokio::test]
+async fn the_lesson_editor_names_the_course_and_lesson_and_shows_each_offending_line() {
+    let app = spawn_app().await;
+    let admin = Browser::signed_in(&app, "admin", PASSWORD).await;
+    let path = "/pengajar/kursus/kursus-uji/materi/pengantar";
+    let (status, _, html) = admin.get(path).await;
+    assert_eq!(status, 200);
+    // Headed by the lesson's and the course's titles, not the slug.
+    assert!(html.contains("<h1>Ubah materi: Pengantar</h1>"), "{html}");
+    assert!(html.contains("Kursus Uji Lentera"), "{html}");
+
+    // A problem names its line in the text area and shows that line's text (the stored
+    // file has a front matter the editor hides: the line counts from the text area).
+    let markdown = "# Judul\n\nParagraf pertama.\n\nTautan [rusak](hilang.md) di baris lima.\n";
+    let csrf = admin.csrf.clone();
+    let action = "terbitkan";
+    let (status, _, html) = admin
+        .post(
+            path,
+            &[
+                ("csrf", csrf.as_str()),
+                ("markdown", markdown),
+                ("action", action),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422, "{action}: {html}");
+    assert!(
+        html.contains("<a href=\"#markdown\">Baris 5, kolom")
+            && html.contains("5 │</span> Tautan [rusak](hilang.md) di baris lima.</code>"),
+        "{action}: {html}"
+    );
+    assert!(html.contains("id=\"masalah-1\""), "{action}: {html}");
+
+    // Edit links are touch targets of 44 × 44 px at least.
+    let (_, _, course) = admin.get("/pengajar/kursus/kursus-uji").await;
+    assert!(
+        course
+            .contains("<a class=\"touch\" href=\"/pengajar/kursus/kursus-uji/materi/pengantar\">"),
+        "{course}"
+    );
+    let (_, _, css) = admin.get("/static/style.css").await;
+    assert!(
+        css.contains("a.touch { display: inline-flex; align-items: center; justify-content: center; min-width: 44px; min-height: 44px;"),
+        "{css}"
+    );
+}
