@@ -339,7 +339,9 @@ async fn demo(config: Config, content: &Path, allow_public: bool) -> anyhow::Res
         println!("  {role:<10} {username:<20} {name}");
     }
     println!("Learners with work in progress (same password):");
-    let mut shown = std::collections::BTreeSet::new();
+    // The demo learner is listed with the accounts above already.
+    let mut shown: std::collections::BTreeSet<&str> =
+        DEMO_USERS.iter().map(|(username, ..)| *username).collect();
     for (username, name, unit, _, _) in DEMO_WORK {
         if shown.insert(*username) {
             println!("  learner    {username:<20} {name} ({unit})");
