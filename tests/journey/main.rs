@@ -17,5 +17,6 @@ mod phone;
 mod publish;
 mod quiz_rules;
 mod security;
+mod staff;
 mod ui;
 mod world;

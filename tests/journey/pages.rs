@@ -532,7 +532,7 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
         .await;
     assert_eq!(status, 422);
     assert!(
-        html.contains("pengantar.md:") && html.contains("Tautan [rusak](hilang.md)"),
+        html.contains("Baris 1, kolom") && html.contains("Tautan [rusak](hilang.md)"),
         "the problem is shown and the text kept: {html}"
     );
     let (status, location, _) = b
@@ -801,8 +801,11 @@ async fn essays_are_graded_and_reviewed_through_the_pages() {
         (status, location.as_str()),
         (303, "/pengajar/penilaian?dinilai=1")
     );
+    // The queue confirms the saved grade (and says nothing when only visited).
+    let (_, _, queue) = teacher.get(&location).await;
+    assert!(queue.contains("Nilai tersimpan.") && queue.contains("role=\"status\""));
     let (_, _, queue) = teacher.get("/pengajar/penilaian").await;
-    assert!(queue.contains("queue-empty"));
+    assert!(queue.contains("queue-empty") && !queue.contains("Nilai tersimpan."));
     // Another instructor cannot open it.
     let (other, _) = signed_in(&app, "instruktur2").await;
     let (status, _, _) = other.get(&grade_path).await;
@@ -889,7 +892,7 @@ async fn admins_and_managers_work_through_the_pages() {
         .await;
     assert_eq!(
         (status, location.as_str()),
-        (303, "/admin?ok=unit:BUNGO-DINKES")
+        (303, "/admin/unit?ok=unit:BUNGO-DINKES")
     );
     let (status, _, html) = admin
         .post(
@@ -997,9 +1000,10 @@ async fn admins_and_managers_work_through_the_pages() {
         html.contains("tidak ditemukan") && html.contains("Uji pencabutan"),
         "{html}"
     );
+    let (_, _, html) = admin.get("/admin/audit").await;
     assert!(
         html.contains("user.create") && html.contains("jp.record"),
-        "the audit log is on the page"
+        "the audit log has its page"
     );
 
     // The manager sees Dinkes only, and can download it.

@@ -676,6 +676,11 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
         world.become_(&driver, Some("admin"), lang).await;
         for path in [
             "/admin".to_owned(),
+            "/admin/pengguna-baru".to_owned(),
+            "/admin/unit".to_owned(),
+            "/admin/cabut".to_owned(),
+            "/admin/audit".to_owned(),
+            "/admin/instansi/BUNGO".to_owned(),
             format!("/admin/pengguna/{LEARNER}"),
             "/laporan".to_owned(),
             "/pengajar".to_owned(),
@@ -696,7 +701,7 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             sweep.check_here("admin", lang, &edit).await;
         }
         // A CSV import with a good and a bad row: both tables.
-        sweep.visit("admin", lang, "/admin").await;
+        sweep.visit("admin", lang, "/admin/impor").await;
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let csv = dir.path().join("pegawai.csv");
         let nip = if lang == "id" {
@@ -883,6 +888,7 @@ async fn wide_tables_scroll_in_a_named_box_the_keyboard_reaches() {
     for (role, path) in [
         ("manager", "/laporan?kursus=kursus-uji".to_owned()),
         ("admin", "/admin".to_owned()),
+        ("admin", "/admin/audit".to_owned()),
         ("admin", format!("/admin/pengguna/{LEARNER}")),
         (
             "admin",
@@ -1181,7 +1187,7 @@ async fn keyboard_and_screen_reader_users_find_their_way() {
     for (role, path, selector) in [
         (None, "/verifikasi", "#kode"),
         (None, "/masuk", "#password"),
-        (Some("admin"), "/admin", "input[name=nip]"),
+        (Some("admin"), "/admin/pengguna-baru", "input[name=nip]"),
         (Some("admin"), "/admin", "select[name=unit]"),
     ] {
         world.become_(&driver, role, "id").await;

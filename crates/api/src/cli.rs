@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::startup::Application;
-use lentera_domain::console::{self, DEMO_PASSWORD, DEMO_USERS, NewAccount};
+use lentera_domain::console::{self, DEMO_PASSWORD, DEMO_USERS, DEMO_WORK, NewAccount};
 use lentera_domain::importer::Imported;
 use lentera_domain::keys::random_bytes;
 use lentera_domain::{Config, Lentera};
@@ -396,6 +396,15 @@ async fn demo(config: Config, content: &Path, allow_public: bool) -> anyhow::Res
     println!("Accounts (password for all: {DEMO_PASSWORD}):");
     for (username, name, role, _, _) in DEMO_USERS {
         println!("  {role:<10} {username:<20} {name}");
+    }
+    println!("Learners with work in progress (same password):");
+    // The demo learner is listed with the accounts above already.
+    let mut shown: std::collections::BTreeSet<&str> =
+        DEMO_USERS.iter().map(|(username, ..)| *username).collect();
+    for (username, name, unit, _, _) in DEMO_WORK {
+        if shown.insert(*username) {
+            println!("  learner    {username:<20} {name} ({unit})");
+        }
     }
     println!("Stop with Ctrl+C.");
     app.run_until_signalled().await?;

@@ -55,6 +55,7 @@ impl Modify for BearerToken {
         api::instructor::enrollments, api::instructor::lesson_source, api::instructor::edit_lesson,
         api::instructor::preview, api::instructor::add_editor,
         api::admin::units, api::admin::create_unit, api::admin::update_unit, api::admin::users,
+        api::admin::instansi, api::admin::set_instansi,
         api::admin::create_user, api::admin::update_user, api::admin::import_users,
         api::admin::add_jp, api::admin::revoke,
         api::reports::jp, api::reports::completions, api::reports::certificates,

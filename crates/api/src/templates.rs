@@ -33,6 +33,13 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "grade.html",
     "statistics.html",
     "admin.html",
+    "admin_menu.html",
+    "admin_new_user.html",
+    "admin_import.html",
+    "admin_units.html",
+    "admin_revoke.html",
+    "admin_audit.html",
+    "admin_instansi.html",
     "admin_user.html",
     "reports.html",
 ];

@@ -557,3 +557,222 @@ pub async fn revoke_as(
         .await?
         .ok_or_else(|| Error::internal("revoked certificate vanished"))
 }
+
+/// Who signs an instansi's certificates.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatoryBody {
+    /// With titles; 1-120 characters.
+    pub name: String,
+    /// The position; 1-200 characters.
+    pub jabatan: String,
+    /// At most 40 characters.
+    #[serde(default)]
+    pub nip: Option<String>,
+}
+
+/// Which counted score (percent) earns which predikat: each the lowest score of its band.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PredikatBody {
+    pub sangat_memuaskan: f64,
+    pub memuaskan: f64,
+    pub baik: f64,
+    pub cukup: f64,
+}
+
+impl PredikatBody {
+    pub fn thresholds(self) -> lentera_certificate::PredikatThresholds {
+        lentera_certificate::PredikatThresholds {
+            sangat_memuaskan: self.sangat_memuaskan,
+            memuaskan: self.memuaskan,
+            baik: self.baik,
+            cukup: self.cukup,
+        }
+    }
+
+    fn of(t: lentera_certificate::PredikatThresholds) -> PredikatBody {
+        PredikatBody {
+            sangat_memuaskan: t.sangat_memuaskan,
+            memuaskan: t.memuaskan,
+            baik: t.baik,
+            cukup: t.cukup,
+        }
+    }
+}
+
+/// An instansi's settings as an admin sends them: no signatory leaves the signature block
+/// off its certificates, no predikat keeps the default thresholds.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstansiBody {
+    #[serde(default)]
+    pub signatory: Option<SignatoryBody>,
+    #[serde(default)]
+    pub predikat: Option<PredikatBody>,
+}
+
+/// An instansi (a root unit) as its certificates name it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InstansiView {
+    pub code: String,
+    /// The unit's name: the certificate's heading.
+    pub name: String,
+    pub signatory: Option<SignatoryBody>,
+    pub predikat: PredikatBody,
+    /// Whether the thresholds are the default ones.
+    pub default_predikat: bool,
+}
+
+/// The root unit of `unit_id` (itself for an instansi).
+pub fn instansi_of(units: &[Unit], unit_id: UnitId) -> Option<&Unit> {
+    let mut unit = units.iter().find(|u| u.id == unit_id)?;
+    // A tree has no cycles (moving a unit below itself is refused); the bound is a guard.
+    for _ in 0..units.len() {
+        match unit.parent_id {
+            Some(p) => unit = units.iter().find(|u| u.id == p)?,
+            None => return Some(unit),
+        }
+    }
+    None
+}
+
+/// An instansi's stored settings as the certificate crate takes them.
+pub async fn instansi_settings(
+    state: &Lentera,
+    unit: &Unit,
+) -> Result<(
+    Option<lentera_certificate::Signatory>,
+    lentera_certificate::PredikatThresholds,
+)> {
+    let settings = store_org::instansi_settings(&state.db, unit.id).await?;
+    let signatory = settings
+        .as_ref()
+        .and_then(|s| s.signatory.clone())
+        .map(|(name, jabatan, nip)| lentera_certificate::Signatory { name, jabatan, nip });
+    let thresholds = settings
+        .and_then(|s| s.thresholds)
+        .map(|[a, b, c, d]| lentera_certificate::PredikatThresholds {
+            sangat_memuaskan: a,
+            memuaskan: b,
+            baik: c,
+            cukup: d,
+        })
+        .filter(|t| t.validate().is_ok())
+        .unwrap_or_default();
+    Ok((signatory, thresholds))
+}
+
+async fn root_unit(state: &Lentera, code: &str) -> Result<Unit> {
+    let unit = people::unit_by_code(&state.db, code)
+        .await?
+        .ok_or_else(|| Error::new(ErrorCode::UnitNotFound, format!("No unit '{code}'")))?;
+    if unit.parent_id.is_some() {
+        return Err(Error::new(
+            ErrorCode::NotAnInstansi,
+            format!(
+                "'{code}' is a unit kerja, not an instansi: only a root unit has these settings"
+            ),
+        ));
+    }
+    Ok(unit)
+}
+
+async fn instansi_view(state: &Lentera, unit: &Unit) -> Result<InstansiView> {
+    let (signatory, thresholds) = instansi_settings(state, unit).await?;
+    Ok(InstansiView {
+        code: unit.code.clone(),
+        name: unit.name.clone(),
+        signatory: signatory.map(|s| SignatoryBody {
+            name: s.name,
+            jabatan: s.jabatan,
+            nip: s.nip,
+        }),
+        predikat: PredikatBody::of(thresholds),
+        default_predikat: thresholds == lentera_certificate::PredikatThresholds::default(),
+    })
+}
+
+/// An instansi's settings (admins only).
+pub async fn instansi_as(state: &Lentera, me: &CurrentUser, code: &str) -> Result<InstansiView> {
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
+    let unit = root_unit(state, code).await?;
+    instansi_view(state, &unit).await
+}
+
+/// Checks an instansi's settings; the message names the field.
+pub fn check_instansi(body: &InstansiBody) -> Result<()> {
+    let bad = |field: &str, message: &str| {
+        Err(Error::new(ErrorCode::InvalidInstansi, message).field(field))
+    };
+    if let Some(s) = &body.signatory {
+        if !text::is_line(s.name.trim(), 1, 120) {
+            return bad(
+                "signatory_name",
+                "signatory name: 1-120 characters, one line",
+            );
+        }
+        if !text::is_line(s.jabatan.trim(), 1, 200) {
+            return bad("signatory_jabatan", "jabatan: 1-200 characters, one line");
+        }
+        if s.nip
+            .as_deref()
+            .is_some_and(|n| !text::is_line(n.trim(), 0, 40))
+        {
+            return bad("signatory_nip", "signatory NIP: at most 40 characters");
+        }
+    }
+    if let Some(p) = body.predikat
+        && let Err(e) = p.thresholds().validate()
+    {
+        return bad("predikat", &format!("predikat: {e}"));
+    }
+    Ok(())
+}
+
+/// Sets an instansi's signatory and predikat thresholds (admins only, audit-logged).
+pub async fn set_instansi_as(
+    state: &Lentera,
+    me: &CurrentUser,
+    code: &str,
+    body: &InstansiBody,
+) -> Result<InstansiView> {
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
+    let unit = root_unit(state, code).await?;
+    check_instansi(body)?;
+    let clean = |s: &str| s.trim().to_owned();
+    store_org::set_instansi_settings(
+        &state.db,
+        &store_org::InstansiSettings {
+            unit_id: unit.id,
+            signatory: body.signatory.as_ref().map(|s| {
+                (
+                    clean(&s.name),
+                    clean(&s.jabatan),
+                    s.nip.as_deref().map(clean).filter(|n| !n.is_empty()),
+                )
+            }),
+            thresholds: body
+                .predikat
+                .map(|p| [p.sangat_memuaskan, p.memuaskan, p.baik, p.cukup]),
+        },
+    )
+    .await?;
+    audit::record(
+        &state.db,
+        Some(me.user.id),
+        lentera_store::AuditAction::InstansiUpdated,
+        &format!("unit:{code}"),
+        Some(format!(
+            "signatory={} predikat={}",
+            body.signatory.as_ref().map_or("-", |s| s.name.as_str()),
+            if body.predikat.is_some() {
+                "set"
+            } else {
+                "default"
+            }
+        )),
+    )
+    .await?;
+    instansi_view(state, &unit).await
+}

@@ -101,7 +101,10 @@ pub enum NipShown {
 }
 
 /// The certificate's PDF (A4 landscape, Bahasa Indonesia, QR code to the verification page),
-/// drawn in the heavy pool.
+/// drawn in the heavy pool. It names the instansi that issued it (with its signatory and
+/// predikat thresholds as they are set now), and what the certificate kept when it was
+/// issued: the holder's unit, the training period (enrolment to completion) and the counted
+/// score; a second page lists the course's modules.
 pub async fn pdf(state: &Lentera, c: &Certificate, nip: NipShown) -> Result<Vec<u8>> {
     let doc = lentera_certificate::PdfCertificate {
         holder_name: c.holder_name.clone(),
@@ -117,11 +120,72 @@ pub async fn pdf(state: &Lentera, c: &Certificate, nip: NipShown) -> Result<Vec<
         verify_url: format!("{}/verifikasi/{}", state.config.public_url, c.code),
         revoked: c.revoked_at.is_some(),
     };
+    let extras = extras(state, c).await?;
     crate::heavy::work(PDF_BUDGET, move || {
-        lentera_certificate::certificate_pdf(&doc)
+        lentera_certificate::certificate_pdf_with(&doc, &extras)
     })
     .await?
     .map_err(Error::internal)
+}
+
+/// What the certificate prints beyond its number and holder.
+async fn extras(state: &Lentera, c: &Certificate) -> Result<lentera_certificate::PdfExtras> {
+    let units = lentera_store::org::all_units(&state.db).await?;
+    let mut extras = lentera_certificate::PdfExtras {
+        unit: c.holder_unit.clone(),
+        period: c.enrolled_at.and_then(|start| {
+            lentera_certificate::TrainingPeriod::new(start.date_naive(), c.issued_at.date_naive())
+                .ok()
+        }),
+        score: c.score,
+        modules: modules_of(state, c).await?,
+        ..Default::default()
+    };
+    if let Some(unit) = c
+        .instansi_id
+        .and_then(|id| units.iter().find(|u| u.id == id))
+    {
+        let (signatory, thresholds) = crate::admin::instansi_settings(state, unit).await?;
+        extras.instansi = Some(lentera_certificate::Instansi {
+            name: unit.name.clone(),
+            signatory,
+        });
+        extras.thresholds = thresholds;
+    }
+    Ok(extras)
+}
+
+/// The modules of the course version the certificate was earned on (its lessons and
+/// quizzes by title), for the annex; none when that version is gone.
+async fn modules_of(
+    state: &Lentera,
+    c: &Certificate,
+) -> Result<Vec<lentera_certificate::ModuleOutline>> {
+    use lentera_certificate::{ModuleItem, ModuleItemKind, ModuleOutline};
+    let versions = lentera_store::courses::versions(&state.db, c.course_id).await?;
+    let Some(version) = versions.iter().find(|v| v.version == c.course_version) else {
+        return Ok(Vec::new());
+    };
+    let compiled = state.courses.version(&state.db, version.id).await?;
+    let mut modules: Vec<ModuleOutline> = Vec::new();
+    for entry in crate::learning::outline(&compiled) {
+        if modules.last().is_none_or(|m| m.title != entry.module) {
+            modules.push(ModuleOutline {
+                title: entry.module.clone(),
+                items: Vec::new(),
+            });
+        }
+        if let Some(module) = modules.last_mut() {
+            module.items.push(ModuleItem {
+                title: entry.title,
+                kind: match entry.kind {
+                    lentera_content::ItemKind::Lesson => ModuleItemKind::Lesson,
+                    lentera_content::ItemKind::Quiz => ModuleItemKind::Quiz,
+                },
+            });
+        }
+    }
+    Ok(modules)
 }
 
 /// The certificate as a signed Open Badges 3.0 credential ([`crate::credentials::badge`]).

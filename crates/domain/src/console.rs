@@ -5,8 +5,14 @@
 
 use std::path::Path;
 
-use lentera_store::courses::Imported;
+use lentera_assessment::QuestionKind;
+use lentera_content::ItemKind;
+use lentera_store::courses::{self, CourseHead, Imported};
 use lentera_store::people::{self, NewUser, Unit, User};
+
+use crate::catalog::CompiledCourse;
+use crate::learning;
+use crate::sessions::CurrentUser;
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -190,9 +196,111 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str, Option<&str>)] = &[
         "BKL-BPSDM",
         None,
     ),
+    (
+        "instruktur2",
+        "Ir. Bambang Sutrisno",
+        Role::Instructor,
+        "BUNGO-BKPSDM",
+        None,
+    ),
     ("manajer", "Yusuf Lamadi", Role::Manager, "MALUT", None),
     ("admin", "Admin Lentera", Role::Admin, "BUNGO", None),
 ];
+
+/// How far a demo learner got in a course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoStage {
+    /// Enrolled, nothing done.
+    NotStarted,
+    /// The first module done (its lessons read, its quiz passed).
+    InProgress,
+    /// Everything done and the final essay submitted: it waits for the instructor.
+    EssayPending,
+    /// Everything done, the essay graded: completed, with a certificate.
+    Completed,
+}
+
+/// The course the demo instructor owns, and the one they co-author with `instruktur2`.
+pub const DEMO_OWNED_COURSE: &str = "kepemimpinan-pelayanan-publik";
+pub const DEMO_CO_AUTHORED_COURSE: &str = "standar-pelayanan-publik";
+
+/// The demo learners and their work: (NIP = username, name, unit, course, stage). The
+/// first four work in the demo manager's instansi (MALUT), at every stage; the demo
+/// learner (Rahmat) has a certificate and a course under way. All are short of 20 JP.
+pub const DEMO_WORK: &[(&str, &str, &str, &str, DemoStage)] = &[
+    (
+        "199203142018032001",
+        "Nur Aminah",
+        "MALUT-BKD",
+        DEMO_OWNED_COURSE,
+        DemoStage::NotStarted,
+    ),
+    (
+        "198807212012121002",
+        "Agus Santoso",
+        "MALUT-BKD",
+        DEMO_OWNED_COURSE,
+        DemoStage::InProgress,
+    ),
+    (
+        "199011052015032003",
+        "Fitri Wijaya",
+        "MALUT-DISKOMINFO",
+        DEMO_OWNED_COURSE,
+        DemoStage::Completed,
+    ),
+    (
+        "199011052015032003",
+        "Fitri Wijaya",
+        "MALUT-DISKOMINFO",
+        DEMO_CO_AUTHORED_COURSE,
+        DemoStage::InProgress,
+    ),
+    (
+        "198602282011011004",
+        "Hendra Siregar",
+        "MALUT-DISKOMINFO",
+        DEMO_OWNED_COURSE,
+        DemoStage::EssayPending,
+    ),
+    (
+        "198503152010011003",
+        "Rahmat Hidayat",
+        "BUNGO-BPBD",
+        DEMO_CO_AUTHORED_COURSE,
+        DemoStage::Completed,
+    ),
+    (
+        "198503152010011003",
+        "Rahmat Hidayat",
+        "BUNGO-BPBD",
+        DEMO_OWNED_COURSE,
+        DemoStage::InProgress,
+    ),
+];
+
+/// Who signs the demo instansi's certificates: (unit code, name, jabatan, NIP).
+pub const DEMO_SIGNATORIES: &[(&str, &str, &str, &str)] = &[
+    (
+        "MALUT",
+        "Dr. H. Samsuddin Abdul Kadir, M.Si.",
+        "Sekretaris Daerah Provinsi Maluku Utara",
+        "196805121994031007",
+    ),
+    (
+        "BUNGO",
+        "H. Mashuri, S.P., M.E.",
+        "Bupati Bungo",
+        "197002141996031003",
+    ),
+];
+
+/// What a demo learner writes for an essay.
+const DEMO_ESSAY: &str = "Unit kami di BKD menerima rata-rata 40 pengaduan per bulan tentang \
+lamanya penerbitan surat keterangan; standar pelayanannya 3 hari, kenyataannya 9 hari. \
+Akar masalahnya: berkas diperiksa tiga kali oleh tiga orang tanpa daftar periksa bersama. \
+Jangka pendek kami menyusun satu daftar periksa, jangka menengah memindahkan pemeriksaan \
+ke loket, jangka panjang memasukkannya ke SOP dan standar pelayanan yang diumumkan.";
 
 /// The password of every demo account. The demo is for trying Lentera, never for real data.
 pub const DEMO_PASSWORD: &str = "lentera-demo-2026";
@@ -235,7 +343,186 @@ pub async fn demo(
         )
         .await?;
     }
-    importer::import_dir(db, content, None).await
+    let imported = importer::import_dir(db, content, None).await?;
+    demo_work(state).await?;
+    Ok(imported)
+}
+
+/// Gives the demo's rooms something in them: the instructors own and co-author courses,
+/// learners are at every stage, an essay waits for its grade, certificates are issued.
+/// Work already there (a learner enrolled in the course) is left alone, so a second start
+/// adds nothing.
+async fn demo_work(state: &Lentera) -> anyhow::Result<()> {
+    let db = &state.db;
+    let account = |username: &'static str| async move {
+        people::credentials(db, username)
+            .await?
+            .map(|c| c.user)
+            .ok_or_else(|| anyhow::anyhow!("demo account {username} missing"))
+    };
+    let instructor = account("instruktur").await?;
+    let co_author = account("instruktur2").await?;
+    let admin = account("admin").await?;
+    let Some(owned) = courses::by_slug(db, DEMO_OWNED_COURSE).await? else {
+        // The demo was started with other content: there is nothing to work on.
+        return Ok(());
+    };
+    courses::claim_owner(db, owned.id, instructor.id).await?;
+    if let Some(shared) = courses::by_slug(db, DEMO_CO_AUTHORED_COURSE).await? {
+        courses::claim_owner(db, shared.id, co_author.id).await?;
+        courses::add_editor(db, shared.id, instructor.id).await?;
+    }
+    for (code, name, jabatan, nip) in DEMO_SIGNATORIES {
+        let Some(unit) = people::unit_by_code(db, code).await? else {
+            continue;
+        };
+        if lentera_store::org::instansi_settings(db, unit.id)
+            .await?
+            .is_none()
+        {
+            lentera_store::org::set_instansi_settings(
+                db,
+                &lentera_store::org::InstansiSettings {
+                    unit_id: unit.id,
+                    signatory: Some(((*name).into(), (*jabatan).into(), Some((*nip).into()))),
+                    thresholds: None,
+                },
+            )
+            .await?;
+        }
+    }
+    let hash = crate::sessions::hash_password(DEMO_PASSWORD.to_owned()).await?;
+    for (nip, name, unit, slug, stage) in DEMO_WORK {
+        let learner = match people::credentials(db, nip).await? {
+            Some(c) => c.user,
+            None => {
+                let unit_id = people::unit_by_code(db, unit).await?.map(|u| u.id);
+                people::create_user(
+                    db,
+                    NewUser {
+                        username: (*nip).into(),
+                        nip: Nip::parse(nip).ok(),
+                        name: (*name).into(),
+                        email: None,
+                        unit_id,
+                        password_hash: hash.clone(),
+                        roles: vec![Role::Learner],
+                        language: "id".into(),
+                    },
+                )
+                .await?
+            }
+        };
+        let Ok((head, compiled)) = learning::course(state, slug).await else {
+            continue;
+        };
+        if learning::is_enrolled(state, &learner, &head).await? {
+            continue;
+        }
+        // The owner grades their own course; the admin grades the co-authored one.
+        let grader = if *slug == DEMO_OWNED_COURSE {
+            &instructor
+        } else {
+            &admin
+        };
+        let grader = CurrentUser {
+            user: grader.clone(),
+            session_id: String::new(),
+        };
+        work_through(state, &learner, &head, &compiled, *stage, &grader).await?;
+    }
+    Ok(())
+}
+
+/// Does a learner's work in a course up to `stage`, through the same operations a learner
+/// and a grader use.
+async fn work_through(
+    state: &Lentera,
+    learner: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+    stage: DemoStage,
+    grader: &CurrentUser,
+) -> Result<()> {
+    learning::enroll(state, learner, head).await?;
+    let modules = &compiled.course.modules;
+    let take = match stage {
+        DemoStage::NotStarted => 0,
+        DemoStage::InProgress => 1,
+        DemoStage::EssayPending | DemoStage::Completed => modules.len(),
+    };
+    for module in modules.iter().take(take) {
+        for item in &module.items {
+            match item.kind {
+                ItemKind::Lesson => {
+                    learning::complete_lesson(state, learner, head, compiled, &item.slug).await?;
+                }
+                ItemKind::Quiz => {
+                    let grade = stage == DemoStage::Completed;
+                    take_quiz(
+                        state,
+                        learner,
+                        head,
+                        compiled,
+                        &item.slug,
+                        grade.then_some(grader),
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Answers a quiz with its answer key (essays with a plausible text) and submits it; with a
+/// grader, grades the essays at 80 %.
+async fn take_quiz(
+    state: &Lentera,
+    learner: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+    slug: &str,
+    grader: Option<&CurrentUser>,
+) -> Result<()> {
+    let (attempt, _) = learning::start_attempt(state, learner, head, compiled, slug).await?;
+    let quiz = compiled
+        .quiz(slug)
+        .ok_or_else(|| Error::internal("demo quiz missing"))?;
+    let shown = quiz.for_layout(&learning::layout_of(&attempt)?);
+    let is_essay = |id: &str| {
+        shown
+            .questions
+            .iter()
+            .any(|q| q.id == id && matches!(q.kind, QuestionKind::Essay))
+    };
+    let mut answers = lentera_assessment::answer_key(&shown, &state.keys.quiz_salt);
+    for answer in answers.iter_mut() {
+        if is_essay(&answer.question) {
+            answer.text = Some(DEMO_ESSAY.into());
+        }
+    }
+    let result = learning::submit(state, learner, &attempt, quiz, &answers).await?;
+    if let Some(grader) = grader
+        && result.state == crate::AttemptState::PendingReview
+    {
+        let (attempt, quiz, granted) =
+            learning::attempt_for_grading(state, grader, attempt.id).await?;
+        let grades: Vec<learning::GradeEntry> = shown
+            .questions
+            .iter()
+            .filter(|q| matches!(q.kind, QuestionKind::Essay))
+            .map(|q| learning::GradeEntry {
+                question: q.id.clone(),
+                score: q.points * 0.8,
+                comment: Some(
+                    "Masalah terukur dan didukung data; perjelas peta pemangku kepentingan.".into(),
+                ),
+            })
+            .collect();
+        learning::grade_essays(state, granted, grader, &attempt, &quiz, &grades).await?;
+    }
+    Ok(())
 }
 
 /// Checks every course folder under `dir` (or `dir` itself) as publishing would: a summary

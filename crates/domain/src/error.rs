@@ -129,6 +129,8 @@ codes! {
     InvalidGrade = "invalid_grade" => Unprocessable,
     InvalidComment = "invalid_comment" => Unprocessable,
     InvalidUnit = "invalid_unit" => Unprocessable,
+    InvalidInstansi = "invalid_instansi" => Unprocessable,
+    NotAnInstansi = "not_an_instansi" => Unprocessable,
     UnknownParent = "unknown_parent" => Unprocessable,
     InvalidParent = "invalid_parent" => Unprocessable,
     InvalidUser = "invalid_user" => Unprocessable,

@@ -125,11 +125,20 @@ pub fn check_rows(
     let mut good = Vec::new();
     let mut bad = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    // Rows are numbered as the spreadsheet shows them (the header is row 1, a blank line
+    // is a row): a cell with a line break inside quotes is one row there, so its extra
+    // lines are not counted.
+    let mut rows = Rows::default();
+    let header_end = usize::try_from(reader.position().byte()).unwrap_or(0);
+    rows.skip_cells(text.get(..header_end).unwrap_or_default());
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let Some(at) = e.position() else { break };
+                let line = rows.row_at(text, at.byte());
                 bad.push(problem(
                     line,
                     "",
@@ -138,8 +147,15 @@ pub fn check_rows(
                 ));
                 continue;
             }
-        };
-        let line = record.position().map_or(0, |p| p.line());
+        }
+        let start = record.position().map_or(0, |p| p.byte());
+        let line = rows.row_at(text, start);
+        let (from, to) = (
+            usize::try_from(start).unwrap_or(0),
+            usize::try_from(reader.position().byte()).unwrap_or(0),
+        );
+        rows.skip_cells(text.get(from..to).unwrap_or_default());
+        let record = &record;
         let get = |i: Option<usize>| {
             i.and_then(|i| record.get(i))
                 .unwrap_or("")
@@ -233,6 +249,37 @@ pub fn check_rows(
     }
     bad.sort_by_key(|p| p.line);
     Ok((good, bad))
+}
+
+/// Counts rows as a spreadsheet does while the CSV is read front to back.
+#[derive(Default)]
+struct Rows {
+    /// Line breaks in the text before `seen`.
+    breaks: u64,
+    seen: usize,
+    /// Line breaks inside quoted cells so far: not rows.
+    in_cells: u64,
+}
+
+impl Rows {
+    /// The row (from 1) of the record starting at byte `at` (the reader's start of a record
+    /// is before the blank lines it skipped).
+    fn row_at(&mut self, text: &str, at: u64) -> u64 {
+        let at = usize::try_from(at).unwrap_or(0).max(self.seen);
+        let rest = text.get(at..).unwrap_or_default();
+        let at = at + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
+        let gap = text.get(self.seen..at).unwrap_or_default();
+        self.breaks += u64::try_from(gap.matches('\n').count()).unwrap_or(0);
+        self.seen = at;
+        (self.breaks + 1).saturating_sub(self.in_cells)
+    }
+
+    /// Notes the line breaks inside one record's quoted cells (its text from its start to
+    /// the next record's; the breaks that end it are not inside).
+    fn skip_cells(&mut self, record: &str) {
+        let inner = record.trim_matches(['\r', '\n']);
+        self.in_cells += u64::try_from(inner.matches('\n').count()).unwrap_or(0);
+    }
 }
 
 /// Moves the rows whose NIP is `taken` (already a user) to the problems.
@@ -391,6 +438,23 @@ mod tests {
             good[0].roles,
             vec![crate::Role::Learner, crate::Role::Manager]
         );
+    }
+
+    #[test]
+    fn rows_are_numbered_as_the_spreadsheet_shows_them_even_with_line_breaks_in_cells() {
+        // Row 3 has a name typed over two lines in one cell (a spreadsheet shows one row);
+        // row 4's unit is unknown. Counting text lines would call it line 5.
+        let csv = "nip,name,email,unit_code,roles\n\
+198503152010011003,Siti Aminah,,BKPSDM,\n\
+199001012015032001,\"Budi\nSantoso\",,BKPSDM,\n\
+199001012015032002,Unit Salah,,TIDAKADA,\n\
+\n\
+199001012015032003,Peran Salah,,BKPSDM,raja\n";
+        let (good, bad) = check_rows(csv.as_bytes(), &units()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(good.len(), 1);
+        let rows: Vec<u64> = bad.iter().map(|p| p.line).collect();
+        // The blank row 5 is a row in the spreadsheet too.
+        assert_eq!(rows, vec![3, 4, 6], "{bad:?}");
     }
 
     #[test]

@@ -165,6 +165,29 @@ pub async fn lesson_source(state: &Lentera, head: &CourseHead, lesson: &str) -> 
     Ok(split_front_matter(&text).1)
 }
 
+/// A lesson's title in the current version (its slug when it has none), for the editor's
+/// heading.
+pub async fn lesson_title(state: &Lentera, head: &CourseHead, lesson: &str) -> Result<String> {
+    let compiled = state.courses.get(&state.db, head).await?;
+    Ok(compiled
+        .course
+        .lesson(lesson)
+        .map_or_else(|| lesson.to_owned(), |l| l.title.clone()))
+}
+
+/// The problems of a lesson file counted from its body (the editor shows the body only,
+/// without the front matter's `front_lines` lines).
+fn from_body(mut e: Error, file: &str, front_lines: u32) -> Error {
+    if let Some(Details::Problems(list)) = &mut e.details {
+        for p in list.iter_mut() {
+            if p.file.ends_with(file) && p.line > front_lines {
+                p.line -= front_lines;
+            }
+        }
+    }
+    e
+}
+
 /// Publishes a new version in which one lesson's body is replaced by `markdown`.
 pub async fn edit_lesson(
     state: &Lentera,
@@ -184,6 +207,7 @@ pub async fn edit_lesson(
         ));
     }
     let temp = tempfile::tempdir().map_err(Error::internal)?;
+    let mut front_lines = 0;
     for (path, bytes) in &files {
         let dest = temp.path().join(path);
         if let Some(parent) = dest.parent() {
@@ -191,6 +215,7 @@ pub async fn edit_lesson(
         }
         let contents = if *path == target {
             let (front, _) = split_front_matter(&String::from_utf8_lossy(bytes));
+            front_lines = u32::try_from(front.matches('\n').count()).unwrap_or(0);
             let mut body = markdown.replace("\r\n", "\n");
             if !body.ends_with('\n') {
                 body.push('\n');
@@ -201,7 +226,9 @@ pub async fn edit_lesson(
         };
         std::fs::write(&dest, contents).map_err(Error::internal)?;
     }
-    publish_folder(state, user, temp.path()).await
+    publish_folder(state, user, temp.path())
+        .await
+        .map_err(|e| from_body(e, &target, front_lines))
 }
 
 /// The courses the caller may change: their own and co-authored ones (all, for an admin).

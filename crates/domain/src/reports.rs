@@ -1,7 +1,7 @@
 //! Managers' reports: JP against the yearly 20, course states and completion rates, each
 //! as JSON rows and as CSV or XLSX files with the same rows.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::Lentera;
@@ -258,13 +258,30 @@ pub use crate::ledger::this_year;
 /// A table for export: header and rows of cells.
 pub struct Table {
     pub name: &'static str,
+    /// The plain CSV's and the XLSX's header (stable names for programs).
     pub header: Vec<&'static str>,
+    /// The header of the Indonesian Excel CSV, as a person reads it.
+    pub labels: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
 }
 
 pub enum Cell {
     Text(String),
     Number(i64),
+    /// A day, or nothing.
+    Date(Option<NaiveDate>),
+    /// Where a person stands in a course.
+    State(CourseState),
+}
+
+impl Cell {
+    /// A `YYYY-MM-DD` day as a date cell (anything else is empty).
+    fn day(d: &Option<String>) -> Cell {
+        Cell::Date(
+            d.as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        )
+    }
 }
 
 impl From<Jp> for Cell {
@@ -307,6 +324,21 @@ pub fn jp_table(lines: &[JpLine]) -> Table {
             "kursus_berjalan",
             "kursus_belum_mulai",
         ],
+        labels: vec![
+            "NIP",
+            "Nama",
+            "Kode unit",
+            "Nama unit",
+            "JP",
+            "JP dari kursus",
+            "JP dari luar",
+            "Target JP",
+            "Kekurangan JP",
+            "Sertifikat",
+            "Kursus selesai",
+            "Kursus berjalan",
+            "Kursus belum dimulai",
+        ],
         rows: lines
             .iter()
             .map(|l| {
@@ -343,6 +375,16 @@ pub fn course_table(lines: &[CourseLine]) -> Table {
             "aktivitas_terakhir",
             "selesai",
         ],
+        labels: vec![
+            "NIP",
+            "Nama",
+            "Unit",
+            "Status",
+            "Tanggal mendaftar",
+            "Materi selesai",
+            "Aktivitas terakhir",
+            "Tanggal selesai",
+        ],
         rows: lines
             .iter()
             .map(|l| {
@@ -350,19 +392,29 @@ pub fn course_table(lines: &[CourseLine]) -> Table {
                     l.nip.clone().into(),
                     l.name.clone().into(),
                     l.unit.clone().into(),
-                    Cell::Text(l.state.as_str().to_owned()),
-                    l.enrolled_at.clone().into(),
+                    Cell::State(l.state),
+                    Cell::day(&l.enrolled_at),
                     l.lessons_done.into(),
-                    l.last_activity.clone().into(),
-                    l.completed_at.clone().into(),
+                    Cell::day(&l.last_activity),
+                    Cell::day(&l.completed_at),
                 ]
             })
             .collect(),
     }
 }
 
-/// CSV with a header row. Cells that a spreadsheet would run as a formula (=, +, -, @) are
-/// prefixed with an apostrophe (CSV injection).
+/// Text a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe
+/// (CSV injection).
+fn inert(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// CSV with a header row, for programs: `,`, no BOM, dates `YYYY-MM-DD`, states as their
+/// API names (`not_started`).
 pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&table.header).map_err(Error::internal)?;
@@ -370,9 +422,12 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
         let cells: Vec<String> = row
             .iter()
             .map(|c| match c {
-                Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
-                Cell::Text(s) => s.clone(),
+                Cell::Text(s) => inert(s),
                 Cell::Number(n) => n.to_string(),
+                Cell::Date(d) => d
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                Cell::State(s) => s.as_str().to_owned(),
             })
             .collect();
         w.write_record(&cells).map_err(Error::internal)?;
@@ -380,14 +435,53 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
     w.into_inner().map_err(Error::internal)
 }
 
-/// One worksheet with a bold header; numbers stay numbers. Text is written as text, so
-/// nothing in it runs as a formula.
+/// The state as an Indonesian reader says it.
+pub fn state_id(state: CourseState) -> &'static str {
+    match state {
+        CourseState::NotStarted => "belum mulai",
+        CourseState::InProgress => "sedang belajar",
+        CourseState::Completed => "selesai",
+    }
+}
+
+/// CSV as Excel opens it on an Indonesian computer: `;` between cells, a UTF-8 byte order
+/// mark (so names keep their letters), an Indonesian header and values ("belum mulai"),
+/// dates as `DD/MM/YYYY` (the exported tables hold whole numbers only).
+pub fn to_csv_id(table: &Table) -> Result<Vec<u8>> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    w.write_record(&table.labels).map_err(Error::internal)?;
+    for row in &table.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) => inert(s),
+                Cell::Number(n) => n.to_string(),
+                Cell::Date(d) => d
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+                Cell::State(s) => state_id(*s).to_owned(),
+            })
+            .collect();
+        w.write_record(&cells).map_err(Error::internal)?;
+    }
+    out.extend(w.into_inner().map_err(Error::internal)?);
+    Ok(out)
+}
+
+/// One worksheet with a bold header; numbers are numbers and days are dates (shown
+/// `DD/MM/YYYY`), so a spreadsheet sums and sorts them. Text is written as text, so nothing
+/// in it runs as a formula.
 pub fn to_xlsx(table: &Table) -> Result<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use chrono::Datelike;
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(table.name).map_err(Error::internal)?;
     let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
     for (c, h) in table.header.iter().enumerate() {
         let c = u16::try_from(c).map_err(Error::internal)?;
         sheet
@@ -402,12 +496,26 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>> {
                 Cell::Text(s) => sheet.write_string(r, c, s),
                 // Counts of people and JP: far below 2^53, exact as f64.
                 Cell::Number(n) => sheet.write_number(r, c, *n as f64),
+                Cell::Date(None) => continue,
+                Cell::Date(Some(d)) => {
+                    let day = ExcelDateTime::from_ymd(
+                        u16::try_from(d.year()).map_err(Error::internal)?,
+                        u8::try_from(d.month()).map_err(Error::internal)?,
+                        u8::try_from(d.day()).map_err(Error::internal)?,
+                    )
+                    .map_err(Error::internal)?;
+                    sheet.write_date_with_format(r, c, &day, &date)
+                }
+                Cell::State(s) => sheet.write_string(r, c, s.as_str()),
             }
             .map_err(Error::internal)?;
         }
     }
     book.save_to_buffer().map_err(Error::internal)
 }
+
+/// Writes a table as the bytes of a file.
+type Writer = fn(&Table) -> Result<Vec<u8>>;
 
 /// A file of a table: its bytes, content type and extension.
 pub struct File {
@@ -419,28 +527,23 @@ pub struct File {
 /// `table` as a CSV or XLSX file (`format`), written in the heavy pool (a unit of 50,000
 /// people is a few megabytes of XLSX).
 pub async fn export(table: Table, format: &str) -> Result<File> {
-    let (content_type, extension, xlsx) = match format {
-        "csv" => ("text/csv; charset=utf-8", "csv", false),
+    let (content_type, extension, write): (_, _, Writer) = match format {
+        "csv" => ("text/csv; charset=utf-8", "csv", to_csv),
+        "csv-id" => ("text/csv; charset=utf-8", "csv", to_csv_id),
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
-            true,
+            to_xlsx,
         ),
         other => {
             return Err(Error::new(
                 ErrorCode::InvalidFormat,
-                format!("Unknown format '{other}': use json, csv or xlsx"),
+                format!("Unknown format '{other}': use json, csv, csv-id or xlsx"),
             ));
         }
     };
-    let bytes = crate::heavy::work(std::time::Duration::from_secs(60), move || {
-        if xlsx {
-            to_xlsx(&table)
-        } else {
-            to_csv(&table)
-        }
-    })
-    .await??;
+    let bytes =
+        crate::heavy::work(std::time::Duration::from_secs(60), move || write(&table)).await??;
     Ok(File {
         bytes,
         content_type,
@@ -482,6 +585,7 @@ pub fn statistics_csv(stats: &lentera_assessment::QuizStatistics) -> Result<Vec<
     let fmt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
     let table = Table {
         name: "Statistik",
+        labels: Vec::new(),
         header: vec![
             "soal",
             "jenis",

@@ -398,3 +398,15 @@ pub async fn enrolled(db: &Db, course_id: CourseId) -> Result<Vec<Enrolled>> {
         })
         .collect())
 }
+
+/// Makes `user_id` the owner of a course that has none (a course imported at the console);
+/// `false` when the course already had an owner, which is left alone.
+pub async fn claim_owner(db: &Db, course_id: CourseId, user_id: UserId) -> Result<bool> {
+    let done = course::Entity::update_many()
+        .col_expr(course::Column::OwnerId, Some(user_id).into())
+        .filter(course::Column::Id.eq(course_id))
+        .filter(course::Column::OwnerId.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected > 0)
+}

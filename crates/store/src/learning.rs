@@ -14,7 +14,9 @@ use crate::entity::{
     attempt_response, certificate, completion, enrollment, lesson_progress, manual_grade,
     quiz_attempt,
 };
-use crate::types::{AttemptId, AttemptState, CertificateId, CourseId, Jp, Nip, UserId, VersionId};
+use crate::types::{
+    AttemptId, AttemptState, CertificateId, CourseId, Jp, Nip, UnitId, UserId, VersionId,
+};
 use crate::{Db, Result, StoreError};
 
 /// Inserts `model`; a unique violation means "already there" and yields `false`.
@@ -601,6 +603,14 @@ pub struct Certificate {
     pub issued_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revocation_reason: Option<String>,
+    /// The holder's unit kerja when it was issued.
+    pub holder_unit: Option<String>,
+    /// The instansi (root unit) that issued it.
+    pub instansi_id: Option<UnitId>,
+    /// When the holder enrolled (the training period runs from here to `issued_at`).
+    pub enrolled_at: Option<DateTime<Utc>>,
+    /// The counted score (percent) of the course's required quizzes.
+    pub score: Option<f64>,
 }
 
 impl From<certificate::Model> for Certificate {
@@ -622,6 +632,10 @@ impl From<certificate::Model> for Certificate {
             issued_at: m.issued_at,
             revoked_at: m.revoked_at,
             revocation_reason: m.revocation_reason,
+            holder_unit: m.holder_unit,
+            instansi_id: m.instansi_id,
+            enrolled_at: m.enrolled_at,
+            score: m.score,
         }
     }
 }
@@ -639,6 +653,11 @@ pub struct NewCompletion {
     pub course_slug: String,
     pub course_title: String,
     pub issuer: String,
+    /// The holder's unit kerja's name and instansi, as they are now.
+    pub holder_unit: Option<String>,
+    pub instansi_id: Option<UnitId>,
+    /// The counted score (percent) of the required quizzes; `None` without any.
+    pub score: Option<f64>,
     /// The unguessable verification code.
     pub code: String,
     /// Formats the human-readable number from (year, certificate id).
@@ -672,6 +691,12 @@ pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certi
         }
     };
     let year = now.year();
+    let enrolled_at = enrollment::Entity::find()
+        .filter(enrollment::Column::UserId.eq(new.user_id))
+        .filter(enrollment::Column::CourseId.eq(new.course_id))
+        .one(&txn)
+        .await?
+        .map(|e| e.enrolled_at);
     let cert = certificate::ActiveModel {
         // The number depends on the row id; a unique placeholder holds its place until
         // the update below, inside the same transaction.
@@ -691,6 +716,10 @@ pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certi
         issued_at: Set(now),
         revoked_at: Set(None),
         revocation_reason: Set(None),
+        holder_unit: Set(new.holder_unit),
+        instansi_id: Set(new.instansi_id),
+        enrolled_at: Set(enrolled_at),
+        score: Set(new.score),
         ..Default::default()
     }
     .insert(&txn)

@@ -7,7 +7,7 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
-use crate::entity::{unit, user, user_role};
+use crate::entity::{instansi_settings, unit, user, user_role};
 use crate::people::{Unit, User};
 use crate::types::{Nip, Role, UnitId, UserId};
 use crate::{Db, Result, StoreError};
@@ -192,4 +192,61 @@ pub async fn taken(db: &Db, nips: &[Nip], usernames: &[String]) -> Result<HashSe
         }
     }
     Ok(out)
+}
+
+/// An instansi's settings: who signs its certificates and its predikat thresholds
+/// (`None`: the default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstansiSettings {
+    pub unit_id: UnitId,
+    /// (name, jabatan, NIP)
+    pub signatory: Option<(String, String, Option<String>)>,
+    /// (sangat memuaskan, memuaskan, baik, cukup), from percent.
+    pub thresholds: Option<[f64; 4]>,
+}
+
+/// The settings of an instansi (a root unit); `None` when never set.
+pub async fn instansi_settings(db: &Db, unit_id: UnitId) -> Result<Option<InstansiSettings>> {
+    Ok(instansi_settings::Entity::find_by_id(unit_id)
+        .one(db)
+        .await?
+        .map(|m| InstansiSettings {
+            unit_id: m.unit_id,
+            signatory: match (m.signatory_name, m.signatory_jabatan) {
+                (Some(name), Some(jabatan)) => Some((name, jabatan, m.signatory_nip)),
+                _ => None,
+            },
+            thresholds: match (m.sangat_memuaskan, m.memuaskan, m.baik, m.cukup) {
+                (Some(a), Some(b), Some(c), Some(d)) => Some([a, b, c, d]),
+                _ => None,
+            },
+        }))
+}
+
+/// Stores an instansi's settings, replacing what was there.
+pub async fn set_instansi_settings(db: &Db, s: &InstansiSettings) -> Result<()> {
+    let txn = db.begin().await?;
+    instansi_settings::Entity::delete_by_id(s.unit_id)
+        .exec(&txn)
+        .await?;
+    let (name, jabatan, nip) = match &s.signatory {
+        Some((n, j, nip)) => (Some(n.clone()), Some(j.clone()), nip.clone()),
+        None => (None, None, None),
+    };
+    let t = s.thresholds;
+    instansi_settings::ActiveModel {
+        unit_id: Set(s.unit_id),
+        signatory_name: Set(name),
+        signatory_jabatan: Set(jabatan),
+        signatory_nip: Set(nip),
+        sangat_memuaskan: Set(t.map(|t| t[0])),
+        memuaskan: Set(t.map(|t| t[1])),
+        baik: Set(t.map(|t| t[2])),
+        cukup: Set(t.map(|t| t[3])),
+        updated_at: Set(chrono::Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -169,10 +169,11 @@ pub enum AuditAction {
     CourseVersionPublished,
     CourseEditorAdded,
     AttemptGraded,
+    InstansiUpdated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -187,6 +188,7 @@ impl AuditAction {
         AuditAction::CourseVersionPublished,
         AuditAction::CourseEditorAdded,
         AuditAction::AttemptGraded,
+        AuditAction::InstansiUpdated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -205,6 +207,7 @@ impl AuditAction {
             AuditAction::CourseVersionPublished => "course.version_published",
             AuditAction::CourseEditorAdded => "course.editor_added",
             AuditAction::AttemptGraded => "attempt.graded",
+            AuditAction::InstansiUpdated => "instansi.updated",
         }
     }
 }

@@ -10,7 +10,8 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::multipart::read_multipart;
 use crate::state::AppState;
 use lentera_domain::admin::{
-    self, JpBody, RevokeBody, UnitBody, UnitView, UserBody, UserPage, UserView,
+    self, InstansiBody, InstansiView, JpBody, RevokeBody, UnitBody, UnitView, UserBody, UserPage,
+    UserView,
 };
 use lentera_domain::org::{self, ImportReport};
 use lentera_domain::policy::{self, Action, Resource};
@@ -54,6 +55,40 @@ pub async fn create_unit(
         code: unit.code,
         name: unit.name,
     }))
+}
+
+/// An instansi's (a root unit's) certificate settings: signatory and predikat thresholds
+/// (admins).
+#[utoipa::path(get, path = "/api/v1/units/{code}/instansi", tag = "organisation", security(("bearer" = [])),
+    params(("code" = String, Path, description = "The instansi's (root unit's) code")),
+    responses((status = 200, body = InstansiView), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn instansi(
+    state: web::Data<AppState>,
+    user: ApiAdmin,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<InstansiView>> {
+    Ok(web::Json(admin::instansi_as(&state, &user.0, &path).await?))
+}
+
+/// Sets an instansi's signatory (or none) and predikat thresholds (or the default); the
+/// certificates of its people print them (admins, audit-logged).
+#[utoipa::path(put, path = "/api/v1/units/{code}/instansi", tag = "organisation", security(("bearer" = [])),
+    params(("code" = String, Path, description = "The instansi's (root unit's) code")),
+    request_body = InstansiBody,
+    responses((status = 200, body = InstansiView), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_instansi(
+    state: web::Data<AppState>,
+    user: ApiAdmin,
+    path: web::Path<String>,
+    body: web::Json<InstansiBody>,
+) -> ApiResult<web::Json<InstansiView>> {
+    Ok(web::Json(
+        admin::set_instansi_as(&state, &user.0, &path, &body).await?,
+    ))
 }
 
 /// Renames a unit or moves it (admins).

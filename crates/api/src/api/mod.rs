@@ -61,6 +61,8 @@ pub fn routes(r: &mut Routes) {
         s.get("/units", admin::units);
         s.post("/units", admin::create_unit);
         s.put("/units/{code}", admin::update_unit);
+        s.get("/units/{code}/instansi", admin::instansi);
+        s.put("/units/{code}/instansi", admin::set_instansi);
         s.get("/users", admin::users);
         s.post("/users", admin::create_user);
         s.post("/users/import", admin::import_users);

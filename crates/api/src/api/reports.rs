@@ -25,7 +25,8 @@ pub struct JpQuery {
     pub unit: Option<String>,
     /// `1`/`true`: only those short of the 20 JP target.
     pub short: Option<String>,
-    /// json (the default), csv or xlsx.
+    /// json (the default), csv, csv-id (the Indonesian Excel form: `;`, BOM, Indonesian
+    /// header and values, DD/MM/YYYY dates) or xlsx (real numbers and dates).
     pub format: Option<String>,
 }
 
@@ -75,7 +76,8 @@ pub struct CompletionQuery {
     /// A course's slug: each person's state in it; without, completion per course.
     pub course: Option<String>,
     pub unit: Option<String>,
-    /// json (the default), csv or xlsx.
+    /// json (the default), csv, csv-id (the Indonesian Excel form: `;`, BOM, Indonesian
+    /// header and values, DD/MM/YYYY dates) or xlsx (real numbers and dates).
     pub format: Option<String>,
 }
 

@@ -1,5 +1,6 @@
-//! Admin pages: units, users (create, edit, CSV import), JP earned outside Lentera,
-//! certificate revocation and the audit log. Every action goes through the same domain
+//! Admin pages, one task each behind a small menu: users (list and search, new user, CSV
+//! import, a person's page with JP earned outside Lentera), units, certificate revocation
+//! and the audit log. Every action goes through the same domain
 //! functions as the API, so the checks and the audit entries are the same.
 
 use std::collections::HashMap;
@@ -16,7 +17,9 @@ use crate::error::status_of;
 use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_domain::ErrorCode;
-use lentera_domain::admin::{self as ops, JpBody, UnitBody, UserBody};
+use lentera_domain::admin::{
+    self as ops, InstansiBody, JpBody, PredikatBody, SignatoryBody, UnitBody, UserBody,
+};
 use lentera_domain::learning::local_time;
 use lentera_domain::ledger::Ledger;
 use lentera_domain::org::{self, ImportReport};
@@ -134,8 +137,45 @@ struct LogRow {
     detail: Option<String>,
 }
 
+/// The admin area's pages: one task each, reached through a small menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Task {
+    Users,
+    NewUser,
+    Import,
+    Units,
+    Revoke,
+    Audit,
+}
+
+impl Task {
+    fn template(self) -> &'static str {
+        match self {
+            Task::Users => "admin.html",
+            Task::NewUser => "admin_new_user.html",
+            Task::Import => "admin_import.html",
+            Task::Units => "admin_units.html",
+            Task::Revoke => "admin_revoke.html",
+            Task::Audit => "admin_audit.html",
+        }
+    }
+
+    /// The page of a refused form.
+    fn of_form(form: &str) -> Task {
+        match form {
+            "unit" => Task::Units,
+            "user" => Task::NewUser,
+            "import" => Task::Import,
+            "revoke" => Task::Revoke,
+            _ => Task::Users,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct AdminPage<'a> {
+    task: Task,
     units: Vec<UnitRow>,
     users: Vec<ops::UserView>,
     total: u64,
@@ -164,11 +204,13 @@ fn error_field(e: &Error) -> String {
     e.field.clone().unwrap_or_else(|| "_".to_owned())
 }
 
-/// Everything the admin page shows; `notice` and `errors` come from the last action.
+/// One admin page; `notice` and `errors` come from the last action. Only the users page
+/// lists users and only the audit page reads the log.
 async fn render_admin(
     state: &AppState,
     page: &Page,
     me: &CurrentUser,
+    task: Task,
     query: &HashMap<String, String>,
     outcome: Outcome,
     status: StatusCode,
@@ -178,53 +220,124 @@ async fn render_admin(
         .get("unit")
         .map(String::as_str)
         .filter(|u| !u.is_empty());
-    // A unit outside the scope is "not found", as everywhere.
-    scope.filter(unit_filter)?;
-    let listing = ops::users(
-        state,
-        me,
-        unit_filter,
-        query.get("q").map(String::as_str),
-        query.get("hal").and_then(|p| p.parse().ok()),
-    )
-    .await?;
-    let log = ops::audit_log(state, me, 30)
-        .await?
-        .into_iter()
-        .map(|e| LogRow {
-            at: local_time(e.at, &me.user.time_zone),
-            action: e.action,
-            target: e.target,
-            detail: e.detail,
-        })
-        .collect();
-    let view = AdminPage {
+    let mut view = AdminPage {
+        task,
         units: unit_rows(&scope),
-        pages: listing.total.div_ceil(ops::PAGE_SIZE).max(1),
-        total: listing.total,
-        page_no: listing.page,
-        users: listing.users,
+        users: Vec::new(),
+        total: 0,
+        page_no: 1,
+        pages: 1,
         q: query.get("q").map(String::as_str),
         unit: unit_filter,
         roles: Role::ALL,
-        log,
+        log: Vec::new(),
         outcome,
     };
-    page.render(state, "admin.html", status, view)
+    if task == Task::Users {
+        // A unit outside the scope is "not found", as everywhere.
+        scope.filter(unit_filter)?;
+        let listing = ops::users(
+            state,
+            me,
+            unit_filter,
+            query.get("q").map(String::as_str),
+            query.get("hal").and_then(|p| p.parse().ok()),
+        )
+        .await?;
+        view.pages = listing.total.div_ceil(ops::PAGE_SIZE).max(1);
+        view.total = listing.total;
+        view.page_no = listing.page;
+        view.users = listing.users;
+    }
+    if task == Task::Audit {
+        view.log = ops::audit_log(state, me, 100)
+            .await?
+            .into_iter()
+            .map(|e| LogRow {
+                at: local_time(e.at, &me.user.time_zone),
+                action: e.action,
+                target: e.target,
+                detail: e.detail,
+            })
+            .collect();
+    }
+    page.render(state, task.template(), status, view)
 }
 
+/// An admin page as it is first shown (with the notice of the action that led here).
+async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    q: web::Query<HashMap<String, String>>,
+    task: Task,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    let outcome = Outcome::notice(q.get("ok"));
+    render_admin(&state, &page, &me, task, &q, outcome, StatusCode::OK).await
+}
+
+/// `/admin`: the users, searchable and filtered by unit.
 pub async fn home(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: PageAdmin,
     q: web::Query<HashMap<String, String>>,
 ) -> PageResult {
-    let (page, me) = signed_in(&req, user)?;
-    let outcome = Outcome::notice(q.get("ok"));
-    render_admin(&state, &page, &me, &q, outcome, StatusCode::OK).await
+    show(state, req, user, q, Task::Users).await
 }
 
-/// Re-shows the admin page with the form's values and the message next to its field.
+/// `/admin/pengguna-baru`: the form for one new user.
+pub async fn new_user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    show(state, req, user, q, Task::NewUser).await
+}
+
+/// `/admin/impor`: the CSV import form (its result is shown on the same page).
+pub async fn import_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    show(state, req, user, q, Task::Import).await
+}
+
+/// `/admin/unit`: the unit tree and the form for a new unit.
+pub async fn units(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    show(state, req, user, q, Task::Units).await
+}
+
+/// `/admin/cabut`: revoking a certificate.
+pub async fn revoke_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    show(state, req, user, q, Task::Revoke).await
+}
+
+/// `/admin/audit`: the latest entries of the audit log.
+pub async fn audit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    show(state, req, user, q, Task::Audit).await
+}
+
+/// Re-shows the form's page with its values and the message next to its field.
 async fn refused(
     state: &AppState,
     page: &Page,
@@ -234,7 +347,17 @@ async fn refused(
     e: &Error,
 ) -> PageResult {
     let outcome = refusal(state, page, form, fields, e);
-    render_admin(state, page, me, &HashMap::new(), outcome, status_of(e.code)).await
+    let task = Task::of_form(form);
+    render_admin(
+        state,
+        page,
+        me,
+        task,
+        &HashMap::new(),
+        outcome,
+        status_of(e.code),
+    )
+    .await
 }
 
 /// [`refused`], on a person's page.
@@ -291,7 +414,7 @@ pub async fn create_unit(
         parent: opt(&fields, "parent"),
     };
     match ops::create_unit_as(&state, &me, &body).await {
-        Ok(u) => Ok(redirect(&format!("/admin?ok=unit:{}", u.code))),
+        Ok(u) => Ok(redirect(&format!("/admin/unit?ok=unit:{}", u.code))),
         Err(e) if shown_on_form(&e) => refused(&state, &page, &me, "unit", &fields, &e).await,
         Err(e) => Err(ApiError::from(e)),
     }
@@ -332,6 +455,7 @@ pub async fn create_user(
                 &state,
                 &page,
                 &me,
+                Task::NewUser,
                 &HashMap::new(),
                 outcome,
                 StatusCode::CREATED,
@@ -362,7 +486,17 @@ pub async fn import(
                 import: Some(report),
                 ..Outcome::default()
             };
-            render_admin(&state, &page, &me, &HashMap::new(), outcome, StatusCode::OK).await
+            let task = Task::Import;
+            render_admin(
+                &state,
+                &page,
+                &me,
+                task,
+                &HashMap::new(),
+                outcome,
+                StatusCode::OK,
+            )
+            .await
         }
         Err(e) if shown_on_form(&e) => {
             let e = e.field("file");
@@ -383,7 +517,7 @@ pub async fn revoke(
     let (page, me) = signed_in(&req, user)?;
     let code = field(&fields, "certificate").trim().to_owned();
     match ops::revoke_as(&state, &me, &code, field(&fields, "reason")).await {
-        Ok(c) => Ok(redirect(&format!("/admin?ok=revoked:{}", c.number))),
+        Ok(c) => Ok(redirect(&format!("/admin/cabut?ok=revoked:{}", c.number))),
         Err(e) if shown_on_form(&e) => {
             let e = if e.field.is_none() {
                 e.field("certificate")
@@ -476,6 +610,113 @@ pub async fn add_jp(
         ))),
         Err(e) if shown_on_form(&e) && status_of(e.code) != StatusCode::NOT_FOUND => {
             refused_on_person(&state, &page, &me, &path, "jp", &fields, &e).await
+        }
+        Err(e) => Err(ApiError::from(e)),
+    }
+}
+
+/// An instansi's certificate settings, on its own page under the units.
+#[derive(Serialize)]
+struct InstansiPage {
+    task: Task,
+    instansi: ops::InstansiView,
+    #[serde(flatten)]
+    outcome: Outcome,
+}
+
+async fn render_instansi(
+    state: &AppState,
+    page: &Page,
+    me: &CurrentUser,
+    code: &str,
+    outcome: Outcome,
+    status: StatusCode,
+) -> PageResult {
+    let view = InstansiPage {
+        task: Task::Units,
+        instansi: ops::instansi_as(state, me, code).await?,
+        outcome,
+    };
+    page.render(state, "admin_instansi.html", status, view)
+}
+
+/// `/admin/instansi/{code}`: who signs the instansi's certificates, and its predikat.
+pub async fn instansi_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    path: web::Path<String>,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    let outcome = Outcome::notice(q.get("ok"));
+    render_instansi(&state, &page, &me, &path, outcome, StatusCode::OK).await
+}
+
+/// The instansi form as the domain takes it: an empty signatory is none, four empty
+/// thresholds are the default. A threshold that is not a number is refused at its field.
+fn instansi_body(fields: &[(String, String)]) -> Result<InstansiBody, Error> {
+    let name = opt(fields, "signatory_name");
+    let jabatan = opt(fields, "signatory_jabatan");
+    let signatory = (name.is_some() || jabatan.is_some()).then(|| SignatoryBody {
+        name: name.unwrap_or_default(),
+        jabatan: jabatan.unwrap_or_default(),
+        nip: opt(fields, "signatory_nip"),
+    });
+    let names = ["sangat_memuaskan", "memuaskan", "baik", "cukup"];
+    let typed: Vec<Option<String>> = names
+        .iter()
+        .map(|n| opt(fields, n).map(|v| v.replace(',', ".")))
+        .collect();
+    let predikat = if typed.iter().all(Option::is_none) {
+        None
+    } else {
+        let numbers: Option<Vec<f64>> = typed
+            .iter()
+            .map(|v| v.as_deref().and_then(|v| v.parse().ok()))
+            .collect();
+        let Some([a, b, c, d]) = numbers.as_deref().map(|n| [n[0], n[1], n[2], n[3]]) else {
+            return Err(Error::new(
+                ErrorCode::InvalidInstansi,
+                "predikat: four numbers from 0 to 100, or none for the default",
+            )
+            .field("predikat"));
+        };
+        Some(PredikatBody {
+            sangat_memuaskan: a,
+            memuaskan: b,
+            baik: c,
+            cukup: d,
+        })
+    };
+    Ok(InstansiBody {
+        signatory,
+        predikat,
+    })
+}
+
+pub async fn set_instansi(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    path: web::Path<String>,
+    form: Form,
+) -> PageResult {
+    let fields = form.into_inner();
+    check_csrf_field(&req, &fields)?;
+    let (page, me) = signed_in(&req, user)?;
+    let saved = match instansi_body(&fields) {
+        Ok(body) => ops::set_instansi_as(&state, &me, &path, &body).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(redirect(&format!(
+            "/admin/instansi/{}?ok=instansi",
+            path.as_str()
+        ))),
+        Err(e) if shown_on_form(&e) && status_of(e.code) != StatusCode::NOT_FOUND => {
+            let outcome = refusal(&state, &page, "instansi", &fields, &e);
+            render_instansi(&state, &page, &me, &path, outcome, status_of(e.code)).await
         }
         Err(e) => Err(ApiError::from(e)),
     }

@@ -21,6 +21,8 @@ use lentera_domain::{AttemptId, ErrorCode};
 #[derive(Serialize)]
 struct QueuePage {
     attempts: Vec<QueueRow>,
+    /// A grade was just saved (`?dinilai=1` after the grading form).
+    saved: bool,
 }
 
 /// An attempt waiting for a grade, with when it was submitted in the instructor's time.
@@ -31,7 +33,12 @@ struct QueueRow {
     submitted_local: Option<String>,
 }
 
-pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageTeacher) -> PageResult {
+pub async fn queue(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageTeacher,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let attempts = learning::grading_queue(&state, &me)
         .await?
@@ -51,7 +58,10 @@ pub async fn queue(state: web::Data<AppState>, req: HttpRequest, user: PageTeach
         &state,
         "grading.html",
         StatusCode::OK,
-        QueuePage { attempts },
+        QueuePage {
+            attempts,
+            saved: q.contains_key("dinilai"),
+        },
     )
 }
 

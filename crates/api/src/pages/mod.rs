@@ -49,6 +49,13 @@ pub fn routes(r: &mut Routes) {
     r.get("/verifikasi", learn::verify_form);
     r.get("/verifikasi/{code}", learn::verify);
     r.get("/admin", admin::home);
+    r.get("/admin/pengguna-baru", admin::new_user);
+    r.get("/admin/impor", admin::import_page);
+    r.get("/admin/unit", admin::units);
+    r.get("/admin/cabut", admin::revoke_page);
+    r.get("/admin/audit", admin::audit);
+    r.get("/admin/instansi/{code}", admin::instansi_page);
+    r.post("/admin/instansi/{code}", admin::set_instansi);
     r.post("/admin/unit", admin::create_unit);
     r.post("/admin/pengguna", admin::create_user);
     r.post("/admin/impor", admin::import);

@@ -97,6 +97,8 @@ struct UnitOption {
 #[derive(Serialize)]
 struct CourseReport {
     slug: String,
+    /// The course's title, which heads the report (the slug is for links).
+    title: String,
     summary: StateCounts,
     rows: Vec<CourseLine>,
 }
@@ -142,6 +144,7 @@ async fn course_report(
     let lines = reports::course_lines(state, scope, units, slug).await?;
     Ok(CourseReport {
         slug: slug.to_owned(),
+        title: slug.to_owned(),
         summary: StateCounts::of(&lines),
         rows: lines.into_iter().take(ROWS_PER_PAGE * 5).collect(),
     })
@@ -192,9 +195,19 @@ pub async fn page(
     let mut view = ReportPage::of(&f, &scope, &units, &all);
     view.courses = catalog::published(&state).await?;
     view.rates = reports::course_rates(&state, &units).await?;
-    view.course_report = course_report;
+    view.course_report = course_report.map(|r| r.titled(&view.courses));
     view.lookup = lookup;
     page.render(&state, "reports.html", StatusCode::OK, view)
+}
+
+impl CourseReport {
+    /// Heads the report with the course's title, when the catalogue knows it.
+    fn titled(mut self, courses: &[CourseSummary]) -> CourseReport {
+        if let Some(c) = courses.iter().find(|c| c.slug == self.slug) {
+            self.title = c.title.clone();
+        }
+        self
+    }
 }
 
 impl<'a> ReportPage<'a> {
@@ -232,7 +245,7 @@ impl<'a> ReportPage<'a> {
     }
 }
 
-/// `/laporan/unduh?jenis=jp|kursus&format=csv|xlsx&...`: the same rows as the page.
+/// `/laporan/unduh?jenis=jp|kursus&format=csv|csv-id|xlsx&...`: the same rows as the page.
 pub async fn download(
     state: web::Data<AppState>,
     req: HttpRequest,

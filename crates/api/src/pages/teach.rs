@@ -286,7 +286,8 @@ pub async fn edit_lesson(
     let (page, me) = signed_in(&req, user)?;
     let head = publishing::editable(&state, &me, &slug).await?;
     let markdown = publishing::lesson_source(&state, &head, &lesson).await?;
-    let view = LessonEditor::new(&head, &lesson, &markdown);
+    let title = publishing::lesson_title(&state, &head, &lesson).await?;
+    let view = LessonEditor::new(&head, &lesson, &title, &markdown);
     page.render(&state, "teach_lesson.html", StatusCode::OK, view)
 }
 
@@ -294,9 +295,37 @@ pub async fn edit_lesson(
 struct LessonEditor<'a> {
     course: CourseRef<'a>,
     lesson: &'a str,
+    /// The lesson's title, for the heading.
+    lesson_title: &'a str,
     markdown: &'a str,
     preview: Option<String>,
-    problems: Vec<Problem>,
+    problems: Vec<EditorProblem>,
+}
+
+/// A problem as the editor shows it: for the lesson being edited, the line of the text
+/// area it is on and that line's text (the text area has no line numbers).
+#[derive(Serialize)]
+struct EditorProblem {
+    #[serde(flatten)]
+    problem: Problem,
+    /// The offending line as typed, when the problem is in this lesson's text.
+    text: Option<String>,
+}
+
+impl EditorProblem {
+    fn of(problems: Vec<Problem>, lesson: &str, markdown: &str) -> Vec<EditorProblem> {
+        let file = format!("lessons/{lesson}.md");
+        problems
+            .into_iter()
+            .map(|problem| {
+                let text = (problem.file.ends_with(&file) && problem.line > 0)
+                    .then(|| markdown.lines().nth(problem.line as usize - 1))
+                    .flatten()
+                    .map(str::to_owned);
+                EditorProblem { problem, text }
+            })
+            .collect()
+    }
 }
 
 #[derive(Deserialize)]
@@ -327,6 +356,7 @@ pub async fn save_lesson(
     let (slug, lesson) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
     let head = publishing::editable(&state, &me, &slug).await?;
+    let title = publishing::lesson_title(&state, &head, &lesson).await?;
     let outcome = match form.action {
         LessonAction::Pratinjau => {
             let file = format!("lessons/{lesson}.md");
@@ -345,14 +375,15 @@ pub async fn save_lesson(
         }
     };
     // The text stays in the form, with every problem above it: nothing typed is lost.
-    let mut view = LessonEditor::new(&head, &lesson, &form.markdown);
+    let mut view = LessonEditor::new(&head, &lesson, &title, &form.markdown);
     let status = match outcome {
         Ok(html) => {
             view.preview = Some(html);
             StatusCode::OK
         }
         Err(e) => {
-            view.problems = problems_of(&e, &page, &state);
+            let problems = problems_of(&e, &page, &state);
+            view.problems = EditorProblem::of(problems, &lesson, &form.markdown);
             status_of(e.code)
         }
     };
@@ -360,13 +391,19 @@ pub async fn save_lesson(
 }
 
 impl<'a> LessonEditor<'a> {
-    fn new(head: &'a CourseHead, lesson: &'a str, markdown: &'a str) -> Self {
+    fn new(
+        head: &'a CourseHead,
+        lesson: &'a str,
+        lesson_title: &'a str,
+        markdown: &'a str,
+    ) -> Self {
         LessonEditor {
             course: CourseRef {
                 slug: &head.slug,
                 title: &head.title,
             },
             lesson,
+            lesson_title,
             markdown,
             preview: None,
             problems: Vec::new(),

@@ -186,6 +186,15 @@ pub async fn check_completion(
     if !(lessons_done && quizzes_passed) {
         return Ok(None);
     }
+    // What the certificate keeps as it is now: the holder's unit and instansi, the score.
+    let units = lentera_store::org::all_units(&state.db).await?;
+    let unit = user
+        .unit_id
+        .and_then(|id| units.iter().find(|u| u.id == id));
+    let instansi = user
+        .unit_id
+        .and_then(|id| crate::admin::instansi_of(&units, id));
+    let score = counted_score(state, user, head, compiled).await?;
     let random = crate::keys::random_bytes::<15>().map_err(Error::internal)?;
     let cert = learning::complete_course(
         &state.db,
@@ -200,6 +209,9 @@ pub async fn check_completion(
             course_slug: head.slug.clone(),
             course_title: head.title.clone(),
             issuer: state.config.issuer.clone(),
+            holder_unit: unit.map(|u| u.name.clone()),
+            instansi_id: instansi.map(|u| u.id),
+            score,
             code: lentera_certificate::verification_code(&random),
             number: |year, id| lentera_certificate::certificate_number(year, id.0),
         },
@@ -209,4 +221,31 @@ pub async fn check_completion(
         tracing::info!(user = user.id.0, course = %head.slug, certificate = %c.number, "course completed");
     }
     Ok(cert)
+}
+
+/// The counted score of a completed course: the mean percent of the counted attempts at
+/// its required quizzes (`None` for a course without one).
+async fn counted_score(
+    state: &Lentera,
+    user: &User,
+    head: &CourseHead,
+    compiled: &CompiledCourse,
+) -> Result<Option<f64>> {
+    let mut percents = Vec::new();
+    for item in compiled.course.quizzes.iter().filter(|q| q.required) {
+        let Some(quiz) = compiled.quiz(&item.slug) else {
+            continue;
+        };
+        let attempts = learning::attempts(&state.db, user.id, head.id, &item.slug).await?;
+        if let Some(percent) =
+            super::attempts::counted_attempt(quiz, &attempts).and_then(|a| a.percent)
+        {
+            percents.push(percent);
+        }
+    }
+    if percents.is_empty() {
+        return Ok(None);
+    }
+    let mean = percents.iter().sum::<f64>() / percents.len() as f64;
+    Ok(Some((mean * 100.0).round() / 100.0))
 }

@@ -1,6 +1,6 @@
 //! The `certificates` table.
 
-use crate::types::{CertificateId, CompletionId, CourseId, Jp, Nip, UserId};
+use crate::types::{CertificateId, CompletionId, CourseId, Jp, Nip, UnitId, UserId};
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -29,6 +29,14 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text")]
     pub revocation_reason: Option<String>,
+    /// The holder's unit kerja's name when the certificate was issued.
+    pub holder_unit: Option<String>,
+    /// The instansi (root unit) the holder belonged to when it was issued.
+    pub instansi_id: Option<UnitId>,
+    /// When the holder enrolled: the training period runs from here to `issued_at`.
+    pub enrolled_at: Option<DateTimeUtc>,
+    /// The counted score (percent) of the course's required quizzes.
+    pub score: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
