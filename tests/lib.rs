@@ -2,6 +2,8 @@
 //! (a SQLite file, or a new PostgreSQL database when `LENTERA_TEST_DATABASE_URL` is set)
 //! and seeds accounts and the fixture course.
 
+pub mod smtp;
+
 use std::path::PathBuf;
 
 use lentera_api::{Application, Config};
