@@ -99,6 +99,7 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
         verify_per_address_per_minute: 60,
         workers: 2,
         trusted_proxies: Vec::new(),
+        mail: Default::default(),
     };
     tweak(&mut config);
     let db = lentera_store::connect(&database_url)

@@ -7,6 +7,7 @@ use sea_orm_migration::{MigrationTrait, MigratorTrait};
 mod m20261123_000001_initial;
 mod m20261124_000002_grading_and_ledger;
 mod m20261130_000003_audit_action_names;
+mod m20261201_000030_account_mail;
 
 pub use sea_orm_migration::MigratorTrait as Migrate;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_initial::Migration),
             Box::new(m20261124_000002_grading_and_ledger::Migration),
             Box::new(m20261130_000003_audit_action_names::Migration),
+            Box::new(m20261201_000030_account_mail::Migration),
         ]
     }
 }

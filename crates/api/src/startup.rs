@@ -36,6 +36,7 @@ pub fn route_table() -> Vec<RouteEntry> {
 pub struct Application {
     port: u16,
     server: Server,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -52,6 +53,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = lentera.config.workers;
         let state = web::Data::new(AppState::new(lentera)?);
+        let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -84,6 +86,7 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            state: app_state,
         })
     }
 
@@ -91,8 +94,13 @@ impl Application {
         self.port
     }
 
+    /// Serves until the server stops, with the e-mail outbox worker beside it (it sends
+    /// what this and other replicas queued; without an SMTP server it does nothing).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let outbox = tokio::spawn(lentera_domain::mail::run_outbox(self.state.into_inner()));
+        let served = self.server.await;
+        outbox.abort();
+        served
     }
 }
 

@@ -4,6 +4,7 @@
 //! [`Lentera`] and the caller, and renders what comes back. Every authorization decision is
 //! made by [`policy`]; every query goes through `lentera-store`, which only this crate uses.
 
+pub mod account;
 pub mod admin;
 pub mod cache;
 pub mod catalog;
@@ -18,6 +19,7 @@ pub mod learning;
 pub mod ledger;
 pub mod limits;
 pub mod login;
+pub mod mail;
 pub mod nip;
 pub mod org;
 pub mod passwords;
@@ -63,6 +65,8 @@ pub struct Lentera {
     pub password_by_address: KeyedLimit,
     /// Public certificate look-ups per client address, against enumeration.
     pub verify_by_address: KeyedLimit,
+    /// E-mail: whether an SMTP server is configured, and the outbox worker's wake-up call.
+    pub mail: mail::Mail,
 }
 
 impl Lentera {
@@ -103,6 +107,7 @@ impl Lentera {
                 config.verify_per_address_per_minute,
                 LIMIT_KEYS,
             ),
+            mail: mail::Mail::new(&config.mail, &config.public_url)?,
             db,
             config,
             keys,

@@ -11,6 +11,7 @@ pub mod course_version;
 pub mod enrollment;
 pub mod jp_entry;
 pub mod lesson_progress;
+pub mod mail_outbox;
 pub mod manual_grade;
 pub mod quiz_attempt;
 pub mod session;
