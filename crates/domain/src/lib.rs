@@ -65,6 +65,9 @@ pub struct Lentera {
     pub password_by_address: KeyedLimit,
     /// Public certificate look-ups per client address, against enumeration.
     pub verify_by_address: KeyedLimit,
+    /// Requests for a password-reset mail per client address (per account, the database
+    /// counts the links made: [`account::request_reset`]).
+    pub reset_by_address: KeyedLimit,
     /// E-mail: whether an SMTP server is configured, and the outbox worker's wake-up call.
     pub mail: mail::Mail,
 }
@@ -105,6 +108,10 @@ impl Lentera {
             ),
             verify_by_address: KeyedLimit::per_minute(
                 config.verify_per_address_per_minute,
+                LIMIT_KEYS,
+            ),
+            reset_by_address: KeyedLimit::per_minute(
+                config.login_per_address_per_minute,
                 LIMIT_KEYS,
             ),
             mail: mail::Mail::new(&config.mail, &config.public_url)?,

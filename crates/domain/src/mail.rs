@@ -1,4 +1,4 @@
-//! E-mail through the outbox: what Lentera mails (an essay graded),
+//! E-mail through the outbox: what Lentera mails (a password-reset link, an essay graded),
 //! in the recipient's language, and the worker that sends it.
 //!
 //! A mail is written to the outbox (`lentera_store::outbox`) in the transaction of the
@@ -10,12 +10,13 @@
 //! [`MailConfig::max_attempts`] tries or at once when the server refuses the mail for good;
 //! admins see the outbox (`GET /api/v1/mail/outbox`).
 //!
-//! Without `LENTERA_SMTP_URL` nothing is queued: actions that would mail do not. Mails kept
-//! for a server that might be configured some day would go out all at once when it is,
-//! stale.
+//! Without `LENTERA_SMTP_URL` nothing is queued: actions that would mail do not, and the
+//! pages say whom to ask instead (the forgotten-password page). Mails kept for a server that
+//! might be configured some day would go out all at once when it is, stale (a reset link
+//! expires in an hour).
 //!
-//! Nothing secret is logged: not the SMTP password (the URL shows as `***`), not a body,
-//! only a mail's id, its try and the server's answer.
+//! Nothing secret is logged: not the SMTP password (the URL shows as `***`), not a body
+//! (a reset link), only a mail's id, its try and the server's answer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -277,6 +278,18 @@ fn to_user(
     })
 }
 
+/// The reset-link mail for `user`.
+pub(crate) fn password_reset(state: &Lentera, user: &User, link: &str) -> Option<NewMail> {
+    to_user(
+        state,
+        user,
+        lentera_store::MailKind::PasswordReset,
+        "reset",
+        &[("link", link)],
+        true,
+    )
+}
+
 /// The mail telling `learner` that an instructor graded their essay.
 pub(crate) fn essay_graded(
     state: &Lentera,
@@ -426,6 +439,8 @@ mod tests {
     #[test]
     fn every_mail_text_is_there_in_both_languages() {
         for key in [
+            "reset_subject",
+            "reset_body",
             "graded_subject",
             "graded_body",
             "graded_passed",
@@ -438,7 +453,7 @@ mod tests {
         }
         let body = text(
             "id",
-            "graded_body",
+            "reset_body",
             &[("link", "https://x/y"), ("name", "Siti")],
         );
         assert!(

@@ -13,6 +13,7 @@ pub mod org;
 pub mod outbox;
 pub mod people;
 pub mod reports;
+pub mod resets;
 pub mod seed;
 pub mod types;
 

@@ -230,10 +230,12 @@ pub enum AuditAction {
     CourseVersionPublished,
     CourseEditorAdded,
     AttemptGraded,
+    PasswordResetByAdmin,
+    PasswordResetByMail,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -248,6 +250,8 @@ impl AuditAction {
         AuditAction::CourseVersionPublished,
         AuditAction::CourseEditorAdded,
         AuditAction::AttemptGraded,
+        AuditAction::PasswordResetByAdmin,
+        AuditAction::PasswordResetByMail,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -266,6 +270,8 @@ impl AuditAction {
             AuditAction::CourseVersionPublished => "course.version_published",
             AuditAction::CourseEditorAdded => "course.editor_added",
             AuditAction::AttemptGraded => "attempt.graded",
+            AuditAction::PasswordResetByAdmin => "user.one_time_password_issued",
+            AuditAction::PasswordResetByMail => "user.reset_link_used",
         }
     }
 }

@@ -66,6 +66,7 @@ pub fn routes(r: &mut Routes) {
         s.post("/users/import", admin::import_users);
         s.put("/users/{username}", admin::update_user);
         s.post("/users/{username}/jp", admin::add_jp);
+        s.post("/users/{username}/password-reset", account::reset_password);
         s.get("/mail/outbox", account::outbox);
         s.get("/reports/jp", reports::jp);
         s.get("/reports/completions", reports::completions);

@@ -13,6 +13,7 @@ pub mod jp_entry;
 pub mod lesson_progress;
 pub mod mail_outbox;
 pub mod manual_grade;
+pub mod password_reset;
 pub mod quiz_attempt;
 pub mod session;
 pub mod unit;
