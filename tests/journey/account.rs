@@ -835,3 +835,26 @@ async fn two_replicas_send_each_mail_once() {
     let o = outbox(&app).await;
     assert_eq!(o["counts"]["sent"], count, "{o}");
 }
+
+#[tokio::test]
+async fn reset_requests_are_limited_per_address() {
+    let url = format!("smtp://127.0.0.1:{}", smtp::free_port());
+    let app = spawn_app_configured(false, |c| {
+        c.mail = mail_through(&url, 5);
+        c.login_per_address_per_minute = 2;
+    })
+    .await;
+    let b = Browser::new(&app);
+    let csrf = b.csrf("/lupa-sandi").await;
+    let mut statuses = Vec::new();
+    for name in [LEARNER, OTHER_LEARNER, "199912312099121999"] {
+        let (status, _, page) = b
+            .post("/lupa-sandi", &[("csrf", &csrf), ("username", name)])
+            .await;
+        statuses.push(status);
+        if status == 429 {
+            assert!(page.contains("Terlalu banyak"), "{page}");
+        }
+    }
+    assert_eq!(statuses, vec![200, 200, 429]);
+}
