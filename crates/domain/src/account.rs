@@ -8,6 +8,9 @@
 //! reveals nobody's account; requests are limited per client address (in memory) and per
 //! account ([`LINKS_PER_HOUR`] links, counted in the database, so every replica sees them).
 
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
+
 use chrono::{Duration, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -47,8 +50,13 @@ fn plausible(token: &str) -> bool {
 
 /// "Lupa kata sandi?": mails a reset link to the account named `username` (a NIP or a
 /// login), when it is active, has an address, and mail is on. The answer is the same in
-/// every case but a missing name or too many requests from one address.
-pub async fn request_reset(state: &Lentera, address: &str, username: &str) -> Result<()> {
+/// every case but a missing name or too many requests from one address, and it comes as
+/// soon: the account is looked up and the link made after the answer, so its time does not
+/// tell whether the account exists either.
+pub async fn request_reset<S>(state: Arc<S>, address: &str, username: &str) -> Result<()>
+where
+    S: Deref<Target = Lentera> + Send + Sync + 'static,
+{
     let username = username.trim();
     if username.is_empty() || username.len() > 200 {
         return Err(
@@ -63,9 +71,28 @@ pub async fn request_reset(state: &Lentera, address: &str, username: &str) -> Re
             "Too many requests; wait a minute and try again",
         ));
     }
-    if !reset_by_mail(state) {
+    if !reset_by_mail(&state) {
         return Ok(());
     }
+    let username = username.to_owned();
+    tokio::spawn(async move {
+        // One at a time in this server, so requests in quick succession count each other's
+        // links (across replicas the count is as exact as the database's timing).
+        static MAKING: OnceLock<tokio::sync::Mutex<()>> = OnceLock::new();
+        let _one = MAKING
+            .get_or_init(|| tokio::sync::Mutex::new(()))
+            .lock()
+            .await;
+        if let Err(e) = mail_reset_link(&state, &username).await {
+            tracing::error!(error = %e, "password reset: the link was not made");
+        }
+    });
+    Ok(())
+}
+
+/// Makes a reset link for `username` and queues its mail, when the account is active, has
+/// an address and has had fewer than [`LINKS_PER_HOUR`] links in the last hour.
+async fn mail_reset_link(state: &Lentera, username: &str) -> Result<()> {
     let Some(user) = people::credentials(&state.db, username)
         .await?
         .map(|c| c.user)

@@ -176,11 +176,12 @@ pub async fn forgot_submit(
     check_csrf(&req, &form.csrf)?;
     let page = Page::new(&req, user.0)?;
     let address = client_address(&req, &state.config.trusted_proxies);
-    let (status, errors) = match account::request_reset(&state, &address, &form.username).await {
-        Ok(()) => (StatusCode::OK, HashMap::new()),
-        Err(e) if on_form(&e) => (status_of(e.code), messages(&page, &state, &e)),
-        Err(e) => return Err(ApiError::from(e)),
-    };
+    let (status, errors) =
+        match account::request_reset(state.clone().into_inner(), &address, &form.username).await {
+            Ok(()) => (StatusCode::OK, HashMap::new()),
+            Err(e) if on_form(&e) => (status_of(e.code), messages(&page, &state, &e)),
+            Err(e) => return Err(ApiError::from(e)),
+        };
     let view = ForgotPage {
         by_mail: account::reset_by_mail(&state),
         sent: errors.is_empty(),
