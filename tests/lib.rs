@@ -2,6 +2,8 @@
 //! (a SQLite file, or a new PostgreSQL database when `LENTERA_TEST_DATABASE_URL` is set)
 //! and seeds accounts and the fixture course.
 
+pub mod smtp;
+
 use std::path::PathBuf;
 
 use lentera_api::{Application, Config};
@@ -99,6 +101,7 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
         trusted_proxies: Vec::new(),
         reports_database_url: None,
         drain_seconds: 0,
+        mail: Default::default(),
     };
     tweak(&mut config);
     seed(&database_url, shipped).await;

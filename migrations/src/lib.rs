@@ -8,6 +8,7 @@ mod m20261123_000001_initial;
 mod m20261124_000002_grading_and_ledger;
 mod m20261130_000003_audit_action_names;
 mod m20261201_000020_staff_instansi;
+mod m20261201_000030_account_mail;
 mod m20261201_000040_rate_limits;
 
 pub use sea_orm_migration::MigratorTrait as Migrate;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_grading_and_ledger::Migration),
             Box::new(m20261130_000003_audit_action_names::Migration),
             Box::new(m20261201_000020_staff_instansi::Migration),
+            Box::new(m20261201_000030_account_mail::Migration),
             Box::new(m20261201_000040_rate_limits::Migration),
         ]
     }

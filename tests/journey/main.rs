@@ -1,6 +1,7 @@
 //! Black-box tests: the real server on a random port, a fresh database per test, driven
 //! over HTTP (and through a real headless Chromium in `browser`).
 
+mod account;
 mod api;
 mod authz;
 mod backup;

@@ -254,6 +254,13 @@ impl World {
             c.login_per_account_per_minute = 10_000;
             c.login_per_address_per_minute = 100_000;
             c.verify_per_address_per_minute = 100_000;
+            // Mail on (a server that never answers: nothing is delivered), so the
+            // forgotten-password page shows its form.
+            c.mail = lentera_domain::mail::MailConfig {
+                smtp: lentera_domain::mail::SmtpUrl::parse("smtp://127.0.0.1:9").ok(),
+                from: Some("Lentera <lentera@bungokab.go.id>".to_owned()),
+                ..Default::default()
+            };
         })
         .await;
         let db = app.db().await;
@@ -586,6 +593,18 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
         driver.click("form.card button[type=submit]").await;
         driver.wait_for("login-error").await;
         sweep.check_here("visitor", lang, "/masuk").await;
+        // "Lupa kata sandi?": the form, refused empty, then the answer; a dead reset link.
+        sweep.visit("visitor", lang, "/lupa-sandi").await;
+        driver.click("#request-reset").await;
+        driver.wait_for("error-summary").await;
+        sweep.check_here("visitor", lang, "/lupa-sandi").await;
+        driver.type_into("#username", LEARNER).await;
+        driver.click("#request-reset").await;
+        driver.wait_for("reset-requested").await;
+        sweep.check_here("visitor", lang, "/lupa-sandi").await;
+        sweep
+            .visit("visitor", lang, "/atur-ulang-sandi?token=kedaluwarsa")
+            .await;
 
         // The learner.
         world.become_(&driver, Some("learner"), lang).await;
@@ -640,6 +659,21 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
                 .await;
         }
 
+        // The change-password page, and a wrong current password refused on it.
+        sweep.visit("learner", lang, "/akun/sandi").await;
+        driver
+            .type_into("#current_password", "salah-sekali-123")
+            .await;
+        driver
+            .type_into("#new_password", "kopi tubruk pagi hari")
+            .await;
+        driver
+            .type_into("#repeat_password", "kopi tubruk pagi hari")
+            .await;
+        driver.click("#change-password").await;
+        driver.wait_for("error-summary").await;
+        sweep.check_here("learner", lang, "/akun/sandi").await;
+
         // The instructor.
         world.become_(&driver, Some("instructor"), lang).await;
         for path in [
@@ -689,6 +723,19 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
         ] {
             sweep.visit("admin", lang, &path).await;
         }
+        // A one-time password for someone nobody else in the sweep signs in as.
+        sweep
+            .visit("admin", lang, &format!("/admin/pengguna/{OTHER_LEARNER}"))
+            .await;
+        driver.click("#reset-password").await;
+        driver.wait_for("one-time-password").await;
+        sweep
+            .check_here(
+                "admin",
+                lang,
+                &format!("/admin/pengguna/{OTHER_LEARNER}/sandi"),
+            )
+            .await;
         // A lesson with tables in the editor, previewed.
         let first = world.shipped.first().cloned().unwrap_or_default();
         sweep

@@ -3,6 +3,11 @@
 //! [`MaybeUser`] (either or nobody, for public resources that show more to the entitled),
 //! and the role-stating ones built on them: [`ApiTeacher`], [`ApiAdmin`], [`ApiManager`],
 //! [`PageTeacher`], [`PageAdmin`], [`PageManager`].
+//!
+//! A user an admin gave a one-time password is refused by all of these
+//! (`password_change_required`, which pages turn into a redirect to the change-password
+//! page) until they chose their own: only [`ApiAccount`] and [`PageAccount`], which the
+//! password change and signing out take, let them through.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -30,6 +35,24 @@ impl FromRequest for ApiUser {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let account = ApiAccount::from_request(req, payload);
+        Box::pin(async move {
+            let user = account.await?.0;
+            policy::own_password_chosen(&user)?;
+            Ok(ApiUser(user))
+        })
+    }
+}
+
+/// An API caller authenticated with a bearer token, even one who must change the one-time
+/// password an admin gave before anything else: only for that change and for signing out.
+pub struct ApiAccount(pub CurrentUser);
+
+impl FromRequest for ApiAccount {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
@@ -52,7 +75,7 @@ impl FromRequest for ApiUser {
             match user_for_token(&state, token).await? {
                 Some(user) => {
                     req.extensions_mut().insert(user.user.id);
-                    Ok(ApiUser(user))
+                    Ok(ApiAccount(user))
                 }
                 None => Err(ApiError::new(
                     ErrorCode::InvalidToken,
@@ -82,10 +105,14 @@ impl FromRequest for MaybeUser {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(|t| t.trim().to_owned());
             let token = bearer.or_else(|| Cookies::of(&req).read_session(&req));
-            Ok(MaybeUser(match token {
+            let user = match token {
                 Some(t) if !t.is_empty() => user_for_token(&state, &t).await?,
                 _ => None,
-            }))
+            };
+            // Until a one-time password is changed, public resources show what anybody sees.
+            Ok(MaybeUser(
+                user.filter(|u| policy::own_password_chosen(u).is_ok()),
+            ))
         })
     }
 }
@@ -97,15 +124,42 @@ impl FromRequest for PageUser {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let account = PageAccount::from_request(req, payload);
+        Box::pin(async move {
+            let user = account.await?.0;
+            if let Some(u) = &user {
+                policy::own_password_chosen(u)?;
+            }
+            Ok(PageUser(user))
+        })
+    }
+}
+
+/// A page visitor, signed in or not, even one who must change the one-time password an
+/// admin gave before anything else: only for the change-password page, signing out and
+/// the language switch.
+pub struct PageAccount(pub Option<CurrentUser>);
+
+impl FromRequest for PageAccount {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
             let state = app_state(&req)?;
             let Some(token) = Cookies::of(&req).read_session(&req) else {
-                return Ok(PageUser(None));
+                return Ok(PageAccount(None));
             };
-            Ok(PageUser(user_for_token(&state, &token).await?))
+            Ok(PageAccount(user_for_token(&state, &token).await?))
         })
+    }
+}
+
+impl From<PageAccount> for PageUser {
+    fn from(account: PageAccount) -> PageUser {
+        PageUser(account.0)
     }
 }
 

@@ -121,8 +121,13 @@ impl Application {
         self.port
     }
 
+    /// Serves until the server stops, with the e-mail outbox worker beside it (it sends
+    /// what this and other replicas queued; without an SMTP server it does nothing).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let outbox = tokio::spawn(lentera_domain::mail::run_outbox(self.state.into_inner()));
+        let served = self.server.await;
+        outbox.abort();
+        served
     }
 
     /// A handle that stops the server gracefully.
@@ -140,7 +145,7 @@ impl Application {
             wait_for_signal().await;
             stopper.drain_and_stop().await;
         });
-        self.server.await
+        self.run_until_stopped().await
     }
 }
 

@@ -42,6 +42,10 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "admin_instansi.html",
     "admin_user.html",
     "reports.html",
+    "account_password.html",
+    "account_forgot.html",
+    "account_reset.html",
+    "account_admin_reset.html",
 ];
 
 pub struct Templates {

@@ -170,7 +170,8 @@ impl CourseCache {
     }
 
     /// After a course is published, hidden or rolled back here.
-    pub fn forget_heads(&self) {
+    /// Only through `Lentera::changed` (crate::changes), so every replica hears of it.
+    pub(crate) fn forget_heads(&self) {
         self.heads.clear();
     }
 
@@ -284,11 +285,14 @@ impl ProgressCache {
     }
 
     /// After the learner enrolled or completed a lesson here.
-    pub fn forget(&self, user_id: UserId) {
+    /// Only through `Lentera::changed` (crate::changes), so every replica hears of it.
+    pub(crate) fn forget(&self, user_id: UserId) {
         self.map.forget(&user_id);
     }
 
-    pub fn forget_all(&self) {
+    /// Only through `Lentera::changed` (crate::changes), so every replica hears of it.
+
+    pub(crate) fn forget_all(&self) {
         self.map.clear();
     }
 }

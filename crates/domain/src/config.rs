@@ -44,13 +44,16 @@ pub struct Config {
     /// After SIGTERM, how long `/readyz` says 503 while requests are still served, so the
     /// load balancer stops sending new ones before the server stops (`LENTERA_DRAIN_SECONDS`).
     pub drain_seconds: u32,
+    /// E-mail: the SMTP server and sender, and how the outbox worker paces itself.
+    pub mail: crate::mail::MailConfig,
 }
 
 impl Config {
     /// Reads `DATABASE_URL`, `LENTERA_BIND`, `LENTERA_DATA_DIR`, `LENTERA_PUBLIC_URL`,
     /// `LENTERA_ISSUER`, `LENTERA_JWT_SECRET`, `LENTERA_SIGNING_KEY`, `LENTERA_WORKERS`,
-    /// `LENTERA_LOGIN_PER_ACCOUNT`, `LENTERA_LOGIN_PER_ADDRESS`, `LENTERA_VERIFY_PER_ADDRESS`
-    /// and `LENTERA_TRUSTED_PROXIES`. A value that cannot be read is an error naming it.
+    /// `LENTERA_LOGIN_PER_ACCOUNT`, `LENTERA_LOGIN_PER_ADDRESS`, `LENTERA_VERIFY_PER_ADDRESS`,
+    /// `LENTERA_TRUSTED_PROXIES`, `LENTERA_SMTP_URL` and `LENTERA_MAIL_FROM`. A value that
+    /// cannot be read is an error naming it.
     pub fn from_env() -> anyhow::Result<Config> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
@@ -105,6 +108,10 @@ impl Config {
             trusted_proxies,
             reports_database_url: var("LENTERA_REPORTS_DATABASE_URL"),
             drain_seconds: within("LENTERA_DRAIN_SECONDS", 5, 0, 600)?,
+            mail: crate::mail::MailConfig::from_vars(
+                var("LENTERA_SMTP_URL"),
+                var("LENTERA_MAIL_FROM"),
+            )?,
         })
     }
 }
@@ -163,6 +170,34 @@ mod tests {
     }
 
     #[test]
+    fn mail_is_off_without_a_server_and_its_password_never_shows() -> anyhow::Result<()> {
+        assert!(config(&[])?.mail.smtp.is_none());
+        // A sender without a server is no use, and a server without a sender is refused.
+        assert!(config(&[("LENTERA_SMTP_URL", "smtp://127.0.0.1:2525")]).is_err());
+        let c = config(&[
+            (
+                "LENTERA_SMTP_URL",
+                "smtps://lentera:rahasia-smtp-99@mail.bungokab.go.id:465",
+            ),
+            (
+                "LENTERA_MAIL_FROM",
+                "Lentera Bungo <lentera@bungokab.go.id>",
+            ),
+        ])?;
+        let smtp = c
+            .mail
+            .smtp
+            .as_ref()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        assert_eq!(smtp, "smtps://lentera:***@mail.bungokab.go.id:465");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("rahasia-smtp-99"), "{shown}");
+        assert!(shown.contains("mail.bungokab.go.id"), "{shown}");
+        Ok(())
+    }
+
+    #[test]
     fn bad_values_name_their_variable() {
         for (name, value) in [
             ("LENTERA_LOGIN_PER_ADDRESS", "banyak"),
@@ -175,6 +210,9 @@ mod tests {
             ("LENTERA_SIGNING_KEY", "1234"),
             ("LENTERA_QUIZ_KEY", "bukan-heksadesimal"),
             ("LENTERA_METRICS_TOKEN", "pendek"),
+            ("LENTERA_SMTP_URL", "http://mail.bungokab.go.id"),
+            ("LENTERA_SMTP_URL", "smtp://"),
+            ("LENTERA_MAIL_FROM", "bukan alamat"),
         ] {
             match config(&[(name, value)]) {
                 Ok(_) => panic!("{name}={value} was accepted"),

@@ -91,6 +91,8 @@ codes! {
     SignInRequired = "sign_in_required" => Unauthorized,
     MissingCredentials = "missing_credentials" => Unprocessable,
     WeakPassword = "weak_password" => Unprocessable,
+    PasswordsDiffer = "passwords_differ" => Unprocessable,
+    PasswordChangeRequired = "password_change_required" => Forbidden,
     TooManyRequests = "too_many_requests" => TooManyRequests,
     Forbidden = "forbidden" => Forbidden,
     CsrfFailed = "csrf_failed" => Forbidden,
@@ -111,6 +113,7 @@ codes! {
     UserNotFound = "user_not_found" => NotFound,
     UnknownLanguage = "unknown_language" => NotFound,
     CertificateRevoked = "certificate_revoked" => Gone,
+    ResetLinkInvalid = "reset_link_invalid" => Gone,
     // The state of things.
     Conflict = "conflict" => Conflict,
     UnitExists = "unit_exists" => Conflict,

@@ -4,6 +4,7 @@
 //! [`Lentera`] and the caller, and renders what comes back. Every authorization decision is
 //! made by [`policy`]; every query goes through `lentera-store`, which only this crate uses.
 
+pub mod account;
 pub mod admin;
 pub mod cache;
 pub mod catalog;
@@ -21,6 +22,7 @@ pub mod learning;
 pub mod ledger;
 pub mod limits;
 pub mod login;
+pub mod mail;
 pub mod nip;
 pub mod org;
 pub mod passwords;
@@ -72,6 +74,11 @@ pub struct Lentera {
     pub verify_by_address: KeyedLimit,
     /// Statements sent to the databases (primary and reports) since start.
     pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Requests for a password-reset mail per client address (per account, the database
+    /// counts the links made: [`account::request_reset`]).
+    pub reset_by_address: KeyedLimit,
+    /// E-mail: whether an SMTP server is configured, and the outbox worker's wake-up call.
+    pub mail: mail::Mail,
 }
 
 impl Lentera {
@@ -127,6 +134,12 @@ impl Lentera {
                 LIMIT_KEYS,
             )
             .shared(&db, "verify_address"),
+            reset_by_address: KeyedLimit::per_minute(
+                config.login_per_address_per_minute,
+                LIMIT_KEYS,
+            )
+            .shared(&db, "reset_address"),
+            mail: mail::Mail::new(&config.mail, &config.public_url)?,
             reports_db,
             db,
             config,

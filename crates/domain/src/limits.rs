@@ -108,7 +108,8 @@ impl KeyedLimit {
     }
 
     /// Counts one event for `key` in this process; false when the key is over its limit.
-    pub fn check(&self, key: &str) -> bool {
+    /// Private: callers use [`KeyedLimit::allow`], which is shared across replicas.
+    fn check(&self, key: &str) -> bool {
         let key = cut(key).to_owned();
         let limiter = self.current();
         let due = now().saturating_sub(self.swept.load(Ordering::Relaxed)) >= HOUSEKEEPING_SECONDS;

@@ -83,8 +83,9 @@ pub async fn check_password_rate(state: &Lentera, address: &str, user: &User) ->
     Ok(())
 }
 
-/// Changes the caller's password after checking the current one. Every session ends, this
-/// one included: the client signs in again.
+/// Changes the caller's password after checking the current one (a one-time password an
+/// admin gave counts as current, and is then no longer to be changed). Every session ends,
+/// this one included: the client signs in again.
 pub async fn change_password(
     state: &Lentera,
     me: &crate::sessions::CurrentUser,
@@ -92,7 +93,14 @@ pub async fn change_password(
     current: String,
     new: String,
 ) -> Result<()> {
-    check_new_password(&new)?;
+    check_new_password(&new).map_err(|e| e.field("new_password"))?;
+    if new == current {
+        return Err(Error::new(
+            ErrorCode::WeakPassword,
+            "Choose a password other than the current one",
+        )
+        .field("new_password"));
+    }
     // Each change checks the current password: limited like sign-in, or a stolen session
     // could guess the password at leisure.
     check_password_rate(state, address, &me.user).await?;
@@ -101,7 +109,8 @@ pub async fn change_password(
         return Err(Error::new(
             ErrorCode::InvalidCredentials,
             "The current password is wrong",
-        ));
+        )
+        .field("current_password"));
     }
     let hash = auth::hash_password(new).await?;
     people::set_password(&state.db, me.user.id, &hash).await?;
@@ -117,6 +126,38 @@ pub async fn change_password(
     )
     .await?;
     Ok(())
+}
+
+/// The change-password page's change: the new password typed twice, then
+/// [`change_password`], then a new session for this browser (the others stay signed out),
+/// whose token is returned.
+pub async fn change_password_and_stay(
+    state: &Lentera,
+    me: &crate::sessions::CurrentUser,
+    address: &str,
+    current: String,
+    new: String,
+    repeat: &str,
+) -> Result<String> {
+    check_repeat(&new, repeat)?;
+    change_password(state, me, address, current, new).await?;
+    let user = people::user_by_id(&state.db, me.user.id)
+        .await?
+        .ok_or_else(|| Error::internal("user vanished during a password change"))?;
+    auth::start_session(state, &user).await
+}
+
+/// The new password and its repetition must be the same.
+pub fn check_repeat(new: &str, repeat: &str) -> Result<()> {
+    if new == repeat {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::PasswordsDiffer,
+            "The new password and its repetition differ",
+        )
+        .field("repeat_password"))
+    }
 }
 
 /// The rules a new password must meet.

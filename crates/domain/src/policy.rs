@@ -173,6 +173,20 @@ pub fn own_attempt(user: &User, owner: UserId) -> Result<Granted> {
     }
 }
 
+/// A user an admin gave a one-time password may do one thing before anything else: choose
+/// their own (and sign out). Every other request of theirs is refused with
+/// `password_change_required`, which pages turn into a redirect to the change-password page.
+pub fn own_password_chosen(who: &CurrentUser) -> Result<Granted> {
+    if who.user.must_change_password {
+        Err(forbidden(
+            ErrorCode::PasswordChangeRequired,
+            "Choose a new password first (PUT /api/v1/me/password): an admin reset yours",
+        ))
+    } else {
+        Ok(GRANTED)
+    }
+}
+
 /// Who may read `/metrics`: with `LENTERA_METRICS_TOKEN` set, whoever presents it as a
 /// bearer token; without, only a direct local connection (a scraper on the same machine),
 /// never a request relayed by a reverse proxy (which would be local too).

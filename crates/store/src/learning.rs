@@ -530,14 +530,16 @@ pub async fn manual_scores_of(
 }
 
 /// Records essay grades and the attempt's new outcome in one transaction. Grades may be
-/// given again (a correction); the outcome replaces the earlier one. Returns `false` and
-/// writes nothing when the attempt is still open.
+/// given again (a correction); the outcome replaces the earlier one; `mail` (telling the
+/// learner) is queued in the same transaction. Returns `false` and writes nothing when the
+/// attempt is still open.
 pub async fn record_manual_grades(
     db: &Db,
     attempt_id: AttemptId,
     grades: &[(String, f64, Option<String>)],
     grader: UserId,
     outcome: &Outcome,
+    mail: Option<&crate::outbox::NewMail>,
 ) -> Result<bool> {
     let txn = db.begin().await?;
     if !claim(
@@ -580,6 +582,10 @@ pub async fn record_manual_grades(
         .filter(quiz_attempt::Column::State.ne(AttemptState::Open))
         .exec(&txn)
         .await?;
+    // The learner's mail (the essay is graded) is written with the grade, or not at all.
+    if let Some(mail) = mail {
+        crate::outbox::enqueue(&txn, mail).await?;
+    }
     txn.commit().await?;
     Ok(true)
 }

@@ -12,15 +12,17 @@ pub mod courses;
 pub mod learning;
 pub mod limits;
 pub mod org;
+pub mod outbox;
 pub mod people;
 pub mod reports;
+pub mod resets;
 pub mod seed;
 pub mod status;
 pub mod types;
 
 pub use types::{
-    AttemptId, AttemptState, AuditAction, CertificateId, CompletionId, CourseId, Jp, Nip, NipError,
-    Role, UnitId, UserId, VersionId,
+    AttemptId, AttemptState, AuditAction, CertificateId, CompletionId, CourseId, Jp, MailKind,
+    MailState, Nip, NipError, Role, UnitId, UserId, VersionId,
 };
 
 use std::time::Duration;

@@ -42,6 +42,8 @@ pub struct User {
     pub time_zone: String,
     pub active: bool,
     pub roles: Vec<Role>,
+    /// An admin gave a one-time password: nothing but choosing a new one until it is done.
+    pub must_change_password: bool,
 }
 
 pub(crate) fn user_from(m: user::Model, roles: Vec<Role>) -> User {
@@ -56,6 +58,7 @@ pub(crate) fn user_from(m: user::Model, roles: Vec<Role>) -> User {
         time_zone: m.time_zone,
         active: m.active,
         roles,
+        must_change_password: m.must_change_password,
     }
 }
 
@@ -122,6 +125,7 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<User> {
         active: Set(true),
         created_at: Set(now),
         password_changed_at: Set(now),
+        must_change_password: Set(false),
         ..Default::default()
     }
     .insert(&txn)
@@ -178,14 +182,16 @@ pub async fn credentials(db: &Db, username: &str) -> Result<Option<Credentials>>
     }
 }
 
-/// Stores a new password hash and ends every session of the user in one transaction, so
-/// a token issued before the change stops working the moment the change is saved.
+/// Stores a new password hash (the user's own: a one-time password no longer needs
+/// changing) and ends every session of the user in one transaction, so a token issued
+/// before the change stops working the moment the change is saved.
 pub async fn set_password(db: &Db, user_id: UserId, password_hash: &str) -> Result<()> {
     let txn = db.begin().await?;
     let now = Utc::now();
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, password_hash.into())
         .col_expr(user::Column::PasswordChangedAt, now.into())
+        .col_expr(user::Column::MustChangePassword, false.into())
         .filter(user::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;

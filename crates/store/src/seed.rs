@@ -37,6 +37,7 @@ pub async fn users(db: &Db, people: &[SeedUser], password_hash: &str) -> Result<
             active: Set(true),
             created_at: Set(now),
             password_changed_at: Set(now),
+            must_change_password: Set(false),
             ..Default::default()
         }))
         .exec(&txn)

@@ -150,6 +150,67 @@ impl fmt::Display for AttemptState {
     }
 }
 
+/// Where a mail of the outbox is: waiting for its time, claimed by a worker that is
+/// sending it, sent, or given up after the last try.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumIter, DeriveActiveEnum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(rename_all = "snake_case"))]
+pub enum MailState {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "sending")]
+    Sending,
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}
+
+impl MailState {
+    pub const ALL: [MailState; 4] = [
+        MailState::Pending,
+        MailState::Sending,
+        MailState::Sent,
+        MailState::Failed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailState::Pending => "pending",
+            MailState::Sending => "sending",
+            MailState::Sent => "sent",
+            MailState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<MailState> {
+        MailState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == name.trim())
+    }
+}
+
+/// Why a mail is sent.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumIter, DeriveActiveEnum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(rename_all = "snake_case"))]
+pub enum MailKind {
+    /// A link to choose a new password ("Lupa kata sandi?").
+    #[sea_orm(string_value = "password_reset")]
+    PasswordReset,
+    /// An instructor graded the learner's essay.
+    #[sea_orm(string_value = "essay_graded")]
+    EssayGraded,
+}
+
 /// What the audit log records, each named `object.past_tense_verb`. The log keeps the
 /// name as text, so entries written before an action was renamed still read (a migration
 /// renamed the old present-tense names).
@@ -170,10 +231,12 @@ pub enum AuditAction {
     CourseEditorAdded,
     AttemptGraded,
     InstansiUpdated,
+    PasswordResetByAdmin,
+    PasswordResetByMail,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -189,6 +252,8 @@ impl AuditAction {
         AuditAction::CourseEditorAdded,
         AuditAction::AttemptGraded,
         AuditAction::InstansiUpdated,
+        AuditAction::PasswordResetByAdmin,
+        AuditAction::PasswordResetByMail,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -208,6 +273,8 @@ impl AuditAction {
             AuditAction::CourseEditorAdded => "course.editor_added",
             AuditAction::AttemptGraded => "attempt.graded",
             AuditAction::InstansiUpdated => "instansi.updated",
+            AuditAction::PasswordResetByAdmin => "user.one_time_password_issued",
+            AuditAction::PasswordResetByMail => "user.reset_link_used",
         }
     }
 }

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::ApiUser;
+use crate::auth::ApiAccount;
 use crate::client::client_address;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::NoBody;
@@ -27,6 +27,9 @@ pub struct SignedInUser {
     pub username: String,
     pub name: String,
     pub roles: Vec<Role>,
+    /// An admin reset the password: nothing but `PUT /api/v1/me/password` (and signing out)
+    /// is allowed until the user chooses their own.
+    pub must_change_password: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -55,6 +58,7 @@ pub async fn login(
             username: user.username,
             name: user.name,
             roles: user.roles,
+            must_change_password: user.must_change_password,
         },
     }))
 }
@@ -64,7 +68,7 @@ pub async fn login(
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(
     state: web::Data<AppState>,
-    user: ApiUser,
+    user: ApiAccount,
     _: NoBody,
 ) -> ApiResult<HttpResponse> {
     sessions::sign_out(&state, &user.0).await?;
@@ -79,7 +83,8 @@ pub struct ChangePassword {
     new_password: String,
 }
 
-/// Changes the password; every session ends, this one included: sign in again.
+/// Changes the password; every session ends, this one included: sign in again. The one
+/// request allowed to someone whose password an admin reset (besides signing out).
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "auth", security(("bearer" = [])),
     request_body = ChangePassword,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
@@ -87,7 +92,7 @@ pub struct ChangePassword {
 pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: ApiUser,
+    user: ApiAccount,
     body: web::Json<ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();

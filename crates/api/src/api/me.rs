@@ -23,6 +23,8 @@ pub struct Me {
     pub roles: Vec<Role>,
     /// id or en.
     pub language: String,
+    /// An admin reset the password: the user must choose their own first.
+    pub must_change_password: bool,
 }
 
 /// Who is signed in.
@@ -38,6 +40,7 @@ pub async fn me(user: ApiUser) -> web::Json<Me> {
         email: u.email,
         roles: u.roles,
         language: u.language,
+        must_change_password: u.must_change_password,
     })
 }
 

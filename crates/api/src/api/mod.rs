@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: one small handler per endpoint.
 
+pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod attempts;
 pub(crate) mod auth;
@@ -68,6 +69,8 @@ pub fn routes(r: &mut Routes) {
         s.post("/users/import", admin::import_users);
         s.put("/users/{username}", admin::update_user);
         s.post("/users/{username}/jp", admin::add_jp);
+        s.post("/users/{username}/password-reset", account::reset_password);
+        s.get("/mail/outbox", account::outbox);
         s.get("/reports/jp", reports::jp);
         s.get("/reports/completions", reports::completions);
         s.get("/reports/certificates", reports::certificates);

@@ -44,7 +44,8 @@ fn is_page(path: &str) -> bool {
 /// The one error handler of the pages: an error a page handler (or an extractor, or the
 /// router) answered with is shown as a page in the visitor's language, the message from
 /// the locale file by its code; `sign_in_required` becomes a redirect to the sign-in page
-/// that comes back. The API keeps the JSON error shape.
+/// that comes back, `password_change_required` one to the change-password page. The API
+/// keeps the JSON error shape.
 pub async fn render_errors(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
@@ -70,6 +71,9 @@ pub async fn render_errors(
     let (req, _) = res.into_parts();
     let response = if error.code == ErrorCode::SignInRequired {
         redirect(&format!("/masuk?next={}", encode_next(req.path())))
+    } else if error.code == ErrorCode::PasswordChangeRequired {
+        // A one-time password from an admin: the visitor chooses their own first.
+        redirect(super::account::CHANGE_PATH)
     } else {
         error_page(&req, &error)
     };

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::LANG_COOKIE;
 use super::forms::{check_csrf, safe_next};
 use super::page::{Page, PageResult, signed_in};
-use crate::auth::PageUser;
+use crate::auth::{PageAccount, PageUser};
 use crate::client::client_address;
 use crate::cookies::Cookies;
 use crate::error::{ApiError, status_of};
@@ -121,7 +121,7 @@ pub struct CsrfForm {
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAccount,
     form: web::Form<CsrfForm>,
 ) -> PageResult {
     check_csrf(&req, &form.csrf)?;
@@ -145,7 +145,7 @@ pub struct LanguageForm {
 pub async fn switch_language(
     state: web::Data<AppState>,
     req: HttpRequest,
-    user: PageUser,
+    user: PageAccount,
     path: web::Path<String>,
     form: web::Form<LanguageForm>,
 ) -> PageResult {

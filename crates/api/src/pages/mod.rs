@@ -6,6 +6,7 @@
 //! [`page`] holds what every page knows and how it renders, [`forms`] the form helpers,
 //! [`errors`] the one error handler; the rest are the pages by subject.
 
+mod account;
 mod admin;
 mod errors;
 pub(crate) mod forms;
@@ -48,6 +49,13 @@ pub fn routes(r: &mut Routes) {
     r.get("/sertifikat", learn::certificates);
     r.get("/verifikasi", learn::verify_form);
     r.get("/verifikasi/{code}", learn::verify);
+    r.get(account::CHANGE_PATH, account::change_form);
+    r.post(account::CHANGE_PATH, account::change_submit);
+    r.get("/lupa-sandi", account::forgot_form);
+    r.post("/lupa-sandi", account::forgot_submit);
+    r.get(lentera_domain::account::RESET_PATH, account::reset_form);
+    r.post(lentera_domain::account::RESET_PATH, account::reset_submit);
+    r.post("/admin/pengguna/{username}/sandi", account::admin_reset);
     r.get("/admin", admin::home);
     r.get("/admin/pengguna-baru", admin::new_user);
     r.get("/admin/impor", admin::import_page);

@@ -237,8 +237,29 @@ pub async fn grade_essays(
         passed,
         attempt.submitted_at.unwrap_or_else(Utc::now),
     );
-    if !learning::record_manual_grades(&state.db, attempt.id, &grades, grader.user.id, &outcome)
-        .await?
+    // The learner hears of it by mail (when mail is on and they have an address) once every
+    // essay is graded, in the same transaction as the grades.
+    let learner = lentera_store::people::user_by_id(&state.db, attempt.user_id).await?;
+    let mail = match (&learner, outcome.state) {
+        (Some(learner), AttemptState::Graded) => crate::mail::essay_graded(
+            state,
+            learner,
+            &quiz.title,
+            outcome.percent,
+            outcome.passed,
+            &format!("{}/percobaan/{}/hasil", state.config.public_url, attempt.id),
+        ),
+        _ => None,
+    };
+    if !learning::record_manual_grades(
+        &state.db,
+        attempt.id,
+        &grades,
+        grader.user.id,
+        &outcome,
+        mail.as_ref(),
+    )
+    .await?
     {
         return Err(Error::new(
             ErrorCode::AttemptOpen,
@@ -261,11 +282,14 @@ pub async fn grade_essays(
             .await?;
         if let (Some(head), Some(learner)) = (
             courses::by_slug(&state.db, &compiled.course.slug).await?,
-            lentera_store::people::user_by_id(&state.db, attempt.user_id).await?,
+            learner.as_ref(),
         ) {
             let current = state.courses.get(&state.db, &head).await?;
-            certificate = check_completion(state, &learner, &head, &current).await?;
+            certificate = check_completion(state, learner, &head, &current).await?;
         }
+    }
+    if mail.is_some() {
+        state.mail.wake();
     }
     let fresh = learning::attempt(&state.db, attempt.id)
         .await?

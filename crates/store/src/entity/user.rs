@@ -23,6 +23,8 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub password_changed_at: DateTimeUtc,
+    /// Set when an admin gave a one-time password: the user must choose their own first.
+    pub must_change_password: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

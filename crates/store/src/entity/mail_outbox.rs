@@ -1,0 +1,36 @@
+//! The `mail_outbox` table.
+
+use crate::types::{MailKind, MailState, UserId};
+use sea_orm::entity::prelude::DateTimeUtc;
+use sea_orm::entity::prelude::{
+    ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
+    EnumIter, PrimaryKeyTrait,
+};
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "mail_outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub kind: MailKind,
+    pub user_id: Option<UserId>,
+    pub recipient: String,
+    pub subject: String,
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub secret: bool,
+    pub state: MailState,
+    pub attempts: i32,
+    pub next_attempt_at: DateTimeUtc,
+    pub claim: Option<String>,
+    pub claimed_until: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub last_error: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub sent_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
