@@ -291,7 +291,6 @@ impl ProgressCache {
     }
 
     /// Only through `Lentera::changed` (crate::changes), so every replica hears of it.
-
     pub(crate) fn forget_all(&self) {
         self.map.clear();
     }

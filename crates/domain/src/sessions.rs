@@ -209,21 +209,18 @@ impl SessionCache {
     }
 
     /// Only through `Lentera::changed` (crate::changes), so every replica hears of it.
-
     pub(crate) fn forget_session(&self, session_id: &str) {
         self.cache
             .retain(|_, s| s.as_ref().is_none_or(|s| s.session_id != session_id));
     }
 
     /// Only through `Lentera::changed` (crate::changes), so every replica hears of it.
-
     pub(crate) fn forget_user(&self, user_id: UserId) {
         self.cache
             .retain(|_, s| s.as_ref().is_none_or(|s| s.user.id != user_id));
     }
 
     /// Only through `Lentera::changed` (crate::changes), so every replica hears of it.
-
     pub(crate) fn forget_all(&self) {
         self.cache.clear();
     }
