@@ -197,12 +197,21 @@ impl CourseCache {
                         })?;
                     let bytes = data.len();
                     // A version can be megabytes of JSON: parsed in the heavy pool.
-                    let stored: StoredCourse =
+                    let mut stored: StoredCourse =
                         crate::heavy::work(std::time::Duration::from_secs(30), move || {
                             serde_json::from_str(&data)
                         })
                         .await?
                         .map_err(Error::internal)?;
+                    // Lessons stored before tables were boxed by the renderer get their
+                    // boxes here (a version is immutable, so once per load).
+                    for lesson in &mut stored.course.lessons {
+                        if let std::borrow::Cow::Owned(boxed) =
+                            lentera_content::wrap_tables(&lesson.html)
+                        {
+                            lesson.html = boxed;
+                        }
+                    }
                     let compiled = Arc::new(CompiledCourse {
                         version_id,
                         quizzes: stored
