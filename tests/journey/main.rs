@@ -6,6 +6,7 @@ mod authz;
 mod browser;
 mod errors;
 mod hostile;
+mod learner;
 mod migrations;
 mod openapi;
 mod org;

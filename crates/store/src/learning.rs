@@ -737,6 +737,22 @@ pub async fn certificate_by_code(db: &Db, code: &str) -> Result<Option<Certifica
         .map(Certificate::from))
 }
 
+/// The certificate with this printed number whose holder had this NIP when it was issued:
+/// both conditions in one query, so an existing number with another NIP and a number that
+/// does not exist take the same path and give the same answer.
+pub async fn certificate_by_number_and_nip(
+    db: &Db,
+    number: &str,
+    nip: &Nip,
+) -> Result<Option<Certificate>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(number))
+        .filter(certificate::Column::HolderNip.eq(nip.clone()))
+        .one(db)
+        .await?
+        .map(Certificate::from))
+}
+
 /// JP a user earned in a calendar year: certificates that are not revoked, plus JP earned
 /// outside Lentera and recorded by an admin.
 pub async fn jp_in_year(db: &Db, user_id: UserId, year: i32) -> Result<Jp> {

@@ -521,36 +521,104 @@ pub async fn certificates_zip(
     Ok(crate::respond::zip(bytes, "sertifikat-saya"))
 }
 
+/// The verification form: the code (the QR code's), or the printed number with the
+/// holder's NIP.
 #[derive(Deserialize)]
-pub struct CodeQuery {
+pub struct VerifyQuery {
     kode: Option<String>,
+    nomor: Option<String>,
+    nip: Option<String>,
+}
+
+/// What the verification form asks for.
+enum Ask<'a> {
+    /// A code: its own page.
+    Code(String),
+    /// The printed number and the holder's NIP: looked up here.
+    Number(&'a str, &'a str),
+    /// The form (again): empty, or with what is missing said and the rest kept.
+    Form(Box<VerifyPage<'static>>, StatusCode),
+}
+
+impl VerifyQuery {
+    fn ask(&self) -> Ask<'_> {
+        fn filled(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        let (number, nip) = (filled(&self.nomor), filled(&self.nip));
+        if let Some(code) = filled(&self.kode) {
+            // The printed number typed where the code goes: asked for the NIP beside it.
+            return match certificates::printed_number(code) {
+                Some(number) => Ask::Form(
+                    Box::new(VerifyPage {
+                        number: Some(number),
+                        nip_error: Some("verify.nip_needed"),
+                        ..VerifyPage::default()
+                    }),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                None => Ask::Code(code.chars().filter(char::is_ascii_alphanumeric).collect()),
+            };
+        }
+        match (number, nip) {
+            (Some(number), Some(nip)) => Ask::Number(number, nip),
+            (None, None) => Ask::Form(Box::default(), StatusCode::OK),
+            (number, nip) => Ask::Form(
+                Box::new(VerifyPage {
+                    number: number.map(str::to_owned),
+                    nip: nip.map(str::to_owned),
+                    number_error: number.is_none().then_some("verify.number_needed"),
+                    nip_error: nip.is_none().then_some("verify.nip_needed"),
+                    ..VerifyPage::default()
+                }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        }
+    }
 }
 
 pub async fn verify_form(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: PageUser,
-    q: web::Query<CodeQuery>,
+    q: web::Query<VerifyQuery>,
 ) -> PageResult {
-    if let Some(code) = q.kode.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        return Ok(redirect(&format!("/verifikasi/{code}")));
-    }
     let page = Page::new(&req, user.0)?;
-    page.render(&state, "verify.html", StatusCode::OK, VerifyPage::default())
+    let (number, nip) = match q.ask() {
+        Ask::Code(code) => return Ok(redirect(&format!("/verifikasi/{code}"))),
+        Ask::Form(view, status) => return page.render(&state, "verify.html", status, *view),
+        Ask::Number(number, nip) => (number, nip),
+    };
+    let address = client_address(&req, &state.config.trusted_proxies);
+    let asked = certificates::Asked::Number { number, nip };
+    match certificates::look_up(&state, &address, asked).await? {
+        Some(c) => page.render(&state, "verify.html", StatusCode::OK, VerifyPage::of(c)),
+        None => {
+            let view = VerifyPage::not_found_by_number(number, nip);
+            page.render(&state, "verify.html", StatusCode::NOT_FOUND, view)
+        }
+    }
 }
 
-/// The verification page: the form alone, a certificate found, or a code not known.
+/// The verification page: the form alone, a certificate found, or nothing found (by code,
+/// or by number and NIP), with what was typed kept in the form.
 #[derive(Serialize, Default)]
 struct VerifyPage<'a> {
     asked: bool,
     found: bool,
+    /// Asked by number and NIP (not by code).
+    by_number: bool,
     revoked: bool,
     revoked_at: Option<String>,
     revocation_reason: Option<String>,
     certificate: Option<lentera_certificate::CertificatePayload>,
     issued_on: Option<String>,
     code: Option<&'a str>,
+    number: Option<String>,
+    nip: Option<String>,
+    /// Locale keys of what is wrong with a field.
+    number_error: Option<&'static str>,
+    nip_error: Option<&'static str>,
 }
 
 pub async fn verify(
@@ -560,8 +628,8 @@ pub async fn verify(
     path: web::Path<String>,
 ) -> PageResult {
     let page = Page::new(&req, user.0)?;
-    certificates::check_rate(&state, &client_address(&req, &state.config.trusted_proxies))?;
-    match certificates::find(&state, &path).await? {
+    let address = client_address(&req, &state.config.trusted_proxies);
+    match certificates::look_up(&state, &address, certificates::Asked::Code(&path)).await? {
         Some(c) => page.render(&state, "verify.html", StatusCode::OK, VerifyPage::of(c)),
         None => {
             let view = VerifyPage {
@@ -575,6 +643,22 @@ pub async fn verify(
 }
 
 impl VerifyPage<'_> {
+    /// Nothing found by number and NIP: the same answer whether the number exists or not;
+    /// what the visitor typed is kept, and a NIP that cannot be one is pointed out (that
+    /// needs no look-up).
+    fn not_found_by_number(number: &str, nip: &str) -> Self {
+        VerifyPage {
+            asked: true,
+            by_number: true,
+            number: Some(number.to_owned()),
+            nip: Some(nip.to_owned()),
+            nip_error: certificates::typed_nip(nip)
+                .is_err()
+                .then_some("verify.nip_invalid"),
+            ..VerifyPage::default()
+        }
+    }
+
     /// A certificate found: valid or revoked, with what it says.
     fn of(c: Certificate) -> Self {
         VerifyPage {
@@ -585,7 +669,7 @@ impl VerifyPage<'_> {
             certificate: Some(certificates::payload(&c)),
             issued_on: Some(c.issued_at.format("%d-%m-%Y").to_string()),
             revocation_reason: c.revocation_reason,
-            code: None,
+            ..VerifyPage::default()
         }
     }
 }
