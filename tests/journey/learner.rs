@@ -1,5 +1,5 @@
 //! The learner's side of "people on a phone": verification by the printed number with the
-//! holder's NIP.
+//! holder's NIP, error pages like every other page.
 
 use lentera_tests::{LEARNER, OTHER_LEARNER, TestApp, error_code, spawn_app};
 
@@ -182,4 +182,25 @@ async fn looking_up_numbers_is_rate_limited_like_codes() {
         )
         .await;
     assert_eq!(status, 429, "one limit for both look-ups");
+}
+
+/// An error page is a page like every other: header, navigation, skip link and footer,
+/// in the visitor's language.
+#[tokio::test]
+async fn error_pages_are_pages_like_every_other() {
+    let app = spawn_app().await;
+    let learner = app.login(LEARNER).await;
+    let (status, html) = page(&app, "/kursus/tidak-ada", Some(&learner), "en").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("class=\"skip\""), "skip link: {html}");
+    assert!(html.contains("<footer") && html.contains("<nav"), "{html}");
+    assert!(html.contains("lang=\"en\""), "{html}");
+    assert!(html.contains("id=\"error-message\""), "{html}");
+    assert!(
+        html.contains("href=\"/katalog\""),
+        "the learner's own navigation"
+    );
+    let (status, html) = page(&app, "/kursus/tidak-ada", Some(&learner), "id").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("lang=\"id\""), "{html}");
 }

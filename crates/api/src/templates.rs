@@ -35,6 +35,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "admin.html",
     "admin_user.html",
     "reports.html",
+    "error.html",
 ];
 
 pub struct Templates {
