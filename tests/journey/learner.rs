@@ -1,6 +1,8 @@
 //! The learner's side of "people on a phone": verification by the printed number with the
-//! holder's NIP, error pages like every other page.
+//! holder's NIP, error pages like every other page, an attempt page that says which
+//! attempt it is and counts right.
 
+use crate::pages::{pair, signed_in};
 use lentera_tests::{LEARNER, OTHER_LEARNER, TestApp, error_code, spawn_app};
 
 /// A page fetched with a session cookie (the API's token) in `lang`, without JavaScript.
@@ -203,4 +205,98 @@ async fn error_pages_are_pages_like_every_other() {
     let (status, html) = page(&app, "/kursus/tidak-ada", Some(&learner), "id").await;
     assert_eq!(status, 404);
     assert!(html.contains("lang=\"id\""), "{html}");
+}
+
+/// The attempt page names the attempt, counts answered questions as saved on each page of
+/// the navigator, and its error summary lists refused answers on other pages too, each
+/// linked to its page and field (what was valid is saved and counted).
+#[tokio::test]
+async fn the_attempt_page_names_the_attempt_and_counts_and_summarises_right() {
+    let app = spawn_app().await;
+    // Eight questions in a fixed order: h1-h5 on page 1, h6, h7 and the short answer t1
+    // on page 2.
+    app.import_fixture("kursus-angka", "instruktur").await;
+    let (b, csrf) = signed_in(&app, LEARNER).await;
+    let (status, _, _) = b
+        .post("/kursus/kursus-angka/daftar", &[pair("csrf", &csrf)])
+        .await;
+    assert_eq!(status, 303);
+    let (status, attempt, _) = b
+        .post(
+            "/kursus/kursus-angka/kuis/hitung/mulai",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, 303, "{attempt}");
+    let first = plain(&b.get(&attempt).await.2);
+    assert!(
+        between(&first, "id=\"attempt-number\">", "<").contains("Percobaan ke-1"),
+        "{first}"
+    );
+    assert!(!first.contains("#1<"), "not a bare #1");
+    let shown = |page: &[&str]| -> Vec<(String, String)> {
+        page.iter().map(|q| pair("shown", q)).collect()
+    };
+    let one = ["h1", "h2", "h3", "h4", "h5"];
+    assert!(one.iter().all(|q| first.contains(&format!("id=\"q-{q}\""))));
+
+    // Two answers on page 1, then on to page 2: the navigator counts them on page 1.
+    let mut form = vec![pair("csrf", &csrf), pair("halaman", "1"), pair("ke", "2")];
+    form.extend(shown(&one));
+    form.push(pair("a.h1", "2"));
+    form.push(pair("a.h2", "3"));
+    let (status, to, _) = b.post(&attempt, &form).await;
+    assert_eq!(status, 303);
+    let html = plain(&b.get(&to).await.2);
+    let nav = between(&html, "aria-label=\"Halaman soal\"", "</nav>");
+    assert!(nav.contains("1 <small>(2/5)</small>"), "{nav}");
+    assert!(
+        nav.contains("2 <small id=\"answered-here\" data-total=\"3\">(0/3)</small>"),
+        "{nav}"
+    );
+    assert!(
+        between(&html, "id=\"answered-count\"", "</span>").ends_with(">2"),
+        "{html}"
+    );
+
+    // A short answer given, then cleared on its page: saved empty, no longer counted.
+    let two = ["h6", "h7", "t1"];
+    for (typed, counted) in [("JP", "(1/3)"), ("", "(0/3)")] {
+        let mut form = vec![
+            pair("csrf", &csrf),
+            pair("halaman", "2"),
+            pair("action", "simpan"),
+        ];
+        form.extend(shown(&two));
+        form.push(pair("a.t1", typed));
+        let (status, to, _) = b.post(&attempt, &form).await;
+        assert_eq!(status, 303);
+        let html = plain(&b.get(&to).await.2);
+        let nav = between(&html, "aria-label=\"Halaman soal\"", "</nav>");
+        assert!(nav.contains(counted), "{typed:?}: {nav}");
+    }
+
+    // A number that is not one on page 1 and on page 2: the summary lists both, the one
+    // on the other page linked to that page and its field; what was valid is kept.
+    let mut form = vec![
+        pair("csrf", &csrf),
+        pair("halaman", "2"),
+        pair("action", "simpan"),
+    ];
+    form.extend(shown(&["h1", "h2", "h3", "h4", "h5", "h6", "h7", "t1"]));
+    form.push(pair("a.h3", "tiga"));
+    form.push(pair("a.h7", "delapan"));
+    form.push(pair("a.h6", "7"));
+    let (status, _, html) = b.post(&attempt, &form).await;
+    let html = plain(&html);
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("id=\"q-h3\""),
+        "the first page with a refusal is shown"
+    );
+    let summary = between(&html, "id=\"error-summary\"", "</ul>");
+    assert!(summary.contains("href=\"#a-h3\""), "{summary}");
+    assert!(summary.contains("href=\"?halaman=2#a-h7\""), "{summary}");
+    let nav = between(&html, "aria-label=\"Halaman soal\"", "</nav>");
+    assert!(nav.contains("(1/3)"), "h6 saved and counted: {nav}");
 }

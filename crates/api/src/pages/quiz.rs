@@ -331,6 +331,16 @@ impl<'a> FormState<'a> {
     }
 }
 
+/// Whether a saved response answers its question: a choice, a text, a number, a pair or an
+/// order (a cleared answer is saved empty and does not count).
+fn has_answer(r: &ResponseEntry) -> bool {
+    r.choices.as_ref().is_some_and(|c| !c.is_empty())
+        || r.text.as_ref().is_some_and(|t| !t.trim().is_empty())
+        || r.number.is_some()
+        || r.pairs.as_ref().is_some_and(|p| !p.is_empty())
+        || r.order.as_ref().is_some_and(|o| !o.is_empty())
+}
+
 async fn render_attempt(
     state: &AppState,
     page: &Page,
@@ -340,56 +350,91 @@ async fn render_attempt(
 ) -> PageResult {
     let saved = learning::saved_responses(state, attempt).await?;
     let all = question_views(state, attempt, quiz, &saved, form.rejected)?;
-    let pages = page_count(all.len());
-    // A refused answer is shown on its own page, whichever page the form came from.
-    let refused_page = all
-        .iter()
-        .position(|q| form.rejected.contains_key(&q.id))
-        .map(|i| i / PER_PAGE + 1);
-    let current = refused_page.unwrap_or(form.page).clamp(1, pages);
-    let answered: std::collections::HashSet<&str> =
-        saved.iter().map(|r| r.question.as_str()).collect();
-    let nav = (1..=pages)
-        .map(|n| {
-            let on_page: Vec<_> = all.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).collect();
-            NavPage {
-                number: n,
-                current: n == current,
-                answered: on_page
-                    .iter()
-                    .filter(|q| answered.contains(q.id.as_str()))
-                    .count(),
-                total: on_page.len(),
-            }
-        })
-        .collect();
     let time_zone = page
         .user
         .as_ref()
         .map_or("WIB", |u| u.user.time_zone.as_str());
-    let view = AttemptPage {
-        attempt: AttemptHead {
-            id: attempt.id,
-            number: attempt.number,
-            deadline: attempt.deadline.map(|d| learning::local_time(d, time_zone)),
-        },
-        quiz: QuizTitle { title: &quiz.title },
-        questions: all
-            .iter()
-            .skip((current - 1) * PER_PAGE)
-            .take(PER_PAGE)
-            .collect(),
-        saved_notice: form.saved_notice,
-        has_errors: !form.rejected.is_empty(),
-        page: current,
-        pages,
-        nav,
-        is_first: current == 1,
-        is_last: current == pages,
-        answered: answered.len(),
-        total: all.len(),
-    };
+    let view = AttemptPage::of(attempt, quiz, &all, &saved, &form, time_zone);
     page.render(state, "attempt.html", form.status, view)
+}
+
+impl<'a> AttemptPage<'a> {
+    /// The page of the attempt to show (the first with a refused answer, else the one asked
+    /// for), the navigator with each page's answered questions as saved, and every refused
+    /// answer for the error summary, on this page or another.
+    fn of(
+        attempt: &Attempt,
+        quiz: &'a Quiz,
+        all: &'a [QuestionView],
+        saved: &[ResponseEntry],
+        form: &FormState<'_>,
+        time_zone: &str,
+    ) -> Self {
+        let pages = page_count(all.len());
+        let page_of = |i: usize| i / PER_PAGE + 1;
+        let refused_page = all
+            .iter()
+            .position(|q| form.rejected.contains_key(&q.id))
+            .map(page_of);
+        let current = refused_page.unwrap_or(form.page).clamp(1, pages);
+        let answered: std::collections::HashSet<&str> = saved
+            .iter()
+            .filter(|r| has_answer(r))
+            .map(|r| r.question.as_str())
+            .collect();
+        let count = |n: usize| {
+            all.iter()
+                .skip((n - 1) * PER_PAGE)
+                .take(PER_PAGE)
+                .filter(|q| answered.contains(q.id.as_str()))
+                .count()
+        };
+        let nav = (1..=pages)
+            .map(|n| NavPage {
+                number: n,
+                current: n == current,
+                answered: count(n),
+                total: all.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).count(),
+            })
+            .collect();
+        let refused = all
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| {
+                q.error.as_ref().map(|message| Refused {
+                    number: q.number,
+                    id: q.id.clone(),
+                    message: message.clone(),
+                    page: page_of(i),
+                    here: page_of(i) == current,
+                })
+            })
+            .collect();
+        AttemptPage {
+            attempt: AttemptHead {
+                id: attempt.id,
+                number: attempt.number,
+                deadline: attempt.deadline.map(|d| learning::local_time(d, time_zone)),
+            },
+            quiz: QuizTitle { title: &quiz.title },
+            questions: all
+                .iter()
+                .skip((current - 1) * PER_PAGE)
+                .take(PER_PAGE)
+                .collect(),
+            saved_notice: form.saved_notice,
+            has_errors: !form.rejected.is_empty(),
+            refused,
+            page: current,
+            pages,
+            nav,
+            is_first: current == 1,
+            is_last: current == pages,
+            answered: answered.len(),
+            answered_here: count(current),
+            total: all.len(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -399,13 +444,27 @@ struct AttemptPage<'a> {
     questions: Vec<&'a QuestionView>,
     saved_notice: bool,
     has_errors: bool,
+    /// Every refused answer, for the error summary.
+    refused: Vec<Refused>,
     page: usize,
     pages: usize,
     nav: Vec<NavPage>,
     is_first: bool,
     is_last: bool,
     answered: usize,
+    /// Answered on the page shown (the page's script recounts these after saving).
+    answered_here: usize,
     total: usize,
+}
+
+/// A refused answer in the error summary: a link to its field, on this page or another.
+#[derive(Serialize)]
+struct Refused {
+    number: usize,
+    id: String,
+    message: String,
+    page: usize,
+    here: bool,
 }
 
 #[derive(Serialize)]
@@ -506,8 +565,15 @@ fn parse_form(
                 }
                 entry.choices = Some(values(&name).into_iter().map(str::to_owned).collect());
             }
+            // A text emptied on the page is saved empty (the answer is taken back); one that
+            // was not on the page is left alone.
             QuestionType::ShortAnswer | QuestionType::Essay => {
                 if first.is_empty() {
+                    if !fields.iter().any(|(k, v)| k == "shown" && *v == q.id) {
+                        continue;
+                    }
+                    entry.text = Some(String::new());
+                    entries.push(entry);
                     continue;
                 }
                 entry.text = Some(
