@@ -1,6 +1,7 @@
 //! The learner's side of "people on a phone": verification by the printed number with the
 //! holder's NIP, error pages like every other page, an attempt page that says which
-//! attempt it is and counts right.
+//! attempt it is and counts right, wayfinding (continue, "Materi 2 dari 6", a notice after
+//! "Tandai selesai", one measure of progress, a catalogue search).
 
 use crate::pages::{pair, signed_in};
 use lentera_tests::{LEARNER, OTHER_LEARNER, TestApp, error_code, spawn_app};
@@ -299,4 +300,140 @@ async fn the_attempt_page_names_the_attempt_and_counts_and_summarises_right() {
     assert!(summary.contains("href=\"?halaman=2#a-h7\""), "{summary}");
     let nav = between(&html, "aria-label=\"Halaman soal\"", "</nav>");
     assert!(nav.contains("(1/3)"), "h6 saved and counted: {nav}");
+}
+
+/// Wayfinding: "Lanjutkan" to the next undone item, one measure of progress, the lesson's
+/// place among the lessons, and a notice after "Tandai selesai" on the next page.
+#[tokio::test]
+async fn the_learner_always_knows_where_they_are_and_where_to_go_on() {
+    let app = spawn_app().await;
+    let (b, csrf) = signed_in(&app, LEARNER).await;
+    b.post("/kursus/kursus-uji/daftar", &[pair("csrf", &csrf)])
+        .await;
+    let home = plain(&b.get("/").await.2);
+    let card = between(&home, "class=\"card course-card\"", "</li>");
+    assert!(
+        card.contains("0/2 materi dan kuis wajib selesai · 0%"),
+        "{card}"
+    );
+    assert!(
+        card.contains(
+            "class=\"button primary continue\" href=\"/kursus/kursus-uji/materi/pengantar\""
+        ),
+        "{card}"
+    );
+    let (_, _, lesson) = b.get("/kursus/kursus-uji/materi/pengantar").await;
+    assert!(
+        between(&lesson, "id=\"position\">", "</span>").contains("Materi 1 dari 2"),
+        "{lesson}"
+    );
+    assert!(!lesson.contains("id=\"just-done\""));
+    assert!(!lesson.contains("<script"), "no script on a lesson page");
+
+    // "Tandai selesai": on to the next item, which says the lesson was marked done.
+    let (status, to, _) = b
+        .post(
+            "/kursus/kursus-uji/materi/pengantar/selesai",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        to,
+        "/kursus/kursus-uji/materi/bacaan-tambahan?selesai=pengantar"
+    );
+    let (_, _, next) = b.get(&to).await;
+    assert!(
+        between(&next, "id=\"just-done\"", "</p>").contains("Ditandai selesai"),
+        "{next}"
+    );
+    assert!(next.contains("Materi 2 dari 2"));
+    // A notice for a lesson that is not the course's is not shown.
+    let (status, _, odd) = b
+        .get("/kursus/kursus-uji/materi/bacaan-tambahan?selesai=%3Cb%3E")
+        .await;
+    assert_eq!(status, 200);
+    assert!(!odd.contains("id=\"just-done\""));
+
+    // Home: one measure, and "Lanjutkan" now leads to the quiz (the optional lesson can wait).
+    let home = plain(&b.get("/").await.2);
+    let card = between(&home, "class=\"card course-card\"", "</li>");
+    assert!(
+        card.contains("1/2 materi dan kuis wajib selesai · 50%"),
+        "{card}"
+    );
+    assert!(
+        card.contains("href=\"/kursus/kursus-uji/kuis/kuis-akhir\""),
+        "{card}"
+    );
+    assert!(
+        !card.contains("1/2 materi ·"),
+        "no lessons-only count beside the percentage"
+    );
+}
+
+/// The catalogue: a search box (title and summary), a category filter, the learner's state
+/// in each course and its length, all through a GET form.
+#[tokio::test]
+async fn the_catalogue_is_searched_and_says_where_the_learner_stands() {
+    let app = spawn_app().await;
+    app.import_fixture("kursus-esai", "instruktur").await;
+    let learner = app.login(LEARNER).await;
+    let (_, html) = page(&app, "/katalog", Some(&learner), "id").await;
+    assert!(
+        html.contains("<form method=\"get\" action=\"/katalog\""),
+        "{html}"
+    );
+    assert!(html.contains("name=\"cari\"") && html.contains("name=\"kategori\""));
+    assert!(html.contains("2 JP · ± 1,5 jam"), "JP and hours: {html}");
+    assert!(!html.contains("class=\"tag"), "not enrolled anywhere yet");
+
+    let (_, found) = page(
+        &app,
+        "/katalog?cari=PENGUJIAN+otomatis",
+        Some(&learner),
+        "id",
+    )
+    .await;
+    assert!(
+        found.contains("/kursus/kursus-uji\"") && !found.contains("/kursus/kursus-esai\""),
+        "{found}"
+    );
+    assert!(
+        found.contains("value=\"PENGUJIAN otomatis\""),
+        "the search is kept"
+    );
+    let (_, none) = page(
+        &app,
+        "/katalog?cari=tidak-ada-yang-cocok",
+        Some(&learner),
+        "id",
+    )
+    .await;
+    assert!(!none.contains("/kursus/kursus-uji\"") && none.contains("Tidak ada kursus yang cocok"));
+    let (status, by_category) = page(
+        &app,
+        "/katalog?kategori=kategori-lain",
+        Some(&learner),
+        "id",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(!by_category.contains("/kursus/kursus-uji\""));
+    let (_, by_category) = page(
+        &app,
+        "/katalog?kategori=pengembangan-diri",
+        Some(&learner),
+        "id",
+    )
+    .await;
+    assert!(by_category.contains("/kursus/kursus-uji\""));
+
+    app.post("/api/v1/courses/kursus-esai/enrollment", &learner, None)
+        .await;
+    app.complete_fixture_course(&learner).await;
+    let (_, html) = page(&app, "/katalog", Some(&learner), "id").await;
+    let card = |slug: &str| between(&html, &format!("href=\"/kursus/{slug}\""), "</li>").to_owned();
+    assert!(card("kursus-uji").contains("✓ Selesai"), "{html}");
+    assert!(card("kursus-esai").contains(">Terdaftar<"), "{html}");
 }

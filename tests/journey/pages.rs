@@ -251,7 +251,10 @@ async fn a_learner_finishes_a_course_through_the_pages() {
         .await;
     assert_eq!(
         (status, location.as_str()),
-        (303, "/kursus/kursus-uji/materi/bacaan-tambahan")
+        (
+            303,
+            "/kursus/kursus-uji/materi/bacaan-tambahan?selesai=pengantar"
+        )
     );
 
     let (_, _, html) = b.get("/kursus/kursus-uji/kuis/kuis-akhir").await;

@@ -704,6 +704,17 @@ pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certi
     Ok(Some(cert.into()))
 }
 
+/// The courses a user has completed.
+pub async fn completed_course_ids(db: &Db, user_id: UserId) -> Result<Vec<CourseId>> {
+    Ok(completion::Entity::find()
+        .filter(completion::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.course_id)
+        .collect())
+}
+
 /// When (and on which version) a user completed a course.
 pub async fn completion_of(
     db: &Db,

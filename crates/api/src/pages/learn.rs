@@ -20,28 +20,53 @@ use crate::state::AppState;
 use lentera_content::Lesson;
 use lentera_domain::ErrorCode;
 use lentera_domain::Jp;
-use lentera_domain::catalog::CourseSummary;
-use lentera_domain::catalog::{CompiledCourse, CourseHead};
+use lentera_domain::catalog::{Catalog, CatalogQuery, CompiledCourse, CourseHead};
 use lentera_domain::certificates;
-use lentera_domain::learning::CourseProgress;
-use lentera_domain::learning::{self, Certificate, OutlineEntry};
+use lentera_domain::learning::{self, Certificate, CourseProgress, NextItem, OutlineEntry};
 use lentera_domain::ledger::{self, JpYear, Ledger};
 use lentera_domain::{catalog, login, sessions};
 
 pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let me = me.user;
-    let view = HomePage {
-        courses: learning::my_progress(&state, &me).await?,
-        jp: ledger::jp_this_year(&state, &me).await?,
-    };
-    page.render(&state, "home.html", StatusCode::OK, view)
+    let courses = learning::my_progress(&state, &me.user).await?;
+    let jp = ledger::jp_this_year(&state, &me.user).await?;
+    page.render(
+        &state,
+        "home.html",
+        StatusCode::OK,
+        HomePage::of(courses, jp),
+    )
+}
+
+/// The learner's home: each course with one measure of progress and a link on to the next
+/// thing to do, and this year's JP.
+#[derive(Serialize)]
+struct HomePage {
+    courses: Vec<HomeCourse>,
+    jp: JpYear,
 }
 
 #[derive(Serialize)]
-struct HomePage {
-    courses: Vec<CourseProgress>,
-    jp: JpYear,
+struct HomeCourse {
+    #[serde(flatten)]
+    progress: CourseProgress,
+    /// "Lanjutkan": the next undone item of the outline.
+    continue_at: Option<Link>,
+}
+
+impl HomePage {
+    fn of(courses: Vec<CourseProgress>, jp: JpYear) -> Self {
+        HomePage {
+            courses: courses
+                .into_iter()
+                .map(|progress| HomeCourse {
+                    continue_at: progress.next.as_ref().map(|n| next_link(&progress.slug, n)),
+                    progress,
+                })
+                .collect(),
+            jp,
+        }
+    }
 }
 
 /// The sign-in form: where to go after, the username typed, the refusal.
@@ -166,20 +191,51 @@ pub async fn switch_language(
         .finish())
 }
 
-pub async fn catalog(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
-    let (page, _) = signed_in(&req, user)?;
-    let courses = catalog::published(&state).await?;
-    page.render(
-        &state,
-        "catalog.html",
-        StatusCode::OK,
-        CatalogPage { courses },
-    )
+/// The catalogue's search form (a GET form: it works without JavaScript, and a search
+/// can be bookmarked or shared).
+#[derive(Deserialize)]
+pub struct CatalogForm {
+    cari: Option<String>,
+    kategori: Option<String>,
 }
 
+pub async fn catalog(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    q: web::Query<CatalogForm>,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    let asked = CatalogQuery {
+        search: q.cari.as_deref(),
+        category: q.kategori.as_deref(),
+    };
+    let found = catalog::browse(&state, &me.user, asked).await?;
+    let view = CatalogPage {
+        search: q.cari.as_deref().unwrap_or_default(),
+        category: q.kategori.as_deref().unwrap_or_default(),
+        filtered: q.cari.as_deref().is_some_and(|c| !c.trim().is_empty())
+            || q.kategori.as_deref().is_some_and(|c| !c.is_empty()),
+        catalog: found,
+    };
+    page.render(&state, "catalog.html", StatusCode::OK, view)
+}
+
+/// The catalogue: the courses found, and the search as typed (kept in the form).
 #[derive(Serialize)]
-struct CatalogPage {
-    courses: Vec<CourseSummary>,
+struct CatalogPage<'a> {
+    #[serde(flatten)]
+    catalog: Catalog,
+    search: &'a str,
+    category: &'a str,
+    filtered: bool,
+}
+
+/// `?selesai=LESSON`: the lesson the learner has just marked done, said on the page they
+/// land on next.
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    pub(super) selesai: Option<String>,
 }
 
 pub async fn course(
@@ -187,6 +243,7 @@ pub async fn course(
     req: HttpRequest,
     user: PageUser,
     path: web::Path<String>,
+    q: web::Query<DoneQuery>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
@@ -194,11 +251,20 @@ pub async fn course(
     let (enrolled, progress) = learning::course_view(&state, &me, &head, &compiled).await?;
     let view = CoursePage {
         modules: modules(&head.slug, learning::outline(&compiled), &progress),
+        just_done: just_done(&compiled, q.selesai.as_deref()),
+        continue_at: progress.next.as_ref().map(|n| next_link(&head.slug, n)),
         course: CourseCard::of(&head, &compiled),
         enrolled,
         progress,
     };
     page.render(&state, "course.html", StatusCode::OK, view)
+}
+
+/// The title of the lesson `slug` of this course, for the notice that it was marked done;
+/// anything else is ignored.
+pub(super) fn just_done(compiled: &CompiledCourse, slug: Option<&str>) -> Option<String> {
+    slug.and_then(|s| compiled.course.lesson(s))
+        .map(|l| l.title.clone())
 }
 
 impl<'a> CourseCard<'a> {
@@ -258,6 +324,9 @@ struct CoursePage<'a> {
     modules: Vec<ModuleView>,
     enrolled: bool,
     progress: CourseProgress,
+    /// The lesson just marked done.
+    just_done: Option<String>,
+    continue_at: Option<Link>,
 }
 
 #[derive(Serialize)]
@@ -318,9 +387,31 @@ fn item_href(course: &str, kind: ItemKind, slug: &str) -> String {
 
 /// A link to an outline item.
 #[derive(Serialize)]
-struct Link {
+pub(super) struct Link {
     href: String,
     title: String,
+    /// lesson or quiz.
+    kind: &'static str,
+}
+
+/// A link to the item the learner is to do next.
+pub(super) fn next_link(course: &str, next: &NextItem) -> Link {
+    let kind = match next.kind.as_str() {
+        "quiz" => ItemKind::Quiz,
+        _ => ItemKind::Lesson,
+    };
+    Link {
+        href: item_href(course, kind, &next.slug),
+        title: next.title.clone(),
+        kind: kind_name(kind),
+    }
+}
+
+fn kind_name(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Lesson => "lesson",
+        ItemKind::Quiz => "quiz",
+    }
 }
 
 /// Previous and next outline items around the lesson `slug`, as links.
@@ -332,6 +423,7 @@ fn neighbours(
     let link = |e: &OutlineEntry| Link {
         href: item_href(course_slug, e.kind, &e.slug),
         title: e.title.clone(),
+        kind: kind_name(e.kind),
     };
     let pos = items
         .iter()
@@ -350,6 +442,7 @@ pub async fn lesson(
     req: HttpRequest,
     user: PageUser,
     path: web::Path<(String, String)>,
+    q: web::Query<DoneQuery>,
 ) -> PageResult {
     let (slug, lesson_slug) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
@@ -365,10 +458,17 @@ pub async fn lesson(
     else {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     };
-    // Everything on the page but the CSRF token follows from the version, the lesson and
-    // whether it is done: it is rendered once for all learners.
-    let key = format!("{} {} {done}", compiled.version_id, lesson.slug);
-    let ctx = || LessonPage::of(&head.slug, &head.title, &compiled, lesson, done);
+    // Everything on the page but the CSRF token follows from the version, the lesson,
+    // whether it is done and the lesson just marked done (one of this course's): it is
+    // rendered once for all learners.
+    let just = just_done(&compiled, q.selesai.as_deref());
+    let finished = q
+        .selesai
+        .as_deref()
+        .filter(|_| just.is_some())
+        .unwrap_or("");
+    let key = format!("{} {} {done} {finished}", compiled.version_id, lesson.slug);
+    let ctx = || LessonPage::of(&head.slug, &head.title, &compiled, lesson, done, just);
     page.render_shared(&state, &key, "lesson.html", ctx, &lesson.html)
 }
 
@@ -379,9 +479,11 @@ impl<'a> LessonPage<'a> {
         compiled: &CompiledCourse,
         lesson: &'a Lesson,
         done: bool,
+        just_done: Option<String>,
     ) -> Self {
         let items = learning::outline(compiled);
         let (prev, next) = neighbours(slug, &items, &lesson.slug);
+        let lessons = &compiled.course.lessons;
         LessonPage {
             course: CourseRef { slug, title },
             lesson: LessonView {
@@ -390,8 +492,14 @@ impl<'a> LessonPage<'a> {
                 minutes: lesson.minutes,
                 // Most lessons open with their own `# Title`; the page then adds no second one.
                 has_heading: lesson.html.trim_start().starts_with("<h1"),
+                position: lessons
+                    .iter()
+                    .position(|l| l.slug == lesson.slug)
+                    .map_or(1, |p| p + 1),
+                of: lessons.len(),
             },
             done,
+            just_done,
             prev,
             next,
         }
@@ -412,15 +520,15 @@ pub async fn complete_lesson(
     let (head, compiled) = learning::course(&state, &slug).await?;
     let (_, certificate) =
         learning::complete_lesson(&state, &me, &head, &compiled, &lesson_slug).await?;
-    if certificate.is_some() {
-        return Ok(redirect("/sertifikat"));
-    }
+    // On to the next item of the outline, which says that this lesson is done; the course
+    // page when the course is now complete (it leads with the certificate) or nothing follows.
     let items = learning::outline(&compiled);
     let (_, next) = neighbours(&head.slug, &items, &lesson_slug);
-    Ok(redirect(&next.map_or_else(
-        || format!("/kursus/{}", head.slug),
-        |n| n.href,
-    )))
+    let to = match next {
+        Some(n) if certificate.is_none() => n.href,
+        _ => format!("/kursus/{}", head.slug),
+    };
+    Ok(redirect(&format!("{to}?selesai={lesson_slug}")))
 }
 
 #[derive(Serialize)]
@@ -428,6 +536,8 @@ struct LessonPage<'a> {
     course: CourseRef<'a>,
     lesson: LessonView<'a>,
     done: bool,
+    /// The lesson just marked done (the one before, usually).
+    just_done: Option<String>,
     prev: Option<Link>,
     next: Option<Link>,
 }
@@ -445,6 +555,9 @@ struct LessonView<'a> {
     title: &'a str,
     minutes: u32,
     has_heading: bool,
+    /// "Materi 2 dari 6": this lesson's place among the course's lessons, 1-based.
+    position: usize,
+    of: usize,
 }
 
 /// Course images, served from the current version with a long cache lifetime.
