@@ -683,8 +683,10 @@ async fn certificates_come_as_pdf_and_badge_and_revocation_shows_at_once() {
 #[tokio::test]
 async fn certificate_look_ups_are_rate_limited_per_address() {
     let app = spawn_app().await;
+    // 60 a minute, one back each second: under a loaded machine a look-up or two may be
+    // given back before the 61st, so a few more are sent; the first 60 always pass.
     let mut statuses = Vec::new();
-    for _ in 0..61 {
+    for _ in 0..70 {
         let (status, _) = app
             .call(
                 reqwest::Method::GET,
@@ -696,7 +698,7 @@ async fn certificate_look_ups_are_rate_limited_per_address() {
         statuses.push(status);
     }
     assert!(statuses[..60].iter().all(|s| *s == 404), "{statuses:?}");
-    assert_eq!(statuses[60], 429);
+    assert!(statuses[60..].contains(&429), "{statuses:?}");
 }
 
 async fn audit_actions(db: &lentera_store::Db) -> Vec<String> {
