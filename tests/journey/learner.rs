@@ -1,10 +1,12 @@
-//! The learner's side of "people on a phone": verification by the printed number with the
-//! holder's NIP, error pages like every other page, an attempt page that says which
-//! attempt it is and counts right, wayfinding (continue, "Materi 2 dari 6", a notice after
-//! "Tandai selesai", one measure of progress, a catalogue search).
+//! The learner's side of "people on a phone": a result page that leads with the news and
+//! marks each question, verification by the printed number with the holder's NIP, an
+//! attempt page that says which attempt it is and counts right, wayfinding (continue,
+//! "Materi 2 dari 6", a notice after "Tandai selesai", one measure of progress, a
+//! catalogue search), error pages like every other page, and essays graded said so.
 
 use crate::pages::{pair, signed_in};
 use lentera_tests::{LEARNER, OTHER_LEARNER, TestApp, error_code, spawn_app};
+use serde_json::{Value, json};
 
 /// A page fetched with a session cookie (the API's token) in `lang`, without JavaScript.
 async fn page(app: &TestApp, path: &str, token: Option<&str>, lang: &str) -> (u16, String) {
@@ -34,6 +36,12 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     html.split_once(start)
         .and_then(|(_, rest)| rest.split_once(end))
         .map_or("", |(inside, _)| inside)
+}
+
+/// Where `needle` is in `html`, for "this comes before that".
+fn at(html: &str, needle: &str) -> usize {
+    html.find(needle)
+        .unwrap_or_else(|| panic!("{needle} not on the page: {html}"))
 }
 
 /// The printed number and the holder's NIP find the certificate, as the code does; a number
@@ -187,25 +195,225 @@ async fn looking_up_numbers_is_rate_limited_like_codes() {
     assert_eq!(status, 429, "one limit for both look-ups");
 }
 
-/// An error page is a page like every other: header, navigation, skip link and footer,
-/// in the visitor's language.
+/// The result page: the outcome and what to do next first; each question marked right,
+/// partly right or wrong in words and a sign; the right answer only where the learner's
+/// differs; matching as pairs, ordering as an ordered list.
 #[tokio::test]
-async fn error_pages_are_pages_like_every_other() {
+async fn the_result_leads_with_the_outcome_and_marks_each_question() {
     let app = spawn_app().await;
     let learner = app.login(LEARNER).await;
-    let (status, html) = page(&app, "/kursus/tidak-ada", Some(&learner), "en").await;
-    assert_eq!(status, 404);
-    assert!(html.contains("class=\"skip\""), "skip link: {html}");
-    assert!(html.contains("<footer") && html.contains("<nav"), "{html}");
-    assert!(html.contains("lang=\"en\""), "{html}");
-    assert!(html.contains("id=\"error-message\""), "{html}");
+    app.post("/api/v1/courses/kursus-uji/enrollment", &learner, None)
+        .await;
+    let (_, attempt) = app
+        .post(
+            "/api/v1/courses/kursus-uji/quizzes/kuis-akhir/attempts",
+            &learner,
+            None,
+        )
+        .await;
+    let id = attempt["id"].as_i64().unwrap_or_default();
+    let key = app.answer_key("kuis-akhir").await;
+    let pick = |q: &str| {
+        key.as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["question"] == q)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {q} in {key}"))
+    };
+    let mut half = pick("q4");
+    half["choices"] = json!([half["choices"][0].clone()]);
+    let (status, result) = app
+        .post(
+            &format!("/api/v1/attempts/{id}/submit"),
+            &learner,
+            Some(json!({"responses": [pick("q1"), half]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{result}");
+
+    let (status, html) = page(
+        &app,
+        &format!("/percobaan/{id}/hasil"),
+        Some(&learner),
+        "id",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    // The news first: failed, then the next step (try again; what is left), then the review.
+    assert!(at(&html, "id=\"failed\"") < at(&html, "id=\"next-step\""));
+    assert!(at(&html, "id=\"next-step\"") < at(&html, "id=\"review-q1\""));
+    assert!(html.contains("id=\"retry\""), "another attempt offered");
+    let remaining = between(&html, "id=\"remaining\">", "</ul>");
     assert!(
-        html.contains("href=\"/katalog\""),
-        "the learner's own navigation"
+        remaining.contains("/kursus/kursus-uji/materi/pengantar")
+            && remaining.contains("/kursus/kursus-uji/kuis/kuis-akhir"),
+        "{remaining}"
     );
-    let (status, html) = page(&app, "/kursus/tidak-ada", Some(&learner), "id").await;
-    assert_eq!(status, 404);
-    assert!(html.contains("lang=\"id\""), "{html}");
+    assert!(html.contains("Percobaan ke-1"), "the attempt is named");
+    // Marks in words and a sign.
+    assert!(
+        between(&html, "id=\"mark-q1\">", "</p>").contains("✓ Benar"),
+        "{html}"
+    );
+    assert!(between(&html, "id=\"mark-q4\">", "</p>").contains("Sebagian benar"));
+    assert!(between(&html, "id=\"mark-q2\">", "</p>").contains("✗ Salah"));
+    // The right answer where the learner's was not right, and only there.
+    assert!(
+        !html.contains("id=\"correct-q1\""),
+        "q1 was right: no second copy"
+    );
+    assert!(html.contains("id=\"correct-q4\"") && html.contains("id=\"correct-q2\""));
+    let matching = between(&html, "id=\"correct-q6\">", "</ul>");
+    assert!(matching.contains("<ul class=\"pairs\">"), "{matching}");
+    assert!(
+        matching.contains("<div><p>Prabencana</p>") && matching.contains("<div><p>Mitigasi</p>"),
+        "{matching}"
+    );
+    let ordering = between(&html, "id=\"correct-q7\">", "</div>");
+    assert!(
+        ordering.contains("<ol class=\"answers\">")
+            && at(ordering, "Prabencana") < at(ordering, "Tanggap darurat")
+            && at(ordering, "Tanggap darurat") < at(ordering, "<p>Pascabencana"),
+        "{ordering}"
+    );
+
+    // The second attempt completes the course: the page says so, with the certificate.
+    app.post(
+        "/api/v1/courses/kursus-uji/lessons/pengantar/complete",
+        &learner,
+        None,
+    )
+    .await;
+    let (_, second) = app
+        .post(
+            "/api/v1/courses/kursus-uji/quizzes/kuis-akhir/attempts",
+            &learner,
+            None,
+        )
+        .await;
+    let second = second["id"].as_i64().unwrap_or_default();
+    let (status, done) = app
+        .post(
+            &format!("/api/v1/attempts/{second}/submit"),
+            &learner,
+            Some(json!({"responses": key})),
+        )
+        .await;
+    assert_eq!(status, 200, "{done}");
+    let code = done["certificate"]["code"].as_str().unwrap_or_default();
+    let number = done["certificate"]["number"].as_str().unwrap_or_default();
+    let (_, html) = page(
+        &app,
+        &format!("/percobaan/{second}/hasil"),
+        Some(&learner),
+        "en",
+    )
+    .await;
+    assert!(at(&html, "id=\"passed\"") < at(&html, "id=\"course-completed\""));
+    assert!(at(&html, "id=\"course-completed\"") < at(&html, "id=\"review-q1\""));
+    let link = between(&html, "id=\"certificate-link\"", "</a>");
+    assert!(link.contains(number), "{link}");
+    assert!(
+        html.contains(&format!("href=\"/certificates/{code}.pdf\"")),
+        "{html}"
+    );
+    assert!(!html.contains("id=\"retry\""));
+    assert!(html.contains("Attempt 2"), "in English too");
+    assert!(
+        !html.contains("id=\"correct-"),
+        "all right: no right answers repeated"
+    );
+}
+
+/// An essay waiting for its grade: the result says so first and offers no new attempt;
+/// once graded, the learner's home and quiz page say so, with a link to the result.
+#[tokio::test]
+async fn an_essay_waits_for_its_grade_and_the_learner_is_told_when_graded() {
+    let app = spawn_app().await;
+    app.import_fixture("kursus-esai", "instruktur").await;
+    let learner = app.login(LEARNER).await;
+    app.post("/api/v1/courses/kursus-esai/enrollment", &learner, None)
+        .await;
+    let key = app.answer_key_of("kursus-esai", "tugas-esai").await;
+    let (_, essay) = app
+        .post(
+            "/api/v1/courses/kursus-esai/quizzes/tugas-esai/attempts",
+            &learner,
+            None,
+        )
+        .await;
+    let id = essay["id"].as_i64().unwrap_or_default();
+    let (status, result) = app
+        .post(
+            &format!("/api/v1/attempts/{id}/submit"),
+            &learner,
+            Some(json!({ "responses": lentera_tests::drawn_only(&key, &essay) })),
+        )
+        .await;
+    assert_eq!((status, &result["state"]), (200, &json!("pending_review")));
+    let (_, html) = page(
+        &app,
+        &format!("/percobaan/{id}/hasil"),
+        Some(&learner),
+        "id",
+    )
+    .await;
+    assert!(
+        at(&html, "id=\"pending\"") < at(&html, "id=\"next-step\""),
+        "{html}"
+    );
+    assert!(between(&html, "id=\"pending\"", "</p>").contains("Menunggu penilaian"));
+    assert!(
+        html.contains("mark-pending"),
+        "the essay itself is marked as waiting"
+    );
+    assert!(
+        !html.contains("id=\"retry\""),
+        "no new attempt while one waits for its grade"
+    );
+    let (_, home) = page(&app, "/", Some(&learner), "id").await;
+    assert!(!home.contains("id=\"graded\""), "nothing graded yet");
+
+    let admin = app.login("admin").await;
+    let (_, view) = app.get(&format!("/api/v1/grading/{id}"), &admin).await;
+    let grades: Vec<Value> = view["essays"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| json!({"question": e["question"], "score": e["points"]}))
+        .collect();
+    let (status, graded) = app
+        .post(
+            &format!("/api/v1/grading/{id}"),
+            &admin,
+            Some(json!({ "grades": grades })),
+        )
+        .await;
+    assert_eq!(status, 200, "{graded}");
+
+    let link = format!("href=\"/percobaan/{id}/hasil\"");
+    let (_, home) = page(&app, "/", Some(&learner), "id").await;
+    let news = between(&home, "id=\"graded\"", "</section>");
+    assert!(
+        news.contains(&link) && news.contains("Tugas Esai"),
+        "{home}"
+    );
+    let (_, quiz) = page(
+        &app,
+        "/kursus/kursus-esai/kuis/tugas-esai",
+        Some(&learner),
+        "en",
+    )
+    .await;
+    assert!(
+        between(&quiz, "id=\"graded\"", "</section>").contains(&link),
+        "{quiz}"
+    );
+    // Another learner sees no one else's news.
+    let other = app.login(OTHER_LEARNER).await;
+    let (_, theirs) = page(&app, "/", Some(&other), "id").await;
+    assert!(!theirs.contains("id=\"graded\""));
 }
 
 /// The attempt page names the attempt, counts answered questions as saved on each page of
@@ -436,4 +644,25 @@ async fn the_catalogue_is_searched_and_says_where_the_learner_stands() {
     let card = |slug: &str| between(&html, &format!("href=\"/kursus/{slug}\""), "</li>").to_owned();
     assert!(card("kursus-uji").contains("✓ Selesai"), "{html}");
     assert!(card("kursus-esai").contains(">Terdaftar<"), "{html}");
+}
+
+/// An error page is a page like every other: header, navigation, skip link and footer,
+/// in the visitor's language.
+#[tokio::test]
+async fn error_pages_are_pages_like_every_other() {
+    let app = spawn_app().await;
+    let learner = app.login(LEARNER).await;
+    let (status, html) = page(&app, "/kursus/tidak-ada", Some(&learner), "en").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("class=\"skip\""), "skip link: {html}");
+    assert!(html.contains("<footer") && html.contains("<nav"), "{html}");
+    assert!(html.contains("lang=\"en\""), "{html}");
+    assert!(html.contains("id=\"error-message\""), "{html}");
+    assert!(
+        html.contains("href=\"/katalog\""),
+        "the learner's own navigation"
+    );
+    let (status, html) = page(&app, "/kursus/tidak-ada", Some(&learner), "id").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("lang=\"id\""), "{html}");
 }

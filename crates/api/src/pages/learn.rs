@@ -22,28 +22,25 @@ use lentera_domain::ErrorCode;
 use lentera_domain::Jp;
 use lentera_domain::catalog::{Catalog, CatalogQuery, CompiledCourse, CourseHead};
 use lentera_domain::certificates;
-use lentera_domain::learning::{self, Certificate, CourseProgress, NextItem, OutlineEntry};
+use lentera_domain::learning::{
+    self, Certificate, CourseProgress, GradedNews, NextItem, OutlineEntry,
+};
 use lentera_domain::ledger::{self, JpYear, Ledger};
 use lentera_domain::{catalog, login, sessions};
 
 pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let courses = learning::my_progress(&state, &me.user).await?;
-    let jp = ledger::jp_this_year(&state, &me.user).await?;
-    page.render(
-        &state,
-        "home.html",
-        StatusCode::OK,
-        HomePage::of(courses, jp),
-    )
+    let home = learning::home(&state, &me.user).await?;
+    page.render(&state, "home.html", StatusCode::OK, HomePage::of(home))
 }
 
 /// The learner's home: each course with one measure of progress and a link on to the next
-/// thing to do, and this year's JP.
+/// thing to do, this year's JP, and the essays graded lately.
 #[derive(Serialize)]
 struct HomePage {
     courses: Vec<HomeCourse>,
     jp: JpYear,
+    graded: Vec<GradedNews>,
 }
 
 #[derive(Serialize)]
@@ -55,16 +52,18 @@ struct HomeCourse {
 }
 
 impl HomePage {
-    fn of(courses: Vec<CourseProgress>, jp: JpYear) -> Self {
+    fn of(home: learning::Home) -> Self {
         HomePage {
-            courses: courses
+            courses: home
+                .courses
                 .into_iter()
                 .map(|progress| HomeCourse {
                     continue_at: progress.next.as_ref().map(|n| next_link(&progress.slug, n)),
                     progress,
                 })
                 .collect(),
-            jp,
+            jp: home.jp,
+            graded: home.graded,
         }
     }
 }
