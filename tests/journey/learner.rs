@@ -344,11 +344,16 @@ async fn an_essay_waits_for_its_grade_and_the_learner_is_told_when_graded() {
         )
         .await;
     let id = essay["id"].as_i64().unwrap_or_default();
+    // The essay answered, the questions drawn from the bank left unanswered (wrong).
+    let essay_only: Vec<Value> = lentera_tests::drawn_only(&key, &essay)
+        .into_iter()
+        .filter(|r| r["question"] == "e1")
+        .collect();
     let (status, result) = app
         .post(
             &format!("/api/v1/attempts/{id}/submit"),
             &learner,
-            Some(json!({ "responses": lentera_tests::drawn_only(&key, &essay) })),
+            Some(json!({ "responses": essay_only })),
         )
         .await;
     assert_eq!((status, &result["state"]), (200, &json!("pending_review")));
@@ -372,6 +377,10 @@ async fn an_essay_waits_for_its_grade_and_the_learner_is_told_when_graded() {
         !html.contains("id=\"retry\""),
         "no new attempt while one waits for its grade"
     );
+    // This quiz shows the right answers only after the last attempt: none yet, though the
+    // questions from the bank were not answered (marked wrong).
+    assert!(html.contains("mark-wrong"), "{html}");
+    assert!(!html.contains("id=\"correct-"), "{html}");
     let (_, home) = page(&app, "/", Some(&learner), "id").await;
     assert!(!home.contains("id=\"graded\""), "nothing graded yet");
 
