@@ -10,6 +10,7 @@ mod browser;
 mod errors;
 mod hostile;
 mod interchange;
+mod learner;
 mod migrations;
 mod openapi;
 mod org;

@@ -16,7 +16,7 @@ fn csrf_of(html: &str) -> String {
         .to_owned()
 }
 
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
     client: reqwest::Client,
 }
@@ -31,7 +31,7 @@ impl Browser<'_> {
         Browser { app, client }
     }
 
-    async fn get(&self, path: &str) -> (u16, String, String) {
+    pub(crate) async fn get(&self, path: &str) -> (u16, String, String) {
         let res = self
             .client
             .get(self.app.url(path))
@@ -49,7 +49,11 @@ impl Browser<'_> {
         (status, location, res.text().await.unwrap_or_default())
     }
 
-    async fn post(&self, path: &str, form: &[(String, String)]) -> (u16, String, String) {
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        form: &[(String, String)],
+    ) -> (u16, String, String) {
         let res = self
             .client
             .post(self.app.url(path))
@@ -121,7 +125,7 @@ impl Browser<'_> {
     }
 }
 
-fn pair(k: &str, v: &str) -> (String, String) {
+pub(crate) fn pair(k: &str, v: &str) -> (String, String) {
     (k.to_owned(), v.to_owned())
 }
 
@@ -247,7 +251,10 @@ async fn a_learner_finishes_a_course_through_the_pages() {
         .await;
     assert_eq!(
         (status, location.as_str()),
-        (303, "/kursus/kursus-uji/materi/bacaan-tambahan")
+        (
+            303,
+            "/kursus/kursus-uji/materi/bacaan-tambahan?selesai=pengantar"
+        )
     );
 
     let (_, _, html) = b.get("/kursus/kursus-uji/kuis/kuis-akhir").await;
@@ -667,7 +674,7 @@ async fn a_lesson_page_is_shared_but_each_reader_gets_their_own() {
 }
 
 /// A browser signed in as `username` through the sign-in form, with its CSRF token.
-async fn signed_in<'a>(app: &'a TestApp, username: &str) -> (Browser<'a>, String) {
+pub(crate) async fn signed_in<'a>(app: &'a TestApp, username: &str) -> (Browser<'a>, String) {
     signed_in_with(app, username, PASSWORD).await
 }
 

@@ -986,6 +986,11 @@ async fn wide_tables_scroll_in_a_named_box_the_keyboard_reaches() {
             .filter_map(Value::as_str)
         {
             driver.goto(&world.app.url(href)).await;
+            // The boxes come from the server: a lesson page loads no script at all.
+            let scripts = driver
+                .execute("return document.scripts.length;", json!([]))
+                .await;
+            assert_eq!(scripts, json!(0), "{href} loads no script");
             let found = driver.execute(TABLES, json!([])).await;
             assert!(
                 found["scroll"].as_i64().unwrap_or(i64::MAX) <= i64::from(WIDTH),

@@ -45,8 +45,9 @@ pub struct World {
     pub attempt: i64,
     /// The learner's submitted essay attempt, waiting for a grade.
     pub graded: i64,
-    /// The learner's certificate of `kursus-uji`.
+    /// The learner's certificate of `kursus-uji`: its code and its printed number.
     pub code: String,
+    pub number: String,
 }
 
 /// One row of `tests/data/authz.toml`.
@@ -142,6 +143,10 @@ impl World {
         let learner = app.login(LEARNER).await;
         let certificate = app.complete_fixture_course(&learner).await;
         let code = certificate["code"].as_str().unwrap_or_default().to_owned();
+        let number = certificate["number"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         app.post("/api/v1/courses/kursus-esai/enrollment", &learner, None)
             .await;
         let key = app.answer_key_of("kursus-esai", "tugas-esai").await;
@@ -189,6 +194,7 @@ impl World {
             attempt,
             graded,
             code,
+            number,
         }
     }
 
@@ -197,6 +203,7 @@ impl World {
         path.replace("{attempt}", &self.attempt.to_string())
             .replace("{graded}", &self.graded.to_string())
             .replace("{code}", &self.code)
+            .replace("{number}", &self.number)
     }
 
     /// A fresh session for identity `i` (for calls that end the session they use).

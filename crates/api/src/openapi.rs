@@ -62,8 +62,7 @@ impl Modify for BearerToken {
         api::reports::jp, api::reports::completions, api::reports::certificates,
         api::reports::certificates_zip,
         api::certificates::lookup, api::certificates::keys, api::certificates::status_list,
-        api::certificates::pdf,
-        api::certificates::badge,
+        api::certificates::pdf, api::certificates::badge, api::certificates::lookup_by_number,
         openapi_json,
     ),
     tags(

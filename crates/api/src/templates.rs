@@ -46,6 +46,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "account_forgot.html",
     "account_reset.html",
     "account_admin_reset.html",
+    "error.html",
 ];
 
 pub struct Templates {

@@ -26,6 +26,10 @@ pub struct AnswerView {
     /// Plain text (what the learner typed, numbers, accepted short answers, true/false): must be
     /// escaped when rendered.
     pub text: Vec<String>,
+    /// A matching answer as pairs `[left, right]` (HTML, as in `html`), so that a page can show
+    /// each pair as one unit whatever block elements its texts hold; empty for other kinds.
+    #[cfg_attr(feature = "schema", schema(value_type = Vec<Vec<String>>))]
+    pub pairs: Vec<[String; 2]>,
 }
 
 /// One question of a submitted attempt, for the learner. A description (`kind =
@@ -205,6 +209,7 @@ fn learner_answer(
                 };
                 if let (Some(p), Some(rt)) = (pairs.get(*li), right_text) {
                     view.html.push(format!("{} → {rt}", p.left));
+                    view.pairs.push([p.left.clone(), rt.clone()]);
                 }
             }
         }
@@ -266,11 +271,14 @@ fn correct_answer(q: &Question, ql: &QuestionLayout) -> Option<AnswerView> {
         }
         QuestionKind::Matching { pairs, .. } => {
             // In the order the left-hand items were shown.
-            view.html = ql
-                .options
+            let shown: Vec<_> = ql.options.iter().filter_map(|&i| pairs.get(i)).collect();
+            view.html = shown
                 .iter()
-                .filter_map(|&i| pairs.get(i))
                 .map(|p| format!("{} → {}", p.left, p.right))
+                .collect();
+            view.pairs = shown
+                .iter()
+                .map(|p| [p.left.clone(), p.right.clone()])
                 .collect();
         }
         QuestionKind::Ordering { items } => view.html = items.clone(),

@@ -134,6 +134,17 @@ fn review_without_right_answers_shows_only_the_learners_own() {
         pairs,
         ["Pascabencana → Rehabilitasi", "Prabencana → Evakuasi"]
     );
+    // The same pairs, each as its two texts, so a page can show a pair as one unit.
+    let mut as_pairs = by_id(&rv, "q6").answer.pairs.clone();
+    as_pairs.sort();
+    assert_eq!(
+        as_pairs,
+        [
+            ["Pascabencana".to_owned(), "Rehabilitasi".to_owned()],
+            ["Prabencana".to_owned(), "Evakuasi".to_owned()]
+        ]
+    );
+    assert!(by_id(&rv, "q1").answer.pairs.is_empty());
     assert_eq!(by_id(&rv, "q6").score, 0.5);
     assert_eq!(
         by_id(&rv, "q7").answer.html,
@@ -188,6 +199,15 @@ fn review_with_right_answers() {
     assert_eq!(
         pairs,
         ["Pascabencana → Rehabilitasi", "Prabencana → Mitigasi"]
+    );
+    let mut right_pairs = correct("q6").pairs;
+    right_pairs.sort();
+    assert_eq!(
+        right_pairs,
+        [
+            ["Pascabencana".to_owned(), "Rehabilitasi".to_owned()],
+            ["Prabencana".to_owned(), "Mitigasi".to_owned()]
+        ]
     );
     assert_eq!(correct("q7").html, ["first", "second", "third", "fourth"]);
     assert!(

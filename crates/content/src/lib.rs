@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use load::{CATEGORIES, load_course};
-pub use markdown::{MAX_NESTING, render_markdown, render_markdown_checked};
+pub use markdown::{MAX_NESTING, render_markdown, render_markdown_checked, wrap_tables};
 
 /// Largest lesson or quiz file, and largest Markdown text [`render_markdown_checked`] accepts:
 /// lesson text is never this long, and the cap bounds memory and time.

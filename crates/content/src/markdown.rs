@@ -244,11 +244,82 @@ pub(crate) fn render(md: &str, links: Option<&CourseLinks<'_>>) -> Rendered {
     w.flush_text();
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, w.out.into_iter());
+    let clean = SANITIZER.clean(&raw).to_string();
     Rendered {
-        html: SANITIZER.clean(&raw).to_string(),
+        html: wrap_tables(&clean).into_owned(),
         words,
         problems: w.problems,
     }
+}
+
+/// What opens the box [`wrap_tables`] puts around a table; nothing an author writes can
+/// carry its class (the sanitiser drops every class it does not know).
+const TABLE_BOX: &str =
+    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Tabel ";
+
+/// Puts every outermost table of sanitised HTML in a box that scrolls sideways on a narrow
+/// screen and that the keyboard reaches: `<div class="table-scroll" tabindex="0"
+/// role="region" aria-label="Tabel N">`, numbered in order (lessons are written in Bahasa
+/// Indonesia, so the name is too). No script is needed to scroll a wide table.
+///
+/// It works on the sanitiser's output, where every `<` in text is escaped and attribute
+/// values are double-quoted with `"` escaped: a `<` outside quotes always starts a tag, so
+/// a table is found by reading tags, never inside a title or text. The sanitiser thus allows
+/// none of these attributes to authors. HTML that has its boxes already is returned as it is
+/// (lessons stored before the boxes existed get theirs when loaded). Linear in the length.
+pub fn wrap_tables(html: &str) -> Cow<'_, str> {
+    if !html.contains("<table") || html.contains(TABLE_BOX) {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let (mut at, mut depth, mut tables) = (0, 0usize, 0usize);
+    while at < html.len() {
+        let Some(open) = html[at..].find('<').map(|i| at + i) else {
+            out.push_str(&html[at..]);
+            break;
+        };
+        out.push_str(&html[at..open]);
+        let mut end = open + 1;
+        let mut quoted = false;
+        for (i, b) in html.as_bytes()[open + 1..].iter().enumerate() {
+            end = open + 1 + i;
+            match b {
+                b'"' => quoted = !quoted,
+                b'>' if !quoted => break,
+                _ => {}
+            }
+        }
+        let tag = &html[open..=end.min(html.len() - 1)];
+        let name = tag
+            .trim_start_matches('<')
+            .split(|c: char| c.is_ascii_whitespace() || c == '>')
+            .next()
+            .unwrap_or_default();
+        match name {
+            "table" => {
+                if depth == 0 {
+                    tables += 1;
+                    let _ = write!(out, "{TABLE_BOX}{tables}\">");
+                }
+                depth += 1;
+                out.push_str(tag);
+            }
+            "/table" => {
+                out.push_str(tag);
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    out.push_str("</div>");
+                }
+            }
+            _ => out.push_str(tag),
+        }
+        at = end + 1;
+    }
+    // Sanitised HTML closes what it opens; a table left open still gets its box closed.
+    if depth > 0 {
+        out.push_str("</div>");
+    }
+    Cow::Owned(out)
 }
 
 fn html(s: String) -> Event<'static> {

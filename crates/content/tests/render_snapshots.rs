@@ -45,7 +45,42 @@ fn table() {
     let md = "| Nilai | Makna |\n|---|:---:|\n| Akuntabel | Bertanggung jawab |\n| Kompeten | Terus belajar |\n";
     let html = render_safe(md);
     assert!(html.contains("<table>") && html.contains("<th"));
+    // A box that scrolls a wide table and that the keyboard reaches, without a script.
+    assert!(html.starts_with(
+        "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Tabel 1\"><table>"
+    ));
+    assert!(html.trim_end().ends_with("</table></div>"));
     insta::assert_snapshot!(html);
+}
+
+/// Each outermost table gets its own numbered box; a table inside a table's cell, a `<table>`
+/// in an attribute or in text, and a box an author writes get none.
+#[test]
+fn tables_get_a_box_each() {
+    let md = "| a |\n|---|\n| 1 |\n\nTeks `<table>` dan [tautan](https://contoh.id \"<table>\").\n\n\
+              <table><tr><td><table><tr><td>dalam</td></tr></table></td></tr></table>\n\n\
+              <div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"x\">isi</div>\n";
+    let html = render_safe(md);
+    assert_eq!(html.matches("<table>").count(), 3, "{html}");
+    assert_eq!(html.matches("class=\"table-scroll\"").count(), 2, "{html}");
+    assert!(
+        html.contains("aria-label=\"Tabel 1\"><table>")
+            && html.contains("aria-label=\"Tabel 2\"><table>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Tabel 3") && !html.contains("aria-label=\"x\""),
+        "{html}"
+    );
+    assert!(html.contains("title=\"<table>\"") || html.contains("title=\"&lt;table&gt;\""));
+    // Boxing is done once: HTML that has its boxes is left as it is.
+    assert_eq!(lentera_content::wrap_tables(&html), html);
+    // Lessons stored before the boxes existed get them.
+    let old = "<p>a</p><table><tbody><tr><td>1</td></tr></tbody></table>";
+    assert_eq!(
+        lentera_content::wrap_tables(old),
+        "<p>a</p><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Tabel 1\"><table><tbody><tr><td>1</td></tr></tbody></table></div>"
+    );
 }
 
 #[test]

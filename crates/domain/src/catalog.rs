@@ -198,12 +198,21 @@ impl CourseCache {
                         })?;
                     let bytes = data.len();
                     // A version can be megabytes of JSON: parsed in the heavy pool.
-                    let stored: StoredCourse =
+                    let mut stored: StoredCourse =
                         crate::heavy::work(std::time::Duration::from_secs(30), move || {
                             serde_json::from_str(&data)
                         })
                         .await?
                         .map_err(Error::internal)?;
+                    // Lessons stored before tables were boxed by the renderer get their
+                    // boxes here (a version is immutable, so once per load).
+                    for lesson in &mut stored.course.lessons {
+                        if let std::borrow::Cow::Owned(boxed) =
+                            lentera_content::wrap_tables(&lesson.html)
+                        {
+                            lesson.html = boxed;
+                        }
+                    }
                     let compiled = Arc::new(CompiledCourse {
                         version_id,
                         quizzes: stored
@@ -300,16 +309,22 @@ impl ProgressCache {
 pub async fn published(state: &crate::Lentera) -> Result<Vec<CourseSummary>> {
     Ok(courses::list_published(&state.db)
         .await?
-        .into_iter()
-        .map(|c| CourseSummary {
-            slug: c.slug,
-            title: c.title,
-            summary: c.summary,
-            category: c.category,
+        .iter()
+        .map(CourseSummary::of)
+        .collect())
+}
+
+impl CourseSummary {
+    fn of(c: &CourseHead) -> CourseSummary {
+        CourseSummary {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+            summary: c.summary.clone(),
+            category: c.category.clone(),
             jp: c.jp,
             version: c.version,
-        })
-        .collect())
+        }
+    }
 }
 
 /// A course in the catalogue.
@@ -321,6 +336,101 @@ pub struct CourseSummary {
     pub category: String,
     pub jp: crate::Jp,
     pub version: i32,
+}
+
+/// What the catalogue page is asked: words to find in titles and summaries, a category.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CatalogQuery<'a> {
+    pub search: Option<&'a str>,
+    pub category: Option<&'a str>,
+}
+
+/// Most characters of a catalogue search that are read; the rest is ignored.
+const MAX_SEARCH_CHARS: usize = 100;
+
+/// Minutes in one JP (jam pelajaran) by convention, to estimate a course's length when its
+/// authors give none.
+const JP_MINUTES: f64 = 45.0;
+
+/// A course in the catalogue as a learner browses it: how long it takes and where they
+/// stand in it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CatalogEntry {
+    #[serde(flatten)]
+    pub course: CourseSummary,
+    /// The authors' estimate, or the JP at 45 minutes each.
+    pub estimated_hours: f64,
+    pub enrolled: bool,
+    pub completed: bool,
+}
+
+/// The catalogue page: the courses that match, every category there is, and how many
+/// courses are published in all.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Catalog {
+    pub courses: Vec<CatalogEntry>,
+    pub categories: Vec<String>,
+    pub total: usize,
+}
+
+/// Whether `course` matches every word of `words` (lower case) in its title or summary.
+fn matches_words(course: &CourseSummary, words: &[String]) -> bool {
+    let haystack = format!("{} {}", course.title, course.summary).to_lowercase();
+    words.iter().all(|w| haystack.contains(w.as_str()))
+}
+
+/// The published courses that match `query`, each with its length and the learner's state
+/// in it (enrolled, completed), for the catalogue page.
+pub async fn browse(
+    state: &crate::Lentera,
+    user: &lentera_store::people::User,
+    query: CatalogQuery<'_>,
+) -> Result<Catalog> {
+    let all = courses::list_published(&state.db).await?;
+    let mut categories: Vec<String> = all.iter().map(|c| c.category.clone()).collect();
+    categories.sort();
+    categories.dedup();
+    let words: Vec<String> = query
+        .search
+        .unwrap_or_default()
+        .chars()
+        .take(MAX_SEARCH_CHARS)
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let category = query.category.map(str::trim).filter(|c| !c.is_empty());
+    let completed = lentera_store::learning::completed_course_ids(&state.db, user.id).await?;
+    let total = all.len();
+    let mut courses = Vec::new();
+    for head in all {
+        let course = CourseSummary::of(&head);
+        if category.is_some_and(|c| c != course.category) || !matches_words(&course, &words) {
+            continue;
+        }
+        let compiled = state.courses.get(&state.db, &head).await?;
+        let estimated_hours = compiled
+            .course
+            .estimated_hours
+            .filter(|h| h.is_finite() && *h > 0.0)
+            .unwrap_or(f64::from(course.jp.0) * JP_MINUTES / 60.0);
+        courses.push(CatalogEntry {
+            enrolled: state
+                .progress
+                .get(&state.db, user.id, head.id)
+                .await?
+                .is_some(),
+            completed: completed.contains(&head.id),
+            estimated_hours,
+            course,
+        });
+    }
+    Ok(Catalog {
+        courses,
+        categories,
+        total,
+    })
 }
 
 /// A file of a course's current version (`assets/{file}`): its content type and bytes. A

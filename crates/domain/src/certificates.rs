@@ -21,6 +21,61 @@ pub async fn find(state: &Lentera, code: &str) -> Result<Option<Certificate>> {
     Ok(learning::certificate_by_code(&state.db, &code).await?)
 }
 
+/// A printed certificate number as people type it (`lnt-2026-000001`, `LNT 2026 000001`,
+/// `LNT2026000001`) in its printed form (`LNT-2026-000001`); `None` for what cannot be one.
+pub fn printed_number(input: &str) -> Option<String> {
+    let compact: String = input
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let digits = compact.strip_prefix("LNT")?;
+    let (year, sequence) = (digits.get(..4)?, digits.get(4..)?);
+    let plausible = (6..=12).contains(&sequence.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && input.chars().count() <= 64;
+    plausible.then(|| format!("LNT-{year}-{sequence}"))
+}
+
+/// A NIP as people type it, grouped by spaces, dots or dashes (`19850315 201001 1 003`).
+pub fn typed_nip(input: &str) -> std::result::Result<crate::Nip, crate::nip::NipError> {
+    let digits: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-'))
+        .collect();
+    crate::Nip::parse(&digits)
+}
+
+/// What a visitor asks the public look-up with: the verification code (the QR code's),
+/// or the printed number together with the holder's NIP, both printed on the document.
+#[derive(Debug, Clone, Copy)]
+pub enum Asked<'a> {
+    Code(&'a str),
+    Number { number: &'a str, nip: &'a str },
+}
+
+/// The public look-up, rate-limited per client address ([`check_rate`]): the certificate
+/// asked for, or `None`. A number alone reveals nothing: it is looked up only together with
+/// its holder's NIP, in one query, so a number that exists with another NIP and one that
+/// does not exist are answered alike ("not found"), and the rate limit keeps guessing NIPs
+/// as slow as guessing codes.
+pub async fn look_up(
+    state: &Lentera,
+    address: &str,
+    asked: Asked<'_>,
+) -> Result<Option<Certificate>> {
+    check_rate(state, address).await?;
+    match asked {
+        Asked::Code(code) => find(state, code).await,
+        Asked::Number { number, nip } => {
+            let (Some(number), Ok(nip)) = (printed_number(number), typed_nip(nip)) else {
+                return Ok(None);
+            };
+            Ok(learning::certificate_by_number_and_nip(&state.db, &number, &nip).await?)
+        }
+    }
+}
+
 /// The public look-up answer: the payload, its Ed25519 signature over the RFC 8785
 /// canonical JSON, and the key that made it. Ed25519 is deterministic, so signing on
 /// look-up gives the same signature every time for the same certificate and key.

@@ -447,6 +447,42 @@ pub async fn pending_review(db: &Db, course_ids: &[CourseId]) -> Result<Vec<Atte
         .collect())
 }
 
+/// A learner's attempts that an instructor graded (an essay's score given) since `since`
+/// and that are no longer waiting for any grade, newest submission first, at most `limit`.
+pub async fn graded_since(
+    db: &Db,
+    user_id: UserId,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Attempt>> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    // The learner's own attempts first (the attempts index starts with the user), then
+    // their grades by the grades' key (attempt first): no scan of either table.
+    let own = Query::select()
+        .column(quiz_attempt::Column::Id)
+        .from(quiz_attempt::Entity)
+        .and_where(Expr::col(quiz_attempt::Column::UserId).eq(user_id))
+        .to_owned();
+    let graded = Query::select()
+        .column(manual_grade::Column::AttemptId)
+        .from(manual_grade::Entity)
+        .and_where(Expr::col(manual_grade::Column::AttemptId).in_subquery(own))
+        .and_where(Expr::col(manual_grade::Column::GradedAt).gte(since))
+        .to_owned();
+    Ok(quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::State.eq(AttemptState::Graded))
+        .filter(quiz_attempt::Column::Id.in_subquery(graded))
+        .order_by_desc(quiz_attempt::Column::SubmittedAt)
+        .order_by_desc(quiz_attempt::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Attempt::from)
+        .collect())
+}
+
 /// Closed attempts at one quiz of a course, for statistics.
 pub async fn closed_attempts(db: &Db, course_id: CourseId, quiz: &str) -> Result<Vec<Attempt>> {
     Ok(quiz_attempt::Entity::find()
@@ -739,6 +775,17 @@ pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certi
     Ok(Some(cert.into()))
 }
 
+/// The courses a user has completed.
+pub async fn completed_course_ids(db: &Db, user_id: UserId) -> Result<Vec<CourseId>> {
+    Ok(completion::Entity::find()
+        .filter(completion::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.course_id)
+        .collect())
+}
+
 /// When (and on which version) a user completed a course.
 pub async fn completion_of(
     db: &Db,
@@ -767,6 +814,22 @@ pub async fn certificates_of(db: &Db, user_id: UserId) -> Result<Vec<Certificate
 pub async fn certificate_by_code(db: &Db, code: &str) -> Result<Option<Certificate>> {
     Ok(certificate::Entity::find()
         .filter(certificate::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(Certificate::from))
+}
+
+/// The certificate with this printed number whose holder had this NIP when it was issued:
+/// both conditions in one query, so an existing number with another NIP and a number that
+/// does not exist take the same path and give the same answer.
+pub async fn certificate_by_number_and_nip(
+    db: &Db,
+    number: &str,
+    nip: &Nip,
+) -> Result<Option<Certificate>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(number))
+        .filter(certificate::Column::HolderNip.eq(nip.clone()))
         .one(db)
         .await?
         .map(Certificate::from))

@@ -2,13 +2,15 @@
 //! needed (rate-limited per client address). `skip_authorize`: these are public on purpose.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::MaybeUser;
 use crate::client::client_address;
 use crate::error::{ApiResult, ErrorBody};
 use crate::respond;
 use crate::state::AppState;
-use lentera_domain::certificates::{self, Lookup, NipShown};
+use lentera_domain::certificates::{self, Asked, Lookup, NipShown};
 use lentera_domain::credentials;
 use lentera_domain::policy::{self, Action, Resource};
 use lentera_domain::{Error, ErrorCode};
@@ -16,15 +18,17 @@ use lentera_domain::{Error, ErrorCode};
 async fn found(
     state: &AppState,
     req: &HttpRequest,
-    code: &str,
+    asked: Asked<'_>,
 ) -> lentera_domain::Result<lentera_domain::learning::Certificate> {
-    certificates::check_rate(state, &client_address(req, &state.config.trusted_proxies)).await?;
-    certificates::find(state, code).await?.ok_or_else(|| {
-        Error::new(
-            ErrorCode::CertificateNotFound,
-            "No certificate has this code",
-        )
-    })
+    let address = client_address(req, &state.config.trusted_proxies);
+    certificates::look_up(state, &address, asked)
+        .await?
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::CertificateNotFound,
+                "No certificate has this code, or this number with this NIP",
+            )
+        })
 }
 
 /// Whether a certificate with this verification code is genuine, revoked or unknown; the
@@ -38,7 +42,35 @@ pub async fn lookup(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<Lookup>> {
-    let c = found(&state, &req, &path).await?;
+    let c = found(&state, &req, Asked::Code(&path)).await?;
+    Ok(web::Json(certificates::lookup(&state, &c)?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct NumberQuery {
+    /// The printed number, e.g. LNT-2026-000001 (case, spaces and dashes do not matter).
+    pub number: String,
+    /// The holder's NIP as printed on the certificate (18 digits; spaces allowed).
+    pub nip: String,
+}
+
+/// The same look-up by what is printed on the certificate: its number together with the
+/// holder's NIP. A number alone reveals nothing: a number that exists with another NIP
+/// and one that does not exist both answer 404, rate-limited like the look-up by code.
+#[utoipa::path(get, path = "/api/v1/certificates/lookup", tag = "certificates",
+    params(NumberQuery),
+    responses((status = 200, body = Lookup), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn lookup_by_number(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    q: web::Query<NumberQuery>,
+) -> ApiResult<web::Json<Lookup>> {
+    let asked = Asked::Number {
+        number: &q.number,
+        nip: &q.nip,
+    };
+    let c = found(&state, &req, asked).await?;
     Ok(web::Json(certificates::lookup(&state, &c)?))
 }
 
@@ -84,7 +116,7 @@ pub async fn pdf(
     path: web::Path<String>,
     who: MaybeUser,
 ) -> ApiResult<HttpResponse> {
-    let c = found(&state, &req, &path).await?;
+    let c = found(&state, &req, Asked::Code(&path)).await?;
     let nip = match &who.0 {
         Some(user) => policy::authorize(
             &state,
@@ -119,7 +151,7 @@ pub async fn badge(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let c = found(&state, &req, &path).await?;
+    let c = found(&state, &req, Asked::Code(&path)).await?;
     if c.revoked_at.is_some() {
         return Err(Error::new(
             ErrorCode::CertificateRevoked,

@@ -79,6 +79,7 @@ pub fn routes(r: &mut Routes) {
         s.get("/certificates/status/{list}", certificates::status_list);
         s.post("/certificates/{code}/revoke", admin::revoke);
         s.get("/certificates/{code}/badge", certificates::badge);
+        s.get("/certificates/lookup", certificates::lookup_by_number);
         s.get("/certificates/{code}", certificates::lookup);
     });
 }

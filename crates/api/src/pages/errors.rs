@@ -3,11 +3,15 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::page::language;
+use serde::Serialize;
+
+use super::page::{Page, language};
+use crate::cookies::Cookies;
 use crate::error::ApiError;
 use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_domain::ErrorCode;
+use lentera_domain::sessions::user_for_token;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -75,13 +79,58 @@ pub async fn render_errors(
         // A one-time password from an admin: the visitor chooses their own first.
         redirect(super::account::CHANGE_PATH)
     } else {
-        error_page(&req, &error)
+        error_page(&req, &error).await
     };
     Ok(actix_web::dev::ServiceResponse::new(req, response))
 }
 
+/// What the error page says: the message for the code in the visitor's language.
+#[derive(Serialize)]
+struct ErrorPage {
+    message: String,
+    code: ErrorCode,
+    status: u16,
+}
+
+/// The error as a page like every other (header, navigation, skip link, footer), in the
+/// visitor's language, for the visitor as signed in; the page without a template when
+/// rendering itself fails.
+async fn error_page(req: &HttpRequest, e: &lentera_domain::Error) -> HttpResponse {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return bare_error_page(req, e);
+    };
+    // The header shows the visitor's own links; an error finding them (the database gone,
+    // which may be this very error) leaves the header of a visitor not signed in.
+    let user = match Cookies::of(req).read_session(req) {
+        Some(token) => user_for_token(&state, &token).await.ok().flatten(),
+        None => None,
+    };
+    let status = crate::error::status_of(e.code);
+    let rendered = Page::new(req, user).and_then(|page| {
+        let message = message_of(&state, page.lang, e);
+        let view = ErrorPage {
+            message,
+            code: e.code,
+            status: status.as_u16(),
+        };
+        page.render(&state, "error.html", status, view)
+    });
+    rendered.unwrap_or_else(|_| bare_error_page(req, e))
+}
+
+/// The locale's message for the error's code, or the error's own when the locale has none.
+fn message_of(state: &AppState, lang: crate::i18n::Lang, e: &lentera_domain::Error) -> String {
+    let key = format!("error.{}", e.code);
+    let text = state.locales.get(lang, &key);
+    if text == key {
+        e.message.clone()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// A minimal page that needs no template, so it renders even when rendering broke.
-fn error_page(req: &HttpRequest, e: &lentera_domain::Error) -> HttpResponse {
+fn bare_error_page(req: &HttpRequest, e: &lentera_domain::Error) -> HttpResponse {
     let lang = language(req, None);
     let locales = req
         .app_data::<web::Data<AppState>>()

@@ -20,28 +20,52 @@ use crate::state::AppState;
 use lentera_content::Lesson;
 use lentera_domain::ErrorCode;
 use lentera_domain::Jp;
-use lentera_domain::catalog::CourseSummary;
-use lentera_domain::catalog::{CompiledCourse, CourseHead};
+use lentera_domain::catalog::{Catalog, CatalogQuery, CompiledCourse, CourseHead};
 use lentera_domain::certificates;
-use lentera_domain::learning::CourseProgress;
-use lentera_domain::learning::{self, Certificate, OutlineEntry};
+use lentera_domain::learning::{
+    self, Certificate, CourseProgress, GradedNews, NextItem, OutlineEntry,
+};
 use lentera_domain::ledger::{self, JpYear, Ledger};
 use lentera_domain::{catalog, login, sessions};
 
 pub async fn home(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let me = me.user;
-    let view = HomePage {
-        courses: learning::my_progress(&state, &me).await?,
-        jp: ledger::jp_this_year(&state, &me).await?,
-    };
-    page.render(&state, "home.html", StatusCode::OK, view)
+    let home = learning::home(&state, &me.user).await?;
+    page.render(&state, "home.html", StatusCode::OK, HomePage::of(home))
+}
+
+/// The learner's home: each course with one measure of progress and a link on to the next
+/// thing to do, this year's JP, and the essays graded lately.
+#[derive(Serialize)]
+struct HomePage {
+    courses: Vec<HomeCourse>,
+    jp: JpYear,
+    graded: Vec<GradedNews>,
 }
 
 #[derive(Serialize)]
-struct HomePage {
-    courses: Vec<CourseProgress>,
-    jp: JpYear,
+struct HomeCourse {
+    #[serde(flatten)]
+    progress: CourseProgress,
+    /// "Lanjutkan": the next undone item of the outline.
+    continue_at: Option<Link>,
+}
+
+impl HomePage {
+    fn of(home: learning::Home) -> Self {
+        HomePage {
+            courses: home
+                .courses
+                .into_iter()
+                .map(|progress| HomeCourse {
+                    continue_at: progress.next.as_ref().map(|n| next_link(&progress.slug, n)),
+                    progress,
+                })
+                .collect(),
+            jp: home.jp,
+            graded: home.graded,
+        }
+    }
 }
 
 /// The sign-in form: where to go after, the username typed, the refusal.
@@ -166,20 +190,51 @@ pub async fn switch_language(
         .finish())
 }
 
-pub async fn catalog(state: web::Data<AppState>, req: HttpRequest, user: PageUser) -> PageResult {
-    let (page, _) = signed_in(&req, user)?;
-    let courses = catalog::published(&state).await?;
-    page.render(
-        &state,
-        "catalog.html",
-        StatusCode::OK,
-        CatalogPage { courses },
-    )
+/// The catalogue's search form (a GET form: it works without JavaScript, and a search
+/// can be bookmarked or shared).
+#[derive(Deserialize)]
+pub struct CatalogForm {
+    cari: Option<String>,
+    kategori: Option<String>,
 }
 
+pub async fn catalog(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    q: web::Query<CatalogForm>,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    let asked = CatalogQuery {
+        search: q.cari.as_deref(),
+        category: q.kategori.as_deref(),
+    };
+    let found = catalog::browse(&state, &me.user, asked).await?;
+    let view = CatalogPage {
+        search: q.cari.as_deref().unwrap_or_default(),
+        category: q.kategori.as_deref().unwrap_or_default(),
+        filtered: q.cari.as_deref().is_some_and(|c| !c.trim().is_empty())
+            || q.kategori.as_deref().is_some_and(|c| !c.is_empty()),
+        catalog: found,
+    };
+    page.render(&state, "catalog.html", StatusCode::OK, view)
+}
+
+/// The catalogue: the courses found, and the search as typed (kept in the form).
 #[derive(Serialize)]
-struct CatalogPage {
-    courses: Vec<CourseSummary>,
+struct CatalogPage<'a> {
+    #[serde(flatten)]
+    catalog: Catalog,
+    search: &'a str,
+    category: &'a str,
+    filtered: bool,
+}
+
+/// `?selesai=LESSON`: the lesson the learner has just marked done, said on the page they
+/// land on next.
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    pub(super) selesai: Option<String>,
 }
 
 pub async fn course(
@@ -187,6 +242,7 @@ pub async fn course(
     req: HttpRequest,
     user: PageUser,
     path: web::Path<String>,
+    q: web::Query<DoneQuery>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
     let me = me.user;
@@ -194,11 +250,20 @@ pub async fn course(
     let (enrolled, progress) = learning::course_view(&state, &me, &head, &compiled).await?;
     let view = CoursePage {
         modules: modules(&head.slug, learning::outline(&compiled), &progress),
+        just_done: just_done(&compiled, q.selesai.as_deref()),
+        continue_at: progress.next.as_ref().map(|n| next_link(&head.slug, n)),
         course: CourseCard::of(&head, &compiled),
         enrolled,
         progress,
     };
     page.render(&state, "course.html", StatusCode::OK, view)
+}
+
+/// The title of the lesson `slug` of this course, for the notice that it was marked done;
+/// anything else is ignored.
+pub(super) fn just_done(compiled: &CompiledCourse, slug: Option<&str>) -> Option<String> {
+    slug.and_then(|s| compiled.course.lesson(s))
+        .map(|l| l.title.clone())
 }
 
 impl<'a> CourseCard<'a> {
@@ -258,6 +323,9 @@ struct CoursePage<'a> {
     modules: Vec<ModuleView>,
     enrolled: bool,
     progress: CourseProgress,
+    /// The lesson just marked done.
+    just_done: Option<String>,
+    continue_at: Option<Link>,
 }
 
 #[derive(Serialize)]
@@ -318,9 +386,31 @@ fn item_href(course: &str, kind: ItemKind, slug: &str) -> String {
 
 /// A link to an outline item.
 #[derive(Serialize)]
-struct Link {
+pub(super) struct Link {
     href: String,
     title: String,
+    /// lesson or quiz.
+    kind: &'static str,
+}
+
+/// A link to the item the learner is to do next.
+pub(super) fn next_link(course: &str, next: &NextItem) -> Link {
+    let kind = match next.kind.as_str() {
+        "quiz" => ItemKind::Quiz,
+        _ => ItemKind::Lesson,
+    };
+    Link {
+        href: item_href(course, kind, &next.slug),
+        title: next.title.clone(),
+        kind: kind_name(kind),
+    }
+}
+
+fn kind_name(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Lesson => "lesson",
+        ItemKind::Quiz => "quiz",
+    }
 }
 
 /// Previous and next outline items around the lesson `slug`, as links.
@@ -332,6 +422,7 @@ fn neighbours(
     let link = |e: &OutlineEntry| Link {
         href: item_href(course_slug, e.kind, &e.slug),
         title: e.title.clone(),
+        kind: kind_name(e.kind),
     };
     let pos = items
         .iter()
@@ -350,6 +441,7 @@ pub async fn lesson(
     req: HttpRequest,
     user: PageUser,
     path: web::Path<(String, String)>,
+    q: web::Query<DoneQuery>,
 ) -> PageResult {
     let (slug, lesson_slug) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
@@ -365,10 +457,17 @@ pub async fn lesson(
     else {
         return Ok(redirect(&format!("/kursus/{}", head.slug)));
     };
-    // Everything on the page but the CSRF token follows from the version, the lesson and
-    // whether it is done: it is rendered once for all learners.
-    let key = format!("{} {} {done}", compiled.version_id, lesson.slug);
-    let ctx = || LessonPage::of(&head.slug, &head.title, &compiled, lesson, done);
+    // Everything on the page but the CSRF token follows from the version, the lesson,
+    // whether it is done and the lesson just marked done (one of this course's): it is
+    // rendered once for all learners.
+    let just = just_done(&compiled, q.selesai.as_deref());
+    let finished = q
+        .selesai
+        .as_deref()
+        .filter(|_| just.is_some())
+        .unwrap_or("");
+    let key = format!("{} {} {done} {finished}", compiled.version_id, lesson.slug);
+    let ctx = || LessonPage::of(&head.slug, &head.title, &compiled, lesson, done, just);
     page.render_shared(&state, &key, "lesson.html", ctx, &lesson.html)
 }
 
@@ -379,9 +478,11 @@ impl<'a> LessonPage<'a> {
         compiled: &CompiledCourse,
         lesson: &'a Lesson,
         done: bool,
+        just_done: Option<String>,
     ) -> Self {
         let items = learning::outline(compiled);
         let (prev, next) = neighbours(slug, &items, &lesson.slug);
+        let lessons = &compiled.course.lessons;
         LessonPage {
             course: CourseRef { slug, title },
             lesson: LessonView {
@@ -390,8 +491,14 @@ impl<'a> LessonPage<'a> {
                 minutes: lesson.minutes,
                 // Most lessons open with their own `# Title`; the page then adds no second one.
                 has_heading: lesson.html.trim_start().starts_with("<h1"),
+                position: lessons
+                    .iter()
+                    .position(|l| l.slug == lesson.slug)
+                    .map_or(1, |p| p + 1),
+                of: lessons.len(),
             },
             done,
+            just_done,
             prev,
             next,
         }
@@ -412,15 +519,15 @@ pub async fn complete_lesson(
     let (head, compiled) = learning::course(&state, &slug).await?;
     let (_, certificate) =
         learning::complete_lesson(&state, &me, &head, &compiled, &lesson_slug).await?;
-    if certificate.is_some() {
-        return Ok(redirect("/sertifikat"));
-    }
+    // On to the next item of the outline, which says that this lesson is done; the course
+    // page when the course is now complete (it leads with the certificate) or nothing follows.
     let items = learning::outline(&compiled);
     let (_, next) = neighbours(&head.slug, &items, &lesson_slug);
-    Ok(redirect(&next.map_or_else(
-        || format!("/kursus/{}", head.slug),
-        |n| n.href,
-    )))
+    let to = match next {
+        Some(n) if certificate.is_none() => n.href,
+        _ => format!("/kursus/{}", head.slug),
+    };
+    Ok(redirect(&format!("{to}?selesai={lesson_slug}")))
 }
 
 #[derive(Serialize)]
@@ -428,6 +535,8 @@ struct LessonPage<'a> {
     course: CourseRef<'a>,
     lesson: LessonView<'a>,
     done: bool,
+    /// The lesson just marked done (the one before, usually).
+    just_done: Option<String>,
     prev: Option<Link>,
     next: Option<Link>,
 }
@@ -445,6 +554,9 @@ struct LessonView<'a> {
     title: &'a str,
     minutes: u32,
     has_heading: bool,
+    /// "Materi 2 dari 6": this lesson's place among the course's lessons, 1-based.
+    position: usize,
+    of: usize,
 }
 
 /// Course images, served from the current version with a long cache lifetime.
@@ -521,36 +633,104 @@ pub async fn certificates_zip(
     Ok(crate::respond::zip(bytes, "sertifikat-saya"))
 }
 
+/// The verification form: the code (the QR code's), or the printed number with the
+/// holder's NIP.
 #[derive(Deserialize)]
-pub struct CodeQuery {
+pub struct VerifyQuery {
     kode: Option<String>,
+    nomor: Option<String>,
+    nip: Option<String>,
+}
+
+/// What the verification form asks for.
+enum Ask<'a> {
+    /// A code: its own page.
+    Code(String),
+    /// The printed number and the holder's NIP: looked up here.
+    Number(&'a str, &'a str),
+    /// The form (again): empty, or with what is missing said and the rest kept.
+    Form(Box<VerifyPage<'static>>, StatusCode),
+}
+
+impl VerifyQuery {
+    fn ask(&self) -> Ask<'_> {
+        fn filled(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        let (number, nip) = (filled(&self.nomor), filled(&self.nip));
+        if let Some(code) = filled(&self.kode) {
+            // The printed number typed where the code goes: asked for the NIP beside it.
+            return match certificates::printed_number(code) {
+                Some(number) => Ask::Form(
+                    Box::new(VerifyPage {
+                        number: Some(number),
+                        nip_error: Some("verify.nip_needed"),
+                        ..VerifyPage::default()
+                    }),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                None => Ask::Code(code.chars().filter(char::is_ascii_alphanumeric).collect()),
+            };
+        }
+        match (number, nip) {
+            (Some(number), Some(nip)) => Ask::Number(number, nip),
+            (None, None) => Ask::Form(Box::default(), StatusCode::OK),
+            (number, nip) => Ask::Form(
+                Box::new(VerifyPage {
+                    number: number.map(str::to_owned),
+                    nip: nip.map(str::to_owned),
+                    number_error: number.is_none().then_some("verify.number_needed"),
+                    nip_error: nip.is_none().then_some("verify.nip_needed"),
+                    ..VerifyPage::default()
+                }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        }
+    }
 }
 
 pub async fn verify_form(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: PageUser,
-    q: web::Query<CodeQuery>,
+    q: web::Query<VerifyQuery>,
 ) -> PageResult {
-    if let Some(code) = q.kode.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        return Ok(redirect(&format!("/verifikasi/{code}")));
-    }
     let page = Page::new(&req, user.0)?;
-    page.render(&state, "verify.html", StatusCode::OK, VerifyPage::default())
+    let (number, nip) = match q.ask() {
+        Ask::Code(code) => return Ok(redirect(&format!("/verifikasi/{code}"))),
+        Ask::Form(view, status) => return page.render(&state, "verify.html", status, *view),
+        Ask::Number(number, nip) => (number, nip),
+    };
+    let address = client_address(&req, &state.config.trusted_proxies);
+    let asked = certificates::Asked::Number { number, nip };
+    match certificates::look_up(&state, &address, asked).await? {
+        Some(c) => page.render(&state, "verify.html", StatusCode::OK, VerifyPage::of(c)),
+        None => {
+            let view = VerifyPage::not_found_by_number(number, nip);
+            page.render(&state, "verify.html", StatusCode::NOT_FOUND, view)
+        }
+    }
 }
 
-/// The verification page: the form alone, a certificate found, or a code not known.
+/// The verification page: the form alone, a certificate found, or nothing found (by code,
+/// or by number and NIP), with what was typed kept in the form.
 #[derive(Serialize, Default)]
 struct VerifyPage<'a> {
     asked: bool,
     found: bool,
+    /// Asked by number and NIP (not by code).
+    by_number: bool,
     revoked: bool,
     revoked_at: Option<String>,
     revocation_reason: Option<String>,
     certificate: Option<lentera_certificate::CertificatePayload>,
     issued_on: Option<String>,
     code: Option<&'a str>,
+    number: Option<String>,
+    nip: Option<String>,
+    /// Locale keys of what is wrong with a field.
+    number_error: Option<&'static str>,
+    nip_error: Option<&'static str>,
 }
 
 pub async fn verify(
@@ -560,8 +740,8 @@ pub async fn verify(
     path: web::Path<String>,
 ) -> PageResult {
     let page = Page::new(&req, user.0)?;
-    certificates::check_rate(&state, &client_address(&req, &state.config.trusted_proxies)).await?;
-    match certificates::find(&state, &path).await? {
+    let address = client_address(&req, &state.config.trusted_proxies);
+    match certificates::look_up(&state, &address, certificates::Asked::Code(&path)).await? {
         Some(c) => page.render(&state, "verify.html", StatusCode::OK, VerifyPage::of(c)),
         None => {
             let view = VerifyPage {
@@ -575,6 +755,22 @@ pub async fn verify(
 }
 
 impl VerifyPage<'_> {
+    /// Nothing found by number and NIP: the same answer whether the number exists or not;
+    /// what the visitor typed is kept, and a NIP that cannot be one is pointed out (that
+    /// needs no look-up).
+    fn not_found_by_number(number: &str, nip: &str) -> Self {
+        VerifyPage {
+            asked: true,
+            by_number: true,
+            number: Some(number.to_owned()),
+            nip: Some(nip.to_owned()),
+            nip_error: certificates::typed_nip(nip)
+                .is_err()
+                .then_some("verify.nip_invalid"),
+            ..VerifyPage::default()
+        }
+    }
+
     /// A certificate found: valid or revoked, with what it says.
     fn of(c: Certificate) -> Self {
         VerifyPage {
@@ -585,7 +781,7 @@ impl VerifyPage<'_> {
             certificate: Some(certificates::payload(&c)),
             issued_on: Some(c.issued_at.format("%d-%m-%Y").to_string()),
             revocation_reason: c.revocation_reason,
-            code: None,
+            ..VerifyPage::default()
         }
     }
 }

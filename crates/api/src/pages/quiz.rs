@@ -19,7 +19,9 @@ use crate::respond::redirect;
 use crate::state::AppState;
 use lentera_assessment::QuestionType;
 use lentera_domain::ErrorCode;
-use lentera_domain::learning::{self, Attempt, ReviewView};
+use lentera_domain::learning::{
+    self, Attempt, Mark, ResultView, ReviewView, ReviewedQuestion, Submitted,
+};
 use lentera_domain::sessions::CurrentUser;
 use lentera_domain::{AttemptId, AttemptState};
 
@@ -62,6 +64,10 @@ struct QuizPage<'a> {
     open: bool,
     attempts_left: Option<usize>,
     can_start: bool,
+    /// Attempts at this quiz an instructor graded lately.
+    graded: &'a [learning::GradedNews],
+    /// The lesson just marked done, when the learner came here from it.
+    just_done: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -89,37 +95,34 @@ pub async fn intro(
     req: HttpRequest,
     user: PageUser,
     path: web::Path<(String, String)>,
+    q: web::Query<super::learn::DoneQuery>,
 ) -> PageResult {
     let (slug, quiz_slug) = path.into_inner();
     let (page, me) = signed_in(&req, user)?;
-    let me = me.user;
-    let (head, compiled) = learning::course(&state, &slug).await?;
-    let quiz = compiled
-        .quiz(&quiz_slug)
-        .ok_or_else(|| ApiError::new(ErrorCode::QuizNotFound, "No such quiz"))?;
-    if !learning::is_enrolled(&state, &me, &head).await? {
-        return Ok(redirect(&format!("/kursus/{}", head.slug)));
+    let intro = learning::quiz_intro(&state, &me.user, &slug, &quiz_slug).await?;
+    if !intro.enrolled {
+        return Ok(redirect(&format!("/kursus/{}", intro.head.slug)));
     }
-    let attempts = learning::attempts_of(&state, &me, &head, &quiz_slug).await?;
-    let course = CourseRef {
-        slug: &head.slug,
-        title: &head.title,
-    };
-    let view = QuizPage::of(course, quiz, &attempts, &me.time_zone);
+    let just_done = super::learn::just_done(&intro.compiled, q.selesai.as_deref());
+    let view = QuizPage::of(&intro, &me.user.time_zone, just_done);
     page.render(&state, "quiz.html", StatusCode::OK, view)
 }
 
 impl<'a> QuizPage<'a> {
     /// The quiz's rules and where the learner stands: past attempts, the one that counts,
-    /// attempts left and when the next may start.
-    fn of(course: CourseRef<'a>, quiz: &'a Quiz, attempts: &[Attempt], tz: &str) -> Self {
+    /// attempts left and when the next may start, essays graded lately.
+    fn of(intro: &'a learning::QuizIntro, tz: &str, just_done: Option<String>) -> Self {
+        let (quiz, attempts) = (&*intro.quiz, &intro.attempts);
         let open = attempts.iter().any(|a| a.state == AttemptState::Open);
         let left = (quiz.max_attempts > 0)
             .then(|| (quiz.max_attempts as usize).saturating_sub(attempts.len()));
         let wait_until =
             learning::next_attempt_at(quiz, attempts).filter(|at| *at > chrono::Utc::now());
         QuizPage {
-            course,
+            course: CourseRef {
+                slug: &intro.head.slug,
+                title: &intro.head.title,
+            },
             quiz: QuizCard {
                 slug: &quiz.slug,
                 title: &quiz.title,
@@ -141,6 +144,8 @@ impl<'a> QuizPage<'a> {
             wait_until: wait_until.map(|at| learning::local_time(at, tz)),
             open,
             attempts_left: left,
+            graded: &intro.graded,
+            just_done,
         }
     }
 }
@@ -331,6 +336,16 @@ impl<'a> FormState<'a> {
     }
 }
 
+/// Whether a saved response answers its question: a choice, a text, a number, a pair or an
+/// order (a cleared answer is saved empty and does not count).
+fn has_answer(r: &ResponseEntry) -> bool {
+    r.choices.as_ref().is_some_and(|c| !c.is_empty())
+        || r.text.as_ref().is_some_and(|t| !t.trim().is_empty())
+        || r.number.is_some()
+        || r.pairs.as_ref().is_some_and(|p| !p.is_empty())
+        || r.order.as_ref().is_some_and(|o| !o.is_empty())
+}
+
 async fn render_attempt(
     state: &AppState,
     page: &Page,
@@ -340,56 +355,91 @@ async fn render_attempt(
 ) -> PageResult {
     let saved = learning::saved_responses(state, attempt).await?;
     let all = question_views(state, attempt, quiz, &saved, form.rejected)?;
-    let pages = page_count(all.len());
-    // A refused answer is shown on its own page, whichever page the form came from.
-    let refused_page = all
-        .iter()
-        .position(|q| form.rejected.contains_key(&q.id))
-        .map(|i| i / PER_PAGE + 1);
-    let current = refused_page.unwrap_or(form.page).clamp(1, pages);
-    let answered: std::collections::HashSet<&str> =
-        saved.iter().map(|r| r.question.as_str()).collect();
-    let nav = (1..=pages)
-        .map(|n| {
-            let on_page: Vec<_> = all.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).collect();
-            NavPage {
-                number: n,
-                current: n == current,
-                answered: on_page
-                    .iter()
-                    .filter(|q| answered.contains(q.id.as_str()))
-                    .count(),
-                total: on_page.len(),
-            }
-        })
-        .collect();
     let time_zone = page
         .user
         .as_ref()
         .map_or("WIB", |u| u.user.time_zone.as_str());
-    let view = AttemptPage {
-        attempt: AttemptHead {
-            id: attempt.id,
-            number: attempt.number,
-            deadline: attempt.deadline.map(|d| learning::local_time(d, time_zone)),
-        },
-        quiz: QuizTitle { title: &quiz.title },
-        questions: all
-            .iter()
-            .skip((current - 1) * PER_PAGE)
-            .take(PER_PAGE)
-            .collect(),
-        saved_notice: form.saved_notice,
-        has_errors: !form.rejected.is_empty(),
-        page: current,
-        pages,
-        nav,
-        is_first: current == 1,
-        is_last: current == pages,
-        answered: answered.len(),
-        total: all.len(),
-    };
+    let view = AttemptPage::of(attempt, quiz, &all, &saved, &form, time_zone);
     page.render(state, "attempt.html", form.status, view)
+}
+
+impl<'a> AttemptPage<'a> {
+    /// The page of the attempt to show (the first with a refused answer, else the one asked
+    /// for), the navigator with each page's answered questions as saved, and every refused
+    /// answer for the error summary, on this page or another.
+    fn of(
+        attempt: &Attempt,
+        quiz: &'a Quiz,
+        all: &'a [QuestionView],
+        saved: &[ResponseEntry],
+        form: &FormState<'_>,
+        time_zone: &str,
+    ) -> Self {
+        let pages = page_count(all.len());
+        let page_of = |i: usize| i / PER_PAGE + 1;
+        let refused_page = all
+            .iter()
+            .position(|q| form.rejected.contains_key(&q.id))
+            .map(page_of);
+        let current = refused_page.unwrap_or(form.page).clamp(1, pages);
+        let answered: std::collections::HashSet<&str> = saved
+            .iter()
+            .filter(|r| has_answer(r))
+            .map(|r| r.question.as_str())
+            .collect();
+        let count = |n: usize| {
+            all.iter()
+                .skip((n - 1) * PER_PAGE)
+                .take(PER_PAGE)
+                .filter(|q| answered.contains(q.id.as_str()))
+                .count()
+        };
+        let nav = (1..=pages)
+            .map(|n| NavPage {
+                number: n,
+                current: n == current,
+                answered: count(n),
+                total: all.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).count(),
+            })
+            .collect();
+        let refused = all
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| {
+                q.error.as_ref().map(|message| Refused {
+                    number: q.number,
+                    id: q.id.clone(),
+                    message: message.clone(),
+                    page: page_of(i),
+                    here: page_of(i) == current,
+                })
+            })
+            .collect();
+        AttemptPage {
+            attempt: AttemptHead {
+                id: attempt.id,
+                number: attempt.number,
+                deadline: attempt.deadline.map(|d| learning::local_time(d, time_zone)),
+            },
+            quiz: QuizTitle { title: &quiz.title },
+            questions: all
+                .iter()
+                .skip((current - 1) * PER_PAGE)
+                .take(PER_PAGE)
+                .collect(),
+            saved_notice: form.saved_notice,
+            has_errors: !form.rejected.is_empty(),
+            refused,
+            page: current,
+            pages,
+            nav,
+            is_first: current == 1,
+            is_last: current == pages,
+            answered: answered.len(),
+            answered_here: count(current),
+            total: all.len(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -399,13 +449,27 @@ struct AttemptPage<'a> {
     questions: Vec<&'a QuestionView>,
     saved_notice: bool,
     has_errors: bool,
+    /// Every refused answer, for the error summary.
+    refused: Vec<Refused>,
     page: usize,
     pages: usize,
     nav: Vec<NavPage>,
     is_first: bool,
     is_last: bool,
     answered: usize,
+    /// Answered on the page shown (the page's script recounts these after saving).
+    answered_here: usize,
     total: usize,
+}
+
+/// A refused answer in the error summary: a link to its field, on this page or another.
+#[derive(Serialize)]
+struct Refused {
+    number: usize,
+    id: String,
+    message: String,
+    page: usize,
+    here: bool,
 }
 
 #[derive(Serialize)]
@@ -506,8 +570,15 @@ fn parse_form(
                 }
                 entry.choices = Some(values(&name).into_iter().map(str::to_owned).collect());
             }
+            // A text emptied on the page is saved empty (the answer is taken back); one that
+            // was not on the page is left alone.
             QuestionType::ShortAnswer | QuestionType::Essay => {
                 if first.is_empty() {
+                    if !fields.iter().any(|(k, v)| k == "shown" && *v == q.id) {
+                        continue;
+                    }
+                    entry.text = Some(String::new());
+                    entries.push(entry);
                     continue;
                 }
                 entry.text = Some(
@@ -712,26 +783,129 @@ pub async fn result(
     path: web::Path<AttemptId>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let me = me.user;
-    let (attempt, compiled, quiz) = learning::load_attempt(&state, &me, path.into_inner()).await?;
-    if attempt.state == AttemptState::Open {
-        return Ok(redirect(&format!("/percobaan/{}", attempt.id)));
+    let tz = me.user.time_zone.clone();
+    match learning::result_view(&state, &me.user, path.into_inner()).await? {
+        Submitted::Open(id) => Ok(redirect(&format!("/percobaan/{id}"))),
+        Submitted::Closed(view) => {
+            let view = ResultPage::of(&view, &tz);
+            page.render(&state, "result.html", StatusCode::OK, view)
+        }
     }
-    let view = ResultPage {
-        course_completed: learning::has_completed(&state, &me, &compiled.course.slug).await?,
-        review: learning::review(&state, &attempt, &quiz).await?,
-        course: CourseRef {
-            slug: &compiled.course.slug,
-            title: &compiled.course.title,
-        },
-        quiz: QuizResultHead {
-            slug: &quiz.slug,
-            title: &quiz.title,
-            pass_percent: quiz.pass_percent,
-        },
-        attempt: ResultHead::of(&attempt),
-    };
-    page.render(&state, "result.html", StatusCode::OK, view)
+}
+
+/// The result page: the outcome and the next step first, then each question marked.
+#[derive(Serialize)]
+struct ResultPage<'a> {
+    course: CourseRef<'a>,
+    quiz: QuizResultHead<'a>,
+    attempt: ResultHead,
+    next: NextStep,
+    review: &'a ReviewView,
+    /// How many questions were right, partly right, wrong, waiting for a grade.
+    marks: MarkCounts,
+    /// Per question: whether its right answer is shown (the review allows it and the
+    /// learner's answer was not right).
+    questions: Vec<ReviewedView<'a>>,
+}
+
+/// What the learner does now, in the order the page says it.
+#[derive(Serialize)]
+struct NextStep {
+    /// The course is complete: its certificate's code and number.
+    certificate: Option<(String, String)>,
+    /// The next item of the course to do, and the required ones still to do.
+    next: Option<super::learn::Link>,
+    remaining: Vec<super::learn::Link>,
+    /// Another attempt may start now (the quiz is not passed yet), or from this moment.
+    can_retry: bool,
+    retry_at: Option<String>,
+    attempts_left: Option<usize>,
+    quiz_passed: bool,
+}
+
+#[derive(Serialize, Default)]
+struct MarkCounts {
+    right: usize,
+    partly_right: usize,
+    wrong: usize,
+    pending: usize,
+}
+
+#[derive(Serialize)]
+struct ReviewedView<'a> {
+    #[serde(flatten)]
+    q: &'a ReviewedQuestion,
+    /// The right answer is worth showing: the learner's differs from it.
+    show_correct: bool,
+}
+
+impl<'a> ResultPage<'a> {
+    fn of(v: &'a ResultView, tz: &str) -> Self {
+        let slug = &v.compiled.course.slug;
+        let progress = v.progress.as_ref();
+        // An essay waiting for its grade is not something left to do for the learner.
+        let waiting = v.attempt.state == AttemptState::PendingReview;
+        let remaining = progress
+            .map(|p| {
+                p.remaining
+                    .iter()
+                    .filter(|n| !(waiting && n.kind == "quiz" && n.slug == v.quiz.slug))
+                    .map(|n| super::learn::next_link(slug, n))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut marks = MarkCounts::default();
+        for q in &v.review.questions {
+            match q.mark {
+                Mark::Right => marks.right += 1,
+                Mark::PartlyRight => marks.partly_right += 1,
+                Mark::Wrong => marks.wrong += 1,
+                Mark::Pending => marks.pending += 1,
+                Mark::Unmarked => {}
+            }
+        }
+        ResultPage {
+            course: CourseRef {
+                slug,
+                title: &v.compiled.course.title,
+            },
+            quiz: QuizResultHead {
+                slug: &v.quiz.slug,
+                title: &v.quiz.title,
+                pass_percent: v.quiz.pass_percent,
+            },
+            attempt: ResultHead::of(&v.attempt),
+            next: NextStep {
+                certificate: v
+                    .certificate
+                    .as_ref()
+                    .map(|c| (c.code.clone(), c.number.clone())),
+                next: progress
+                    .and_then(|p| p.next.as_ref())
+                    .filter(|n| !(waiting && n.kind == "quiz" && n.slug == v.quiz.slug))
+                    .map(|n| super::learn::next_link(slug, n)),
+                remaining,
+                can_retry: !v.quiz_passed
+                    && !waiting
+                    && v.attempts_left != Some(0)
+                    && v.next_attempt_at.is_none(),
+                retry_at: v.next_attempt_at.map(|at| learning::local_time(at, tz)),
+                attempts_left: v.attempts_left,
+                quiz_passed: v.quiz_passed,
+            },
+            review: &v.review,
+            marks,
+            questions: v
+                .review
+                .questions
+                .iter()
+                .map(|q| ReviewedView {
+                    show_correct: q.question.correct.is_some() && q.mark != Mark::Right,
+                    q,
+                })
+                .collect(),
+        }
+    }
 }
 
 impl ResultHead {
@@ -746,15 +920,6 @@ impl ResultHead {
             passed: attempt.passed.unwrap_or(false),
         }
     }
-}
-
-#[derive(Serialize)]
-struct ResultPage<'a> {
-    review: ReviewView,
-    course: CourseRef<'a>,
-    quiz: QuizResultHead<'a>,
-    attempt: ResultHead,
-    course_completed: bool,
 }
 
 #[derive(Serialize)]

@@ -486,12 +486,48 @@ pub async fn closed_grade(
     Ok((quiz, responses, grade, manual))
 }
 
-/// One question of the review, with the grader's comment on an essay.
+/// One question of the review, with the grader's comment on an essay and how it went.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewedQuestion {
     #[serde(flatten)]
     pub question: assessment::ReviewQuestion,
     pub grader_comment: Option<String>,
+    pub mark: Mark,
+}
+
+/// How a question of a submitted attempt went, from its score: pages say it in words and
+/// a sign, not by colour alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    /// Full marks.
+    Right,
+    /// Some of the points.
+    PartlyRight,
+    /// No points.
+    Wrong,
+    /// An essay waiting for its grade.
+    Pending,
+    /// A description, or a question worth no points: nothing to mark.
+    Unmarked,
+}
+
+impl Mark {
+    pub fn of(q: &assessment::ReviewQuestion) -> Mark {
+        // Scores are sums of weighted parts: a hair below the points is full marks.
+        const EPSILON: f64 = 1e-9;
+        if q.kind == assessment::QuestionType::Description || q.points <= 0.0 {
+            Mark::Unmarked
+        } else if q.needs_review {
+            Mark::Pending
+        } else if q.score >= q.points - EPSILON {
+            Mark::Right
+        } else if q.score > EPSILON {
+            Mark::PartlyRight
+        } else {
+            Mark::Wrong
+        }
+    }
 }
 
 /// The review of a closed attempt for its learner.
@@ -508,7 +544,6 @@ pub struct ReviewView {
 /// what they chose, the grader's comments, and the right answers only when the quiz's
 /// review setting allows it by now.
 pub async fn review(state: &Lentera, attempt: &Attempt, quiz: &Quiz) -> Result<ReviewView> {
-    let (restricted, responses, grade, manual) = closed_grade(state, attempt, quiz).await?;
     let attempts = learning::attempts(
         &state.db,
         attempt.user_id,
@@ -516,6 +551,17 @@ pub async fn review(state: &Lentera, attempt: &Attempt, quiz: &Quiz) -> Result<R
         &attempt.quiz_slug,
     )
     .await?;
+    review_among(state, attempt, quiz, &attempts).await
+}
+
+/// [`review`], given all of the learner's attempts at the quiz.
+pub(crate) async fn review_among(
+    state: &Lentera,
+    attempt: &Attempt,
+    quiz: &Quiz,
+    attempts: &[Attempt],
+) -> Result<ReviewView> {
+    let (restricted, responses, grade, manual) = closed_grade(state, attempt, quiz).await?;
     let submitted = u32::try_from(
         attempts
             .iter()
@@ -544,6 +590,7 @@ pub async fn review(state: &Lentera, attempt: &Attempt, quiz: &Quiz) -> Result<R
                     .find(|m| m.question_id == question.id)
                     .and_then(|m| m.comment.clone());
                 ReviewedQuestion {
+                    mark: Mark::of(&question),
                     question,
                     grader_comment,
                 }

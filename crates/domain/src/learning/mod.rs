@@ -1,10 +1,11 @@
 //! The learner's journey as domain operations, shared by the JSON API and the pages:
-//! courses and lessons here; progress and completion, attempts, essay grading and quiz
-//! statistics in the submodules.
+//! courses and lessons here; progress and completion, attempts, results and the learner's
+//! news, essay grading and quiz statistics in the submodules.
 
 pub mod attempts;
 pub mod grading;
 pub mod progress;
+pub mod results;
 pub mod statistics;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub use attempts::*;
 pub use grading::*;
 
 pub use progress::*;
+pub use results::*;
 pub use statistics::*;
 
 /// A published course and its compiled current version; 404 for unknown or unpublished.

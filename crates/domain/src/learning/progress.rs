@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use lentera_content::ItemKind;
+
 use crate::catalog::CompiledCourse;
 use crate::error::{Error, Result};
 use crate::{CourseId, Jp, Lentera};
@@ -22,8 +24,19 @@ pub struct CourseProgress {
     pub total_lessons: usize,
     pub passed_quizzes: usize,
     pub total_quizzes: usize,
+    /// The share of the required lessons and quizzes done (100 once completed): the same
+    /// measure as `done_items` of `total_items`.
     pub percent: u32,
     pub completed_at: Option<DateTime<Utc>>,
+    /// Required lessons done and required quizzes passed: what completion depends on.
+    pub done_items: usize,
+    /// Required lessons and quizzes.
+    pub total_items: usize,
+    /// Where to go on: the first required item not done yet in outline order, else the
+    /// first optional one; none when everything is done.
+    pub next: Option<NextItem>,
+    /// The required items not done yet, in outline order.
+    pub remaining: Vec<NextItem>,
     #[serde(skip)]
     pub done_lessons: HashSet<String>,
     #[serde(skip)]
@@ -73,6 +86,48 @@ pub async fn course_view(
     Ok((true, progress))
 }
 
+/// A lesson or quiz of a course's outline, as a place to go.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct NextItem {
+    /// lesson or quiz.
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub required: bool,
+}
+
+/// Required items done of all required items, the next item to do and those required still
+/// to do, from the outline in order.
+fn steps(
+    compiled: &CompiledCourse,
+    done: &HashSet<String>,
+    passed: &HashSet<String>,
+) -> (usize, usize, Option<NextItem>, Vec<NextItem>) {
+    let items = super::outline(compiled);
+    let is_done = |e: &super::OutlineEntry| match e.kind {
+        ItemKind::Lesson => done.contains(&e.slug),
+        ItemKind::Quiz => passed.contains(&e.slug),
+    };
+    let to_go = |e: &super::OutlineEntry| NextItem {
+        kind: super::kind_name(e.kind).to_owned(),
+        slug: e.slug.clone(),
+        title: e.title.clone(),
+        required: e.required,
+    };
+    let required: Vec<&super::OutlineEntry> = items.iter().filter(|e| e.required).collect();
+    let done_items = required.iter().filter(|e| is_done(e)).count();
+    let remaining: Vec<NextItem> = required
+        .iter()
+        .filter(|e| !is_done(e))
+        .map(|e| to_go(e))
+        .collect();
+    let next = remaining
+        .first()
+        .cloned()
+        .or_else(|| items.iter().find(|e| !e.required && !is_done(e)).map(to_go));
+    (done_items, required.len(), next, remaining)
+}
+
 /// Where a learner stands, from what they did (no queries: callers fetch once).
 fn progress_from(
     head: &CourseHead,
@@ -92,27 +147,16 @@ fn progress_from(
         .iter()
         .filter(|q| passed.contains(&q.slug))
         .count();
-    // Percent of the required work: what completion depends on.
-    let required: Vec<bool> = course
-        .lessons
-        .iter()
-        .filter(|l| l.required)
-        .map(|l| done.contains(&l.slug))
-        .chain(
-            course
-                .quizzes
-                .iter()
-                .filter(|q| q.required)
-                .map(|q| passed.contains(&q.slug)),
-        )
-        .collect();
+    // Percent of the required work (what completion depends on), the same measure as the
+    // count of required items done that pages show beside it.
+    let (done_items, total_items, next, remaining) = steps(compiled, &done, &passed);
+    // No required item: 0 until completed.
     let percent = if completed_at.is_some() {
         100
-    } else if required.is_empty() {
-        0
     } else {
-        let finished = required.iter().filter(|d| **d).count();
-        u32::try_from(finished * 100 / required.len()).unwrap_or(100)
+        (done_items * 100)
+            .checked_div(total_items)
+            .map_or(0, |p| u32::try_from(p).unwrap_or(100))
     };
     CourseProgress {
         slug: head.slug.clone(),
@@ -124,6 +168,10 @@ fn progress_from(
         total_quizzes: course.quizzes.len(),
         percent,
         completed_at,
+        done_items,
+        total_items,
+        next,
+        remaining,
         done_lessons: done,
         passed,
     }
