@@ -675,3 +675,43 @@ async fn error_pages_are_pages_like_every_other() {
     assert_eq!(status, 404);
     assert!(html.contains("lang=\"id\""), "{html}");
 }
+
+/// A description (Moodle's text between questions) reads as text on the attempt page: not a
+/// numbered question worth 0 points, and not counted among the questions to answer.
+#[tokio::test]
+async fn descriptions_between_questions_read_as_text_not_questions() {
+    let app = spawn_app().await;
+    // Kasus A (text), a1, Kasus B (text), b1, in that order.
+    app.import_fixture("kursus-deskripsi", "instruktur").await;
+    let (b, csrf) = signed_in(&app, LEARNER).await;
+    let (status, _, _) = b
+        .post("/kursus/kursus-deskripsi/daftar", &[pair("csrf", &csrf)])
+        .await;
+    assert_eq!(status, 303);
+    let (status, attempt, _) = b
+        .post(
+            "/kursus/kursus-deskripsi/kuis/kasus/mulai",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, 303, "{attempt}");
+    let html = b.get(&attempt).await.2;
+    let text = plain(&html);
+    assert!(text.contains("Kasus A: antrean loket"), "{text}");
+    assert!(text.contains("Soal 1") && text.contains("Soal 2"), "{text}");
+    assert!(
+        !text.contains("Soal 3"),
+        "two questions, numbered 1 and 2: {text}"
+    );
+    assert!(
+        !text.contains("0 poin"),
+        "a text is worth no points and says nothing of it"
+    );
+    let description = between(&html, "id=\"q-kasus-a\"", "</div></div>");
+    assert!(
+        !description.contains("<legend") && !description.contains("<input"),
+        "{description}"
+    );
+    let progress = between(&text, "id=\"progress\"", "</p>");
+    assert!(progress.contains(">0</span> dari 2 soal terjawab"), "{progress}");
+}

@@ -225,12 +225,16 @@ fn question_views(
     let answers: HashMap<&str, &ResponseEntry> =
         saved.iter().map(|r| (r.question.as_str(), r)).collect();
     let public = assessment::public_questions(quiz, &layout, &state.keys.quiz_salt);
+    // Descriptions (text between questions) are shown but neither numbered nor counted.
+    let mut number = 0;
     Ok(public
         .into_iter()
-        .enumerate()
-        .map(|(i, q)| {
+        .map(|q| {
+            if q.kind != QuestionType::Description {
+                number += 1;
+            }
             let answer = answers.get(q.id.as_str()).copied();
-            question_view(i + 1, q, answer, rejected)
+            question_view(number, q, answer, rejected)
         })
         .collect())
 }
@@ -399,7 +403,12 @@ impl<'a> AttemptPage<'a> {
                 number: n,
                 current: n == current,
                 answered: count(n),
-                total: all.iter().skip((n - 1) * PER_PAGE).take(PER_PAGE).count(),
+                total: all
+                    .iter()
+                    .skip((n - 1) * PER_PAGE)
+                    .take(PER_PAGE)
+                    .filter(|q| q.kind != QuestionType::Description)
+                    .count(),
             })
             .collect();
         let refused = all
@@ -437,7 +446,10 @@ impl<'a> AttemptPage<'a> {
             is_last: current == pages,
             answered: answered.len(),
             answered_here: count(current),
-            total: all.len(),
+            total: all
+                .iter()
+                .filter(|q| q.kind != QuestionType::Description)
+                .count(),
         }
     }
 }
