@@ -713,5 +713,8 @@ async fn descriptions_between_questions_read_as_text_not_questions() {
         "{description}"
     );
     let progress = between(&text, "id=\"progress\"", "</p>");
-    assert!(progress.contains(">0</span> dari 2 soal terjawab"), "{progress}");
+    assert!(
+        progress.contains(">0</span> dari 2 soal terjawab"),
+        "{progress}"
+    );
 }
