@@ -494,7 +494,21 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
         .to_owned();
     assert_eq!(location, "/pengajar/kursus/kursus-halaman?versi=1");
     let (_, _, html) = b.get(&location).await;
-    assert!(html.contains("Versi baru diterbitkan") && html.contains("versi aktif"));
+    assert!(
+        html.contains("Tersimpan sebagai draf") && html.contains("disembunyikan"),
+        "a first upload is a hidden draft: {html}"
+    );
+    // The author previews it as learners will see it, then publishes it.
+    let (status, _, html) = b.get("/pengajar/kursus/kursus-halaman/pratinjau").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("/pengajar/kursus/kursus-halaman/pratinjau/materi/pengantar"));
+    let (status, _, _) = b
+        .post(
+            "/pengajar/kursus/kursus-halaman/terbitkan",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, 303);
 
     // A learner reads the lesson of version 1; the page is rendered once and kept.
     let (reader, reader_csrf) = signed_in(&app, LEARNER).await;
@@ -556,6 +570,34 @@ async fn an_instructor_publishes_and_edits_through_the_pages() {
         (status, location.as_str()),
         (303, "/pengajar/kursus/kursus-halaman?versi=2")
     );
+    // A draft: the learner still reads version 1; the author previews version 2 as
+    // learners will see it, then publishes it.
+    let (_, _, still) = reader.get(lesson).await;
+    assert_eq!(still, before, "a draft is not shown to learners");
+    let (_, _, html) = b.get(&location).await;
+    assert!(
+        html.contains("Tersimpan sebagai draf") && html.contains("Draf versi v2"),
+        "{html}"
+    );
+    let (status, _, html) = b
+        .get("/pengajar/kursus/kursus-halaman/pratinjau/materi/pengantar")
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Judul baru") && html.contains("Isi baru."),
+        "{html}"
+    );
+    let (status, _, _) = reader
+        .get("/pengajar/kursus/kursus-halaman/pratinjau/materi/pengantar")
+        .await;
+    assert_eq!(status, 403, "learners do not preview drafts");
+    let (status, _, _) = b
+        .post(
+            "/pengajar/kursus/kursus-halaman/terbitkan",
+            &[pair("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, 303);
     // The learner sees version 2 at once, and version 1 again after the roll-back below.
     let (_, _, after) = reader.get(lesson).await;
     assert!(after.contains("Judul baru") && after.contains("Isi baru."));

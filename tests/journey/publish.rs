@@ -79,7 +79,7 @@ async fn an_instructor_uploads_edits_unpublishes_and_rolls_back_a_course() {
     assert_eq!(status, 201, "{body}");
     assert_eq!(
         body,
-        json!({"slug": "kursus-unggah", "version": 1, "status": "published"})
+        json!({"slug": "kursus-unggah", "version": 1, "status": "draft"})
     );
     let (status, body) = upload(&app, &teacher, zip_of(&course_files("kursus-unggah"))).await;
     assert_eq!(
@@ -87,6 +87,13 @@ async fn an_instructor_uploads_edits_unpublishes_and_rolls_back_a_course() {
         (200, Some("unchanged")),
         "the same content is not a new version"
     );
+    // A first upload is a hidden draft: learners do not find it until it is published.
+    let (status, _) = app.get("/api/v1/courses/kursus-unggah", &learner).await;
+    assert_eq!(status, 404);
+    let (status, body) = app
+        .post("/api/v1/courses/kursus-unggah/publish", &teacher, None)
+        .await;
+    assert_eq!((status, body["version"].as_i64()), (200, Some(1)), "{body}");
 
     // The learner finds it, enrols and completes the first lesson.
     let (status, _) = app.get("/api/v1/courses/kursus-unggah", &learner).await;
@@ -139,7 +146,35 @@ async fn an_instructor_uploads_edits_unpublishes_and_rolls_back_a_course() {
         )
         .await;
     assert_eq!(status, 200, "{edited}");
-    assert_eq!(edited["version"], 2);
+    assert_eq!(
+        (edited["version"].as_i64(), edited["status"].as_str()),
+        (Some(2), Some("draft"))
+    );
+    // A draft: learners keep version 1 until the author publishes it.
+    let (_, lesson) = app
+        .get("/api/v1/courses/kursus-unggah/lessons/pengantar", &learner)
+        .await;
+    assert!(
+        lesson["html"]
+            .as_str()
+            .is_some_and(|h| !h.contains("diperbarui")),
+        "{lesson}"
+    );
+    let (_, versions) = app
+        .get("/api/v1/courses/kursus-unggah/versions", &teacher)
+        .await;
+    assert_eq!(
+        (
+            versions["versions"][0]["draft"].as_bool(),
+            versions["versions"][1]["current"].as_bool()
+        ),
+        (Some(true), Some(true)),
+        "{versions}"
+    );
+    let (status, body) = app
+        .post("/api/v1/courses/kursus-unggah/publish", &teacher, None)
+        .await;
+    assert_eq!((status, body["version"].as_i64()), (200, Some(2)), "{body}");
     let (_, lesson) = app
         .get("/api/v1/courses/kursus-unggah/lessons/pengantar", &learner)
         .await;

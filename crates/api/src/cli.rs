@@ -239,6 +239,7 @@ fn report_imports(published: &[(String, Imported)]) {
         match imported {
             Imported::Published { version } => println!("published {slug} version {version}"),
             Imported::Unchanged { version } => println!("unchanged {slug} (version {version})"),
+            Imported::Draft { version } => println!("draft {slug} version {version}"),
         }
     }
 }

@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "verify.html",
     "teach.html",
     "teach_course.html",
+    "teach_preview.html",
     "teach_lesson.html",
     "grading.html",
     "grade.html",

@@ -233,6 +233,7 @@ pub async fn publish(
     db: &Db,
     checked: Checked,
     actor: Option<UserId>,
+    arrival: courses::Arrival,
 ) -> anyhow::Result<(String, Imported)> {
     let course = &checked.stored.course;
     let slug = course.slug.clone();
@@ -246,7 +247,7 @@ pub async fn publish(
         data: serde_json::to_string(&checked.stored)?,
         files: checked.files,
     };
-    let imported = courses::publish_version(db, version, actor).await?;
+    let imported = courses::publish_version(db, version, actor, arrival).await?;
     Ok((slug, imported))
 }
 
@@ -262,7 +263,9 @@ pub async fn import_dir(
     let mut problems = Vec::new();
     for course_dir in course_dirs(dir)? {
         match check_course(&course_dir, root) {
-            Ok(checked) => published.push(publish(db, checked, actor).await?),
+            Ok(checked) => {
+                published.push(publish(db, checked, actor, courses::Arrival::Live).await?)
+            }
             Err(errors) => problems.extend(errors),
         }
     }

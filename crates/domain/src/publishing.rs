@@ -13,7 +13,7 @@ use crate::error::{Details, Error, ErrorCode, Result};
 use crate::importer;
 use crate::policy::{self, Action, Granted, Resource};
 use crate::sessions::CurrentUser;
-use crate::{Lentera, Role};
+use crate::{Lentera, Role, VersionId};
 use lentera_store::audit;
 use lentera_store::courses::{self, CourseHead, Imported};
 
@@ -78,7 +78,9 @@ pub async fn editable(state: &Lentera, user: &CurrentUser, slug: &str) -> Result
     Ok(course_for(state, user, slug, Action::EditCourse).await?.0)
 }
 
-/// Checks and publishes one course folder.
+/// Checks one course folder and stores it as a draft: a new version its authors preview and
+/// then publish ([`publish_latest`]); learners keep the current version until then. A new
+/// course is stored hidden.
 pub async fn publish_folder(state: &Lentera, user: &CurrentUser, dir: &Path) -> Result<Published> {
     policy::authorize(state, user, Action::Teach, Resource::Instance).await?;
     let folder = dir.to_path_buf();
@@ -95,12 +97,18 @@ pub async fn publish_folder(state: &Lentera, user: &CurrentUser, dir: &Path) -> 
     {
         policy::authorize(state, user, Action::EditCourse, Resource::Course(course_id)).await?;
     }
-    let (slug, imported) = importer::publish(&state.db, checked, Some(user.user.id))
-        .await
-        .map_err(Error::internal)?;
+    let (slug, imported) = importer::publish(
+        &state.db,
+        checked,
+        Some(user.user.id),
+        courses::Arrival::Draft,
+    )
+    .await
+    .map_err(Error::internal)?;
     state.changed(crate::changes::Change::Courses).await?;
     let (version, status) = match imported {
         Imported::Published { version } => (version, "published"),
+        Imported::Draft { version } => (version, "draft"),
         Imported::Unchanged { version } => (version, "unchanged"),
     };
     audit::record(
@@ -151,9 +159,18 @@ pub fn split_front_matter(source: &str) -> (String, String) {
     (front, body)
 }
 
-/// The Markdown body of a lesson of the current version.
+/// The newest version of a course: the draft when there is one, else the current version.
+pub async fn newest_version(state: &Lentera, head: &CourseHead) -> Result<(VersionId, i32)> {
+    Ok(courses::latest_version(&state.db, head.id)
+        .await?
+        .unwrap_or((head.version_id, head.version)))
+}
+
+/// The Markdown body of a lesson of the newest version (a draft's, when there is one: the
+/// editor goes on from the last edit).
 pub async fn lesson_source(state: &Lentera, head: &CourseHead, lesson: &str) -> Result<String> {
-    let (_, bytes) = courses::file(&state.db, head.version_id, &format!("lessons/{lesson}.md"))
+    let (newest, _) = newest_version(state, head).await?;
+    let (_, bytes) = courses::file(&state.db, newest, &format!("lessons/{lesson}.md"))
         .await?
         .ok_or_else(|| {
             Error::new(
@@ -165,10 +182,11 @@ pub async fn lesson_source(state: &Lentera, head: &CourseHead, lesson: &str) -> 
     Ok(split_front_matter(&text).1)
 }
 
-/// A lesson's title in the current version (its slug when it has none), for the editor's
+/// A lesson's title in the newest version (its slug when it has none), for the editor's
 /// heading.
 pub async fn lesson_title(state: &Lentera, head: &CourseHead, lesson: &str) -> Result<String> {
-    let compiled = state.courses.get(&state.db, head).await?;
+    let (newest, _) = newest_version(state, head).await?;
+    let compiled = state.courses.version(&state.db, newest).await?;
     Ok(compiled
         .course
         .lesson(lesson)
@@ -188,7 +206,8 @@ fn from_body(mut e: Error, file: &str, front_lines: u32) -> Error {
     e
 }
 
-/// Publishes a new version in which one lesson's body is replaced by `markdown`.
+/// Stores a new draft version in which one lesson's body is replaced by `markdown`, made
+/// from the newest version (so edits build on each other until they are published).
 pub async fn edit_lesson(
     state: &Lentera,
     user: &CurrentUser,
@@ -196,7 +215,8 @@ pub async fn edit_lesson(
     lesson: &str,
     markdown: &str,
 ) -> Result<Published> {
-    let files = courses::files(&state.db, head.version_id)
+    let (newest, _) = newest_version(state, head).await?;
+    let files = courses::files(&state.db, newest)
         .await
         .map_err(Error::from)?;
     let target = format!("lessons/{lesson}.md");
@@ -258,6 +278,7 @@ pub async fn versions(
             content_hash: v.content_hash,
             created_at: v.created_at,
             current: v.current,
+            draft: v.draft,
         })
         .collect();
     Ok((head, list))
@@ -272,6 +293,8 @@ pub struct VersionView {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Whether learners get this version now.
     pub current: bool,
+    /// Newer than the current version: stored, not yet published.
+    pub draft: bool,
 }
 
 /// Someone enrolled in a course, for its authors.
@@ -307,6 +330,46 @@ pub async fn set_published(
     )
     .await?;
     Ok(CourseHead { published, ..head })
+}
+
+/// Publishes a course: its newest version (a draft, if there is one) becomes the one
+/// learners get, and the course is shown in the catalogue.
+pub async fn publish_latest(state: &Lentera, user: &CurrentUser, slug: &str) -> Result<CourseHead> {
+    let head = editable(state, user, slug).await?;
+    let (_, newest) = newest_version(state, &head).await?;
+    if newest != head.version {
+        courses::set_current_version(&state.db, head.id, newest).await?;
+        audit::record(
+            &state.db,
+            Some(user.user.id),
+            lentera_store::AuditAction::CourseVersionPublished,
+            &format!("course:{}", head.slug),
+            Some(format!("version={newest} status=published")),
+        )
+        .await?;
+    }
+    let head = set_published(state, user, slug, true).await?;
+    Ok(courses::by_slug(&state.db, &head.slug)
+        .await?
+        .unwrap_or(head))
+}
+
+/// The newest version of a course (its draft, if any) compiled, for its authors to preview
+/// as learners will see it: (the course, the version's number, whether it is a draft).
+pub async fn draft_preview(
+    state: &Lentera,
+    user: &CurrentUser,
+    slug: &str,
+) -> Result<(
+    CourseHead,
+    std::sync::Arc<crate::catalog::CompiledCourse>,
+    i32,
+    bool,
+)> {
+    let head = editable(state, user, slug).await?;
+    let (id, number) = newest_version(state, &head).await?;
+    let compiled = state.courses.version(&state.db, id).await?;
+    Ok((head.clone(), compiled, number, number != head.version))
 }
 
 /// Makes an earlier version the current one.

@@ -47,6 +47,9 @@ pub struct NewVersion {
 pub enum Imported {
     /// A new version was published.
     Published { version: i32 },
+    /// A new version was stored as a draft: learners keep the current one until it is
+    /// published (a new course is stored hidden).
+    Draft { version: i32 },
     /// The current version has the same content hash: nothing changed.
     Unchanged { version: i32 },
 }
@@ -67,9 +70,24 @@ fn head(c: course::Model, v: course_version::Model) -> CourseHead {
     }
 }
 
-/// Publishes `new` as the next version of its course (creating the course on first
-/// import), unless the current version already has the same content hash.
-pub async fn publish_version(db: &Db, new: NewVersion, actor: Option<UserId>) -> Result<Imported> {
+/// How a new version arrives: live at once (`lentera content import`, the demo) or as a
+/// draft its authors preview and then publish (uploads and lesson edits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    Live,
+    Draft,
+}
+
+/// Stores `new` as the next version of its course (creating the course on first import),
+/// unless the newest version already has the same content hash. `Live`: it becomes the
+/// current version. `Draft`: the current version stays; a new course is created hidden,
+/// with this version as its current one.
+pub async fn publish_version(
+    db: &Db,
+    new: NewVersion,
+    actor: Option<UserId>,
+    arrival: Arrival,
+) -> Result<Imported> {
     let txn = db.begin().await?;
     let existing = course::Entity::find()
         .filter(course::Column::Slug.eq(&new.slug))
@@ -81,7 +99,7 @@ pub async fn publish_version(db: &Db, new: NewVersion, actor: Option<UserId>) ->
             slug: Set(new.slug.clone()),
             owner_id: Set(actor),
             current_version_id: Set(None),
-            published: Set(true),
+            published: Set(arrival == Arrival::Live),
             created_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -106,6 +124,15 @@ pub async fn publish_version(db: &Db, new: NewVersion, actor: Option<UserId>) ->
                 version: current.version,
             });
         }
+    }
+    // A draft identical to the newest version (itself a draft) changes nothing either.
+    if arrival == Arrival::Draft
+        && let Some(newest) = &latest
+        && newest.content_hash == new.content_hash
+    {
+        return Ok(Imported::Unchanged {
+            version: newest.version,
+        });
     }
     let version = latest.map_or(1, |v| v.version + 1);
     let v = course_version::ActiveModel {
@@ -135,13 +162,30 @@ pub async fn publish_version(db: &Db, new: NewVersion, actor: Option<UserId>) ->
         .insert(&txn)
         .await?;
     }
-    course::Entity::update_many()
-        .col_expr(course::Column::CurrentVersionId, Some(v.id).into())
-        .filter(course::Column::Id.eq(course.id))
-        .exec(&txn)
-        .await?;
+    let goes_live = arrival == Arrival::Live || course.current_version_id.is_none();
+    if goes_live {
+        course::Entity::update_many()
+            .col_expr(course::Column::CurrentVersionId, Some(v.id).into())
+            .filter(course::Column::Id.eq(course.id))
+            .exec(&txn)
+            .await?;
+    }
     txn.commit().await?;
-    Ok(Imported::Published { version })
+    Ok(match arrival {
+        Arrival::Live => Imported::Published { version },
+        Arrival::Draft => Imported::Draft { version },
+    })
+}
+
+/// The newest version of a course (a draft when it is newer than the current one).
+pub async fn latest_version(db: &Db, course_id: CourseId) -> Result<Option<(VersionId, i32)>> {
+    Ok(course_version::Entity::find()
+        .filter(course_version::Column::CourseId.eq(course_id))
+        .order_by_desc(course_version::Column::Version)
+        .limit(1)
+        .one(db)
+        .await?
+        .map(|v| (v.id, v.version)))
 }
 
 /// Published courses with their current version, ordered by title.
@@ -243,6 +287,8 @@ pub struct VersionInfo {
     pub title: String,
     pub created_at: DateTime<Utc>,
     pub current: bool,
+    /// Newer than the current version: not yet published.
+    pub draft: bool,
 }
 
 pub async fn versions(db: &Db, course_id: CourseId) -> Result<Vec<VersionInfo>> {
@@ -250,14 +296,20 @@ pub async fn versions(db: &Db, course_id: CourseId) -> Result<Vec<VersionInfo>> 
         .one(db)
         .await?
         .and_then(|c| c.current_version_id);
-    Ok(course_version::Entity::find()
+    let all = course_version::Entity::find()
         .filter(course_version::Column::CourseId.eq(course_id))
         .order_by_desc(course_version::Column::Version)
         .all(db)
-        .await?
+        .await?;
+    let current_number = all
+        .iter()
+        .find(|v| Some(v.id) == current)
+        .map(|v| v.version);
+    Ok(all
         .into_iter()
         .map(|v| VersionInfo {
             current: Some(v.id) == current,
+            draft: current_number.is_some_and(|c| v.version > c),
             id: v.id,
             version: v.version,
             content_hash: v.content_hash,

@@ -23,8 +23,10 @@ pub struct Upload {
     file: Vec<u8>,
 }
 
-/// Uploads a course `.zip`: checked and published as a new version (201), the same content
-/// again (200, unchanged), or refused with every problem by file and line (422).
+/// Uploads a course `.zip`: checked and stored as a new draft version (201, `status`
+/// "draft"; learners keep the current version until `POST /api/v1/courses/{slug}/publish`,
+/// and a new course stays hidden until then), the same content again (200, unchanged), or
+/// refused with every problem by file and line (422).
 #[utoipa::path(post, path = "/api/v1/courses", tag = "teaching", security(("bearer" = [])),
     request_body(content = Upload, content_type = "multipart/form-data"),
     responses((status = 201, body = Published), (status = 200, body = Published),
@@ -45,7 +47,7 @@ pub async fn upload(
         )
     })?;
     let published = publishing::publish_zip(&state, &user.0, bytes).await?;
-    Ok(if published.status == "published" {
+    Ok(if published.status != "unchanged" {
         HttpResponse::Created().json(published)
     } else {
         HttpResponse::Ok().json(published)
@@ -116,9 +118,12 @@ pub async fn versions(
 pub struct PublishedState {
     pub slug: String,
     pub published: bool,
+    /// The version learners get now.
+    pub version: Option<i32>,
 }
 
-/// Publishes the course's current version.
+/// Publishes the course: its newest version (the latest upload or lesson edit, stored as a
+/// draft) becomes the one learners get, and the course is shown in the catalogue.
 #[utoipa::path(post, path = "/api/v1/courses/{slug}/publish", tag = "teaching",
     security(("bearer" = [])), params(("slug" = String, Path, description = "The course")),
     responses((status = 200, body = PublishedState), (status = 401, body = ErrorBody),
@@ -129,10 +134,11 @@ pub async fn publish(
     path: web::Path<String>,
     _: NoBody,
 ) -> ApiResult<web::Json<PublishedState>> {
-    let head = publishing::set_published(&state, &user.0, &path, true).await?;
+    let head = publishing::publish_latest(&state, &user.0, &path).await?;
     Ok(web::Json(PublishedState {
         slug: head.slug,
         published: true,
+        version: Some(head.version),
     }))
 }
 
@@ -151,6 +157,7 @@ pub async fn unpublish(
     Ok(web::Json(PublishedState {
         slug: head.slug,
         published: false,
+        version: Some(head.version),
     }))
 }
 

@@ -85,6 +85,15 @@ pub fn routes(r: &mut Routes) {
     );
     r.post("/pengajar/unggah", teach::upload);
     r.get("/pengajar/kursus/{slug}", teach::course);
+    r.get("/pengajar/kursus/{slug}/pratinjau", teach::preview);
+    r.get(
+        "/pengajar/kursus/{slug}/pratinjau/materi/{lesson}",
+        teach::preview_lesson,
+    );
+    r.get(
+        "/pengajar/kursus/{slug}/pratinjau/kuis/{quiz}",
+        teach::preview_quiz,
+    );
     r.get(
         "/pengajar/kursus/{slug}/materi/{lesson}",
         teach::edit_lesson,

@@ -123,11 +123,12 @@ pub async fn course(
     q: web::Query<VersionQuery>,
 ) -> PageResult {
     let (page, me) = signed_in(&req, user)?;
-    let head = publishing::editable(&state, &me, &path).await?;
+    // The newest version (a draft, when there is one): what the author edits and previews.
+    let (head, compiled, newest, is_draft) = publishing::draft_preview(&state, &me, &path).await?;
     let (_, versions) = publishing::versions(&state, &me, &head.slug).await?;
     let (_, learners) = publishing::enrolled(&state, &me, &head.slug).await?;
-    let compiled = lentera_domain::learning::compiled(&state, &head).await?;
     let view = TeachCoursePage {
+        draft: is_draft.then_some(newest),
         lessons: Item::lessons(&compiled),
         quizzes: Item::quizzes(&compiled),
         course: CourseState {
@@ -150,6 +151,7 @@ impl From<VersionView> for VersionRow {
             title: v.title,
             created_at: v.created_at.format("%d-%m-%Y %H:%M").to_string(),
             current: v.current,
+            draft: v.draft,
             hash: v.content_hash.chars().take(10).collect(),
         }
     }
@@ -188,6 +190,8 @@ impl Item {
 
 #[derive(Serialize)]
 struct TeachCoursePage<'a> {
+    /// The draft's version number, when the newest version is not yet published.
+    draft: Option<i32>,
     course: CourseState<'a>,
     versions: Vec<VersionRow>,
     learners: Vec<LearnerRow>,
@@ -210,6 +214,7 @@ struct VersionRow {
     title: String,
     created_at: String,
     current: bool,
+    draft: bool,
     hash: String,
 }
 
@@ -267,7 +272,7 @@ pub async fn action(
     let action = CourseAction::parse(&action)
         .ok_or_else(|| ApiError::new(ErrorCode::PageNotFound, "Page not found"))?;
     let head = match action {
-        CourseAction::Publish => publishing::set_published(&state, &me, &slug, true).await?,
+        CourseAction::Publish => publishing::publish_latest(&state, &me, &slug).await?,
         CourseAction::Hide => publishing::set_published(&state, &me, &slug, false).await?,
         CourseAction::RollBack => {
             publishing::rollback(&state, &me, &slug, form.version.unwrap_or(0)).await?
@@ -409,4 +414,123 @@ impl<'a> LessonEditor<'a> {
             problems: Vec::new(),
         }
     }
+}
+
+/// What a preview shows: the outline, one lesson, or one quiz's questions.
+#[derive(Serialize)]
+struct PreviewPage<'a> {
+    course: CourseState<'a>,
+    /// The version shown, and whether it is a draft (else it is the current version).
+    version: i32,
+    draft: bool,
+    lessons: Vec<Item>,
+    quizzes: Vec<Item>,
+    lesson: Option<PreviewLesson>,
+    quiz: Option<PreviewQuiz>,
+}
+
+#[derive(Serialize)]
+struct PreviewLesson {
+    title: String,
+    html: String,
+}
+
+#[derive(Serialize)]
+struct PreviewQuiz {
+    title: String,
+    questions: Vec<lentera_assessment::PublicQuestion>,
+}
+
+/// What of the course a preview page shows.
+enum Shown<'a> {
+    Outline,
+    Lesson(&'a str),
+    Quiz(&'a str),
+}
+
+/// The newest version of a course (its draft, if any) as learners will see it: the
+/// outline, a lesson, or a quiz's questions (without answers). For its authors only.
+async fn preview_page(
+    state: &AppState,
+    req: &HttpRequest,
+    user: PageTeacher,
+    slug: &str,
+    shown: Shown<'_>,
+) -> PageResult {
+    let (page, me) = signed_in(req, user)?;
+    let (head, compiled, version, draft) = publishing::draft_preview(state, &me, slug).await?;
+    let lesson = match shown {
+        Shown::Lesson(l) => Some(
+            compiled
+                .course
+                .lesson(l)
+                .map(|l| PreviewLesson {
+                    title: l.title.clone(),
+                    html: l.html.clone(),
+                })
+                .ok_or_else(|| Error::new(ErrorCode::LessonNotFound, format!("No lesson '{l}'")))?,
+        ),
+        _ => None,
+    };
+    let quiz = match shown {
+        Shown::Quiz(q) => {
+            let quiz = compiled
+                .quiz(q)
+                .ok_or_else(|| Error::new(ErrorCode::QuizNotFound, format!("No quiz '{q}'")))?;
+            let layout = lentera_assessment::new_layout(quiz, 0);
+            Some(PreviewQuiz {
+                title: quiz.title.clone(),
+                questions: lentera_assessment::public_questions(
+                    quiz,
+                    &layout,
+                    &state.keys.quiz_salt,
+                ),
+            })
+        }
+        _ => None,
+    };
+    let view = PreviewPage {
+        course: CourseState {
+            slug: &head.slug,
+            title: &head.title,
+            published: head.published,
+            version: head.version,
+        },
+        version,
+        draft,
+        lessons: Item::lessons(&compiled),
+        quizzes: Item::quizzes(&compiled),
+        lesson,
+        quiz,
+    };
+    page.render(state, "teach_preview.html", StatusCode::OK, view)
+}
+
+pub async fn preview(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageTeacher,
+    path: web::Path<String>,
+) -> PageResult {
+    preview_page(&state, &req, user, &path, Shown::Outline).await
+}
+
+pub async fn preview_lesson(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageTeacher,
+    path: web::Path<(String, String)>,
+) -> PageResult {
+    let (slug, lesson) = path.into_inner();
+    preview_page(&state, &req, user, &slug, Shown::Lesson(&lesson)).await
+}
+
+pub async fn preview_quiz(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageTeacher,
+    path: web::Path<(String, String)>,
+) -> PageResult {
+    let (slug, quiz) = path.into_inner();
+    preview_page(&state, &req, user, &slug, Shown::Quiz(&quiz)).await
 }
