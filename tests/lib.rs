@@ -184,6 +184,21 @@ fn hex_lower(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A loopback port nobody listens on right now, for a server process a test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("free port: {e}"))
+}
+
+/// 32 random bytes as 64 hex digits: a key for `LENTERA_JWT_SECRET`, `LENTERA_SIGNING_KEY`
+/// or `LENTERA_QUIZ_KEY` of a server process a test starts.
+pub fn random_key() -> String {
+    let bytes: [u8; 32] = lentera_domain::keys::random_bytes().unwrap_or_else(|e| panic!("{e}"));
+    hex_lower(&bytes)
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)

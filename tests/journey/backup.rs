@@ -7,21 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use lentera_tests::{PASSWORD, empty_database, seed};
+use lentera_tests::{PASSWORD, empty_database, free_port, random_key, seed};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("free port: {e}"))
-}
-
-fn key() -> String {
-    let bytes: [u8; 32] = lentera_domain::keys::random_bytes().unwrap_or_else(|e| panic!("{e}"));
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// `lentera-replica` with the environment a deployment would give it.
 fn lentera(env: &[(String, String)]) -> Command {
@@ -96,9 +84,9 @@ async fn a_backup_taken_under_writes_is_whole_and_a_server_starts_on_it() {
         ("DATABASE_URL", database_url.clone()),
         ("LENTERA_DATA_DIR", data.display().to_string()),
         ("LENTERA_PUBLIC_URL", "http://lentera.test".into()),
-        ("LENTERA_JWT_SECRET", key()),
-        ("LENTERA_SIGNING_KEY", key()),
-        ("LENTERA_QUIZ_KEY", key()),
+        ("LENTERA_JWT_SECRET", random_key()),
+        ("LENTERA_SIGNING_KEY", random_key()),
+        ("LENTERA_QUIZ_KEY", random_key()),
         ("LENTERA_WORKERS", "1".into()),
         ("LENTERA_DRAIN_SECONDS", "0".into()),
     ]

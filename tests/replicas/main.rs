@@ -12,20 +12,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use lentera_tests::{LEARNER, OTHER_LEARNER, PASSWORD, empty_database, seed};
+use lentera_tests::{
+    LEARNER, OTHER_LEARNER, PASSWORD, empty_database, free_port, random_key, seed,
+};
 use serde_json::{Value, json};
 
 /// How soon another replica must refuse a signed-out token or see a publication: far
 /// inside the 5 s lifetime of its caches, so only the notification can explain it. The
 /// figure each run measures is printed.
 const NOTICED_WITHIN: Duration = Duration::from_millis(200);
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("free port: {e}"))
-}
 
 fn find(name: &str) -> Option<std::path::PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
@@ -34,10 +29,6 @@ fn find(name: &str) -> Option<std::path::PathBuf> {
             .map(|p| p.join(name))
             .find(|p| p.is_file())
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One `lentera serve` process.
@@ -127,12 +118,7 @@ impl Cluster {
         };
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let (database_url, _) = empty_database(dir.path()).await;
-        let key = |n: usize| {
-            let bytes: [u8; 32] =
-                lentera_domain::keys::random_bytes().unwrap_or_else(|e| panic!("{e}"));
-            hex(&bytes[..n])
-        };
-        let (jwt, signing, quiz) = (key(32), key(32), key(32));
+        let (jwt, signing, quiz) = (random_key(), random_key(), random_key());
         let lb_port = free_port();
         let mut replicas: Vec<Replica> = (0..n)
             .map(|i| {

@@ -141,35 +141,6 @@ fn percent(lang: Lang, value: &Value, decimals: Option<usize>) -> String {
     }
 }
 
-const BULAN: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// A date, and maybe a time and its zone, as the handlers write them: `30-11-2026`,
 /// `2026-11-30`, `30-11-2026 14:05 WIB`, or RFC 3339 (`2026-11-30T07:05:00Z`, shown in
 /// WIB).
@@ -204,7 +175,7 @@ fn parse_when(text: &str) -> Option<(chrono::NaiveDate, Option<chrono::NaiveTime
 /// one: `30 November 2026 pukul 14.05 WIB` / `November 30, 2026, 2:05 PM WIB`. Text that
 /// is no date is shown as it is.
 fn when(lang: Lang, value: &Value, with_time: bool) -> String {
-    use chrono::{Datelike, Timelike};
+    use chrono::Timelike;
     let Some(text) = value.as_str() else {
         return if value.is_none() || value.is_undefined() {
             String::new()
@@ -215,10 +186,9 @@ fn when(lang: Lang, value: &Value, with_time: bool) -> String {
     let Some((date, time, zone)) = parse_when(text) else {
         return text.to_owned();
     };
-    let month = date.month0() as usize;
     let mut out = match lang {
-        Lang::Id => format!("{} {} {}", date.day(), BULAN[month], date.year()),
-        Lang::En => format!("{} {}, {}", MONTHS[month], date.day(), date.year()),
+        Lang::Id => lentera_certificate::tanggal_indonesia(date),
+        Lang::En => date.format("%B %-d, %Y").to_string(),
     };
     if let (true, Some(t)) = (with_time, time) {
         match lang {
