@@ -22,3 +22,4 @@ mod security;
 mod staff;
 mod ui;
 mod world;
+mod xapi;

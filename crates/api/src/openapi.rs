@@ -58,7 +58,7 @@ impl Modify for BearerToken {
         api::admin::instansi, api::admin::set_instansi,
         api::admin::create_user, api::admin::update_user, api::admin::import_users,
         api::admin::add_jp, api::admin::revoke,
-        api::account::reset_password, api::account::outbox,
+        api::account::reset_password, api::account::outbox, api::account::xapi_outbox,
         api::reports::jp, api::reports::completions, api::reports::certificates,
         api::reports::certificates_zip,
         api::certificates::lookup, api::certificates::keys, api::certificates::status_list,

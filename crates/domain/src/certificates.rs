@@ -332,6 +332,7 @@ pub async fn issue_other(
     let cert = learning::issue_certificate(&state.db, new).await?;
     if let Some(c) = &cert {
         tracing::info!(user = user.id.0, kind = ?c.kind, certificate = %c.number, "certificate issued");
+        crate::xapi::record(state, user, crate::xapi::earned(c)).await;
     }
     Ok(cert)
 }

@@ -34,6 +34,7 @@ pub mod seeding;
 pub mod sessions;
 pub mod text;
 pub mod upload;
+pub mod xapi;
 
 pub use config::Config;
 pub use error::{Details, Error, ErrorCode, Kind, Result};
@@ -80,6 +81,8 @@ pub struct Lentera {
     pub reset_by_address: KeyedLimit,
     /// E-mail: whether an SMTP server is configured, and the outbox worker's wake-up call.
     pub mail: mail::Mail,
+    /// xAPI: whether an LRS is configured, its client, the outbox worker's wake-up call.
+    pub xapi: xapi::Xapi,
 }
 
 impl Lentera {
@@ -141,6 +144,7 @@ impl Lentera {
             )
             .shared(&db, "reset_address"),
             mail: mail::Mail::new(&config.mail, &config.public_url)?,
+            xapi: xapi::Xapi::new(&config.xapi)?,
             reports_db,
             db,
             config,

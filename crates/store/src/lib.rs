@@ -19,6 +19,7 @@ pub mod resets;
 pub mod seed;
 pub mod status;
 pub mod types;
+pub mod xapi;
 
 pub use types::{
     AttemptId, AttemptState, AuditAction, CertificateId, CertificateKind, CompletionId, CourseId,

@@ -71,6 +71,7 @@ pub fn routes(r: &mut Routes) {
         s.post("/users/{username}/jp", admin::add_jp);
         s.post("/users/{username}/password-reset", account::reset_password);
         s.get("/mail/outbox", account::outbox);
+        s.get("/xapi/outbox", account::xapi_outbox);
         s.get("/reports/jp", reports::jp);
         s.get("/reports/completions", reports::completions);
         s.get("/reports/certificates", reports::certificates);

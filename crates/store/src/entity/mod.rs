@@ -20,3 +20,4 @@ pub mod session;
 pub mod unit;
 pub mod user;
 pub mod user_role;
+pub mod xapi_outbox;
