@@ -13,6 +13,7 @@ pub mod learning;
 pub mod limits;
 pub mod org;
 pub mod outbox;
+pub mod paths;
 pub mod people;
 pub mod reports;
 pub mod resets;
@@ -22,7 +23,7 @@ pub mod types;
 
 pub use types::{
     AttemptId, AttemptState, AuditAction, CertificateId, CompletionId, CourseId, Jp, MailKind,
-    MailState, Nip, NipError, Role, UnitId, UserId, VersionId,
+    MailState, Nip, NipError, PathId, Role, UnitId, UserId, VersionId,
 };
 
 use std::time::Duration;
