@@ -60,20 +60,23 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Reads kursus-angka's lesson and passes its quiz with the key.
-async fn complete_kursus_angka(app: &TestApp, token: &str) -> Value {
+/// Enrols in one of the small fixture courses (kursus-angka, kursus-deskripsi), reads its
+/// lesson and passes its quiz with the key.
+async fn complete_small_course(app: &TestApp, token: &str, course: &str, quiz: &str) -> Value {
+    app.post(&format!("/api/v1/courses/{course}/enrollment"), token, None)
+        .await;
     let (status, body) = app
         .post(
-            "/api/v1/courses/kursus-angka/lessons/bacaan/complete",
+            &format!("/api/v1/courses/{course}/lessons/bacaan/complete"),
             token,
             None,
         )
         .await;
     assert!(status == 200 || status == 201, "{body}");
-    let key = app.answer_key_of("kursus-angka", "hitung").await;
+    let key = app.answer_key_of(course, quiz).await;
     let (status, attempt) = app
         .post(
-            "/api/v1/courses/kursus-angka/quizzes/hitung/attempts",
+            &format!("/api/v1/courses/{course}/quizzes/{quiz}/attempts"),
             token,
             None,
         )
@@ -295,11 +298,72 @@ async fn an_uploaded_path_is_checked_by_line_and_shows_progress_as_courses_compl
         )
         .await;
     assert_eq!(status, 201, "{body}");
-    complete_kursus_angka(&app, &learner).await;
+    complete_small_course(&app, &learner, "kursus-angka", "hitung").await;
     let (_, path) = app.get("/api/v1/paths/jalur-uji", &learner).await;
     assert_eq!(path["state"], "completed");
     assert_eq!(path["progress"]["jp_completed"], 3);
     assert!(path["completed_at"].is_string(), "{path}");
+
+    // The path's certificate: its JP the sum of the courses', not counted again.
+    let path_certificates = |list: &Value| -> Vec<Value> {
+        list["certificates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["kind"] == "path")
+            .cloned()
+            .collect()
+    };
+    let (status, list) = app.get("/api/v1/me/certificates", &learner).await;
+    assert_eq!(status, 200, "{list}");
+    let issued = path_certificates(&list);
+    assert_eq!(issued.len(), 1, "{list}");
+    assert_eq!(
+        (&issued[0]["course"], &issued[0]["jp"]),
+        (&json!("jalur-uji"), &json!(3)),
+        "{list}"
+    );
+    let (_, progress) = app.get("/api/v1/me/progress", &learner).await;
+    assert_eq!(
+        progress["jp"]["earned"], 3,
+        "two courses, 2 + 1 JP: {progress}"
+    );
+    let code = issued[0]["code"].as_str().unwrap_or_default();
+    let (status, _, pdf) = app
+        .get_bytes(&format!("/certificates/{code}.pdf"), None)
+        .await;
+    assert_eq!(status, 200);
+    if let Some(text) = lentera_tests::pdf_text(&pdf) {
+        for wanted in [
+            "Jalur Uji Lentera",
+            "jalur belajar",
+            "Daftar Kursus Jalur Belajar",
+            "Kursus Uji Lentera (2 JP)",
+            "Kursus Uji Hitungan (1 JP)",
+        ] {
+            assert!(text.contains(wanted), "{wanted} not in {text}");
+        }
+    }
+
+    let (status, html) = page(&app, &learner, "/jalur/jalur-uji").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Lihat sertifikat jalur"), "{html}");
+
+    // A third course added to the path and completed: the path is complete again, and its
+    // certificate is not issued twice.
+    app.import_fixture("kursus-deskripsi", "instruktur").await;
+    let longer = format!("{FIXTURE_PATH}\n[[courses]]\ncourse = \"kursus-deskripsi\"\n");
+    let (status, body) = upload(&app, &teacher, &longer).await;
+    assert_eq!((status, &body["version"]), (201, &json!(2)), "{body}");
+    let (_, path) = app.get("/api/v1/paths/jalur-uji", &learner).await;
+    assert_eq!(path["state"], "in_progress", "{path}");
+    complete_small_course(&app, &learner, "kursus-deskripsi", "kasus").await;
+    let (_, path) = app.get("/api/v1/paths/jalur-uji", &learner).await;
+    assert_eq!(path["state"], "completed", "{path}");
+    let (_, list) = app.get("/api/v1/me/certificates", &learner).await;
+    assert_eq!(path_certificates(&list).len(), 1, "{list}");
+    let (_, progress) = app.get("/api/v1/me/progress", &learner).await;
+    assert_eq!(progress["jp"]["earned"], 4, "{progress}");
 
     // Another learner's view is their own.
     let other_learner = app.login(OTHER_LEARNER).await;

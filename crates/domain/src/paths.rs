@@ -20,10 +20,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use crate::certificates::OtherCertificate;
 use crate::error::{Details, Error, ErrorCode, Result};
 use crate::policy::{self, Action, Resource};
 use crate::sessions::CurrentUser;
-use crate::{CourseId, Jp, Lentera, PathId, UserId};
+use crate::{CertificateKind, CourseId, Jp, Lentera, PathId, UserId};
 
 /// At most this many paths are listed (there are a handful per instance).
 pub const MAX_PATHS: u64 = 200;
@@ -219,6 +220,58 @@ pub async fn enroll(
     Ok((head, created))
 }
 
+/// Called once a course is completed: every path holding it that the learner has now
+/// completed gets its certificate, once (`(kind path, subject slug)` is certified once per
+/// holder). Its JP is the sum of the courses' JP; the ledger does not count it again, since
+/// the course certificates already do.
+pub async fn on_course_completed(state: &Lentera, user: &User, course: &CourseHead) -> Result<()> {
+    let ids = paths::holding(&state.db, course.id).await?;
+    for record in paths::by_ids(&state.db, &ids).await? {
+        let order = paths::courses_of(&state.db, &[record.id]).await?;
+        let course_ids: Vec<CourseId> = order.iter().map(|c| c.course_id).collect();
+        let heads = courses::by_ids(&state.db, &course_ids).await?;
+        let done = paths::learner_courses(&state.db, user.id, &course_ids).await?;
+        let started_at = done.enrolled.iter().map(|(_, at)| *at).min();
+        let view = assemble(record, &order, &heads, &done);
+        if view.state != PathState::Completed {
+            continue;
+        }
+        crate::certificates::issue_other(
+            state,
+            user,
+            OtherCertificate {
+                kind: CertificateKind::Path,
+                subject: view.slug.clone(),
+                slug: view.slug,
+                title: view.title,
+                jp: view.progress.jp_total,
+                started_at,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The courses of a path by title, in order, for its certificate's annex; empty when the
+/// path is gone.
+pub async fn annex(state: &Lentera, slug: &str) -> Result<Vec<lentera_certificate::ModuleOutline>> {
+    let Some(record) = paths::by_slug(&state.db, slug).await? else {
+        return Ok(Vec::new());
+    };
+    let order = paths::courses_of(&state.db, &[record.id]).await?;
+    let ids: Vec<CourseId> = order.iter().map(|c| c.course_id).collect();
+    let heads = courses::by_ids(&state.db, &ids).await?;
+    Ok(order
+        .iter()
+        .filter_map(|item| heads.iter().find(|h| h.id == item.course_id))
+        .map(|h| lentera_certificate::ModuleOutline {
+            title: format!("{} ({} JP)", h.title, h.jp.0),
+            items: Vec::new(),
+        })
+        .collect())
+}
+
 /// Builds one learner's view of a path from its courses (published ones only: a course
 /// withdrawn after the path was published drops out of it until it is published again).
 async fn build(db: &Db, user_id: UserId, record: PathRecord) -> Result<PathView> {
@@ -253,7 +306,7 @@ fn assemble(
             CourseState::Completed
         } else if required.is_some_and(|r| completed_at(r.id).is_none()) {
             CourseState::Locked
-        } else if done.enrolled.contains(&head.id) {
+        } else if done.enrolled.iter().any(|(c, _)| *c == head.id) {
             CourseState::InProgress
         } else {
             CourseState::NotStarted

@@ -196,11 +196,11 @@ pub async fn holding(db: &Db, course_id: CourseId) -> Result<Vec<PathId>> {
     Ok(ids)
 }
 
-/// What a learner did in some courses: those they are enrolled in, and those they completed
-/// with when.
+/// What a learner did in some courses: those they are enrolled in (since when), and those
+/// they completed with when.
 #[derive(Debug, Clone, Default)]
 pub struct LearnerCourses {
-    pub enrolled: Vec<CourseId>,
+    pub enrolled: Vec<(CourseId, DateTime<Utc>)>,
     pub completed: Vec<(CourseId, DateTime<Utc>)>,
 }
 
@@ -215,7 +215,7 @@ pub async fn learner_courses(
         .all(db)
         .await?
         .into_iter()
-        .map(|e| e.course_id)
+        .map(|e| (e.course_id, e.enrolled_at))
         .collect();
     let completed = completion::Entity::find()
         .filter(completion::Column::UserId.eq(user_id))

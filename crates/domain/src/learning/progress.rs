@@ -267,6 +267,7 @@ pub async fn check_completion(
     .await?;
     if let Some(c) = &cert {
         tracing::info!(user = user.id.0, course = %head.slug, certificate = %c.number, "course completed");
+        crate::paths::on_course_completed(state, user, head).await?;
     }
     Ok(cert)
 }
