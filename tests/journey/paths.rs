@@ -209,6 +209,50 @@ async fn the_shipped_path_is_imported_and_locks_its_second_course_until_the_firs
     );
     let (_, html) = page(&app, &learner, "/katalog").await;
     assert!(html.contains("href=\"/jalur\""), "{html}");
+
+    // The page's button: the open course leads to it, the locked one is refused.
+    let (status, location, _) = page_post(
+        &app,
+        &learner,
+        &format!("/jalur/{SHIPPED}/kursus/literasi-digital-spbe/daftar"),
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/kursus/literasi-digital-spbe")
+    );
+    let (status, _, html) = page_post(
+        &app,
+        &learner,
+        &format!("/jalur/{SHIPPED}/kursus/standar-pelayanan-publik/daftar"),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(html.contains("masih terkunci"), "{html}");
+}
+
+/// A page form sent with its CSRF token (the cookie and the field agree).
+async fn page_post(app: &TestApp, token: &str, path: &str) -> (u16, String, String) {
+    const CSRF: &str = "0123456789abcdef0123456789abcdef";
+    let res = app
+        .api
+        .post(app.url(path))
+        .header(
+            "cookie",
+            format!("lentera_session={token}; lentera_csrf={CSRF}"),
+        )
+        .form(&[("csrf", CSRF)])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, location, res.text().await.unwrap_or_default())
 }
 
 #[tokio::test]
@@ -395,4 +439,72 @@ async fn a_content_folder_path_names_its_problems_by_file_line_and_column() {
         ),
         "{shown:?}"
     );
+}
+
+/// What assignments (another part of issue 16) ask of a path: find it by slug, and where a
+/// person is in it, with the completion time once completed.
+#[tokio::test]
+async fn assignments_find_a_path_and_a_persons_state_in_it() {
+    use lentera_domain::paths::{self, PathState};
+    let app = spawn_app().await;
+    app.import_fixture("kursus-angka", "instruktur").await;
+    let teacher = app.login("instruktur").await;
+    let (status, body) = upload(&app, &teacher, FIXTURE_PATH).await;
+    assert_eq!(status, 201, "{body}");
+    let (url, dir) = (
+        app.database_url.clone(),
+        app.dir.path().display().to_string(),
+    );
+    let config = lentera_domain::Config::from_vars(|name| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "LENTERA_DATA_DIR" => Some(dir.clone()),
+        "LENTERA_PUBLIC_URL" => Some("http://lentera.test".into()),
+        _ => None,
+    })
+    .unwrap_or_else(|e| panic!("config: {e}"));
+    let lentera = lentera_domain::Lentera::open(config)
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
+    let found = paths::find(&lentera, "jalur-uji")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .unwrap_or_else(|| panic!("jalur-uji not found"));
+    assert_eq!(
+        (found.slug.as_str(), found.title.as_str()),
+        ("jalur-uji", "Jalur Uji Lentera")
+    );
+    let missing = paths::find(&lentera, "jalur-tiada")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(missing.is_none());
+
+    let db = app.db().await;
+    let learner_id = lentera_store::people::credentials(&db, LEARNER)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no learner"))
+        .user
+        .id;
+    let before = paths::state_for(&lentera, learner_id, "jalur-uji")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(before, Some((PathState::NotStarted, None)));
+    let learner = app.login(LEARNER).await;
+    app.complete_fixture_course(&learner).await;
+    let halfway = paths::state_for(&lentera, learner_id, "jalur-uji")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(halfway, Some((PathState::InProgress, None)));
+    complete_small_course(&app, &learner, "kursus-angka", "hitung").await;
+    let done = paths::state_for(&lentera, learner_id, "jalur-uji")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(
+        matches!(done, Some((PathState::Completed, Some(_)))),
+        "{done:?}"
+    );
+    let unknown = paths::state_for(&lentera, learner_id, "jalur-tiada")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(unknown.is_none());
 }
