@@ -112,8 +112,27 @@ async fn the_shipped_path_is_imported_and_locks_its_second_course_until_the_firs
     let app = spawn_app_with(true).await;
     let learner = app.login(LEARNER).await;
 
+    // A second path, so the list holds each path's own courses.
+    let teacher = app.login("instruktur").await;
+    let single = "slug = \"jalur-satu\"\ntitle = \"Jalur Satu Kursus\"\nsummary = \"Satu kursus uji.\"\n\n[[courses]]\ncourse = \"kursus-uji\"\n";
+    let (status, body) = upload(&app, &teacher, single).await;
+    assert_eq!(status, 201, "{body}");
+
     let (status, list) = app.get("/api/v1/paths", &learner).await;
     assert_eq!(status, 200, "{list}");
+    let titles: Vec<&str> = list["paths"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["title"].as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Jalur Satu Kursus", "Literasi digital untuk pelayanan"],
+        "by title"
+    );
+    assert_eq!(list["paths"][0]["progress"]["total"], 1, "{list}");
+    assert_eq!(list["paths"][0]["progress"]["jp_total"], 2, "{list}");
     let shipped = list["paths"]
         .as_array()
         .into_iter()
