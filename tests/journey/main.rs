@@ -15,6 +15,7 @@ mod migrations;
 mod openapi;
 mod org;
 mod pages;
+mod paths;
 mod phone;
 mod publish;
 mod quiz_rules;

@@ -623,6 +623,8 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/sertifikat".to_owned(),
             format!("/verifikasi/{code}"),
             "/kursus/tidak-ada".to_owned(),
+            "/jalur".to_owned(),
+            "/jalur/literasi-digital-pelayanan".to_owned(),
         ] {
             sweep.visit("learner", lang, &path).await;
         }

@@ -63,6 +63,7 @@ impl Modify for BearerToken {
         api::reports::certificates_zip,
         api::certificates::lookup, api::certificates::keys, api::certificates::status_list,
         api::certificates::pdf, api::certificates::badge, api::certificates::lookup_by_number,
+        api::paths::list, api::paths::show, api::paths::enroll, api::paths::upload,
         openapi_json,
     ),
     tags(

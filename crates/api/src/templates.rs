@@ -48,6 +48,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "account_reset.html",
     "account_admin_reset.html",
     "error.html",
+    "paths.html",
+    "path.html",
 ];
 
 pub struct Templates {

@@ -195,6 +195,7 @@ async fn extras(state: &Lentera, c: &Certificate) -> Result<lentera_certificate:
         score: c.score,
         modules: modules_of(state, c).await?,
         statement: statement(c).map(str::to_owned),
+        annex_heading: annex_heading(c).map(str::to_owned),
         ..Default::default()
     };
     if let Some(unit) = c
@@ -218,6 +219,9 @@ async fn modules_of(
     c: &Certificate,
 ) -> Result<Vec<lentera_certificate::ModuleOutline>> {
     use lentera_certificate::{ModuleItem, ModuleItemKind, ModuleOutline};
+    if let (CertificateKind::Path, Some(slug)) = (c.kind, &c.subject) {
+        return crate::paths::annex(state, slug).await;
+    }
     let Some(course_id) = c.course_id else {
         return Ok(Vec::new());
     };
@@ -245,6 +249,15 @@ async fn modules_of(
         }
     }
     Ok(modules)
+}
+
+/// The annex's heading for a certificate that is not a course's (`None`: "Daftar Modul
+/// Pelatihan").
+pub fn annex_heading(c: &Certificate) -> Option<&'static str> {
+    match c.kind {
+        CertificateKind::Path => Some("Daftar Kursus Jalur Belajar"),
+        CertificateKind::Course | CertificateKind::Event => None,
+    }
 }
 
 /// What the holder of a certificate that is not a course's did, as the PDF and the badge

@@ -114,6 +114,7 @@ codes! {
     UnknownLanguage = "unknown_language" => NotFound,
     CertificateRevoked = "certificate_revoked" => Gone,
     ResetLinkInvalid = "reset_link_invalid" => Gone,
+    PathNotFound = "path_not_found" => NotFound,
     // The state of things.
     Conflict = "conflict" => Conflict,
     UnitExists = "unit_exists" => Conflict,
@@ -126,6 +127,7 @@ codes! {
     AttemptClosed = "attempt_closed" => Conflict,
     AttemptOpen = "attempt_open" => Conflict,
     DeadlinePassed = "deadline_passed" => Conflict,
+    CourseLocked = "course_locked" => Conflict,
     // What was sent.
     InvalidCourse = "invalid_course" => Unprocessable,
     InvalidResponse = "invalid_response" => Unprocessable,
@@ -142,6 +144,7 @@ codes! {
     InvalidCsv = "invalid_csv" => Unprocessable,
     NotAnInstructor = "not_an_instructor" => Unprocessable,
     TooManyCertificates = "too_many_certificates" => Unprocessable,
+    InvalidLearningPath = "invalid_learning_path" => Unprocessable,
     // The server.
     InternalError = "internal_error" => Internal,
     Busy = "busy" => Unavailable,

@@ -26,6 +26,7 @@ pub mod mail;
 pub mod nip;
 pub mod org;
 pub mod passwords;
+pub mod paths;
 pub mod policy;
 pub mod publishing;
 pub mod reports;
@@ -39,8 +40,8 @@ pub mod xapi;
 pub use config::Config;
 pub use error::{Details, Error, ErrorCode, Kind, Result};
 pub use lentera_store::{
-    AttemptId, AttemptState, CertificateId, CertificateKind, CourseId, Jp, Nip, Role, UnitId,
-    UserId, VersionId,
+    AttemptId, AttemptState, CertificateId, CertificateKind, CourseId, Jp, Nip, PathId, Role,
+    UnitId, UserId, VersionId,
 };
 
 use lentera_store::Db;

@@ -13,6 +13,7 @@ pub mod learning;
 pub mod limits;
 pub mod org;
 pub mod outbox;
+pub mod paths;
 pub mod people;
 pub mod reports;
 pub mod resets;
@@ -23,7 +24,7 @@ pub mod xapi;
 
 pub use types::{
     AttemptId, AttemptState, AuditAction, CertificateId, CertificateKind, CompletionId, CourseId,
-    Jp, MailKind, MailState, Nip, NipError, Role, UnitId, UserId, VersionId,
+    Jp, MailKind, MailState, Nip, NipError, PathId, Role, UnitId, UserId, VersionId,
 };
 
 use std::time::Duration;

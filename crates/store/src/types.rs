@@ -43,6 +43,8 @@ ids! {
     CertificateId,
     /// A completion's id.
     CompletionId,
+    /// A learning path's id.
+    PathId,
 }
 
 /// The roles of Lentera, as `user_roles.role` holds them.
@@ -274,10 +276,11 @@ pub enum AuditAction {
     InstansiUpdated,
     PasswordResetByAdmin,
     PasswordResetByMail,
+    PathPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -295,6 +298,7 @@ impl AuditAction {
         AuditAction::InstansiUpdated,
         AuditAction::PasswordResetByAdmin,
         AuditAction::PasswordResetByMail,
+        AuditAction::PathPublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -316,6 +320,7 @@ impl AuditAction {
             AuditAction::InstansiUpdated => "instansi.updated",
             AuditAction::PasswordResetByAdmin => "user.one_time_password_issued",
             AuditAction::PasswordResetByMail => "user.reset_link_used",
+            AuditAction::PathPublished => "path.published",
         }
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod certificates;
 pub(crate) mod courses;
 pub(crate) mod instructor;
 pub(crate) mod me;
+pub(crate) mod paths;
 pub(crate) mod reports;
 
 use crate::routing::Routes;
@@ -82,5 +83,9 @@ pub fn routes(r: &mut Routes) {
         s.get("/certificates/{code}/badge", certificates::badge);
         s.get("/certificates/lookup", certificates::lookup_by_number);
         s.get("/certificates/{code}", certificates::lookup);
+        s.get("/paths", paths::list);
+        s.post("/paths", paths::upload);
+        s.get("/paths/{slug}", paths::show);
+        s.post("/paths/{slug}/courses/{course}/enrollment", paths::enroll);
     });
 }

@@ -13,6 +13,7 @@ pub(crate) mod forms;
 mod grading;
 mod learn;
 pub(crate) mod page;
+mod paths;
 mod quiz;
 mod reports;
 mod teach;
@@ -103,4 +104,7 @@ pub fn routes(r: &mut Routes) {
         teach::save_lesson,
     );
     r.post("/pengajar/kursus/{slug}/{action}", teach::action);
+    r.get("/jalur", paths::list);
+    r.get("/jalur/{slug}", paths::show);
+    r.post("/jalur/{slug}/kursus/{course}/daftar", paths::enroll);
 }

@@ -279,6 +279,7 @@ pub async fn check_completion(
         )
         .await;
         crate::xapi::record(state, user, crate::xapi::earned(c)).await;
+        crate::paths::on_course_completed(state, user, head).await?;
     }
     Ok(cert)
 }

@@ -11,6 +11,8 @@ pub mod course_version;
 pub mod enrollment;
 pub mod instansi_settings;
 pub mod jp_entry;
+pub mod learning_path;
+pub mod learning_path_course;
 pub mod lesson_progress;
 pub mod mail_outbox;
 pub mod manual_grade;
