@@ -294,6 +294,22 @@ pub struct OtherCertificate {
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// What a certificate keeps of its holder's place as it is at issue: the name of their
+/// unit kerja and the instansi (root unit) it belongs to.
+pub(crate) async fn holder_unit_now(
+    state: &Lentera,
+    user: &lentera_store::people::User,
+) -> Result<(Option<String>, Option<UnitId>)> {
+    let units = lentera_store::org::all_units(&state.db).await?;
+    let unit = user
+        .unit_id
+        .and_then(|id| units.iter().find(|u| u.id == id));
+    let instansi = user
+        .unit_id
+        .and_then(|id| crate::admin::instansi_of(&units, id));
+    Ok((unit.map(|u| u.name.clone()), instansi.map(|u| u.id)))
+}
+
 /// The certificate of a path completed or an event attended, ready for
 /// `lentera_store::learning::issue_certificate` (a store function may issue it in the
 /// transaction of the action that earns it), with what a course's certificate keeps: the
@@ -308,13 +324,7 @@ pub async fn prepare_other(
             "a course's certificate is issued by its completion"
         )));
     }
-    let units = lentera_store::org::all_units(&state.db).await?;
-    let unit = user
-        .unit_id
-        .and_then(|id| units.iter().find(|u| u.id == id));
-    let instansi = user
-        .unit_id
-        .and_then(|id| crate::admin::instansi_of(&units, id));
+    let (holder_unit, instansi_id) = holder_unit_now(state, user).await?;
     let random = crate::keys::random_bytes::<15>().map_err(Error::internal)?;
     Ok(learning::NewCertificate {
         kind: what.kind,
@@ -326,8 +336,8 @@ pub async fn prepare_other(
         title: what.title,
         jp: what.jp,
         issuer: state.config.issuer.clone(),
-        holder_unit: unit.map(|u| u.name.clone()),
-        instansi_id: instansi.map(|u| u.id),
+        holder_unit,
+        instansi_id,
         started_at: what.started_at,
         code: lentera_certificate::verification_code(&random),
         number: |year, id| lentera_certificate::certificate_number(year, id.0),

@@ -328,8 +328,8 @@ pub(crate) fn essay_graded(
     )
 }
 
-/// Mails claimed at once by one worker.
-const BATCH: u64 = 20;
+/// Mails (or statements) claimed at once by one worker.
+pub(crate) const BATCH: u64 = 20;
 
 /// The outbox worker of this server: sends due mails until the server stops. Several
 /// servers on one database each run one; their claims never overlap
@@ -342,11 +342,30 @@ where
         return;
     }
     tracing::info!(smtp = ?state.config.mail.smtp, "mail outbox worker started");
+    let lentera: &Lentera = &state;
+    work_outbox("mail", &lentera.mail.wake, lentera.config.mail.poll, || {
+        send_due(lentera)
+    })
+    .await;
+}
+
+/// The loop of an outbox worker (mail, xAPI statements): claims and sends with
+/// `send_due` while batches come back full, then waits for a wake-up (something queued
+/// here) or the poll interval (something queued by another replica, or due again).
+pub(crate) async fn work_outbox<F, Fut>(
+    what: &'static str,
+    wake: &tokio::sync::Notify,
+    poll: Duration,
+    mut send_due: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize>>,
+{
     loop {
-        let sent = match send_due(&state).await {
+        let sent = match send_due().await {
             Ok(n) => n,
             Err(e) => {
-                tracing::warn!(error = %e, "mail outbox: cannot read the outbox");
+                tracing::warn!(outbox = what, error = %e, "cannot read the outbox");
                 0
             }
         };
@@ -354,8 +373,8 @@ where
             continue;
         }
         tokio::select! {
-            () = state.mail.wake.notified() => {}
-            () = tokio::time::sleep(state.config.mail.poll) => {}
+            () = wake.notified() => {}
+            () = tokio::time::sleep(poll) => {}
         }
     }
 }

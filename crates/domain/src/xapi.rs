@@ -509,9 +509,6 @@ pub async fn record(state: &Lentera, user: &User, what: Happened<'_>) {
     }
 }
 
-/// Statements claimed at once by one worker.
-const BATCH: u64 = 20;
-
 /// The xAPI worker of this server: sends due statements until the server stops. Returns
 /// at once when no LRS is configured.
 pub async fn run_outbox<S>(state: Arc<S>)
@@ -522,22 +519,11 @@ where
         return;
     }
     tracing::info!(config = ?state.config.xapi, "xAPI outbox worker started");
-    loop {
-        let sent = match send_due(&state).await {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::warn!(error = %e, "xAPI outbox: cannot read the outbox");
-                0
-            }
-        };
-        if sent as u64 >= BATCH {
-            continue;
-        }
-        tokio::select! {
-            () = state.xapi.wake.notified() => {}
-            () = tokio::time::sleep(state.config.xapi.poll) => {}
-        }
-    }
+    let lentera: &Lentera = &state;
+    crate::mail::work_outbox("xapi", &lentera.xapi.wake, lentera.config.xapi.poll, || {
+        send_due(lentera)
+    })
+    .await;
 }
 
 /// Claims due statements and sends them; returns how many were claimed.
@@ -552,7 +538,7 @@ async fn send_due(state: &Lentera) -> Result<usize> {
     }
     let claim = hex::encode(crate::keys::random_bytes::<12>().map_err(Error::internal)?);
     let lease = chrono::Duration::from_std(config.lease).unwrap_or(chrono::Duration::minutes(5));
-    let claimed = outbox::claim(&state.db, &claim, now, now + lease, BATCH).await?;
+    let claimed = outbox::claim(&state.db, &claim, now, now + lease, crate::mail::BATCH).await?;
     let mut down = false;
     for statement in &claimed {
         // Once the LRS is unreachable, the rest of the batch waits with it.

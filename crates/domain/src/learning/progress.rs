@@ -235,13 +235,7 @@ pub async fn check_completion(
         return Ok(None);
     }
     // What the certificate keeps as it is now: the holder's unit and instansi, the score.
-    let units = lentera_store::org::all_units(&state.db).await?;
-    let unit = user
-        .unit_id
-        .and_then(|id| units.iter().find(|u| u.id == id));
-    let instansi = user
-        .unit_id
-        .and_then(|id| crate::admin::instansi_of(&units, id));
+    let (holder_unit, instansi_id) = crate::certificates::holder_unit_now(state, user).await?;
     let score = counted_score(state, user, head, compiled).await?;
     let random = crate::keys::random_bytes::<15>().map_err(Error::internal)?;
     let cert = learning::complete_course(
@@ -257,8 +251,8 @@ pub async fn check_completion(
             course_slug: head.slug.clone(),
             course_title: head.title.clone(),
             issuer: state.config.issuer.clone(),
-            holder_unit: unit.map(|u| u.name.clone()),
-            instansi_id: instansi.map(|u| u.id),
+            holder_unit,
+            instansi_id,
             score,
             code: lentera_certificate::verification_code(&random),
             number: |year, id| lentera_certificate::certificate_number(year, id.0),
