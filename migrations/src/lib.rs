@@ -13,6 +13,7 @@ mod m20261201_000040_rate_limits;
 mod m20261202_000005_certificate_kinds;
 mod m20261202_000030_paths;
 mod m20261202_000040_xapi;
+mod m20261202_000050_instansi_logos;
 
 pub use sea_orm_migration::MigratorTrait as Migrate;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_certificate_kinds::Migration),
             Box::new(m20261202_000030_paths::Migration),
             Box::new(m20261202_000040_xapi::Migration),
+            Box::new(m20261202_000050_instansi_logos::Migration),
         ]
     }
 }

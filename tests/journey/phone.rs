@@ -57,6 +57,7 @@ const NOT_PAGES: &[&str] = &[
     "/laporan/unduh",
     "/laporan/sertifikat.zip",
     "/sertifikat/semua.zip",
+    "/admin/instansi/{code}/logo",
 ];
 
 /// Path prefixes of the API, files and operations endpoints.

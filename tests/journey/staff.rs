@@ -624,3 +624,112 @@ async fn the_lesson_editor_names_the_course_and_lesson_and_shows_each_offending_
         "{css}"
     );
 }
+
+/// Multipart upload of `bytes` as the `file` field of `path`, with the admin's API token.
+async fn upload_logo(app: &TestApp, token: &str, bytes: &[u8]) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("logo.png"),
+    );
+    let res = app
+        .api
+        .put(app.url("/api/v1/units/BUNGO/instansi/logo"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Point 12's logo: an admin uploads the instansi's logo (checked: a readable PNG or
+/// JPEG), its people's certificates print it, the page shows and replaces it, and
+/// removing it takes it off the certificates; each change is in the audit log.
+#[tokio::test]
+async fn an_instansi_logo_is_checked_printed_on_certificates_and_removed() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let png =
+        std::fs::read(lentera_tests::repo_root().join("crates/certificate/testdata/logo.png"))
+            .unwrap_or_else(|e| panic!("{e}"));
+
+    // Not an image, or a broken one: refused at the field, nothing kept.
+    for bad in [&b"bukan gambar"[..], &png[..png.len() / 2]] {
+        let (status, body) = upload_logo(&app, &admin, bad).await;
+        assert_eq!(
+            (status, lentera_tests::error_code(&body)),
+            (422, "invalid_logo".into()),
+            "{body}"
+        );
+        assert_eq!(body["field"], "logo");
+    }
+    let (status, _) = app.get("/api/v1/units/BUNGO/instansi/logo", &admin).await;
+    assert_eq!(status, 404);
+
+    let (status, body) = upload_logo(&app, &admin, &png).await;
+    assert_eq!((status, &body["logo"]), (200, &Value::Bool(true)), "{body}");
+    let (status, kind, served) = app
+        .get_bytes("/api/v1/units/BUNGO/instansi/logo", Some(&admin))
+        .await;
+    assert_eq!(
+        (status, kind.as_str(), served == png),
+        (200, "image/png", true)
+    );
+
+    // The learner of the instansi completes the course: the certificate prints the logo.
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/users/{LEARNER}"),
+            &admin,
+            serde_json::json!({"name": "Rahmat Hidayat", "nip": LEARNER, "unit": "BUNGO",
+                "roles": ["learner"], "active": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let learner = app.login(LEARNER).await;
+    let cert = app.complete_fixture_course(&learner).await;
+    let code = cert["code"].as_str().unwrap_or_default().to_owned();
+    let pdf_has_image = |pdf: &[u8]| {
+        String::from_utf8_lossy(pdf)
+            .replace(' ', "")
+            .contains("/Subtype/Image")
+    };
+    let (status, _, pdf) = app
+        .get_bytes(&format!("/certificates/{code}.pdf"), Some(&learner))
+        .await;
+    assert_eq!(status, 200);
+    assert!(pdf_has_image(&pdf), "the logo is not on the certificate");
+
+    // The admin page shows it, with a button that removes it.
+    let page = Browser::signed_in(&app, "admin", PASSWORD).await;
+    let (status, _, html) = page.get("/admin/instansi/BUNGO").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("src=\"/admin/instansi/BUNGO/logo\""),
+        "{html}"
+    );
+    let (status, _, image) = page.get("/admin/instansi/BUNGO/logo").await;
+    assert_eq!(status, 200);
+    assert!(!image.is_empty());
+    let csrf = page.csrf.clone();
+    let (status, location, _) = page
+        .post(
+            "/admin/instansi/BUNGO/logo/hapus",
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/admin/instansi/BUNGO?ok=logo")
+    );
+    let (_, shown) = app.get("/api/v1/units/BUNGO/instansi", &admin).await;
+    assert_eq!(shown["logo"], false);
+    let (_, _, pdf) = app
+        .get_bytes(&format!("/certificates/{code}.pdf"), Some(&learner))
+        .await;
+    assert!(!pdf_has_image(&pdf), "the removed logo is still printed");
+    let (_, _, audit) = page.get("/admin/audit").await;
+    // Set and removed: two entries (the log's detail names the file's kind and size).
+    assert_eq!(audit.matches("instansi.updated").count(), 2, "{audit}");
+}

@@ -58,7 +58,11 @@ pub async fn read_multipart(
                 return Err(if is_file {
                     Error::new(
                         ErrorCode::PayloadTooLarge,
-                        format!("Uploads are limited to {} MiB", max_file / 1024 / 1024),
+                        if max_file >= 1024 * 1024 {
+                            format!("Uploads are limited to {} MiB", max_file / 1024 / 1024)
+                        } else {
+                            format!("Uploads are limited to {} KiB", max_file / 1024)
+                        },
                     )
                 } else {
                     too_large("form field")

@@ -26,10 +26,10 @@ pub use controller::{
     resolve_verification_method, verify_open_badge_with_controller,
 };
 pub use pdf::{
-    Instansi, MAX_MODULE_ENTRIES, MAX_MODULES, MAX_TITLE, ModuleItem, ModuleItemKind,
-    ModuleOutline, PdfCertificate, PdfError, PdfExtras, Predikat, PredikatError,
-    PredikatThresholds, Signatory, TrainingPeriod, certificate_pdf, certificate_pdf_with,
-    tanggal_indonesia,
+    Instansi, Logo, LogoFormat, MAX_LOGO_BYTES, MAX_LOGO_PIXELS, MAX_MODULE_ENTRIES, MAX_MODULES,
+    MAX_TITLE, ModuleItem, ModuleItemKind, ModuleOutline, PdfCertificate, PdfError, PdfExtras,
+    Predikat, PredikatError, PredikatThresholds, Signatory, TrainingPeriod, certificate_pdf,
+    certificate_pdf_with, check_logo, tanggal_indonesia,
 };
 pub use signing::{SignError, SigningKey, key_id, verify};
 pub use status::{

@@ -26,9 +26,11 @@ use qrcode::QrCode;
 
 mod annex;
 mod front;
+mod logo;
 mod predikat;
 mod text;
 
+pub use logo::{Logo, LogoFormat, MAX_LOGO_BYTES, MAX_LOGO_PIXELS, check_logo};
 pub use predikat::{Predikat, PredikatError, PredikatThresholds};
 
 use front::{PAGE_HEIGHT, PAGE_WIDTH};
@@ -113,6 +115,8 @@ pub struct Instansi {
     pub name: String,
     /// Who signs the certificate; without one the signature block is left out.
     pub signatory: Option<Signatory>,
+    /// Its logo, drawn at the top left; checked by [`check_logo`] when it was kept.
+    pub logo: Option<Logo>,
 }
 
 /// The official who signs, printed as Indonesian certificates have it: the position
@@ -237,6 +241,8 @@ pub enum PdfError {
     PeriodReversed { start: NaiveDate, end: NaiveDate },
     #[error(transparent)]
     Predikat(#[from] PredikatError),
+    #[error("the logo: {0}")]
+    Logo(String),
 }
 
 const MONTHS: [&str; 12] = [
@@ -315,6 +321,15 @@ pub fn certificate_pdf_with(c: &PdfCertificate, extras: &PdfExtras) -> Result<Ve
 
     let mut page = document.start_page_with(settings()?);
     let mut surface = page.surface();
+    if let Some(instansi) = &extras.instansi
+        && let Some(logo) = &instansi.logo
+    {
+        tree.push(logo::draw(
+            &mut surface,
+            logo,
+            &format!("Logo {}", instansi.name),
+        )?);
+    }
     let alt = format!("Kode QR verifikasi sertifikat {}", c.number);
     for node in front::draw(&mut surface, &front, &qr, c.revoked, &alt) {
         tree.push(node);
@@ -408,6 +423,12 @@ fn check(c: &PdfCertificate, extras: &PdfExtras) -> Result<(), PdfError> {
     check_text("verify_url", &c.verify_url, 300, false)?;
     if let Some(instansi) = &extras.instansi {
         check_text("instansi.name", &instansi.name, 200, true)?;
+        if let Some(logo) = &instansi.logo
+            && (logo.data.len() > MAX_LOGO_BYTES
+                || LogoFormat::sniff(&logo.data) != Some(logo.format))
+        {
+            return Err(PdfError::Logo("not a logo check_logo accepted".into()));
+        }
         if let Some(signatory) = &instansi.signatory {
             check_text("instansi.signatory.name", &signatory.name, 120, true)?;
             check_text("instansi.signatory.jabatan", &signatory.jabatan, 200, true)?;

@@ -622,6 +622,8 @@ pub struct InstansiView {
     pub predikat: PredikatBody,
     /// Whether the thresholds are the default ones.
     pub default_predikat: bool,
+    /// Whether a logo is set (`GET /api/v1/units/{code}/instansi/logo` serves it).
+    pub logo: bool,
 }
 
 /// The root unit of `unit_id` (itself for an instansi).
@@ -680,6 +682,9 @@ async fn root_unit(state: &Lentera, code: &str) -> Result<Unit> {
 
 async fn instansi_view(state: &Lentera, unit: &Unit) -> Result<InstansiView> {
     let (signatory, thresholds) = instansi_settings(state, unit).await?;
+    let logo = store_org::instansi_logo(&state.db, unit.id)
+        .await?
+        .is_some();
     Ok(InstansiView {
         code: unit.code.clone(),
         name: unit.name.clone(),
@@ -690,7 +695,84 @@ async fn instansi_view(state: &Lentera, unit: &Unit) -> Result<InstansiView> {
         }),
         predikat: PredikatBody::of(thresholds),
         default_predikat: thresholds == lentera_certificate::PredikatThresholds::default(),
+        logo,
     })
+}
+
+/// An instansi's logo as its certificates print it; `None` without one (or with a stored
+/// file that is no longer a PNG or JPEG, which only a hand-edited database could hold).
+pub async fn instansi_logo(
+    state: &Lentera,
+    unit: &Unit,
+) -> Result<Option<lentera_certificate::Logo>> {
+    Ok(store_org::instansi_logo(&state.db, unit.id)
+        .await?
+        .and_then(|(_, data)| {
+            lentera_certificate::LogoFormat::sniff(&data)
+                .map(|format| lentera_certificate::Logo { format, data })
+        }))
+}
+
+/// An instansi's logo file for admins: (content type, bytes).
+pub async fn instansi_logo_as(
+    state: &Lentera,
+    me: &CurrentUser,
+    code: &str,
+) -> Result<(&'static str, Vec<u8>)> {
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
+    let unit = root_unit(state, code).await?;
+    instansi_logo(state, &unit)
+        .await?
+        .map(|logo| (logo.format.content_type(), logo.data))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::LogoNotFound,
+                format!("The instansi '{code}' has no logo"),
+            )
+        })
+}
+
+/// The longest a logo's check may take.
+const LOGO_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Sets (`Some`) or removes (`None`) an instansi's logo (admins only, audit-logged). A
+/// new file is checked off the request threads: a PNG or JPEG of at most 512 KB and
+/// 4000×4000 pixels that decodes.
+pub async fn set_instansi_logo_as(
+    state: &Lentera,
+    me: &CurrentUser,
+    code: &str,
+    file: Option<Vec<u8>>,
+) -> Result<InstansiView> {
+    policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
+    let unit = root_unit(state, code).await?;
+    let logo = match file {
+        Some(data) => Some(
+            crate::heavy::work(LOGO_BUDGET, move || lentera_certificate::check_logo(&data))
+                .await?
+                .map_err(|e| Error::new(ErrorCode::InvalidLogo, e.to_string()).field("logo"))?,
+        ),
+        None => None,
+    };
+    store_org::set_instansi_logo(
+        &state.db,
+        unit.id,
+        logo.as_ref()
+            .map(|l| (l.format.content_type(), l.data.as_slice())),
+    )
+    .await?;
+    audit::record(
+        &state.db,
+        Some(me.user.id),
+        lentera_store::AuditAction::InstansiUpdated,
+        &format!("unit:{code}"),
+        Some(match &logo {
+            Some(l) => format!("logo={} {} bytes", l.format.content_type(), l.data.len()),
+            None => "logo=removed".to_owned(),
+        }),
+    )
+    .await?;
+    instansi_view(state, &unit).await
 }
 
 /// An instansi's settings (admins only).

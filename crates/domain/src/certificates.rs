@@ -206,6 +206,7 @@ async fn extras(state: &Lentera, c: &Certificate) -> Result<lentera_certificate:
         extras.instansi = Some(lentera_certificate::Instansi {
             name: unit.name.clone(),
             signatory,
+            logo: crate::admin::instansi_logo(state, unit).await?,
         });
         extras.thresholds = thresholds;
     }

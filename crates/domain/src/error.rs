@@ -135,6 +135,8 @@ codes! {
     InvalidComment = "invalid_comment" => Unprocessable,
     InvalidUnit = "invalid_unit" => Unprocessable,
     InvalidInstansi = "invalid_instansi" => Unprocessable,
+    InvalidLogo = "invalid_logo" => Unprocessable,
+    LogoNotFound = "logo_not_found" => NotFound,
     NotAnInstansi = "not_an_instansi" => Unprocessable,
     UnknownParent = "unknown_parent" => Unprocessable,
     InvalidParent = "invalid_parent" => Unprocessable,

@@ -7,7 +7,7 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
-use crate::entity::{instansi_settings, unit, user, user_role};
+use crate::entity::{instansi_logo, instansi_settings, unit, user, user_role};
 use crate::people::{Unit, User};
 use crate::types::{Nip, Role, UnitId, UserId};
 use crate::{Db, Result, StoreError};
@@ -247,6 +247,38 @@ pub async fn set_instansi_settings(db: &Db, s: &InstansiSettings) -> Result<()> 
     }
     .insert(&txn)
     .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An instansi's logo: (content type, the file).
+pub async fn instansi_logo(db: &Db, unit_id: UnitId) -> Result<Option<(String, Vec<u8>)>> {
+    Ok(instansi_logo::Entity::find_by_id(unit_id)
+        .one(db)
+        .await?
+        .map(|m| (m.content_type, m.data)))
+}
+
+/// Stores an instansi's logo, replacing the one before; `None` removes it.
+pub async fn set_instansi_logo(
+    db: &Db,
+    unit_id: UnitId,
+    logo: Option<(&str, &[u8])>,
+) -> Result<()> {
+    let txn = db.begin().await?;
+    instansi_logo::Entity::delete_by_id(unit_id)
+        .exec(&txn)
+        .await?;
+    if let Some((content_type, data)) = logo {
+        instansi_logo::ActiveModel {
+            unit_id: Set(unit_id),
+            content_type: Set(content_type.to_owned()),
+            data: Set(data.to_vec()),
+            updated_at: Set(chrono::Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -204,6 +204,78 @@ pub struct CsvUpload {
     file: Vec<u8>,
 }
 
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LogoUpload {
+    /// A PNG or JPEG, at most 512 KB and 4000×4000 pixels.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// An instansi's logo (admins): the PNG or JPEG its certificates print.
+#[utoipa::path(get, path = "/api/v1/units/{code}/instansi/logo", tag = "organisation", security(("bearer" = [])),
+    params(("code" = String, Path, description = "The instansi's (root unit's) code")),
+    responses((status = 200, description = "The logo file (image/png or image/jpeg)", content_type = "image/png", body = Vec<u8>),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn instansi_logo(
+    state: web::Data<AppState>,
+    user: ApiAdmin,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (content_type, data) = admin::instansi_logo_as(&state, &user.0, &path).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "private, no-cache"))
+        .body(data))
+}
+
+/// Sets an instansi's logo (admins, audit-logged): a PNG or JPEG of at most 512 KB and
+/// 4000×4000 pixels, in a multipart field named `file`; refused with 422 `invalid_logo`
+/// when it is not one.
+#[utoipa::path(put, path = "/api/v1/units/{code}/instansi/logo", tag = "organisation", security(("bearer" = [])),
+    params(("code" = String, Path, description = "The instansi's (root unit's) code")),
+    request_body(content = LogoUpload, content_type = "multipart/form-data"),
+    responses((status = 200, body = InstansiView), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn set_instansi_logo(
+    state: web::Data<AppState>,
+    user: ApiAdmin,
+    path: web::Path<String>,
+    form: actix_multipart::Multipart,
+) -> ApiResult<web::Json<InstansiView>> {
+    policy::authorize(&state, &user.0, Action::Administer, Resource::Instance).await?;
+    let (_, file) = read_multipart(form, lentera_certificate::MAX_LOGO_BYTES, None).await?;
+    let data = file.ok_or_else(|| {
+        Error::new(
+            ErrorCode::MissingFile,
+            "Send the logo in a multipart field named `file`",
+        )
+    })?;
+    Ok(web::Json(
+        admin::set_instansi_logo_as(&state, &user.0, &path, Some(data)).await?,
+    ))
+}
+
+/// Removes an instansi's logo (admins, audit-logged).
+#[utoipa::path(delete, path = "/api/v1/units/{code}/instansi/logo", tag = "organisation", security(("bearer" = [])),
+    params(("code" = String, Path, description = "The instansi's (root unit's) code")),
+    responses((status = 200, body = InstansiView), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn remove_instansi_logo(
+    state: web::Data<AppState>,
+    user: ApiAdmin,
+    path: web::Path<String>,
+    _: crate::extract::NoBody,
+) -> ApiResult<web::Json<InstansiView>> {
+    Ok(web::Json(
+        admin::set_instansi_logo_as(&state, &user.0, &path, None).await?,
+    ))
+}
+
 /// Imports users from CSV: every row checked, good rows created with an initial password,
 /// bad rows listed by line and reason (admins).
 #[utoipa::path(post, path = "/api/v1/users/import", tag = "organisation",

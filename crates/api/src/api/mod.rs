@@ -65,6 +65,9 @@ pub fn routes(r: &mut Routes) {
         s.put("/units/{code}", admin::update_unit);
         s.get("/units/{code}/instansi", admin::instansi);
         s.put("/units/{code}/instansi", admin::set_instansi);
+        s.get("/units/{code}/instansi/logo", admin::instansi_logo);
+        s.put("/units/{code}/instansi/logo", admin::set_instansi_logo);
+        s.delete("/units/{code}/instansi/logo", admin::remove_instansi_logo);
         s.get("/users", admin::users);
         s.post("/users", admin::create_user);
         s.post("/users/import", admin::import_users);

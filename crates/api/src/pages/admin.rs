@@ -721,3 +721,77 @@ pub async fn set_instansi(
         Err(e) => Err(ApiError::from(e)),
     }
 }
+
+/// `POST /admin/instansi/{code}/logo`: a new logo from the page's file field (CSRF first).
+pub async fn set_instansi_logo(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    path: web::Path<String>,
+    form: actix_multipart::Multipart,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    // `PageAdmin` settled who is asking before a byte of the file is read.
+    let read =
+        crate::multipart::read_multipart(form, lentera_certificate::MAX_LOGO_BYTES, Some(&req))
+            .await;
+    let saved = match read {
+        Ok((_, Some(file))) if !file.is_empty() => {
+            ops::set_instansi_logo_as(&state, &me, &path, Some(file)).await
+        }
+        Ok(_) => Err(Error::new(ErrorCode::MissingFile, "choose a PNG or JPEG file").field("logo")),
+        Err(e) if e.code == ErrorCode::PayloadTooLarge => {
+            Err(Error::new(ErrorCode::InvalidLogo, e.message.clone()).field("logo"))
+        }
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(redirect(&format!(
+            "/admin/instansi/{}?ok=logo",
+            path.as_str()
+        ))),
+        Err(e) if shown_on_form(&e) && status_of(e.code) != StatusCode::NOT_FOUND => {
+            let e = if e.field.is_none() {
+                e.field("logo")
+            } else {
+                e
+            };
+            let outcome = refusal(&state, &page, "logo", &[], &e);
+            render_instansi(&state, &page, &me, &path, outcome, status_of(e.code)).await
+        }
+        Err(e) => Err(ApiError::from(e)),
+    }
+}
+
+/// `POST /admin/instansi/{code}/logo/hapus`: removes the logo.
+pub async fn remove_instansi_logo(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    path: web::Path<String>,
+    form: Form,
+) -> PageResult {
+    let fields = form.into_inner();
+    check_csrf_field(&req, &fields)?;
+    let (_, me) = signed_in(&req, user)?;
+    ops::set_instansi_logo_as(&state, &me, &path, None).await?;
+    Ok(redirect(&format!(
+        "/admin/instansi/{}?ok=logo",
+        path.as_str()
+    )))
+}
+
+/// `GET /admin/instansi/{code}/logo`: the logo, for the page's preview.
+pub async fn instansi_logo(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageAdmin,
+    path: web::Path<String>,
+) -> PageResult {
+    let (_, me) = signed_in(&req, user)?;
+    let (content_type, data) = ops::instansi_logo_as(&state, &me, &path).await?;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "private, no-cache"))
+        .body(data))
+}

@@ -65,6 +65,12 @@ pub fn routes(r: &mut Routes) {
     r.get("/admin/audit", admin::audit);
     r.get("/admin/instansi/{code}", admin::instansi_page);
     r.post("/admin/instansi/{code}", admin::set_instansi);
+    r.get("/admin/instansi/{code}/logo", admin::instansi_logo);
+    r.post("/admin/instansi/{code}/logo", admin::set_instansi_logo);
+    r.post(
+        "/admin/instansi/{code}/logo/hapus",
+        admin::remove_instansi_logo,
+    );
     r.post("/admin/unit", admin::create_unit);
     r.post("/admin/pengguna", admin::create_user);
     r.post("/admin/impor", admin::import);

@@ -64,6 +64,7 @@ fn extras() -> PdfExtras {
                 jabatan: JABATAN.into(),
                 nip: Some(SIGNATORY_NIP.into()),
             }),
+            logo: None,
         }),
         unit: Some(UNIT.into()),
         period: Some(ok(TrainingPeriod::new(
@@ -126,6 +127,7 @@ fn longest() -> (PdfCertificate, PdfExtras) {
                 jabatan: words(200, "Pengembangan"),
                 nip: Some("9".repeat(40)),
             }),
+            logo: None,
         }),
         unit: Some(words(200, "Informatika")),
         period: Some(ok(TrainingPeriod::new(
@@ -849,4 +851,39 @@ fn an_annex_heading_replaces_the_modules_heading() {
         ..extras()
     };
     assert!(certificate_pdf_with(&certificate(), &long).is_err());
+}
+
+/// A logo: accepted when it is a small, readable PNG; drawn on page one as a figure with
+/// its alternative text; refused when it is not an image, too big or broken.
+#[test]
+fn an_instansi_logo_is_checked_then_drawn_at_the_top() {
+    let png = include_bytes!("../../testdata/logo.png");
+    let logo = ok(crate::check_logo(png));
+    assert_eq!(logo.format, crate::LogoFormat::Png);
+    let mut with = extras();
+    if let Some(instansi) = with.instansi.as_mut() {
+        instansi.logo = Some(logo);
+    }
+    let plain = ok(certificate_pdf_with(&certificate(), &extras()));
+    let pdf = ok(certificate_pdf_with(&certificate(), &with));
+    keep_sample("sertifikat-logo.pdf", &pdf);
+    let text = String::from_utf8_lossy(&pdf);
+    let has_image = |pdf: &[u8]| {
+        String::from_utf8_lossy(pdf)
+            .replace(' ', "")
+            .contains("/Subtype/Image")
+    };
+    assert!(has_image(&pdf), "no image drawn");
+    assert!(!has_image(&plain));
+    assert!(
+        text.contains(&format!("Logo {INSTANSI}")),
+        "no alternative text"
+    );
+    // Not an image, empty, too big, a truncated PNG.
+    assert!(crate::check_logo(b"GIF89a....").is_err());
+    assert!(crate::check_logo(b"").is_err());
+    let mut big = png.to_vec();
+    big.resize(crate::MAX_LOGO_BYTES + 1, 0);
+    assert!(crate::check_logo(&big).is_err());
+    assert!(crate::check_logo(&png[..png.len() / 2]).is_err());
 }

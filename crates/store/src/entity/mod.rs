@@ -9,6 +9,7 @@ pub mod course_editor;
 pub mod course_file;
 pub mod course_version;
 pub mod enrollment;
+pub mod instansi_logo;
 pub mod instansi_settings;
 pub mod jp_entry;
 pub mod learning_path;
