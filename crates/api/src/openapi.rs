@@ -64,6 +64,10 @@ impl Modify for BearerToken {
         api::certificates::lookup, api::certificates::keys, api::certificates::status_list,
         api::certificates::pdf, api::certificates::badge, api::certificates::lookup_by_number,
         openapi_json,
+        api::events::create_partner, api::events::partners, api::events::create,
+        api::events::list, api::events::show, api::events::calendar, api::events::register,
+        api::events::cancel, api::events::registrations, api::events::attendance,
+        api::events::check_in,
     ),
     tags(
         (name = "auth", description = "Signing in and out"),
@@ -75,6 +79,7 @@ impl Modify for BearerToken {
         (name = "reports", description = "Managers' reports, scoped to their units"),
         (name = "certificates", description = "Public verification"),
         (name = "operations", description = "Health and the description itself"),
+        (name = "events", description = "Seminars, workshops, classroom training, partner institutions"),
     )
 )]
 pub struct ApiDoc;

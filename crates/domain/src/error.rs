@@ -114,6 +114,8 @@ codes! {
     UnknownLanguage = "unknown_language" => NotFound,
     CertificateRevoked = "certificate_revoked" => Gone,
     ResetLinkInvalid = "reset_link_invalid" => Gone,
+    PartnerNotFound = "partner_not_found" => NotFound,
+    EventNotFound = "event_not_found" => NotFound,
     // The state of things.
     Conflict = "conflict" => Conflict,
     UnitExists = "unit_exists" => Conflict,
@@ -126,6 +128,11 @@ codes! {
     AttemptClosed = "attempt_closed" => Conflict,
     AttemptOpen = "attempt_open" => Conflict,
     DeadlinePassed = "deadline_passed" => Conflict,
+    PartnerExists = "partner_exists" => Conflict,
+    AlreadyRegistered = "already_registered" => Conflict,
+    NotRegistered = "not_registered" => Conflict,
+    EventOver = "event_over" => Conflict,
+    CheckInClosed = "check_in_closed" => Conflict,
     // What was sent.
     InvalidCourse = "invalid_course" => Unprocessable,
     InvalidResponse = "invalid_response" => Unprocessable,
@@ -142,6 +149,9 @@ codes! {
     InvalidCsv = "invalid_csv" => Unprocessable,
     NotAnInstructor = "not_an_instructor" => Unprocessable,
     TooManyCertificates = "too_many_certificates" => Unprocessable,
+    InvalidPartner = "invalid_partner" => Unprocessable,
+    InvalidEvent = "invalid_event" => Unprocessable,
+    WrongCheckInCode = "wrong_check_in_code" => Unprocessable,
     // The server.
     InternalError = "internal_error" => Internal,
     Busy = "busy" => Unavailable,

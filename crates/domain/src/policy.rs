@@ -46,6 +46,13 @@ pub enum Action {
     ReadFullCertificate,
     /// Units, users, JP from outside, revocation, the audit log.
     Administer,
+    /// See an event: its audience, the managers of its audience, admins.
+    ViewEvent,
+    /// Register for an event, cancel, check in: its audience only.
+    JoinEvent,
+    /// Organise an event: its registrations, check-in code, attendance (admins, and the
+    /// managers whose scope holds its audience unit).
+    ManageEvent,
 }
 
 /// What an action is done to.
@@ -59,6 +66,8 @@ pub enum Resource {
     Attempt { owner: UserId, course: CourseId },
     /// A certificate, by its holder.
     Certificate { holder: UserId },
+    /// An event, by its audience unit (none: open to everyone).
+    Event { audience: Option<UnitId> },
 }
 
 /// Proof that [`authorize`] allowed an action. It has a private field: nothing outside this
@@ -157,6 +166,10 @@ pub async fn authorize(
                 Err(forbidden(ErrorCode::Forbidden, "Only admins may do this"))
             }
         }
+        (
+            action @ (Action::ViewEvent | Action::JoinEvent | Action::ManageEvent),
+            Resource::Event { audience },
+        ) => event_decision(state, who, action, audience).await,
         (action, resource) => Err(Error::internal(format!(
             "no policy for {action:?} on {resource:?}"
         ))),
@@ -218,6 +231,54 @@ pub fn may_read_metrics(
             ErrorCode::Forbidden,
             "Metrics are read on this machine, or with LENTERA_METRICS_TOKEN set",
         )),
+    }
+}
+
+/// Events: the audience (the unit and those below it, or everyone) sees and joins; admins
+/// and the managers of the audience unit see and organise. Someone who may not even see
+/// the event is told there is none (404); someone who sees it but may not do the action,
+/// 403.
+async fn event_decision(
+    state: &Lentera,
+    who: &CurrentUser,
+    action: Action,
+    audience: Option<UnitId>,
+) -> Result<Granted> {
+    let admin = who.has(Role::Admin);
+    let member = match audience {
+        None => true,
+        Some(unit) => match who.user.unit_id {
+            Some(home) => {
+                let units = lentera_store::org::all_units(&state.db).await?;
+                org::subtree(&units, unit).contains(&home)
+            }
+            None => false,
+        },
+    };
+    let organiser = admin
+        || (who.has(Role::Manager)
+            && match (audience, who.user.unit_id) {
+                (Some(unit), Some(_)) => scope(state, who).await?.contains(unit),
+                _ => false,
+            });
+    let allowed = match action {
+        Action::ViewEvent => member || organiser,
+        Action::JoinEvent => member,
+        _ => organiser,
+    };
+    if allowed {
+        Ok(GRANTED)
+    } else if member || organiser {
+        Err(forbidden(
+            ErrorCode::Forbidden,
+            if action == Action::JoinEvent {
+                "This event is for another unit's staff"
+            } else {
+                "Only the event's organisers may do this"
+            },
+        ))
+    } else {
+        Err(Error::new(ErrorCode::EventNotFound, "No such event"))
     }
 }
 
@@ -297,6 +358,13 @@ impl Scope {
         self.units
             .iter()
             .find(|u| u.id == id && self.visible.contains(&u.id))
+    }
+
+    /// A unit in scope, by code.
+    pub fn unit_by_code(&self, code: &str) -> Option<&Unit> {
+        self.units
+            .iter()
+            .find(|u| u.code == code && self.visible.contains(&u.id))
     }
 
     /// Every unit in scope, by id.

@@ -9,6 +9,7 @@ mod entity;
 pub mod audit;
 pub mod bus;
 pub mod courses;
+pub mod events;
 pub mod learning;
 pub mod limits;
 pub mod org;
@@ -21,8 +22,8 @@ pub mod status;
 pub mod types;
 
 pub use types::{
-    AttemptId, AttemptState, AuditAction, CertificateId, CompletionId, CourseId, Jp, MailKind,
-    MailState, Nip, NipError, Role, UnitId, UserId, VersionId,
+    AttemptId, AttemptState, AuditAction, CertificateId, CompletionId, CourseId, EventId, Jp,
+    MailKind, MailState, Nip, NipError, PartnerId, Role, UnitId, UserId, VersionId,
 };
 
 use std::time::Duration;

@@ -43,6 +43,10 @@ ids! {
     CertificateId,
     /// A completion's id.
     CompletionId,
+    /// A partner institution's id.
+    PartnerId,
+    /// An event's (seminar, workshop, classroom training, internship) id.
+    EventId,
 }
 
 /// The roles of Lentera, as `user_roles.role` holds them.
@@ -209,6 +213,9 @@ pub enum MailKind {
     /// An instructor graded the learner's essay.
     #[sea_orm(string_value = "essay_graded")]
     EssayGraded,
+    /// An event the person registered for starts tomorrow.
+    #[sea_orm(string_value = "event_tomorrow")]
+    EventTomorrow,
 }
 
 /// What the audit log records, each named `object.past_tense_verb`. The log keeps the
@@ -233,10 +240,13 @@ pub enum AuditAction {
     InstansiUpdated,
     PasswordResetByAdmin,
     PasswordResetByMail,
+    PartnerCreated,
+    EventCreated,
+    EventAttendanceRecorded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -254,6 +264,9 @@ impl AuditAction {
         AuditAction::InstansiUpdated,
         AuditAction::PasswordResetByAdmin,
         AuditAction::PasswordResetByMail,
+        AuditAction::PartnerCreated,
+        AuditAction::EventCreated,
+        AuditAction::EventAttendanceRecorded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -275,6 +288,9 @@ impl AuditAction {
             AuditAction::InstansiUpdated => "instansi.updated",
             AuditAction::PasswordResetByAdmin => "user.one_time_password_issued",
             AuditAction::PasswordResetByMail => "user.reset_link_used",
+            AuditAction::PartnerCreated => "partner.created",
+            AuditAction::EventCreated => "event.created",
+            AuditAction::EventAttendanceRecorded => "event.attendance_recorded",
         }
     }
 }

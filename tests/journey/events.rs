@@ -1,0 +1,411 @@
+//! Partner institutions and events: who may create them (managers within their units),
+//! who sees and registers (the audience), the waitlist (also under concurrent
+//! registrations for the last seat), attendance by list and by check-in code, the
+//! calendar file and the "event tomorrow" reminder.
+
+use chrono::{Duration, Utc};
+use lentera_domain::sessions::hash_password_blocking;
+use lentera_store::people::{self, NewUser};
+use lentera_tests::{LEARNER, OTHER_LEARNER, PASSWORD, TestApp, error_code, spawn_app};
+use serde_json::{Value, json};
+
+/// Sawahlunto (a sibling of Bungo) with a learner; Bungo's Dinas Kesehatan below Bungo; a
+/// manager of Bungo, one of the Dinas, one of Sawahlunto.
+async fn world(app: &TestApp) {
+    let db = app.db().await;
+    let bungo = people::unit_by_code(&db, "BUNGO")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no BUNGO"));
+    let dinkes = people::create_unit(&db, "BUNGO-DINKES", "Dinas Kesehatan", Some(bungo.id))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sawahlunto = people::create_unit(&db, "SAWAHLUNTO", "Pemerintah Kota Sawahlunto", None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let hash = hash_password_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    for (username, role, unit) in [
+        ("manajer", lentera_domain::Role::Manager, bungo.id),
+        ("manajer-dinkes", lentera_domain::Role::Manager, dinkes.id),
+        ("manajer2", lentera_domain::Role::Manager, sawahlunto.id),
+        ("pegawai-swl", lentera_domain::Role::Learner, sawahlunto.id),
+        ("perawat", lentera_domain::Role::Learner, dinkes.id),
+    ] {
+        people::create_user(
+            &db,
+            NewUser {
+                username: username.into(),
+                nip: None,
+                name: format!("Uji {username}"),
+                email: Some(format!("{username}@bungokab.go.id")),
+                unit_id: Some(unit),
+                password_hash: hash.clone(),
+                roles: vec![role],
+                language: "id".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+fn at(offset: Duration) -> String {
+    (Utc::now() + offset)
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| panic!("tz")))
+        .to_rfc3339()
+}
+
+/// A seminar starting in `starts`, two hours long, for `audience`.
+fn seminar(audience: Option<&str>, organiser: &str, capacity: i64, starts: Duration) -> Value {
+    json!({
+        "title": "Seminar Inovasi Pelayanan Publik bagi ASN Kabupaten Bungo",
+        "kind": "seminar",
+        "start": at(starts),
+        "end": at(starts + Duration::hours(2)),
+        "timezone": "WIB",
+        "place": "Aula Bappeda Kabupaten Bungo, Muara Bungo",
+        "capacity": capacity,
+        "jp": 4,
+        "organiser": organiser,
+        "audience": audience,
+        "description": "Bersama Universitas Jambi: inovasi pelayanan publik; studi kasus, diskusi kelompok.",
+    })
+}
+
+async fn create_event(app: &TestApp, token: &str, body: Value) -> i64 {
+    let (status, event) = app.post("/api/v1/events", token, Some(body)).await;
+    assert_eq!(status, 201, "{event}");
+    event["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no id in {event}"))
+}
+
+#[tokio::test]
+async fn admins_record_partners_and_managers_create_events_within_their_units() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let admin = app.login("admin").await;
+    let manager = app.login("manajer").await;
+    let learner = app.login(LEARNER).await;
+
+    // Partners: admins only, validated, unique, audit-logged.
+    let unja = json!({"code": "UNJA", "name": "Universitas Jambi", "kind": "universitas"});
+    let (status, body) = app
+        .post("/api/v1/partners", &manager, Some(unja.clone()))
+        .await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = app
+        .post(
+            "/api/v1/partners",
+            &admin,
+            Some(json!({"code": "UNJA", "name": "Universitas Jambi", "kind": "pabrik"})),
+        )
+        .await;
+    assert_eq!((status, &body["field"]), (422, &json!("kind")), "{body}");
+    let (status, body) = app
+        .post("/api/v1/partners", &admin, Some(unja.clone()))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["name"], "Universitas Jambi");
+    let (status, body) = app.post("/api/v1/partners", &admin, Some(unja)).await;
+    assert_eq!((status, error_code(&body)), (409, "partner_exists".into()));
+    let (status, body) = app.get("/api/v1/partners", &learner).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["partners"][0]["code"], "UNJA");
+    let audit = lentera_store::audit::recent(&app.db().await, 5)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "partner.created" && a.target == "partner:UNJA"),
+        "{audit:?}"
+    );
+
+    // A manager creates for their units (organised by a partner), not for a sibling's.
+    let id = create_event(
+        &app,
+        &manager,
+        seminar(Some("BUNGO-DINKES"), "UNJA", 30, Duration::days(3)),
+    )
+    .await;
+    let (status, body) = app
+        .post(
+            "/api/v1/events",
+            &manager,
+            Some(seminar(Some("SAWAHLUNTO"), "UNJA", 30, Duration::days(3))),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (404, "unit_not_found".into()));
+    let (status, body) = app
+        .post(
+            "/api/v1/events",
+            &manager,
+            Some(seminar(Some("BUNGO"), "SAWAHLUNTO", 30, Duration::days(3))),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (404, "unit_not_found".into()));
+    let (status, body) = app
+        .post(
+            "/api/v1/events",
+            &manager,
+            Some(seminar(None, "BUNGO", 30, Duration::days(3))),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["field"]),
+        (422, &json!("audience")),
+        "{body}"
+    );
+    let (status, body) = app
+        .post(
+            "/api/v1/events",
+            &learner,
+            Some(seminar(Some("BUNGO"), "BUNGO", 30, Duration::days(3))),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    // Validation names the field.
+    for (field, value) in [
+        ("kind", json!("rapat")),
+        ("start", json!("2026-12-03 09:00")),
+        ("end", json!(at(Duration::days(-1)))),
+        ("timezone", json!("WET")),
+        ("online_url", json!("javascript:alert(1)")),
+        ("capacity", json!(0)),
+        ("jp", json!(101)),
+        ("organiser", json!("TIDAK-ADA")),
+        ("title", json!("")),
+    ] {
+        let mut body = seminar(Some("BUNGO"), "BUNGO", 30, Duration::days(3));
+        body[field] = value;
+        let (status, answer) = app.post("/api/v1/events", &manager, Some(body)).await;
+        assert_eq!(
+            (status, &answer["field"]),
+            (422, &json!(field)),
+            "{field}: {answer}"
+        );
+    }
+
+    // Shown in its time zone, with the partner as organiser.
+    let (status, event) = app.get(&format!("/api/v1/events/{id}"), &manager).await;
+    assert_eq!(status, 200, "{event}");
+    assert_eq!(event["organiser"]["name"], "Universitas Jambi");
+    assert!(
+        event["start_local"]
+            .as_str()
+            .is_some_and(|s| s.ends_with(" WIB")),
+        "{event}"
+    );
+    assert!(
+        event["start"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("+00:00"))
+    );
+    assert_eq!(event["can_manage"], true);
+
+    // The audience (the Dinas and below) and its managers see it; Bungo's other staff,
+    // the sibling's manager and staff do not.
+    let perawat = app.login("perawat").await;
+    let (_, list) = app.get("/api/v1/events", &perawat).await;
+    assert_eq!(list["events"][0]["id"], id, "{list}");
+    for who in ["manajer-dinkes", "manajer", "admin"] {
+        let token = app.login(who).await;
+        let (status, _) = app.get(&format!("/api/v1/events/{id}"), &token).await;
+        assert_eq!(status, 200, "{who}");
+    }
+    for who in [LEARNER, "manajer2", "pegawai-swl"] {
+        let token = app.login(who).await;
+        let (status, body) = app.get(&format!("/api/v1/events/{id}"), &token).await;
+        assert_eq!(
+            (status, error_code(&body)),
+            (404, "event_not_found".into()),
+            "{who}"
+        );
+        let (_, list) = app.get("/api/v1/events", &token).await;
+        assert!(
+            list["events"]
+                .as_array()
+                .is_some_and(|l| l.iter().all(|e| e["id"] != id)),
+            "{who}: {list}"
+        );
+    }
+    // The sibling's manager cannot organise it either.
+    let other = app.login("manajer2").await;
+    let (status, _) = app
+        .get(&format!("/api/v1/events/{id}/registrations"), &other)
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_full_event_waitlists_and_a_cancellation_moves_the_first_up() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let admin = app.login("admin").await;
+    // An admin's event without an audience is open to everyone.
+    let id = create_event(&app, &admin, seminar(None, "BUNGO", 1, Duration::days(2))).await;
+    let first = app.login(LEARNER).await;
+    let second = app.login(OTHER_LEARNER).await;
+    let third = app.login("pegawai-swl").await;
+    let path = format!("/api/v1/events/{id}/registration");
+
+    let (status, body) = app.post(&path, &first, None).await;
+    assert_eq!(
+        (status, &body["state"]),
+        (201, &json!("registered")),
+        "{body}"
+    );
+    let (status, body) = app.post(&path, &first, None).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "already_registered".into())
+    );
+    let (status, body) = app.post(&path, &second, None).await;
+    assert_eq!(
+        (status, &body["state"], &body["position"]),
+        (201, &json!("waitlisted"), &json!(1)),
+        "{body}"
+    );
+    let (status, body) = app.post(&path, &third, None).await;
+    assert_eq!((status, &body["position"]), (201, &json!(2)), "{body}");
+
+    // The first cancels: the second takes the seat, the third moves to position 1.
+    let (status, body) = app
+        .call(reqwest::Method::DELETE, &path, Some(&first), None)
+        .await;
+    assert_eq!(
+        (status, &body["state"]),
+        (200, &json!("cancelled")),
+        "{body}"
+    );
+    let (_, event) = app.get(&format!("/api/v1/events/{id}"), &second).await;
+    assert_eq!(event["mine"]["state"], "registered", "{event}");
+    assert_eq!(
+        (event["registered"].clone(), event["waitlisted"].clone()),
+        (json!(1), json!(1))
+    );
+    let (_, event) = app.get(&format!("/api/v1/events/{id}"), &third).await;
+    assert_eq!(event["mine"]["position"], 1, "{event}");
+    let (status, body) = app
+        .call(reqwest::Method::DELETE, &path, Some(&first), None)
+        .await;
+    assert_eq!((status, error_code(&body)), (409, "not_registered".into()));
+
+    // The organiser's list: seats first, then the waitlist.
+    let (status, list) = app
+        .get(&format!("/api/v1/events/{id}/registrations"), &admin)
+        .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["attendees"][0]["state"], "registered");
+    assert_eq!(list["attendees"][1]["state"], "waitlisted");
+    assert_eq!(list["check_in_code"].as_str().map(str::len), Some(6));
+
+    // A unit's event refuses people outside its audience.
+    let manager = app.login("manajer").await;
+    let bungo = create_event(
+        &app,
+        &manager,
+        seminar(Some("BUNGO"), "BUNGO", 5, Duration::days(2)),
+    )
+    .await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/events/{bungo}/registration"),
+            &third,
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    // Its manager belongs to its unit: they may register like anyone of it.
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/events/{bungo}/registration"),
+            &manager,
+            None,
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+#[tokio::test]
+async fn concurrent_registrations_for_the_last_seats_fill_exactly_the_capacity() {
+    let app = spawn_app().await;
+    let db = app.db().await;
+    let bungo = people::unit_by_code(&db, "BUNGO")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no BUNGO"));
+    let hash = hash_password_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    let mut tokens = Vec::new();
+    for i in 0..10 {
+        let username = format!("peserta{i}");
+        people::create_user(
+            &db,
+            NewUser {
+                username: username.clone(),
+                nip: None,
+                name: format!("Peserta {i}"),
+                email: None,
+                unit_id: Some(bungo.id),
+                password_hash: hash.clone(),
+                roles: vec![lentera_domain::Role::Learner],
+                language: "id".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        tokens.push(app.login(&username).await);
+    }
+    let admin = app.login("admin").await;
+    let capacity = 3;
+    let id = create_event(
+        &app,
+        &admin,
+        seminar(Some("BUNGO"), "BUNGO", capacity, Duration::days(2)),
+    )
+    .await;
+    let path = format!("/api/v1/events/{id}/registration");
+    // All at once: each on its own task, released together.
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(tokens.len()));
+    let mut tasks = tokio::task::JoinSet::new();
+    for token in &tokens {
+        let (client, url, token, start) = (
+            app.api.clone(),
+            app.url(&path),
+            token.clone(),
+            start.clone(),
+        );
+        tasks.spawn(async move {
+            start.wait().await;
+            let res = client
+                .post(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let status = res.status().as_u16();
+            let body: Value = res.json().await.unwrap_or(Value::Null);
+            (status, body)
+        });
+    }
+    let answers = tasks.join_all().await;
+    let mut positions = Vec::new();
+    let mut seats = 0;
+    for (status, body) in &answers {
+        assert_eq!(*status, 201, "{body}");
+        match body["state"].as_str() {
+            Some("registered") => seats += 1,
+            Some("waitlisted") => positions.push(body["position"].as_i64().unwrap_or(0)),
+            _ => panic!("{body}"),
+        }
+    }
+    assert_eq!(seats, capacity, "{answers:?}");
+    positions.sort_unstable();
+    assert_eq!(positions, (1..=7).collect::<Vec<i64>>());
+    let (_, event) = app.get(&format!("/api/v1/events/{id}"), &admin).await;
+    assert_eq!(
+        (event["registered"].clone(), event["waitlisted"].clone()),
+        (json!(3), json!(7))
+    );
+}
