@@ -409,3 +409,148 @@ async fn concurrent_registrations_for_the_last_seats_fill_exactly_the_capacity()
         (json!(3), json!(7))
     );
 }
+
+#[tokio::test]
+async fn learners_register_check_in_and_organisers_manage_through_the_pages() {
+    use crate::pages::{pair, signed_in};
+    let app = spawn_app().await;
+    world(&app).await;
+    let manager = app.login("manajer").await;
+    // Started ten minutes ago: check-in is open.
+    let id = create_event(
+        &app,
+        &manager,
+        seminar(Some("BUNGO"), "BUNGO", 20, Duration::minutes(-10)),
+    )
+    .await;
+
+    let (learner, csrf) = signed_in(&app, LEARNER).await;
+    let (status, _, html) = learner.get("/acara").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("/acara/{id}")), "{html}");
+    let (status, _, html) = learner.get(&format!("/acara/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"register\""), "{html}");
+    assert!(html.contains(&format!("/api/v1/events/{id}.ics")));
+    assert!(
+        !html.contains("id=\"manage\""),
+        "a learner does not organise"
+    );
+    let (status, location, _) = learner
+        .post(&format!("/acara/{id}/daftar"), &[pair("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/acara/{id}?ok=registered").as_str())
+    );
+    let (_, _, html) = learner.get(&format!("/acara/{id}?ok=registered")).await;
+    assert!(
+        html.contains("id=\"notice\"") && html.contains("Terdaftar"),
+        "{html}"
+    );
+    // A form without the CSRF token changes nothing.
+    let (status, _, _) = learner
+        .post(&format!("/acara/{id}/batal"), &[pair("csrf", "salah")])
+        .await;
+    assert_eq!(status, 403);
+
+    // A wrong code: the page again, the message at the field, what was typed kept.
+    let (status, _, html) = learner
+        .post(
+            &format!("/acara/{id}/presensi"),
+            &[pair("csrf", &csrf), pair("code", "SALAH1")],
+        )
+        .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("id=\"err-code\"") && html.contains("value=\"SALAH1\""),
+        "{html}"
+    );
+    assert!(html.contains("Kode presensi salah"), "{html}");
+
+    // The organiser's page shows the code and the registration.
+    let (organiser, organiser_csrf) = signed_in(&app, "manajer").await;
+    let (status, _, html) = organiser.get(&format!("/acara/{id}/kelola")).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Rahmat Hidayat"), "{html}");
+    let code = html
+        .split("id=\"the-code\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(code.len(), 6, "{html}");
+
+    // The right code (typed in lower case) records the attendance.
+    let (status, location, _) = learner
+        .post(
+            &format!("/acara/{id}/presensi"),
+            &[pair("csrf", &csrf), pair("code", &code.to_lowercase())],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/acara/{id}?ok=attended").as_str())
+    );
+    let (_, _, html) = learner.get(&format!("/acara/{id}")).await;
+    assert!(html.contains("id=\"my-state\">Hadir"), "{html}");
+
+    // The attendance form: an unknown NIP is refused at the field, the list kept.
+    let (status, _, html) = organiser
+        .post(
+            &format!("/acara/{id}/kelola"),
+            &[
+                pair("csrf", &organiser_csrf),
+                pair("users", &format!("{OTHER_LEARNER}\n199912312099121999")),
+            ],
+        )
+        .await;
+    assert_eq!(status, 404, "{html}");
+    assert!(
+        html.contains("id=\"err-users\"") && html.contains("199912312099121999"),
+        "{html}"
+    );
+    let (status, location, _) = organiser
+        .post(
+            &format!("/acara/{id}/kelola"),
+            &[pair("csrf", &organiser_csrf), pair("users", OTHER_LEARNER)],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/acara/{id}/kelola?ok=1").as_str())
+    );
+
+    // Admins add partners on their page.
+    let (admin, admin_csrf) = signed_in(&app, "admin").await;
+    let (status, _, html) = admin
+        .post(
+            "/admin/mitra",
+            &[
+                pair("csrf", &admin_csrf),
+                pair("code", "UNJA"),
+                pair("name", ""),
+                pair("kind", "universitas"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("id=\"err-name\"") && html.contains("value=\"UNJA\""),
+        "{html}"
+    );
+    let (status, location, _) = admin
+        .post(
+            "/admin/mitra",
+            &[
+                pair("csrf", &admin_csrf),
+                pair("code", "UNJA"),
+                pair("name", "Universitas Jambi"),
+                pair("kind", "universitas"),
+            ],
+        )
+        .await;
+    assert_eq!((status, location.as_str()), (303, "/admin/mitra?ok=UNJA"));
+    let (_, _, html) = admin.get("/admin/mitra").await;
+    assert!(html.contains("Universitas Jambi"), "{html}");
+}

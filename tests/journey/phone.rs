@@ -244,6 +244,8 @@ pub(crate) struct World {
     pub revoked: String,
     /// Shipped courses: the learner is enrolled in all but the last.
     pub shipped: Vec<String>,
+    /// An admin's seminar for BUNGO under way, the learner registered, a partner organising.
+    pub event: i64,
 }
 
 pub(crate) const MANAGER: &str = "manajer";
@@ -399,9 +401,43 @@ impl World {
             )
             .await;
         assert!(status == 200 || status == 201, "{body}");
+        // A partner's seminar under way, the learner registered for it.
+        let (status, body) = app
+            .post(
+                "/api/v1/partners",
+                &admin,
+                Some(json!({"code": "UNJA", "name": "Universitas Jambi", "kind": "universitas"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        let now = chrono::Utc::now();
+        let (status, event) = app
+            .post(
+                "/api/v1/events",
+                &admin,
+                Some(json!({"title": "Seminar Inovasi Pelayanan Publik bagi ASN Kabupaten Bungo",
+                    "kind": "seminar", "start": (now - chrono::Duration::minutes(10)).to_rfc3339(),
+                    "end": (now + chrono::Duration::hours(3)).to_rfc3339(), "timezone": "WIB",
+                    "place": "Aula Bappeda Kabupaten Bungo, Jl. R.M. Thaher, Muara Bungo",
+                    "online_url": "https://vicon.bungokab.go.id/seminar-inovasi-pelayanan-publik-2026",
+                    "capacity": 120, "jp": 4, "organiser": "UNJA", "audience": "BUNGO",
+                    "description": "Seminar bersama Universitas Jambi tentang inovasi pelayanan publik: studi kasus, diskusi kelompok dan rencana aksi unit kerja."})),
+            )
+            .await;
+        assert_eq!(status, 201, "{event}");
+        let event = event["id"].as_i64().unwrap_or_default();
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/events/{event}/registration"),
+                &learner,
+                None,
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
         World {
             app,
             tokens,
+            event,
             passed,
             open: open["id"].as_i64().unwrap_or_default(),
             essay: essay_id,
@@ -623,9 +659,18 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/sertifikat".to_owned(),
             format!("/verifikasi/{code}"),
             "/kursus/tidak-ada".to_owned(),
+            "/acara".to_owned(),
+            format!("/acara/{}", world.event),
         ] {
             sweep.visit("learner", lang, &path).await;
         }
+        // A wrong check-in code: the event page again with its error.
+        driver.type_into("#code", "SALAH1").await;
+        driver.click("#check-in").await;
+        driver.wait_for("error-summary").await;
+        sweep
+            .check_here("learner", lang, &format!("/acara/{}/presensi", world.event))
+            .await;
         // Every lesson of every shipped course the learner follows (their text is
         // Indonesian in both languages: once is enough).
         if lang == "id" {
@@ -706,6 +751,7 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/laporan".to_owned(),
             "/laporan?kursus=kursus-uji".to_owned(),
             format!("/laporan?cari={number}"),
+            "/acara".to_owned(),
         ] {
             sweep.visit("manager", lang, &path).await;
         }
@@ -724,6 +770,8 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/pengajar".to_owned(),
             "/pengajar/kursus/kursus-uji".to_owned(),
             "/pengajar/kursus/kursus-uji/kuis/kuis-akhir/statistik".to_owned(),
+            format!("/acara/{}/kelola", world.event),
+            "/admin/mitra".to_owned(),
         ] {
             sweep.visit("admin", lang, &path).await;
         }
