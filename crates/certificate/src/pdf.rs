@@ -80,6 +80,11 @@ pub struct PdfExtras {
     /// [`MAX_MODULES`] modules and [`MAX_MODULE_ENTRIES`] modules, lessons and quizzes
     /// together.
     pub modules: Vec<ModuleOutline>,
+    /// What the holder did, printed above the title; "telah menyelesaikan pelatihan" when
+    /// `None` (a course). A learning path's or an event's certificate says its own, e.g.
+    /// "telah menyelesaikan jalur belajar", "telah mengikuti seminar". At most 100
+    /// characters.
+    pub statement: Option<String>,
 }
 
 impl PdfExtras {
@@ -406,6 +411,9 @@ fn check(c: &PdfCertificate, extras: &PdfExtras) -> Result<(), PdfError> {
     }
     if let Some(unit) = &extras.unit {
         check_text("unit", unit, 200, true)?;
+    }
+    if let Some(statement) = &extras.statement {
+        check_text("statement", statement, 100, true)?;
     }
     extras.thresholds.validate()?;
     if let Some(score) = extras.score {

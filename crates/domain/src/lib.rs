@@ -40,7 +40,8 @@ pub mod upload;
 pub use config::Config;
 pub use error::{Details, Error, ErrorCode, Kind, Result};
 pub use lentera_store::{
-    AttemptId, AttemptState, CertificateId, CourseId, Jp, Nip, Role, UnitId, UserId, VersionId,
+    AttemptId, AttemptState, CertificateId, CertificateKind, CourseId, Jp, Nip, Role, UnitId,
+    UserId, VersionId,
 };
 
 use lentera_store::Db;

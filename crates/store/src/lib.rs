@@ -22,8 +22,8 @@ pub mod status;
 pub mod types;
 
 pub use types::{
-    AttemptId, AttemptState, AuditAction, CertificateId, CompletionId, CourseId, EventId, Jp,
-    MailKind, MailState, Nip, NipError, PartnerId, Role, UnitId, UserId, VersionId,
+    AttemptId, AttemptState, AuditAction, CertificateId, CertificateKind, CompletionId, CourseId,
+    EventId, Jp, MailKind, MailState, Nip, NipError, PartnerId, Role, UnitId, UserId, VersionId,
 };
 
 use std::time::Duration;

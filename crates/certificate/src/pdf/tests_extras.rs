@@ -94,6 +94,7 @@ fn extras() -> PdfExtras {
                 }],
             },
         ],
+        statement: None,
     }
 }
 
@@ -804,4 +805,27 @@ fn the_largest_annex_renders() {
     if let Some(count) = pages(&pdf) {
         assert!(count > 30, "{count} pages");
     }
+}
+
+/// A learning path's or an event's certificate says what the holder did instead of
+/// "telah menyelesaikan pelatihan"; an overlong statement is refused before drawing.
+#[test]
+fn a_statement_replaces_the_course_wording() {
+    let with = PdfExtras {
+        statement: Some("telah mengikuti seminar".into()),
+        ..extras()
+    };
+    let pdf = ok(certificate_pdf_with(&certificate(), &with));
+    if let Some(first) = page_text(&pdf, 1) {
+        assert_contains(
+            &first,
+            &["telah mengikuti seminar", "Keamanan Siber — Dasar"],
+        );
+        assert!(!first.contains("menyelesaikan pelatihan"), "{first}");
+    }
+    let long = PdfExtras {
+        statement: Some("x".repeat(101)),
+        ..extras()
+    };
+    assert!(certificate_pdf_with(&certificate(), &long).is_err());
 }
