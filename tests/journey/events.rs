@@ -554,3 +554,222 @@ async fn learners_register_check_in_and_organisers_manage_through_the_pages() {
     let (_, _, html) = admin.get("/admin/mitra").await;
     assert!(html.contains("Universitas Jambi"), "{html}");
 }
+
+/// The learner's JP this year, from their ledger.
+async fn earned(app: &TestApp, token: &str) -> i64 {
+    let (status, ledger) = app.get("/api/v1/me/jp", token).await;
+    assert_eq!(status, 200, "{ledger}");
+    ledger["earned"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{ledger}"))
+}
+
+#[tokio::test]
+async fn attendance_by_list_credits_jp_once_and_issues_a_certificate_of_attendance() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let manager = app.login("manajer").await;
+    let learner = app.login(LEARNER).await;
+    let id = create_event(
+        &app,
+        &manager,
+        seminar(Some("BUNGO"), "BUNGO", 20, Duration::hours(-3)),
+    )
+    .await;
+    let path = format!("/api/v1/events/{id}/attendance");
+    let before = earned(&app, &learner).await;
+
+    // Someone outside the audience is named and refused; nothing is recorded.
+    let (status, body) = app
+        .post(
+            &path,
+            &manager,
+            Some(json!({"users": [LEARNER, "pegawai-swl"]})),
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body), &body["field"]),
+        (404, "user_not_found".into(), &json!("users")),
+        "{body}"
+    );
+    assert_eq!(earned(&app, &learner).await, before);
+    // The sibling's manager may not record it.
+    let other = app.login("manajer2").await;
+    let (status, _) = app
+        .post(&path, &other, Some(json!({"users": [LEARNER]})))
+        .await;
+    assert_eq!(status, 404);
+
+    let (status, body) = app
+        .post(
+            &path,
+            &manager,
+            Some(json!({"users": [LEARNER, "perawat"]})),
+        )
+        .await;
+    assert_eq!((status, &body["recorded"]), (200, &json!(2)), "{body}");
+    let (status, body) = app
+        .post(&path, &manager, Some(json!({"users": [LEARNER]})))
+        .await;
+    assert_eq!((status, &body["recorded"]), (200, &json!(0)), "{body}");
+    assert_eq!(
+        earned(&app, &learner).await,
+        before + 4,
+        "the event's JP, once"
+    );
+
+    // The JP report counts it once too.
+    let (_, report) = app.get("/api/v1/reports/jp?unit=BUNGO", &manager).await;
+    let row = report["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["username"] == LEARNER).cloned())
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(row["jp"].as_i64(), Some(before + 4), "{row}");
+
+    // A signed certificate of attendance that says so.
+    let (_, mine) = app.get("/api/v1/me/certificates", &learner).await;
+    let cert = mine["certificates"]
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["kind"] == "event").cloned())
+        .unwrap_or_else(|| panic!("{mine}"));
+    assert_eq!(cert["jp"], 4);
+    let code = cert["code"].as_str().unwrap_or_default();
+    let (status, verified) = app
+        .get(&format!("/api/v1/certificates/{code}"), &learner)
+        .await;
+    assert_eq!(status, 200, "{verified}");
+    let (status, _, pdf) = app
+        .get_bytes(&format!("/certificates/{code}.pdf"), Some(&learner))
+        .await;
+    assert_eq!(status, 200);
+    if let Some(text) = lentera_tests::pdf_text(&pdf) {
+        assert!(text.contains("telah mengikuti seminar"), "{text}");
+        assert!(text.contains("Seminar Inovasi Pelayanan Publik"), "{text}");
+    }
+    let (_, event) = app.get(&format!("/api/v1/events/{id}"), &learner).await;
+    assert_eq!(event["mine"]["state"], "attended", "{event}");
+}
+
+#[tokio::test]
+async fn check_in_needs_a_seat_the_right_code_and_the_time_of_the_event() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let admin = app.login("admin").await;
+    let learner = app.login(LEARNER).await;
+    let waiting = app.login(OTHER_LEARNER).await;
+    let later = create_event(
+        &app,
+        &admin,
+        seminar(Some("BUNGO"), "BUNGO", 5, Duration::days(2)),
+    )
+    .await;
+    let now = create_event(
+        &app,
+        &admin,
+        seminar(Some("BUNGO"), "BUNGO", 1, Duration::minutes(-5)),
+    )
+    .await;
+    let code_of = |id: i64| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let (_, list) = app
+                .get(&format!("/api/v1/events/{id}/registrations"), admin)
+                .await;
+            list["check_in_code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    let before = earned(&app, &learner).await;
+
+    // Too early.
+    app.post(
+        &format!("/api/v1/events/{later}/registration"),
+        &learner,
+        None,
+    )
+    .await;
+    let code = code_of(later).await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/events/{later}/check-in"),
+            &learner,
+            Some(json!({"code": code})),
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "check_in_closed".into()),
+        "{body}"
+    );
+
+    // Under way: not registered, then waitlisted, is refused; a wrong code is named.
+    let path = format!("/api/v1/events/{now}/check-in");
+    let code = code_of(now).await;
+    let (status, body) = app.post(&path, &learner, Some(json!({"code": code}))).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "not_registered".into()),
+        "{body}"
+    );
+    app.post(
+        &format!("/api/v1/events/{now}/registration"),
+        &learner,
+        None,
+    )
+    .await;
+    let (_, place) = app
+        .post(
+            &format!("/api/v1/events/{now}/registration"),
+            &waiting,
+            None,
+        )
+        .await;
+    assert_eq!(place["state"], "waitlisted");
+    let (status, _) = app.post(&path, &waiting, Some(json!({"code": code}))).await;
+    assert_eq!(status, 409);
+    let (status, body) = app
+        .post(&path, &learner, Some(json!({"code": "ZZZZZZ"})))
+        .await;
+    assert_eq!(
+        (status, error_code(&body), &body["field"]),
+        (422, "wrong_check_in_code".into(), &json!("code")),
+        "{body}"
+    );
+    assert_eq!(earned(&app, &learner).await, before);
+    // A cancellation once the event started is refused.
+    let (status, _) = app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/events/{now}/registration"),
+            Some(&learner),
+            None,
+        )
+        .await;
+    assert_eq!(status, 409);
+
+    let (status, body) = app
+        .post(&path, &learner, Some(json!({"code": code.to_lowercase()})))
+        .await;
+    assert_eq!(
+        (status, &body["state"]),
+        (200, &json!("attended")),
+        "{body}"
+    );
+    assert_eq!(earned(&app, &learner).await, before + 4);
+    // Checking in again changes nothing.
+    let (status, _) = app.post(&path, &learner, Some(json!({"code": code}))).await;
+    assert_eq!(status, 200);
+    assert_eq!(earned(&app, &learner).await, before + 4);
+
+    // Guessing is limited: after ten tries a minute, 429.
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        let (status, _) = app
+            .post(&path, &waiting, Some(json!({"code": "ZZZZZZ"})))
+            .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+}

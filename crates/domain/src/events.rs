@@ -8,6 +8,8 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::CertificateKind;
+use crate::certificates::{self, OtherCertificate};
 use crate::error::{Error, ErrorCode, Result};
 use crate::learning::local_time;
 use crate::policy::{self, Action, Resource, Scope};
@@ -652,15 +654,35 @@ pub async fn check_in(
 }
 
 /// Records `users` present at `event` (recorded by `by`): the one place attendance is
-/// written. Each is recorded once; a second call for the same person changes nothing.
-/// Returns those newly recorded.
+/// written. Each is recorded once, and with it gets a signed certificate of attendance
+/// carrying the event's JP, which is how the JP reach the ledger and the reports (the
+/// certificate is the one record of them: nothing else counts attendance). A second call
+/// for the same person changes nothing. Returns those newly recorded.
 pub async fn record_attendance(
     state: &Lentera,
     event: &Event,
     users: &[UserId],
     by: UserId,
 ) -> Result<Vec<UserId>> {
-    let marked = store::mark_attended(&state.db, event.id, users, Utc::now()).await?;
+    let mut people = Vec::new();
+    for id in store::not_attended(&state.db, event.id, users).await? {
+        let Some(person) = people::user_by_id(&state.db, id).await? else {
+            continue;
+        };
+        let certificate = OtherCertificate {
+            kind: CertificateKind::Event,
+            subject: event.id.to_string(),
+            slug: format!("acara-{}", event.id),
+            title: event.title.clone(),
+            jp: event.jp,
+            started_at: Some(event.starts_at),
+        };
+        people.push((
+            id,
+            certificates::prepare_other(state, &person, certificate).await?,
+        ));
+    }
+    let marked = store::attend(&state.db, event.id, people, Utc::now()).await?;
     if !marked.is_empty() {
         audit::record(
             &state.db,
@@ -672,6 +694,26 @@ pub async fn record_attendance(
         .await?;
     }
     Ok(marked)
+}
+
+/// What a certificate of attendance of event `subject` (its id) says the holder did, by
+/// the event's kind: "telah mengikuti seminar", "... lokakarya", "... pelatihan klasikal",
+/// "... magang". `None` for an unknown event.
+pub async fn attended_statement(state: &Lentera, subject: Option<&str>) -> Result<Option<String>> {
+    let Some(id) = subject.and_then(|s| s.parse::<i32>().ok()) else {
+        return Ok(None);
+    };
+    let Some(event) = store::event_by_id(&state.db, EventId(id)).await? else {
+        return Ok(None);
+    };
+    let what = match event.kind.as_str() {
+        "seminar" => "seminar",
+        "workshop" => "lokakarya",
+        "pelatihan" => "pelatihan klasikal",
+        "magang" => "magang",
+        _ => "kegiatan pengembangan kompetensi",
+    };
+    Ok(Some(format!("telah mengikuti {what}")))
 }
 
 /// Queues the "event tomorrow" mail for each seat holder (with an e-mail address) of the

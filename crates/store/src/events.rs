@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use crate::entity::{event, event_registration, partner, user};
+use crate::learning::NewCertificate;
 use crate::outbox::{self, NewMail};
 use crate::types::{EventId, Jp, Nip, PartnerId, UnitId, UserId};
 use crate::{Db, Result, StoreError};
@@ -444,34 +445,54 @@ pub async fn registrations(db: &Db, id: EventId, limit: u64) -> Result<Vec<Regis
     Ok(out)
 }
 
-/// Marks `users` present at event `id` (registered or not: the organiser's list is what
-/// counts), once each, in one transaction. Returns those newly marked.
-pub async fn mark_attended(
+/// Those of `users` not yet recorded present at event `id`.
+pub async fn not_attended(db: &Db, id: EventId, users: &[UserId]) -> Result<Vec<UserId>> {
+    let done: std::collections::HashSet<UserId> = event_registration::Entity::find()
+        .filter(event_registration::Column::EventId.eq(id))
+        .filter(event_registration::Column::UserId.is_in(users.iter().copied()))
+        .filter(event_registration::Column::AttendedAt.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    Ok(users
+        .iter()
+        .copied()
+        .filter(|u| !done.contains(u))
+        .collect())
+}
+
+/// Marks people present at event `id` (registered or not: the organiser's list is what
+/// counts) and issues each their certificate of attendance, in one transaction: a person
+/// is marked once (a conditional write), and only the one who marks them issues the
+/// certificate. Returns those newly marked.
+pub async fn attend(
     db: &Db,
     id: EventId,
-    users: &[UserId],
+    people: Vec<(UserId, NewCertificate)>,
     at: DateTime<Utc>,
 ) -> Result<Vec<UserId>> {
-    let owned = db.begin().await?;
-    let txn = &owned;
+    let txn = db.begin().await?;
     let mut marked = Vec::new();
-    for &u in users {
+    for (u, certificate) in people {
         let existing = event_registration::Entity::find()
             .filter(event_registration::Column::EventId.eq(id))
             .filter(event_registration::Column::UserId.eq(u))
-            .one(txn)
+            .one(&txn)
             .await?;
-        match existing {
-            Some(r) if r.attended_at.is_some() => {}
+        let newly = match existing {
+            Some(r) if r.attended_at.is_some() => false,
             Some(r) => {
                 event_registration::Entity::update_many()
                     .col_expr(event_registration::Column::AttendedAt, Some(at).into())
                     .col_expr(event_registration::Column::State, REGISTERED.into())
                     .filter(event_registration::Column::Id.eq(r.id))
                     .filter(event_registration::Column::AttendedAt.is_null())
-                    .exec(txn)
-                    .await?;
-                marked.push(u);
+                    .exec(&txn)
+                    .await?
+                    .rows_affected
+                    == 1
             }
             None => {
                 event_registration::ActiveModel {
@@ -483,14 +504,18 @@ pub async fn mark_attended(
                     reminded_at: Set(None),
                     ..Default::default()
                 }
-                .insert(txn)
+                .insert(&txn)
                 .await
                 .map_err(|e| StoreError::from_write(e, "registration"))?;
-                marked.push(u);
+                true
             }
+        };
+        if newly {
+            crate::learning::issue_certificate(&txn, certificate).await?;
+            marked.push(u);
         }
     }
-    owned.commit().await?;
+    txn.commit().await?;
     Ok(marked)
 }
 
