@@ -773,3 +773,180 @@ async fn check_in_needs_a_seat_the_right_code_and_the_time_of_the_event() {
     }
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
 }
+
+#[tokio::test]
+async fn the_calendar_file_is_valid_icalendar_folded_and_escaped() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let admin = app.login("admin").await;
+    let mut body = seminar(None, "BUNGO", 40, Duration::days(5));
+    body["title"] = json!(
+        "Lokakarya SPBE; tata kelola, keamanan informasi dan layanan digital terpadu bagi ASN"
+    );
+    body["description"] = json!(
+        "Hari pertama: arsitektur SPBE.\nHari kedua: praktik, dengan laptop; bawa surat tugas, KTP."
+    );
+    let id = create_event(&app, &admin, body).await;
+    let learner = app.login(LEARNER).await;
+    let (status, kind, bytes) = app
+        .get_bytes(&format!("/api/v1/events/{id}.ics"), Some(&learner))
+        .await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/calendar"), "{kind}");
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{e}"));
+    // Lines end in CRLF and are at most 75 octets; a folded line goes on after one space.
+    assert!(text.ends_with("\r\n"));
+    for line in text.split("\r\n") {
+        assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
+        assert!(!line.contains('\n') && !line.contains('\r'));
+    }
+    let unfolded = text.replace("\r\n ", "");
+    let lines: Vec<&str> = unfolded.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let value = |name: &str| {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .unwrap_or_else(|| panic!("no {name} in {unfolded}"))
+            .to_owned()
+    };
+    assert_eq!(lines.first(), Some(&"BEGIN:VCALENDAR"));
+    assert_eq!(lines.last(), Some(&"END:VCALENDAR"));
+    assert!(lines.contains(&"BEGIN:VEVENT") && lines.contains(&"END:VEVENT"));
+    assert_eq!(value("VERSION"), "2.0");
+    assert!(value("PRODID").contains("Lentera"));
+    assert_eq!(
+        value("SUMMARY"),
+        "Lokakarya SPBE\\; tata kelola\\, keamanan informasi dan layanan digital terpadu bagi ASN"
+    );
+    assert!(
+        value("DESCRIPTION").starts_with("Hari pertama: arsitektur SPBE.\\nHari kedua: praktik\\, dengan laptop\\; bawa surat tugas\\, KTP.\\n\\n"),
+        "{unfolded}"
+    );
+    let (_, event) = app.get(&format!("/api/v1/events/{id}"), &learner).await;
+    let start = chrono::DateTime::parse_from_rfc3339(event["start"].as_str().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(value("DTSTART"), start.format("%Y%m%dT%H%M%SZ").to_string());
+    assert!(value("DTEND").ends_with('Z'));
+    assert_eq!(
+        value("LOCATION"),
+        "Aula Bappeda Kabupaten Bungo\\, Muara Bungo"
+    );
+    assert_eq!(value("URL"), format!("http://lentera.test/acara/{id}"));
+    // The UID is stable.
+    let uid = value("UID");
+    let (_, _, again) = app
+        .get_bytes(&format!("/api/v1/events/{id}.ics"), Some(&admin))
+        .await;
+    assert!(String::from_utf8_lossy(&again).contains(&format!("UID:{uid}\r\n")));
+    assert_eq!(uid, format!("event-{id}@lentera.test"));
+    // The event page links to it, and the page session may fetch it.
+    let (b, _) = crate::pages::signed_in(&app, LEARNER).await;
+    let (_, _, html) = b.get(&format!("/acara/{id}")).await;
+    assert!(html.contains(&format!("href=\"/api/v1/events/{id}.ics\"")));
+    let (status, _, _) = b.get(&format!("/api/v1/events/{id}.ics")).await;
+    assert_eq!(status, 200);
+    let (status, _, _) = app
+        .get_bytes(&format!("/api/v1/events/{id}.ics"), None)
+        .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn seat_holders_are_reminded_by_mail_the_day_before_once() {
+    use lentera_tests::smtp::{self, SmtpServer};
+    if !smtp::available() {
+        return;
+    }
+    let server = SmtpServer::start();
+    let mail = lentera_domain::mail::MailConfig {
+        smtp: Some(
+            lentera_domain::mail::SmtpUrl::parse(&server.url()).unwrap_or_else(|e| panic!("{e}")),
+        ),
+        from: Some("Lentera Bungo <lentera@bungokab.go.id>".to_owned()),
+        poll: std::time::Duration::from_millis(100),
+        ..Default::default()
+    };
+    let worker_mail = mail.clone();
+    let app = lentera_tests::spawn_app_configured(false, move |c| c.mail = worker_mail).await;
+    world(&app).await;
+    let admin = app.login("admin").await;
+    let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| panic!("tz"));
+    let today = Utc::now().with_timezone(&wib).date_naive();
+    let at_nine = |days: u64| {
+        (today + chrono::Days::new(days))
+            .and_hms_opt(9, 0, 0)
+            .and_then(|t| t.and_local_timezone(wib).single())
+            .unwrap_or_else(|| panic!("time"))
+    };
+    let mut body = seminar(Some("BUNGO"), "BUNGO", 1, Duration::zero());
+    body["start"] = json!(at_nine(1).to_rfc3339());
+    body["end"] = json!((at_nine(1) + Duration::hours(3)).to_rfc3339());
+    let tomorrow = create_event(&app, &admin, body.clone()).await;
+    body["start"] = json!(at_nine(2).to_rfc3339());
+    body["end"] = json!((at_nine(2) + Duration::hours(3)).to_rfc3339());
+    let later = create_event(&app, &admin, body).await;
+    // A seat tomorrow (with an address), a place on tomorrow's waitlist, a seat later.
+    let perawat = app.login("perawat").await;
+    let manager = app.login("manajer").await;
+    for (token, event) in [
+        (&perawat, tomorrow),
+        (&manager, tomorrow),
+        (&perawat, later),
+    ] {
+        let (status, body) = app
+            .post(&format!("/api/v1/events/{event}/registration"), token, None)
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+
+    // The reminder job's call, as the server would make it.
+    let mut config = lentera_domain::Config {
+        database_url: app.database_url.clone(),
+        bind: "127.0.0.1:0".into(),
+        data_dir: app.dir.path().to_path_buf(),
+        public_url: "http://lentera.test".into(),
+        issuer: "Pemerintah Kabupaten Bungo".into(),
+        jwt_secret: None,
+        signing_key: None,
+        quiz_key: None,
+        metrics_token: None,
+        session_hours: 12,
+        login_per_account_per_minute: 10,
+        login_per_address_per_minute: 200,
+        verify_per_address_per_minute: 60,
+        workers: 1,
+        trusted_proxies: Vec::new(),
+        reports_database_url: None,
+        drain_seconds: 0,
+        mail: Default::default(),
+    };
+    config.mail = mail;
+    let lentera = lentera_domain::Lentera::open(config)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let queued = lentera_domain::events::tomorrow_reminders(&lentera, today)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(queued, 1);
+    let again = lentera_domain::events::tomorrow_reminders(&lentera, today)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again, 0, "a registration is reminded once");
+
+    let mails = server.wait_for(1, std::time::Duration::from_secs(20)).await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = &mails[0];
+    assert_eq!(mail.rcpt_tos, vec!["perawat@bungokab.go.id".to_owned()]);
+    assert_eq!(
+        mail.subject,
+        "Besok: Seminar Inovasi Pelayanan Publik bagi ASN Kabupaten Bungo"
+    );
+    assert!(mail.body.contains("09:00 WIB"), "{}", mail.body);
+    assert!(
+        mail.body
+            .contains(&format!("http://lentera.test/acara/{tomorrow}")),
+        "{}",
+        mail.body
+    );
+    assert!(mail.body.contains("Aula Bappeda"), "{}", mail.body);
+}
