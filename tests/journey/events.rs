@@ -950,3 +950,57 @@ async fn seat_holders_are_reminded_by_mail_the_day_before_once() {
     );
     assert!(mail.body.contains("Aula Bappeda"), "{}", mail.body);
 }
+
+#[tokio::test]
+async fn managers_create_events_through_the_page_in_the_venues_time_zone() {
+    use crate::pages::{pair, signed_in};
+    let app = spawn_app().await;
+    world(&app).await;
+    let (manager, csrf) = signed_in(&app, "manajer").await;
+    let (status, _, html) = manager.get("/acara").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/acara/baru\""), "{html}");
+    let (status, _, html) = manager.get("/acara/baru").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("value=\"BUNGO-DINKES\""), "{html}");
+    assert!(
+        !html.contains("value=\"SAWAHLUNTO\""),
+        "another instansi's unit offered"
+    );
+    let form = |capacity: &str| {
+        vec![
+            pair("csrf", &csrf),
+            pair("title", "Pelatihan Klasikal Penyusunan Standar Pelayanan"),
+            pair("kind", "pelatihan"),
+            pair("timezone", "WITA"),
+            pair("start", "2027-02-10T09:00"),
+            pair("end", "2027-02-11T15:00"),
+            pair("place", "Ruang Rapat BKPSDM Kabupaten Bungo"),
+            pair("online_url", ""),
+            pair("capacity", capacity),
+            pair("jp", "12"),
+            pair("organiser", "BUNGO"),
+            pair("audience", "BUNGO-DINKES"),
+            pair(
+                "description",
+                "Dua hari: standar pelayanan dan maklumat pelayanan.",
+            ),
+        ]
+    };
+    // A refused field: the form again, the message at the field, everything kept.
+    let (status, _, html) = manager.post("/acara/baru", &form("nol")).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("id=\"err-capacity\""), "{html}");
+    assert!(html.contains("value=\"Pelatihan Klasikal Penyusunan Standar Pelayanan\""));
+    assert!(html.contains("value=\"2027-02-10T09:00\""), "{html}");
+    let (status, location, _) = manager.post("/acara/baru", &form("25")).await;
+    assert_eq!(status, 303);
+    let (_, _, html) = manager.get(&location).await;
+    assert!(html.contains("10-02-2027 09:00 WITA"), "{html}");
+    assert!(html.contains("id=\"manage\""), "{html}");
+    let token = app.login("manajer").await;
+    let id = location.trim_start_matches("/acara/");
+    let (_, event) = app.get(&format!("/api/v1/events/{id}"), &token).await;
+    assert_eq!(event["start"], "2027-02-10T01:00:00+00:00", "{event}");
+    assert_eq!(event["audience"], "BUNGO-DINKES");
+}

@@ -752,9 +752,14 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/laporan?kursus=kursus-uji".to_owned(),
             format!("/laporan?cari={number}"),
             "/acara".to_owned(),
+            "/acara/baru".to_owned(),
         ] {
             sweep.visit("manager", lang, &path).await;
         }
+        // A new event refused (no title): the form again with its errors.
+        driver.click("#create-event").await;
+        driver.wait_for("error-summary").await;
+        sweep.check_here("manager", lang, "/acara/baru").await;
 
         // The admin.
         world.become_(&driver, Some("admin"), lang).await;

@@ -52,6 +52,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "events_show.html",
     "events_manage.html",
     "events_partners.html",
+    "events_new.html",
 ];
 
 pub struct Templates {

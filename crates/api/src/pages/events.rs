@@ -15,8 +15,11 @@ use crate::auth::{PageAdmin, PageManager, PageUser};
 use crate::error::{ApiError, status_of};
 use crate::respond::redirect;
 use crate::state::AppState;
-use lentera_domain::events::{self, AttendanceBody, CheckInBody, EventView, Id, ManageView};
+use lentera_domain::events::{
+    self, AttendanceBody, CheckInBody, EventBody, EventView, Id, ManageView,
+};
 use lentera_domain::partners::{self, PartnerBody, PartnerView};
+use lentera_domain::policy::Scope;
 use lentera_domain::sessions::CurrentUser;
 use lentera_domain::{Error, Kind};
 
@@ -307,6 +310,128 @@ pub async fn create_partner(
             ]);
             let errors = refusal(&state, &page, &e);
             render_partners(&state, &page, None, errors, typed, status_of(e.code)).await
+        }
+        Err(e) => Err(ApiError::from(e)),
+    }
+}
+
+/// The fields of the new-event form, in the order the page shows them.
+const EVENT_FIELDS: [&str; 12] = [
+    "title",
+    "kind",
+    "timezone",
+    "start",
+    "end",
+    "place",
+    "online_url",
+    "capacity",
+    "jp",
+    "organiser",
+    "audience",
+    "description",
+];
+
+#[derive(Serialize)]
+struct NewPage {
+    units: Vec<(String, String)>,
+    partners: Vec<PartnerView>,
+    kinds: [&'static str; 4],
+    fields: [&'static str; 12],
+    admin: bool,
+    errors: HashMap<String, String>,
+    typed: HashMap<String, String>,
+}
+
+async fn render_new(
+    state: &AppState,
+    page: &Page,
+    scope: &Scope,
+    errors: HashMap<String, String>,
+    typed: HashMap<String, String>,
+    status: StatusCode,
+) -> PageResult {
+    let view = NewPage {
+        units: events::audience_units(scope),
+        partners: partners::list(state).await?,
+        kinds: events::KINDS,
+        fields: EVENT_FIELDS,
+        admin: scope.is_admin(),
+        errors,
+        typed,
+    };
+    page.render(state, "events_new.html", status, view)
+}
+
+/// `/acara/baru`: the form that creates an event (managers for their units, admins).
+pub async fn new_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageManager,
+) -> PageResult {
+    let PageManager(me, scope) = user;
+    let (page, _) = signed_in(&req, PageUser(Some(me)))?;
+    let typed = HashMap::from([
+        ("capacity".to_owned(), "30".to_owned()),
+        ("jp".to_owned(), "2".to_owned()),
+    ]);
+    render_new(&state, &page, &scope, HashMap::new(), typed, StatusCode::OK).await
+}
+
+/// A time typed into a `datetime-local` field, in the event's time zone, as RFC 3339.
+fn local_time_field(fields: &[(String, String)], name: &str, offset: &str) -> String {
+    let value = field(fields, name);
+    match value.len() {
+        0 => value,
+        16 => format!("{value}:00{offset}"),
+        _ => format!("{value}{offset}"),
+    }
+}
+
+fn event_body(fields: &[(String, String)]) -> EventBody {
+    let timezone = field(fields, "timezone");
+    let offset = match timezone.as_str() {
+        "WITA" => "+08:00",
+        "WIT" => "+09:00",
+        _ => "+07:00",
+    };
+    let optional = |name: &str| Some(field(fields, name)).filter(|v| !v.is_empty());
+    EventBody {
+        title: field(fields, "title"),
+        kind: field(fields, "kind"),
+        start: local_time_field(fields, "start", offset),
+        end: local_time_field(fields, "end", offset),
+        timezone,
+        place: optional("place"),
+        online_url: optional("online_url"),
+        capacity: field(fields, "capacity").parse().unwrap_or(0),
+        jp: field(fields, "jp").parse().unwrap_or(-1),
+        organiser: field(fields, "organiser"),
+        audience: optional("audience"),
+        description: form_field(fields, "description").unwrap_or("").to_owned(),
+    }
+}
+
+/// `POST /acara/baru`: creates the event and opens its page, or shows the form again with
+/// the refusal at its field and everything typed kept.
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageManager,
+    form: Form,
+) -> PageResult {
+    check_csrf_field(&req, &form)?;
+    let PageManager(me, scope) = user;
+    let (page, me) = signed_in(&req, PageUser(Some(me)))?;
+    match events::create(&state, &me, &event_body(&form)).await {
+        Ok(event) => Ok(redirect(&format!("/acara/{}", event.id))),
+        Err(e) if on_page(&e) || e.kind() == Kind::NotFound && e.field.is_some() => {
+            let typed = form
+                .iter()
+                .filter(|(k, _)| k != "csrf")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let errors = refusal(&state, &page, &e);
+            render_new(&state, &page, &scope, errors, typed, status_of(e.code)).await
         }
         Err(e) => Err(ApiError::from(e)),
     }

@@ -105,6 +105,8 @@ pub fn routes(r: &mut Routes) {
     );
     r.post("/pengajar/kursus/{slug}/{action}", teach::action);
     r.get("/acara", events::list);
+    r.get("/acara/baru", events::new_form);
+    r.post("/acara/baru", events::create);
     r.scope("/acara/{id}", |s| {
         s.get("", events::show);
         s.post("/daftar", events::register);
