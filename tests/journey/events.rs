@@ -1004,3 +1004,58 @@ async fn managers_create_events_through_the_page_in_the_venues_time_zone() {
     assert_eq!(event["start"], "2027-02-10T01:00:00+00:00", "{event}");
     assert_eq!(event["audience"], "BUNGO-DINKES");
 }
+
+/// Statements the server has sent to its database, from `/metrics`.
+async fn statements(app: &TestApp) -> u64 {
+    let text = app
+        .api
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix("lentera_db_statements "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no lentera_db_statements in {text}"))
+}
+
+#[tokio::test]
+async fn the_event_list_is_decided_and_counted_at_once_not_per_event() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let admin = app.login("admin").await;
+    let (status, body) = app
+        .post(
+            "/api/v1/partners",
+            &admin,
+            Some(json!({"code": "UNJA", "name": "Universitas Jambi", "kind": "universitas"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let learner = app.login(LEARNER).await;
+    for i in 0..30 {
+        let organiser = if i % 2 == 0 { "UNJA" } else { "BUNGO" };
+        let id = create_event(
+            &app,
+            &admin,
+            seminar(Some("BUNGO"), organiser, 5, Duration::days(i + 1)),
+        )
+        .await;
+        if i % 3 == 0 {
+            app.post(&format!("/api/v1/events/{id}/registration"), &learner, None)
+                .await;
+        }
+    }
+    let (_, list) = app.get("/api/v1/events", &learner).await;
+    assert_eq!(list["events"].as_array().map(Vec::len), Some(30));
+    let before = statements(&app).await;
+    let (status, list) = app.get("/api/v1/events", &learner).await;
+    let used = statements(&app).await - before;
+    assert_eq!(status, 200);
+    assert_eq!(list["events"][0]["organiser"]["name"], "Universitas Jambi");
+    assert_eq!(list["events"][0]["mine"]["state"], "registered");
+    assert!(used <= 12, "{used} statements for a list of 30 events");
+}

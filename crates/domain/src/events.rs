@@ -12,10 +12,10 @@ use crate::CertificateKind;
 use crate::certificates::{self, OtherCertificate};
 use crate::error::{Error, ErrorCode, Result};
 use crate::learning::local_time;
-use crate::policy::{self, Action, Resource, Scope};
+use crate::policy::{self, Action, EventAccess, Resource, Scope};
 use crate::sessions::CurrentUser;
 use crate::{Jp, Lentera, text};
-use lentera_store::events::{self as store, Audience, Event, NewEvent, Place};
+use lentera_store::events::{self as store, Audience, Event, NewEvent, Partner, Place};
 use lentera_store::people::{self, Unit, User};
 use lentera_store::{AuditAction, EventId, UnitId, UserId, audit};
 
@@ -32,6 +32,8 @@ const CHECK_IN_EARLY_MINUTES: i64 = 30;
 /// The most events a list shows: upcoming, and recent past ones.
 const UPCOMING: u64 = 100;
 const PAST: u64 = 20;
+/// Partners loaded for a list's organiser names (as many as the partner list holds).
+const PARTNERS: u64 = 500;
 /// The most registrations the organiser's page lists, and names one attendance call takes.
 const MAX_LIST: u64 = 2000;
 const MAX_ATTENDANCE: usize = 500;
@@ -357,7 +359,21 @@ pub async fn create(state: &Lentera, me: &CurrentUser, body: &EventBody) -> Resu
         Some(event.title.clone()),
     )
     .await?;
-    view(state, me, &event, &scope_units(state).await?).await
+    one_view(state, me, &event).await
+}
+
+/// The view of one event for the caller.
+async fn one_view(state: &Lentera, me: &CurrentUser, event: &Event) -> Result<EventView> {
+    let access = policy::event_access(state, me).await?;
+    let standing = standing(state, me, event.id).await?;
+    let partners: Vec<Partner> = match event.organiser_partner_id {
+        Some(p) => store::partner_by_id(&state.db, p)
+            .await?
+            .into_iter()
+            .collect(),
+        None => Vec::new(),
+    };
+    view(&access, event, &partners, standing)
 }
 
 async fn scope_units(state: &Lentera) -> Result<Vec<Unit>> {
@@ -379,28 +395,52 @@ async fn visible(state: &Lentera, me: &CurrentUser, id: EventId) -> Result<Event
     Ok(event)
 }
 
-async fn view(state: &Lentera, me: &CurrentUser, e: &Event, units: &[Unit]) -> Result<EventView> {
+/// What a view needs beyond the event: seats taken and waiting, the caller's place.
+struct Standing {
+    registered: u64,
+    waitlisted: u64,
+    mine: Option<RegistrationView>,
+}
+
+async fn standing(state: &Lentera, me: &CurrentUser, id: EventId) -> Result<Standing> {
+    let (registered, waitlisted) = store::counts(&state.db, id).await?;
+    let mine = store::registration_of(&state.db, id, me.user.id)
+        .await?
+        .map(|r| RegistrationView::of(&r));
+    Ok(Standing {
+        registered,
+        waitlisted,
+        mine,
+    })
+}
+
+fn view(
+    access: &EventAccess,
+    e: &Event,
+    partners: &[Partner],
+    standing: Standing,
+) -> Result<EventView> {
+    let units = access.units();
     let organiser = match (e.organiser_unit_id, e.organiser_partner_id) {
         (Some(u), _) => units.iter().find(|x| x.id == u).map(|u| OrganiserView {
             kind: "unit".into(),
             code: u.code.clone(),
             name: u.name.clone(),
         }),
-        (None, Some(p)) => store::partner_by_id(&state.db, p)
-            .await?
-            .map(|p| OrganiserView {
-                kind: "partner".into(),
-                code: p.code,
-                name: p.name,
-            }),
+        (None, Some(p)) => partners.iter().find(|x| x.id == p).map(|p| OrganiserView {
+            kind: "partner".into(),
+            code: p.code.clone(),
+            name: p.name.clone(),
+        }),
         (None, None) => None,
     };
-    let (registered, waitlisted) = store::counts(&state.db, e.id).await?;
-    let mine = store::registration_of(&state.db, e.id, me.user.id)
-        .await?
-        .map(|r| RegistrationView::of(&r));
-    let can_manage = policy::authorize(state, me, Action::ManageEvent, resource(e))
-        .await
+    let Standing {
+        registered,
+        waitlisted,
+        mine,
+    } = standing;
+    let can_manage = access
+        .decide(Action::ManageEvent, e.audience_unit_id)
         .is_ok();
     Ok(EventView {
         id: e.id,
@@ -433,44 +473,30 @@ async fn view(state: &Lentera, me: &CurrentUser, e: &Event, units: &[Unit]) -> R
     })
 }
 
-/// The units whose audience includes `home`: it and every unit above it.
-fn above(units: &[Unit], home: UnitId) -> Vec<UnitId> {
-    let mut out = vec![home];
-    let mut at = home;
-    while let Some(parent) = units.iter().find(|u| u.id == at).and_then(|u| u.parent_id) {
-        if out.contains(&parent) {
-            break;
-        }
-        out.push(parent);
-        at = parent;
-    }
-    out
-}
-
 /// The events the caller may see: those for their unit (or a unit above it) and those
 /// open to all; for managers also those for their units, for admins all. Upcoming ones
-/// first, soonest first, then recent past ones.
+/// first, soonest first, then recent past ones. Decided and counted for the whole list at
+/// once, not per event.
 pub async fn list(state: &Lentera, me: &CurrentUser) -> Result<Vec<EventView>> {
-    let units = scope_units(state).await?;
-    let audience = if me.has(policy::Role::Admin) {
-        Audience::All
-    } else {
-        let mut ids = me.user.unit_id.map_or_else(Vec::new, |u| above(&units, u));
-        if me.has(policy::Role::Manager)
-            && me.user.unit_id.is_some()
-            && let Ok(scope) = policy::scope(state, me).await
-        {
-            ids.extend(scope.ids());
-        }
-        Audience::Units {
-            units: ids,
-            open: true,
-        }
+    let access = policy::event_access(state, me).await?;
+    let audience = match access.listed_units() {
+        None => Audience::All,
+        Some(units) => Audience::Units { units, open: true },
     };
     let events = store::events_for(&state.db, &audience, Utc::now(), UPCOMING, PAST).await?;
+    let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+    let counts = store::counts_for(&state.db, &ids).await?;
+    let mut mine = store::registrations_of_user(&state.db, me.user.id, &ids).await?;
+    let partners = store::partners(&state.db, PARTNERS).await?;
     let mut out = Vec::with_capacity(events.len());
     for e in &events {
-        out.push(view(state, me, e, &units).await?);
+        let (registered, waitlisted) = counts.get(&e.id).copied().unwrap_or((0, 0));
+        let standing = Standing {
+            registered,
+            waitlisted,
+            mine: mine.remove(&e.id).map(|r| RegistrationView::of(&r)),
+        };
+        out.push(view(&access, e, &partners, standing)?);
     }
     Ok(out)
 }
@@ -478,7 +504,7 @@ pub async fn list(state: &Lentera, me: &CurrentUser) -> Result<Vec<EventView>> {
 /// One event, if the caller may see it.
 pub async fn show(state: &Lentera, me: &CurrentUser, id: EventId) -> Result<EventView> {
     let event = visible(state, me, id).await?;
-    view(state, me, &event, &scope_units(state).await?).await
+    one_view(state, me, &event).await
 }
 
 /// Registers the caller (in the event's audience): a seat while there is one, else the
@@ -541,7 +567,7 @@ pub async fn manage(state: &Lentera, me: &CurrentUser, id: EventId) -> Result<Ma
         .collect();
     Ok(ManageView {
         check_in_code: event.check_in_code.clone(),
-        event: view(state, me, &event, &scope_units(state).await?).await?,
+        event: one_view(state, me, &event).await?,
         attendees,
     })
 }

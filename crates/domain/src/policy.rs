@@ -244,41 +244,90 @@ async fn event_decision(
     action: Action,
     audience: Option<UnitId>,
 ) -> Result<Granted> {
-    let admin = who.has(Role::Admin);
-    let member = match audience {
-        None => true,
-        Some(unit) => match who.user.unit_id {
-            Some(home) => {
-                let units = lentera_store::org::all_units(&state.db).await?;
-                org::subtree(&units, unit).contains(&home)
-            }
-            None => false,
-        },
+    event_access(state, who).await?.decide(action, audience)
+}
+
+/// What a caller may do to events, loaded once (the unit tree, a manager's units) so a
+/// list of events is decided without a query per event. Only [`event_access`] makes one.
+pub struct EventAccess {
+    admin: bool,
+    home: Option<UnitId>,
+    units: Vec<Unit>,
+    /// A manager's units.
+    managed: HashSet<UnitId>,
+}
+
+/// The caller's [`EventAccess`].
+pub async fn event_access(state: &Lentera, who: &CurrentUser) -> Result<EventAccess> {
+    let units = lentera_store::org::all_units(&state.db).await?;
+    let managed = match (who.has(Role::Manager), who.user.unit_id) {
+        (true, Some(home)) => org::subtree(&units, home).into_iter().collect(),
+        _ => HashSet::new(),
     };
-    let organiser = admin
-        || (who.has(Role::Manager)
-            && match (audience, who.user.unit_id) {
-                (Some(unit), Some(_)) => scope(state, who).await?.contains(unit),
-                _ => false,
-            });
-    let allowed = match action {
-        Action::ViewEvent => member || organiser,
-        Action::JoinEvent => member,
-        _ => organiser,
-    };
-    if allowed {
-        Ok(GRANTED)
-    } else if member || organiser {
-        Err(forbidden(
-            ErrorCode::Forbidden,
-            if action == Action::JoinEvent {
-                "This event is for another unit's staff"
-            } else {
-                "Only the event's organisers may do this"
-            },
-        ))
-    } else {
-        Err(Error::new(ErrorCode::EventNotFound, "No such event"))
+    Ok(EventAccess {
+        admin: who.has(Role::Admin),
+        home: who.user.unit_id,
+        units,
+        managed,
+    })
+}
+
+impl EventAccess {
+    /// Every unit (for names and codes).
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// The decision for `action` on an event for `audience` (see [`Action::ViewEvent`]).
+    pub fn decide(&self, action: Action, audience: Option<UnitId>) -> Result<Granted> {
+        let member = match (audience, self.home) {
+            (None, _) => true,
+            (Some(unit), Some(home)) => org::subtree(&self.units, unit).contains(&home),
+            (Some(_), None) => false,
+        };
+        let organiser = self.admin || audience.is_some_and(|unit| self.managed.contains(&unit));
+        let allowed = match action {
+            Action::ViewEvent => member || organiser,
+            Action::JoinEvent => member,
+            _ => organiser,
+        };
+        if allowed {
+            Ok(GRANTED)
+        } else if member || organiser {
+            Err(forbidden(
+                ErrorCode::Forbidden,
+                if action == Action::JoinEvent {
+                    "This event is for another unit's staff"
+                } else {
+                    "Only the event's organisers may do this"
+                },
+            ))
+        } else {
+            Err(Error::new(ErrorCode::EventNotFound, "No such event"))
+        }
+    }
+
+    /// The units whose events the caller sees in a list: those above and at their own unit
+    /// (as audience), and a manager's units; `None` for an admin (every event).
+    pub fn listed_units(&self) -> Option<Vec<UnitId>> {
+        if self.admin {
+            return None;
+        }
+        let mut ids: HashSet<UnitId> = self.managed.clone();
+        let mut at = self.home;
+        // Up the tree from the own unit (bounded: a tree has no longer path).
+        for _ in 0..=self.units.len() {
+            let Some(unit) = at else { break };
+            ids.insert(unit);
+            at = self
+                .units
+                .iter()
+                .find(|u| u.id == unit)
+                .and_then(|u| u.parent_id);
+        }
+        let mut ids: Vec<UnitId> = ids.into_iter().collect();
+        ids.sort_unstable();
+        Some(ids)
     }
 }
 

@@ -402,6 +402,68 @@ pub async fn counts(db: &Db, id: EventId) -> Result<(u64, u64)> {
     Ok((registered, waiting))
 }
 
+/// Seats taken and people waiting, for several events at once.
+pub async fn counts_for(
+    db: &Db,
+    ids: &[EventId],
+) -> Result<std::collections::HashMap<EventId, (u64, u64)>> {
+    let rows: Vec<(EventId, String, i64)> = event_registration::Entity::find()
+        .select_only()
+        .column(event_registration::Column::EventId)
+        .column(event_registration::Column::State)
+        .column_as(event_registration::Column::Id.count(), "n")
+        .filter(event_registration::Column::EventId.is_in(ids.iter().copied()))
+        .group_by(event_registration::Column::EventId)
+        .group_by(event_registration::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for (id, state, n) in rows {
+        let entry: &mut (u64, u64) = out.entry(id).or_default();
+        let n = u64::try_from(n).unwrap_or(0);
+        if state == REGISTERED {
+            entry.0 = n;
+        } else {
+            entry.1 = n;
+        }
+    }
+    Ok(out)
+}
+
+/// `user`'s registrations for several events at once.
+pub async fn registrations_of_user(
+    db: &Db,
+    user: UserId,
+    ids: &[EventId],
+) -> Result<std::collections::HashMap<EventId, Registration>> {
+    let rows = event_registration::Entity::find()
+        .filter(event_registration::Column::UserId.eq(user))
+        .filter(event_registration::Column::EventId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for m in rows {
+        let place = if m.state == REGISTERED {
+            Place::Registered
+        } else {
+            Place::Waitlisted(position(db, m.event_id, m.id).await?)
+        };
+        out.insert(
+            m.event_id,
+            Registration {
+                user_id: m.user_id,
+                name: String::new(),
+                nip: None,
+                place,
+                registered_at: m.registered_at,
+                attended_at: m.attended_at,
+            },
+        );
+    }
+    Ok(out)
+}
+
 /// Everyone registered or waiting (seats first, then the waitlist in order), at most
 /// `limit`, with their names and NIPs.
 pub async fn registrations(db: &Db, id: EventId, limit: u64) -> Result<Vec<Registration>> {
