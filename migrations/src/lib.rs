@@ -12,6 +12,8 @@ mod m20261201_000030_account_mail;
 mod m20261201_000040_rate_limits;
 mod m20261202_000005_certificate_kinds;
 mod m20261202_000020_events;
+mod m20261202_000030_paths;
+mod m20261202_000040_xapi;
 
 pub use sea_orm_migration::MigratorTrait as Migrate;
 
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000040_rate_limits::Migration),
             Box::new(m20261202_000005_certificate_kinds::Migration),
             Box::new(m20261202_000020_events::Migration),
+            Box::new(m20261202_000030_paths::Migration),
+            Box::new(m20261202_000040_xapi::Migration),
         ]
     }
 }

@@ -919,6 +919,7 @@ async fn seat_holders_are_reminded_by_mail_the_day_before_once() {
         reports_database_url: None,
         drain_seconds: 0,
         mail: Default::default(),
+        xapi: Default::default(),
     };
     config.mail = mail;
     let lentera = lentera_domain::Lentera::open(config)

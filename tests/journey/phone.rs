@@ -661,6 +661,8 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/kursus/tidak-ada".to_owned(),
             "/acara".to_owned(),
             format!("/acara/{}", world.event),
+            "/jalur".to_owned(),
+            "/jalur/literasi-digital-pelayanan".to_owned(),
         ] {
             sweep.visit("learner", lang, &path).await;
         }

@@ -53,6 +53,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "events_manage.html",
     "events_partners.html",
     "events_new.html",
+    "paths.html",
+    "path.html",
 ];
 
 pub struct Templates {

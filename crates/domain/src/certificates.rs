@@ -203,6 +203,7 @@ async fn extras(state: &Lentera, c: &Certificate) -> Result<lentera_certificate:
             }
             _ => statement(c).map(str::to_owned),
         },
+        annex_heading: annex_heading(c).map(str::to_owned),
         ..Default::default()
     };
     if let Some(unit) = c
@@ -226,6 +227,9 @@ async fn modules_of(
     c: &Certificate,
 ) -> Result<Vec<lentera_certificate::ModuleOutline>> {
     use lentera_certificate::{ModuleItem, ModuleItemKind, ModuleOutline};
+    if let (CertificateKind::Path, Some(slug)) = (c.kind, &c.subject) {
+        return crate::paths::annex(state, slug).await;
+    }
     let Some(course_id) = c.course_id else {
         return Ok(Vec::new());
     };
@@ -253,6 +257,15 @@ async fn modules_of(
         }
     }
     Ok(modules)
+}
+
+/// The annex's heading for a certificate that is not a course's (`None`: "Daftar Modul
+/// Pelatihan").
+pub fn annex_heading(c: &Certificate) -> Option<&'static str> {
+    match c.kind {
+        CertificateKind::Path => Some("Daftar Kursus Jalur Belajar"),
+        CertificateKind::Course | CertificateKind::Event => None,
+    }
 }
 
 /// What the holder of a certificate that is not a course's did, as the PDF and the badge
@@ -340,6 +353,7 @@ pub async fn issue_other(
     let cert = learning::issue_certificate(&state.db, new).await?;
     if let Some(c) = &cert {
         tracing::info!(user = user.id.0, kind = ?c.kind, certificate = %c.number, "certificate issued");
+        crate::xapi::record(state, user, crate::xapi::earned(c)).await;
     }
     Ok(cert)
 }

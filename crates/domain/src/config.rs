@@ -46,13 +46,15 @@ pub struct Config {
     pub drain_seconds: u32,
     /// E-mail: the SMTP server and sender, and how the outbox worker paces itself.
     pub mail: crate::mail::MailConfig,
+    /// xAPI: the Learning Record Store (`LENTERA_XAPI_*`), and how the worker paces itself.
+    pub xapi: crate::xapi::XapiConfig,
 }
 
 impl Config {
     /// Reads `DATABASE_URL`, `LENTERA_BIND`, `LENTERA_DATA_DIR`, `LENTERA_PUBLIC_URL`,
     /// `LENTERA_ISSUER`, `LENTERA_JWT_SECRET`, `LENTERA_SIGNING_KEY`, `LENTERA_WORKERS`,
     /// `LENTERA_LOGIN_PER_ACCOUNT`, `LENTERA_LOGIN_PER_ADDRESS`, `LENTERA_VERIFY_PER_ADDRESS`,
-    /// `LENTERA_TRUSTED_PROXIES`, `LENTERA_SMTP_URL` and `LENTERA_MAIL_FROM`. A value that
+    /// `LENTERA_TRUSTED_PROXIES`, `LENTERA_SMTP_URL`, `LENTERA_MAIL_FROM` and `LENTERA_XAPI_*`. A value that
     /// cannot be read is an error naming it.
     pub fn from_env() -> anyhow::Result<Config> {
         Self::from_vars(|name| std::env::var(name).ok())
@@ -112,6 +114,7 @@ impl Config {
                 var("LENTERA_SMTP_URL"),
                 var("LENTERA_MAIL_FROM"),
             )?,
+            xapi: crate::xapi::XapiConfig::from_vars(var)?,
         })
     }
 }

@@ -116,6 +116,7 @@ codes! {
     ResetLinkInvalid = "reset_link_invalid" => Gone,
     PartnerNotFound = "partner_not_found" => NotFound,
     EventNotFound = "event_not_found" => NotFound,
+    PathNotFound = "path_not_found" => NotFound,
     // The state of things.
     Conflict = "conflict" => Conflict,
     UnitExists = "unit_exists" => Conflict,
@@ -133,6 +134,7 @@ codes! {
     NotRegistered = "not_registered" => Conflict,
     EventOver = "event_over" => Conflict,
     CheckInClosed = "check_in_closed" => Conflict,
+    CourseLocked = "course_locked" => Conflict,
     // What was sent.
     InvalidCourse = "invalid_course" => Unprocessable,
     InvalidResponse = "invalid_response" => Unprocessable,
@@ -152,6 +154,7 @@ codes! {
     InvalidPartner = "invalid_partner" => Unprocessable,
     InvalidEvent = "invalid_event" => Unprocessable,
     WrongCheckInCode = "wrong_check_in_code" => Unprocessable,
+    InvalidLearningPath = "invalid_learning_path" => Unprocessable,
     // The server.
     InternalError = "internal_error" => Internal,
     Busy = "busy" => Unavailable,

@@ -28,6 +28,7 @@ pub mod nip;
 pub mod org;
 pub mod partners;
 pub mod passwords;
+pub mod paths;
 pub mod policy;
 pub mod publishing;
 pub mod reports;
@@ -36,12 +37,13 @@ pub mod seeding;
 pub mod sessions;
 pub mod text;
 pub mod upload;
+pub mod xapi;
 
 pub use config::Config;
 pub use error::{Details, Error, ErrorCode, Kind, Result};
 pub use lentera_store::{
-    AttemptId, AttemptState, CertificateId, CertificateKind, CourseId, Jp, Nip, Role, UnitId,
-    UserId, VersionId,
+    AttemptId, AttemptState, CertificateId, CertificateKind, CourseId, Jp, Nip, PathId, Role,
+    UnitId, UserId, VersionId,
 };
 
 use lentera_store::Db;
@@ -86,6 +88,8 @@ pub struct Lentera {
     pub mail: mail::Mail,
     /// Check-ins with an event's code per person, against guessing the code.
     pub check_in_by_user: KeyedLimit,
+    /// xAPI: whether an LRS is configured, its client, the outbox worker's wake-up call.
+    pub xapi: xapi::Xapi,
 }
 
 impl Lentera {
@@ -149,6 +153,7 @@ impl Lentera {
             mail: mail::Mail::new(&config.mail, &config.public_url)?,
             check_in_by_user: KeyedLimit::per_minute(CHECK_INS_PER_MINUTE, LIMIT_KEYS)
                 .shared(&db, "check_in_user"),
+            xapi: xapi::Xapi::new(&config.xapi)?,
             reports_db,
             db,
             config,

@@ -53,6 +53,8 @@ pub enum Action {
     /// Organise an event: its registrations, check-in code, attendance (admins, and the
     /// managers whose scope holds its audience unit).
     ManageEvent,
+    /// Publish a new version of an existing learning path.
+    EditPath,
 }
 
 /// What an action is done to.
@@ -68,6 +70,8 @@ pub enum Resource {
     Certificate { holder: UserId },
     /// An event, by its audience unit (none: open to everyone).
     Event { audience: Option<UnitId> },
+    /// A learning path, by who published it first (`None`: the console).
+    Path { owner: Option<UserId> },
 }
 
 /// Proof that [`authorize`] allowed an action. It has a private field: nothing outside this
@@ -170,6 +174,20 @@ pub async fn authorize(
             action @ (Action::ViewEvent | Action::JoinEvent | Action::ManageEvent),
             Resource::Event { audience },
         ) => event_decision(state, who, action, audience).await,
+        (Action::EditPath, Resource::Path { owner }) => {
+            if admin {
+                Ok(GRANTED)
+            } else if !instructor {
+                Err(not_instructor())
+            } else if owner == Some(who.user.id) {
+                Ok(GRANTED)
+            } else {
+                Err(forbidden(
+                    ErrorCode::Forbidden,
+                    "Only the instructor who published this path and admins may change it",
+                ))
+            }
+        }
         (action, resource) => Err(Error::internal(format!(
             "no policy for {action:?} on {resource:?}"
         ))),

@@ -14,16 +14,19 @@ pub mod learning;
 pub mod limits;
 pub mod org;
 pub mod outbox;
+pub mod paths;
 pub mod people;
 pub mod reports;
 pub mod resets;
 pub mod seed;
 pub mod status;
 pub mod types;
+pub mod xapi;
 
 pub use types::{
     AttemptId, AttemptState, AuditAction, CertificateId, CertificateKind, CompletionId, CourseId,
-    EventId, Jp, MailKind, MailState, Nip, NipError, PartnerId, Role, UnitId, UserId, VersionId,
+    EventId, Jp, MailKind, MailState, Nip, NipError, PartnerId, PathId, Role, UnitId, UserId,
+    VersionId,
 };
 
 use std::time::Duration;

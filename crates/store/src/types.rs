@@ -47,6 +47,8 @@ ids! {
     PartnerId,
     /// An event's (seminar, workshop, classroom training, internship) id.
     EventId,
+    /// A learning path's id.
+    PathId,
 }
 
 /// The roles of Lentera, as `user_roles.role` holds them.
@@ -284,10 +286,11 @@ pub enum AuditAction {
     PartnerCreated,
     EventCreated,
     EventAttendanceRecorded,
+    PathPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -308,6 +311,7 @@ impl AuditAction {
         AuditAction::PartnerCreated,
         AuditAction::EventCreated,
         AuditAction::EventAttendanceRecorded,
+        AuditAction::PathPublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -332,6 +336,7 @@ impl AuditAction {
             AuditAction::PartnerCreated => "partner.created",
             AuditAction::EventCreated => "event.created",
             AuditAction::EventAttendanceRecorded => "event.attendance_recorded",
+            AuditAction::PathPublished => "path.published",
         }
     }
 }

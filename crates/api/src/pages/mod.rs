@@ -14,6 +14,7 @@ pub(crate) mod forms;
 mod grading;
 mod learn;
 pub(crate) mod page;
+mod paths;
 mod quiz;
 mod reports;
 mod teach;
@@ -117,4 +118,7 @@ pub fn routes(r: &mut Routes) {
     });
     r.get("/admin/mitra", events::partners_page);
     r.post("/admin/mitra", events::create_partner);
+    r.get("/jalur", paths::list);
+    r.get("/jalur/{slug}", paths::show);
+    r.post("/jalur/{slug}/kursus/{course}/daftar", paths::enroll);
 }
