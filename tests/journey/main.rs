@@ -8,6 +8,7 @@ mod backup;
 mod badges;
 mod browser;
 mod errors;
+mod events;
 mod hostile;
 mod interchange;
 mod learner;

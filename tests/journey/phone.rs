@@ -245,6 +245,8 @@ pub(crate) struct World {
     pub revoked: String,
     /// Shipped courses: the learner is enrolled in all but the last.
     pub shipped: Vec<String>,
+    /// An admin's seminar for BUNGO under way, the learner registered, a partner organising.
+    pub event: i64,
 }
 
 pub(crate) const MANAGER: &str = "manajer";
@@ -400,9 +402,43 @@ impl World {
             )
             .await;
         assert!(status == 200 || status == 201, "{body}");
+        // A partner's seminar under way, the learner registered for it.
+        let (status, body) = app
+            .post(
+                "/api/v1/partners",
+                &admin,
+                Some(json!({"code": "UNJA", "name": "Universitas Jambi", "kind": "universitas"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        let now = chrono::Utc::now();
+        let (status, event) = app
+            .post(
+                "/api/v1/events",
+                &admin,
+                Some(json!({"title": "Seminar Inovasi Pelayanan Publik bagi ASN Kabupaten Bungo",
+                    "kind": "seminar", "start": (now - chrono::Duration::minutes(10)).to_rfc3339(),
+                    "end": (now + chrono::Duration::hours(3)).to_rfc3339(), "timezone": "WIB",
+                    "place": "Aula Bappeda Kabupaten Bungo, Jl. R.M. Thaher, Muara Bungo",
+                    "online_url": "https://vicon.bungokab.go.id/seminar-inovasi-pelayanan-publik-2026",
+                    "capacity": 120, "jp": 4, "organiser": "UNJA", "audience": "BUNGO",
+                    "description": "Seminar bersama Universitas Jambi tentang inovasi pelayanan publik: studi kasus, diskusi kelompok dan rencana aksi unit kerja."})),
+            )
+            .await;
+        assert_eq!(status, 201, "{event}");
+        let event = event["id"].as_i64().unwrap_or_default();
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/events/{event}/registration"),
+                &learner,
+                None,
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
         World {
             app,
             tokens,
+            event,
             passed,
             open: open["id"].as_i64().unwrap_or_default(),
             essay: essay_id,
@@ -626,9 +662,19 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/kursus/tidak-ada".to_owned(),
             "/jalur".to_owned(),
             "/jalur/literasi-digital-pelayanan".to_owned(),
+            "/acara".to_owned(),
+            // Last: the check-in form below is on this page.
+            format!("/acara/{}", world.event),
         ] {
             sweep.visit("learner", lang, &path).await;
         }
+        // A wrong check-in code: the event page again with its error.
+        driver.type_into("#code", "SALAH1").await;
+        driver.click("#check-in").await;
+        driver.wait_for("error-summary").await;
+        sweep
+            .check_here("learner", lang, &format!("/acara/{}/presensi", world.event))
+            .await;
         // Every lesson of every shipped course the learner follows (their text is
         // Indonesian in both languages: once is enough).
         if lang == "id" {
@@ -709,9 +755,15 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/laporan".to_owned(),
             "/laporan?kursus=kursus-uji".to_owned(),
             format!("/laporan?cari={number}"),
+            "/acara".to_owned(),
+            "/acara/baru".to_owned(),
         ] {
             sweep.visit("manager", lang, &path).await;
         }
+        // A new event refused (no title): the form again with its errors.
+        driver.click("#create-event").await;
+        driver.wait_for("error-summary").await;
+        sweep.check_here("manager", lang, "/acara/baru").await;
 
         // The admin.
         world.become_(&driver, Some("admin"), lang).await;
@@ -727,6 +779,8 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/pengajar".to_owned(),
             "/pengajar/kursus/kursus-uji".to_owned(),
             "/pengajar/kursus/kursus-uji/kuis/kuis-akhir/statistik".to_owned(),
+            format!("/acara/{}/kelola", world.event),
+            "/admin/mitra".to_owned(),
         ] {
             sweep.visit("admin", lang, &path).await;
         }

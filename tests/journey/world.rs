@@ -48,6 +48,8 @@ pub struct World {
     /// The learner's certificate of `kursus-uji`: its code and its printed number.
     pub code: String,
     pub number: String,
+    /// An admin's seminar for BUNGO that ended yesterday.
+    pub event: i64,
 }
 
 /// One row of `tests/data/authz.toml`.
@@ -198,6 +200,24 @@ impl World {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(res.status().as_u16(), 201, "learning path");
 
+        let admin = app.login("admin").await;
+        let ended = chrono::Utc::now() - chrono::Duration::days(1);
+        let (status, event) = app
+            .post(
+                "/api/v1/events",
+                &admin,
+                Some(
+                    json!({"title": "Seminar Inovasi Pelayanan Publik", "kind": "seminar",
+                    "start": (ended - chrono::Duration::hours(3)).to_rfc3339(),
+                    "end": ended.to_rfc3339(), "timezone": "WIB",
+                    "place": "Aula Bappeda Kabupaten Bungo", "capacity": 50, "jp": 3,
+                    "organiser": "BUNGO", "audience": "BUNGO"}),
+                ),
+            )
+            .await;
+        assert_eq!(status, 201, "{event}");
+        let event = event["id"].as_i64().unwrap_or_default();
+
         let mut tokens = Vec::new();
         for username in USERNAMES {
             tokens.push(match username {
@@ -212,6 +232,7 @@ impl World {
             graded,
             code,
             number,
+            event,
         }
     }
 
@@ -221,6 +242,7 @@ impl World {
             .replace("{graded}", &self.graded.to_string())
             .replace("{code}", &self.code)
             .replace("{number}", &self.number)
+            .replace("{event}", &self.event.to_string())
     }
 
     /// A fresh session for identity `i` (for calls that end the session they use).

@@ -66,6 +66,10 @@ impl Modify for BearerToken {
         api::certificates::pdf, api::certificates::badge, api::certificates::lookup_by_number,
         api::paths::list, api::paths::show, api::paths::enroll, api::paths::upload,
         openapi_json,
+        api::events::create_partner, api::events::partners, api::events::create,
+        api::events::list, api::events::show, api::events::calendar, api::events::register,
+        api::events::cancel, api::events::registrations, api::events::attendance,
+        api::events::check_in,
     ),
     tags(
         (name = "auth", description = "Signing in and out"),
@@ -77,6 +81,7 @@ impl Modify for BearerToken {
         (name = "reports", description = "Managers' reports, scoped to their units"),
         (name = "certificates", description = "Public verification"),
         (name = "operations", description = "Health and the description itself"),
+        (name = "events", description = "Seminars, workshops, classroom training, partner institutions"),
     )
 )]
 pub struct ApiDoc;

@@ -48,6 +48,11 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "account_reset.html",
     "account_admin_reset.html",
     "error.html",
+    "events.html",
+    "events_show.html",
+    "events_manage.html",
+    "events_partners.html",
+    "events_new.html",
     "paths.html",
     "path.html",
 ];

@@ -194,7 +194,15 @@ async fn extras(state: &Lentera, c: &Certificate) -> Result<lentera_certificate:
         }),
         score: c.score,
         modules: modules_of(state, c).await?,
-        statement: statement(c).map(str::to_owned),
+        statement: match c.kind {
+            // An event's certificate names what was attended: "telah mengikuti seminar".
+            CertificateKind::Event => {
+                crate::events::attended_statement(state, c.subject.as_deref())
+                    .await?
+                    .or_else(|| statement(c).map(str::to_owned))
+            }
+            _ => statement(c).map(str::to_owned),
+        },
         annex_heading: annex_heading(c).map(str::to_owned),
         ..Default::default()
     };

@@ -114,6 +114,8 @@ codes! {
     UnknownLanguage = "unknown_language" => NotFound,
     CertificateRevoked = "certificate_revoked" => Gone,
     ResetLinkInvalid = "reset_link_invalid" => Gone,
+    PartnerNotFound = "partner_not_found" => NotFound,
+    EventNotFound = "event_not_found" => NotFound,
     PathNotFound = "path_not_found" => NotFound,
     // The state of things.
     Conflict = "conflict" => Conflict,
@@ -127,6 +129,11 @@ codes! {
     AttemptClosed = "attempt_closed" => Conflict,
     AttemptOpen = "attempt_open" => Conflict,
     DeadlinePassed = "deadline_passed" => Conflict,
+    PartnerExists = "partner_exists" => Conflict,
+    AlreadyRegistered = "already_registered" => Conflict,
+    NotRegistered = "not_registered" => Conflict,
+    EventOver = "event_over" => Conflict,
+    CheckInClosed = "check_in_closed" => Conflict,
     CourseLocked = "course_locked" => Conflict,
     // What was sent.
     InvalidCourse = "invalid_course" => Unprocessable,
@@ -146,6 +153,9 @@ codes! {
     InvalidCsv = "invalid_csv" => Unprocessable,
     NotAnInstructor = "not_an_instructor" => Unprocessable,
     TooManyCertificates = "too_many_certificates" => Unprocessable,
+    InvalidPartner = "invalid_partner" => Unprocessable,
+    InvalidEvent = "invalid_event" => Unprocessable,
+    WrongCheckInCode = "wrong_check_in_code" => Unprocessable,
     InvalidLearningPath = "invalid_learning_path" => Unprocessable,
     // The server.
     InternalError = "internal_error" => Internal,

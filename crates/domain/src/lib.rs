@@ -14,6 +14,7 @@ pub mod config;
 pub mod console;
 pub mod credentials;
 pub mod error;
+pub mod events;
 pub mod heavy;
 pub mod importer;
 pub mod interchange;
@@ -25,6 +26,7 @@ pub mod login;
 pub mod mail;
 pub mod nip;
 pub mod org;
+pub mod partners;
 pub mod passwords;
 pub mod paths;
 pub mod policy;
@@ -53,6 +55,8 @@ use crate::sessions::SessionCache;
 
 /// Keys each rate limit holds at most.
 const LIMIT_KEYS: usize = 100_000;
+/// Check-in tries per person and minute: a typo or two, never a search of the codes.
+const CHECK_INS_PER_MINUTE: u32 = 10;
 
 /// Everything an operation may use, built once at start-up: the database, the
 /// configuration and keys, the caches, the rate limits.
@@ -82,6 +86,8 @@ pub struct Lentera {
     pub reset_by_address: KeyedLimit,
     /// E-mail: whether an SMTP server is configured, and the outbox worker's wake-up call.
     pub mail: mail::Mail,
+    /// Check-ins with an event's code per person, against guessing the code.
+    pub check_in_by_user: KeyedLimit,
     /// xAPI: whether an LRS is configured, its client, the outbox worker's wake-up call.
     pub xapi: xapi::Xapi,
 }
@@ -145,6 +151,8 @@ impl Lentera {
             )
             .shared(&db, "reset_address"),
             mail: mail::Mail::new(&config.mail, &config.public_url)?,
+            check_in_by_user: KeyedLimit::per_minute(CHECK_INS_PER_MINUTE, LIMIT_KEYS)
+                .shared(&db, "check_in_user"),
             xapi: xapi::Xapi::new(&config.xapi)?,
             reports_db,
             db,

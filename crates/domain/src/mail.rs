@@ -328,6 +328,30 @@ pub(crate) fn essay_graded(
     )
 }
 
+/// The mail reminding `person` of the event they registered for, which starts tomorrow.
+pub(crate) fn event_tomorrow(
+    state: &Lentera,
+    person: &User,
+    title: &str,
+    start: &str,
+    place: &str,
+    link: &str,
+) -> Option<NewMail> {
+    to_user(
+        state,
+        person,
+        lentera_store::MailKind::EventTomorrow,
+        "event_tomorrow",
+        &[
+            ("title", title),
+            ("start", start),
+            ("place", place),
+            ("link", link),
+        ],
+        false,
+    )
+}
+
 /// Mails (or statements) claimed at once by one worker.
 pub(crate) const BATCH: u64 = 20;
 

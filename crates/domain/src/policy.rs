@@ -46,6 +46,13 @@ pub enum Action {
     ReadFullCertificate,
     /// Units, users, JP from outside, revocation, the audit log.
     Administer,
+    /// See an event: its audience, the managers of its audience, admins.
+    ViewEvent,
+    /// Register for an event, cancel, check in: its audience only.
+    JoinEvent,
+    /// Organise an event: its registrations, check-in code, attendance (admins, and the
+    /// managers whose scope holds its audience unit).
+    ManageEvent,
     /// Publish a new version of an existing learning path.
     EditPath,
 }
@@ -61,6 +68,8 @@ pub enum Resource {
     Attempt { owner: UserId, course: CourseId },
     /// A certificate, by its holder.
     Certificate { holder: UserId },
+    /// An event, by its audience unit (none: open to everyone).
+    Event { audience: Option<UnitId> },
     /// A learning path, by who published it first (`None`: the console).
     Path { owner: Option<UserId> },
 }
@@ -161,6 +170,10 @@ pub async fn authorize(
                 Err(forbidden(ErrorCode::Forbidden, "Only admins may do this"))
             }
         }
+        (
+            action @ (Action::ViewEvent | Action::JoinEvent | Action::ManageEvent),
+            Resource::Event { audience },
+        ) => event_decision(state, who, action, audience).await,
         (Action::EditPath, Resource::Path { owner }) => {
             if admin {
                 Ok(GRANTED)
@@ -236,6 +249,103 @@ pub fn may_read_metrics(
             ErrorCode::Forbidden,
             "Metrics are read on this machine, or with LENTERA_METRICS_TOKEN set",
         )),
+    }
+}
+
+/// Events: the audience (the unit and those below it, or everyone) sees and joins; admins
+/// and the managers of the audience unit see and organise. Someone who may not even see
+/// the event is told there is none (404); someone who sees it but may not do the action,
+/// 403.
+async fn event_decision(
+    state: &Lentera,
+    who: &CurrentUser,
+    action: Action,
+    audience: Option<UnitId>,
+) -> Result<Granted> {
+    event_access(state, who).await?.decide(action, audience)
+}
+
+/// What a caller may do to events, loaded once (the unit tree, a manager's units) so a
+/// list of events is decided without a query per event. Only [`event_access`] makes one.
+pub struct EventAccess {
+    admin: bool,
+    home: Option<UnitId>,
+    units: Vec<Unit>,
+    /// A manager's units.
+    managed: HashSet<UnitId>,
+}
+
+/// The caller's [`EventAccess`].
+pub async fn event_access(state: &Lentera, who: &CurrentUser) -> Result<EventAccess> {
+    let units = lentera_store::org::all_units(&state.db).await?;
+    let managed = match (who.has(Role::Manager), who.user.unit_id) {
+        (true, Some(home)) => org::subtree(&units, home).into_iter().collect(),
+        _ => HashSet::new(),
+    };
+    Ok(EventAccess {
+        admin: who.has(Role::Admin),
+        home: who.user.unit_id,
+        units,
+        managed,
+    })
+}
+
+impl EventAccess {
+    /// Every unit (for names and codes).
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// The decision for `action` on an event for `audience` (see [`Action::ViewEvent`]).
+    pub fn decide(&self, action: Action, audience: Option<UnitId>) -> Result<Granted> {
+        let member = match (audience, self.home) {
+            (None, _) => true,
+            (Some(unit), Some(home)) => org::subtree(&self.units, unit).contains(&home),
+            (Some(_), None) => false,
+        };
+        let organiser = self.admin || audience.is_some_and(|unit| self.managed.contains(&unit));
+        let allowed = match action {
+            Action::ViewEvent => member || organiser,
+            Action::JoinEvent => member,
+            _ => organiser,
+        };
+        if allowed {
+            Ok(GRANTED)
+        } else if member || organiser {
+            Err(forbidden(
+                ErrorCode::Forbidden,
+                if action == Action::JoinEvent {
+                    "This event is for another unit's staff"
+                } else {
+                    "Only the event's organisers may do this"
+                },
+            ))
+        } else {
+            Err(Error::new(ErrorCode::EventNotFound, "No such event"))
+        }
+    }
+
+    /// The units whose events the caller sees in a list: those above and at their own unit
+    /// (as audience), and a manager's units; `None` for an admin (every event).
+    pub fn listed_units(&self) -> Option<Vec<UnitId>> {
+        if self.admin {
+            return None;
+        }
+        let mut ids: HashSet<UnitId> = self.managed.clone();
+        let mut at = self.home;
+        // Up the tree from the own unit (bounded: a tree has no longer path).
+        for _ in 0..=self.units.len() {
+            let Some(unit) = at else { break };
+            ids.insert(unit);
+            at = self
+                .units
+                .iter()
+                .find(|u| u.id == unit)
+                .and_then(|u| u.parent_id);
+        }
+        let mut ids: Vec<UnitId> = ids.into_iter().collect();
+        ids.sort_unstable();
+        Some(ids)
     }
 }
 
@@ -315,6 +425,13 @@ impl Scope {
         self.units
             .iter()
             .find(|u| u.id == id && self.visible.contains(&u.id))
+    }
+
+    /// A unit in scope, by code.
+    pub fn unit_by_code(&self, code: &str) -> Option<&Unit> {
+        self.units
+            .iter()
+            .find(|u| u.code == code && self.visible.contains(&u.id))
     }
 
     /// Every unit in scope, by id.

@@ -9,6 +9,7 @@ mod entity;
 pub mod audit;
 pub mod bus;
 pub mod courses;
+pub mod events;
 pub mod learning;
 pub mod limits;
 pub mod org;
@@ -24,7 +25,8 @@ pub mod xapi;
 
 pub use types::{
     AttemptId, AttemptState, AuditAction, CertificateId, CertificateKind, CompletionId, CourseId,
-    Jp, MailKind, MailState, Nip, NipError, PathId, Role, UnitId, UserId, VersionId,
+    EventId, Jp, MailKind, MailState, Nip, NipError, PartnerId, PathId, Role, UnitId, UserId,
+    VersionId,
 };
 
 use std::time::Duration;

@@ -43,6 +43,10 @@ ids! {
     CertificateId,
     /// A completion's id.
     CompletionId,
+    /// A partner institution's id.
+    PartnerId,
+    /// An event's (seminar, workshop, classroom training, internship) id.
+    EventId,
     /// A learning path's id.
     PathId,
 }
@@ -252,6 +256,9 @@ pub enum MailKind {
     /// An instructor graded the learner's essay.
     #[sea_orm(string_value = "essay_graded")]
     EssayGraded,
+    /// An event the person registered for starts tomorrow.
+    #[sea_orm(string_value = "event_tomorrow")]
+    EventTomorrow,
 }
 
 /// What the audit log records, each named `object.past_tense_verb`. The log keeps the
@@ -276,11 +283,14 @@ pub enum AuditAction {
     InstansiUpdated,
     PasswordResetByAdmin,
     PasswordResetByMail,
+    PartnerCreated,
+    EventCreated,
+    EventAttendanceRecorded,
     PathPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -298,6 +308,9 @@ impl AuditAction {
         AuditAction::InstansiUpdated,
         AuditAction::PasswordResetByAdmin,
         AuditAction::PasswordResetByMail,
+        AuditAction::PartnerCreated,
+        AuditAction::EventCreated,
+        AuditAction::EventAttendanceRecorded,
         AuditAction::PathPublished,
     ];
 
@@ -320,6 +333,9 @@ impl AuditAction {
             AuditAction::InstansiUpdated => "instansi.updated",
             AuditAction::PasswordResetByAdmin => "user.one_time_password_issued",
             AuditAction::PasswordResetByMail => "user.reset_link_used",
+            AuditAction::PartnerCreated => "partner.created",
+            AuditAction::EventCreated => "event.created",
+            AuditAction::EventAttendanceRecorded => "event.attendance_recorded",
             AuditAction::PathPublished => "path.published",
         }
     }

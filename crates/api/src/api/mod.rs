@@ -6,6 +6,7 @@ pub(crate) mod attempts;
 pub(crate) mod auth;
 pub(crate) mod certificates;
 pub(crate) mod courses;
+pub(crate) mod events;
 pub(crate) mod instructor;
 pub(crate) mod me;
 pub(crate) mod paths;
@@ -43,6 +44,21 @@ pub fn routes(r: &mut Routes) {
         s.get("", attempts::show);
         s.put("/responses", attempts::save);
         s.post("/submit", attempts::submit);
+    });
+    r.scope("/api/v1/events", |s| {
+        s.get("", events::list);
+        s.post("", events::create);
+        s.get("/{id}.ics", events::calendar);
+        s.get("/{id}", events::show);
+        s.post("/{id}/registration", events::register);
+        s.delete("/{id}/registration", events::cancel);
+        s.get("/{id}/registrations", events::registrations);
+        s.post("/{id}/attendance", events::attendance);
+        s.post("/{id}/check-in", events::check_in);
+    });
+    r.scope("/api/v1/partners", |s| {
+        s.get("", events::partners);
+        s.post("", events::create_partner);
     });
     r.scope("/api/v1", |s| {
         s.post("/auth/login", auth::login);

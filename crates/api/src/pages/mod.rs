@@ -9,6 +9,7 @@
 mod account;
 mod admin;
 mod errors;
+mod events;
 pub(crate) mod forms;
 mod grading;
 mod learn;
@@ -110,6 +111,19 @@ pub fn routes(r: &mut Routes) {
         teach::save_lesson,
     );
     r.post("/pengajar/kursus/{slug}/{action}", teach::action);
+    r.get("/acara", events::list);
+    r.get("/acara/baru", events::new_form);
+    r.post("/acara/baru", events::create);
+    r.scope("/acara/{id}", |s| {
+        s.get("", events::show);
+        s.post("/daftar", events::register);
+        s.post("/batal", events::cancel);
+        s.post("/presensi", events::check_in);
+        s.get("/kelola", events::manage);
+        s.post("/kelola", events::attendance);
+    });
+    r.get("/admin/mitra", events::partners_page);
+    r.post("/admin/mitra", events::create_partner);
     r.get("/jalur", paths::list);
     r.get("/jalur/{slug}", paths::show);
     r.post("/jalur/{slug}/kursus/{course}/daftar", paths::enroll);
