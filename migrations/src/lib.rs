@@ -10,6 +10,7 @@ mod m20261130_000003_audit_action_names;
 mod m20261201_000020_staff_instansi;
 mod m20261201_000030_account_mail;
 mod m20261201_000040_rate_limits;
+mod m20261202_000010_assignments;
 
 pub use sea_orm_migration::MigratorTrait as Migrate;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_staff_instansi::Migration),
             Box::new(m20261201_000030_account_mail::Migration),
             Box::new(m20261201_000040_rate_limits::Migration),
+            Box::new(m20261202_000010_assignments::Migration),
         ]
     }
 }

@@ -63,6 +63,8 @@ impl Modify for BearerToken {
         api::reports::certificates_zip,
         api::certificates::lookup, api::certificates::keys, api::certificates::status_list,
         api::certificates::pdf, api::certificates::badge, api::certificates::lookup_by_number,
+        api::assignments::create, api::assignments::list, api::assignments::show,
+        api::assignments::withdraw, api::assignments::mine,
         openapi_json,
     ),
     tags(
@@ -75,6 +77,7 @@ impl Modify for BearerToken {
         (name = "reports", description = "Managers' reports, scoped to their units"),
         (name = "certificates", description = "Public verification"),
         (name = "operations", description = "Health and the description itself"),
+        (name = "assignments", description = "Courses managers require of their people, by a due date"),
     )
 )]
 pub struct ApiDoc;

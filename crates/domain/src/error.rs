@@ -112,6 +112,7 @@ codes! {
     UnitNotFound = "unit_not_found" => NotFound,
     UserNotFound = "user_not_found" => NotFound,
     UnknownLanguage = "unknown_language" => NotFound,
+    AssignmentNotFound = "assignment_not_found" => NotFound,
     CertificateRevoked = "certificate_revoked" => Gone,
     ResetLinkInvalid = "reset_link_invalid" => Gone,
     // The state of things.
@@ -142,6 +143,7 @@ codes! {
     InvalidCsv = "invalid_csv" => Unprocessable,
     NotAnInstructor = "not_an_instructor" => Unprocessable,
     TooManyCertificates = "too_many_certificates" => Unprocessable,
+    InvalidAssignment = "invalid_assignment" => Unprocessable,
     // The server.
     InternalError = "internal_error" => Internal,
     Busy = "busy" => Unavailable,

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assignments;
 pub mod cache;
 pub mod catalog;
 pub mod certificates;
@@ -28,6 +29,7 @@ pub mod org;
 pub mod passwords;
 pub mod policy;
 pub mod publishing;
+pub mod reminders;
 pub mod reports;
 pub mod secrets;
 pub mod seeding;
@@ -38,7 +40,8 @@ pub mod upload;
 pub use config::Config;
 pub use error::{Details, Error, ErrorCode, Kind, Result};
 pub use lentera_store::{
-    AttemptId, AttemptState, CertificateId, CourseId, Jp, Nip, Role, UnitId, UserId, VersionId,
+    AssignmentId, AssignmentTarget, AttemptId, AttemptState, CertificateId, CourseId, Jp, Nip,
+    Role, UnitId, UserId, VersionId,
 };
 
 use lentera_store::Db;

@@ -6,6 +6,7 @@
 
 mod entity;
 
+pub mod assignments;
 pub mod audit;
 pub mod bus;
 pub mod courses;
@@ -21,8 +22,9 @@ pub mod status;
 pub mod types;
 
 pub use types::{
-    AttemptId, AttemptState, AuditAction, CertificateId, CompletionId, CourseId, Jp, MailKind,
-    MailState, Nip, NipError, Role, UnitId, UserId, VersionId,
+    AssignmentId, AssignmentTarget, AttemptId, AttemptState, AuditAction, CertificateId,
+    CompletionId, CourseId, Jp, MailKind, MailState, Nip, NipError, Role, UnitId, UserId,
+    VersionId,
 };
 
 use std::time::Duration;

@@ -43,6 +43,8 @@ ids! {
     CertificateId,
     /// A completion's id.
     CompletionId,
+    /// An assignment's id.
+    AssignmentId,
 }
 
 /// The roles of Lentera, as `user_roles.role` holds them.
@@ -209,6 +211,59 @@ pub enum MailKind {
     /// An instructor graded the learner's essay.
     #[sea_orm(string_value = "essay_graded")]
     EssayGraded,
+    /// A manager assigned a course (or path) to the person.
+    #[sea_orm(string_value = "assignment_new")]
+    AssignmentNew,
+    /// An assignment not completed is due in 7 days.
+    #[sea_orm(string_value = "assignment_due_7")]
+    AssignmentDue7,
+    /// An assignment not completed is due tomorrow.
+    #[sea_orm(string_value = "assignment_due_1")]
+    AssignmentDue1,
+    /// An assignment is overdue (sent once).
+    #[sea_orm(string_value = "assignment_overdue")]
+    AssignmentOverdue,
+    /// In the reminder month: the person is still short of 20 JP this year.
+    #[sea_orm(string_value = "jp_shortfall")]
+    JpShortfall,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::PasswordReset => "password_reset",
+            MailKind::EssayGraded => "essay_graded",
+            MailKind::AssignmentNew => "assignment_new",
+            MailKind::AssignmentDue7 => "assignment_due_7",
+            MailKind::AssignmentDue1 => "assignment_due_1",
+            MailKind::AssignmentOverdue => "assignment_overdue",
+            MailKind::JpShortfall => "jp_shortfall",
+        }
+    }
+}
+
+/// What an assignment asks to complete: a course, or a learning path.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumIter, DeriveActiveEnum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(rename_all = "snake_case"))]
+pub enum AssignmentTarget {
+    #[sea_orm(string_value = "course")]
+    Course,
+    #[sea_orm(string_value = "path")]
+    Path,
+}
+
+impl AssignmentTarget {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentTarget::Course => "course",
+            AssignmentTarget::Path => "path",
+        }
+    }
 }
 
 /// What the audit log records, each named `object.past_tense_verb`. The log keeps the
@@ -233,10 +288,12 @@ pub enum AuditAction {
     InstansiUpdated,
     PasswordResetByAdmin,
     PasswordResetByMail,
+    AssignmentCreated,
+    AssignmentWithdrawn,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -254,6 +311,8 @@ impl AuditAction {
         AuditAction::InstansiUpdated,
         AuditAction::PasswordResetByAdmin,
         AuditAction::PasswordResetByMail,
+        AuditAction::AssignmentCreated,
+        AuditAction::AssignmentWithdrawn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -275,6 +334,8 @@ impl AuditAction {
             AuditAction::InstansiUpdated => "instansi.updated",
             AuditAction::PasswordResetByAdmin => "user.one_time_password_issued",
             AuditAction::PasswordResetByMail => "user.reset_link_used",
+            AuditAction::AssignmentCreated => "assignment.created",
+            AuditAction::AssignmentWithdrawn => "assignment.withdrawn",
         }
     }
 }
@@ -441,7 +502,11 @@ mod tests {
             let (object, verb) = name.split_once('.').unwrap_or(("", ""));
             assert!(!object.is_empty(), "{name}");
             assert!(
-                verb.ends_with("ed") || verb.ends_with("_back") || verb.ends_with("_added"),
+                verb.ends_with("ed")
+                    || verb.ends_with("_back")
+                    || verb.ends_with("_added")
+                    // Irregular past participles.
+                    || verb == "withdrawn",
                 "{name} is not in the past tense"
             );
         }

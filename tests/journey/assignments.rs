@@ -1,0 +1,418 @@
+//! Assignments (issue 16): managers require a course of their units or named people by a
+//! due date, within their scope; learners see them first on their home page with their
+//! state; the assignment report; reminder mails through a real SMTP server.
+
+use chrono::{Duration, Utc};
+use lentera_tests::{LEARNER, TestApp, error_code, spawn_app};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+/// BUNGO (seeded, holds the two seeded learners)
+///   ├─ BUNGO-DINKES ── BUNGO-DINKES-PKM (a Puskesmas)
+///   └─ BUNGO-BKPSDM
+/// SAWAHLUNTO (another regency)
+pub(crate) async fn build_tree(app: &TestApp, admin: &str) {
+    for (code, name, parent) in [
+        ("BUNGO-DINKES", "Dinas Kesehatan", Some("BUNGO")),
+        (
+            "BUNGO-DINKES-PKM",
+            "Puskesmas Muara Bungo",
+            Some("BUNGO-DINKES"),
+        ),
+        ("BUNGO-BKPSDM", "BKPSDM Kabupaten Bungo", Some("BUNGO")),
+        ("SAWAHLUNTO", "Pemerintah Kota Sawahlunto", None),
+    ] {
+        let (status, body) = app
+            .post(
+                "/api/v1/units",
+                admin,
+                Some(json!({"code": code, "name": name, "parent": parent})),
+            )
+            .await;
+        assert_eq!(status, 201, "{code}: {body}");
+    }
+}
+
+/// Creates a user through the API (with an e-mail address when given) and signs in.
+pub(crate) async fn new_user(
+    app: &TestApp,
+    admin: &str,
+    nip: &str,
+    name: &str,
+    unit: &str,
+    roles: &[&str],
+    email: Option<&str>,
+) -> String {
+    let mut body = json!({"nip": nip, "name": name, "unit": unit, "roles": roles});
+    if let Some(e) = email {
+        body["email"] = json!(e);
+    }
+    let (status, body) = app.post("/api/v1/users", admin, Some(body)).await;
+    assert_eq!(status, 201, "{body}");
+    let password = body["initial_password"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    app.login_with(nip, &password).await
+}
+
+pub(crate) const PKM_NURSE: &str = "199203142018012002";
+pub(crate) const BKPSDM_STAFF: &str = "198811202012121001";
+pub(crate) const SAWAHLUNTO_STAFF: &str = "197905052005011004";
+pub(crate) const DINKES_HEAD: &str = "197501012000031001";
+pub(crate) const BUNGO_HEAD: &str = "197002021995031002";
+pub(crate) const BKPSDM_HEAD: &str = "197803032003121001";
+const LATE_JOINER: &str = "199506062020122003";
+
+/// A day `days` from today (WIB), as YYYY-MM-DD.
+pub(crate) fn day_in(days: i64) -> String {
+    (Utc::now() + Duration::hours(7) + Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A page as the holder of an API token sees it (the token is also a session cookie).
+pub(crate) async fn page(app: &TestApp, token: &str, path: &str) -> (u16, String) {
+    let res = app
+        .api
+        .get(app.url(path))
+        .header("cookie", format!("lentera_session={token}"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    (res.status().as_u16(), res.text().await.unwrap_or_default())
+}
+
+async fn delete(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
+    app.call(reqwest::Method::DELETE, path, Some(token), None)
+        .await
+}
+
+fn ids(list: &Value) -> Vec<i64> {
+    list["assignments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["id"].as_i64())
+        .collect()
+}
+
+/// Moves an assignment's due date (a due date in the past cannot be set through the API).
+pub(crate) async fn set_due(app: &TestApp, id: i64, due: &str) {
+    let db = app.db().await;
+    db.execute_unprepared(&format!(
+        "UPDATE assignments SET due = '{due}' WHERE id = {id}"
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("set due: {e}"));
+}
+
+#[tokio::test]
+async fn managers_assign_within_their_units_and_learners_see_their_state() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    build_tree(&app, &admin).await;
+    let nurse = new_user(
+        &app,
+        &admin,
+        PKM_NURSE,
+        "Ns. Dewi Lestari",
+        "BUNGO-DINKES-PKM",
+        &["learner"],
+        None,
+    )
+    .await;
+    let bkpsdm = new_user(
+        &app,
+        &admin,
+        BKPSDM_STAFF,
+        "Andi Saputra",
+        "BUNGO-BKPSDM",
+        &["learner"],
+        None,
+    )
+    .await;
+    let _far = new_user(
+        &app,
+        &admin,
+        SAWAHLUNTO_STAFF,
+        "Yusuf Efendi",
+        "SAWAHLUNTO",
+        &["learner"],
+        None,
+    )
+    .await;
+    let dinkes = new_user(
+        &app,
+        &admin,
+        DINKES_HEAD,
+        "dr. Hendra Gunawan",
+        "BUNGO-DINKES",
+        &["manager"],
+        None,
+    )
+    .await;
+    let bungo = new_user(
+        &app,
+        &admin,
+        BUNGO_HEAD,
+        "Drs. Syamsul Bahri",
+        "BUNGO",
+        &["manager"],
+        None,
+    )
+    .await;
+    let sibling = new_user(
+        &app,
+        &admin,
+        BKPSDM_HEAD,
+        "Hj. Nurhayati",
+        "BUNGO-BKPSDM",
+        &["manager"],
+        None,
+    )
+    .await;
+    let due = day_in(14);
+
+    // Outside the Dinkes manager's scope: the parent, a sibling, another regency, people
+    // there; all "not found", as in reports.
+    for (body, code) in [
+        (
+            json!({"course": "kursus-uji", "unit": "BUNGO", "due": due}),
+            "unit_not_found",
+        ),
+        (
+            json!({"course": "kursus-uji", "unit": "BUNGO-BKPSDM", "due": due}),
+            "unit_not_found",
+        ),
+        (
+            json!({"course": "kursus-uji", "unit": "SAWAHLUNTO", "due": due}),
+            "unit_not_found",
+        ),
+        (
+            json!({"course": "kursus-uji", "unit": "TIDAK-ADA", "due": due}),
+            "unit_not_found",
+        ),
+        (
+            json!({"course": "kursus-uji", "users": [SAWAHLUNTO_STAFF], "due": due}),
+            "user_not_found",
+        ),
+        (
+            json!({"course": "kursus-uji", "users": [PKM_NURSE, BKPSDM_STAFF], "due": due}),
+            "user_not_found",
+        ),
+        (
+            json!({"course": "tidak-ada", "unit": "BUNGO-DINKES", "due": due}),
+            "course_not_found",
+        ),
+        (
+            json!({"path": "literasi-digital", "unit": "BUNGO-DINKES", "due": due}),
+            "not_found",
+        ),
+    ] {
+        let (status, answer) = app
+            .post("/api/v1/assignments", &dinkes, Some(body.clone()))
+            .await;
+        assert_eq!(
+            (status, error_code(&answer).as_str()),
+            (404, code),
+            "{body}: {answer}"
+        );
+    }
+    // Broken or incomplete bodies.
+    for body in [
+        json!({"course": "kursus-uji", "unit": "BUNGO-DINKES", "due": day_in(-1)}),
+        json!({"course": "kursus-uji", "unit": "BUNGO-DINKES", "due": "31-12-2026"}),
+        json!({"course": "kursus-uji", "due": due}),
+        json!({"course": "kursus-uji", "unit": "BUNGO-DINKES", "users": [PKM_NURSE], "due": due}),
+        json!({"unit": "BUNGO-DINKES", "due": due}),
+        json!({"course": "kursus-uji", "unit": "BUNGO-DINKES", "due": due, "note": "x".repeat(1001)}),
+        json!({"course": "kursus-uji", "users": ["bukan-nip"], "due": due}),
+    ] {
+        let (status, answer) = app
+            .post("/api/v1/assignments", &dinkes, Some(body.clone()))
+            .await;
+        assert_eq!(
+            (status, error_code(&answer).as_str()),
+            (422, "invalid_assignment"),
+            "{body}: {answer}"
+        );
+    }
+    let (status, answer) = app
+        .post(
+            "/api/v1/assignments",
+            &dinkes,
+            Some(json!({"course": "kursus-uji", "unit": "BUNGO-DINKES", "due": due, "extra": 1})),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    // A learner may not assign.
+    let (status, _) = app
+        .post(
+            "/api/v1/assignments",
+            &nurse,
+            Some(json!({"course": "kursus-uji", "unit": "BUNGO-DINKES", "due": due})),
+        )
+        .await;
+    assert_eq!(status, 403);
+
+    // Within scope: Dinkes with its Puskesmas.
+    let (status, created) = app
+        .post(
+            "/api/v1/assignments",
+            &dinkes,
+            Some(
+                json!({"course": "kursus-uji", "unit": "BUNGO-DINKES", "due": due,
+                        "note": "Wajib sebelum akreditasi puskesmas"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap_or_default();
+    assert_eq!(created["course"], "kursus-uji");
+    assert_eq!(created["unit"], "BUNGO-DINKES");
+    assert_eq!(created["due"], due.as_str());
+
+    // The nurse (in the Puskesmas, below Dinkes) has it; BKPSDM staff and the seeded
+    // learner (in BUNGO, above Dinkes) do not.
+    let (status, mine) = app.get("/api/v1/me/assignments", &nurse).await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(ids(&mine), vec![id]);
+    let first = &mine["assignments"][0];
+    assert_eq!(first["state"], "not_started");
+    assert_eq!(first["title"], "Kursus Uji Lentera");
+    assert_eq!(first["days_left"], 14);
+    assert!(first["completed_at"].is_null());
+    for token in [&bkpsdm, &app.login(LEARNER).await] {
+        let (_, other) = app.get("/api/v1/me/assignments", token).await;
+        assert_eq!(ids(&other), Vec::<i64>::new(), "{other}");
+    }
+
+    // Someone who joins the Puskesmas afterwards has it too.
+    let joiner = new_user(
+        &app,
+        &admin,
+        LATE_JOINER,
+        "Rina Marlina, A.Md.Kep.",
+        "BUNGO-DINKES-PKM",
+        &["learner"],
+        None,
+    )
+    .await;
+    let (_, theirs) = app.get("/api/v1/me/assignments", &joiner).await;
+    assert_eq!(ids(&theirs), vec![id]);
+
+    // Named people within scope.
+    let (status, named) = app
+        .post(
+            "/api/v1/assignments",
+            &bungo,
+            Some(json!({"course": "kursus-uji", "users": [BKPSDM_STAFF], "due": day_in(3)})),
+        )
+        .await;
+    assert_eq!(status, 201, "{named}");
+    assert_eq!(named["named"], 1);
+    let named_id = named["id"].as_i64().unwrap_or_default();
+    let (_, theirs) = app.get("/api/v1/me/assignments", &bkpsdm).await;
+    assert_eq!(ids(&theirs), vec![named_id]);
+
+    // Lists: one's own; an admin's: all.
+    let (_, list) = app.get("/api/v1/assignments", &dinkes).await;
+    assert_eq!(ids(&list), vec![id]);
+    let (_, list) = app.get("/api/v1/assignments", &bungo).await;
+    assert_eq!(ids(&list), vec![named_id]);
+    let (_, list) = app.get("/api/v1/assignments", &admin).await;
+    assert_eq!(ids(&list), vec![named_id, id]);
+
+    // The detail: the parent unit's manager sees it, a sibling's does not.
+    let (status, detail) = app.get(&format!("/api/v1/assignments/{id}"), &bungo).await;
+    assert_eq!(status, 200, "{detail}");
+    let people: Vec<&str> = detail["people"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["nip"].as_str())
+        .collect();
+    assert_eq!(people.len(), 3, "{detail}");
+    assert!(
+        people.contains(&PKM_NURSE)
+            && people.contains(&LATE_JOINER)
+            && people.contains(&DINKES_HEAD)
+    );
+    let (status, answer) = app
+        .get(&format!("/api/v1/assignments/{id}"), &sibling)
+        .await;
+    assert_eq!(
+        (status, error_code(&answer).as_str()),
+        (404, "assignment_not_found")
+    );
+    let (status, _) = delete(&app, &format!("/api/v1/assignments/{id}"), &sibling).await;
+    assert_eq!(status, 404);
+    let (status, _) = app
+        .get(&format!("/api/v1/assignments/{named_id}"), &dinkes)
+        .await;
+    assert_eq!(status, 404, "a named BKPSDM person is outside Dinkes");
+
+    // The nurse completes the course: completed, with the day.
+    app.complete_fixture_course(&nurse).await;
+    let (_, mine) = app.get("/api/v1/me/assignments", &nurse).await;
+    assert_eq!(mine["assignments"][0]["state"], "completed");
+    assert_eq!(mine["assignments"][0]["completed_at"], day_in(0).as_str());
+    // The joiner enrols only: in progress; once the due date passed: overdue. The nurse's
+    // completion stands (completed stays completed, even after the due date).
+    let (status, _) = app
+        .post("/api/v1/courses/kursus-uji/enrollment", &joiner, None)
+        .await;
+    assert!(status == 200 || status == 201);
+    let (_, theirs) = app.get("/api/v1/me/assignments", &joiner).await;
+    assert_eq!(theirs["assignments"][0]["state"], "in_progress");
+    set_due(&app, id, &day_in(-2)).await;
+    let (_, theirs) = app.get("/api/v1/me/assignments", &joiner).await;
+    assert_eq!(theirs["assignments"][0]["state"], "overdue");
+    assert_eq!(theirs["assignments"][0]["days_left"], -2);
+    let (_, mine) = app.get("/api/v1/me/assignments", &nurse).await;
+    assert_eq!(mine["assignments"][0]["state"], "completed");
+
+    // The home page leads with it: "Wajib", the due date in Indonesian, days late.
+    let (status, html) = page(&app, &joiner, "/").await;
+    assert_eq!(status, 200);
+    let wajib = html
+        .find("Wajib")
+        .unwrap_or_else(|| panic!("no Wajib: {html}"));
+    let jp = html
+        .find("Jam pelajaran")
+        .unwrap_or_else(|| panic!("no JP card"));
+    assert!(wajib < jp, "assignments come first");
+    assert!(html.contains("Terlambat 2 hari"), "{html}");
+    assert!(html.contains("href=\"/kursus/kursus-uji\""));
+    let (_, html) = page(&app, &bkpsdm, "/").await;
+    assert!(html.contains("3 hari lagi"), "{html}");
+
+    // Withdrawn by the maker: gone from the lists; audit-logged.
+    let (status, _) = delete(&app, &format!("/api/v1/assignments/{id}"), &dinkes).await;
+    assert_eq!(status, 204);
+    let (_, theirs) = app.get("/api/v1/me/assignments", &joiner).await;
+    assert_eq!(ids(&theirs), Vec::<i64>::new());
+    let (status, _) = delete(&app, &format!("/api/v1/assignments/{id}"), &dinkes).await;
+    assert_eq!(status, 404);
+    let db = app.db().await;
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT action FROM audit_log WHERE action LIKE 'assignment.%' ORDER BY id",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let actions: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "action").ok())
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "assignment.created",
+            "assignment.created",
+            "assignment.withdrawn"
+        ]
+    );
+}
