@@ -416,3 +416,338 @@ async fn managers_assign_within_their_units_and_learners_see_their_state() {
         ]
     );
 }
+
+fn rows_of<'a>(report: &'a Value, nip: &str) -> Vec<&'a Value> {
+    report["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["nip"] == nip)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_assignment_report_counts_overdue_people_per_unit_within_scope() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    build_tree(&app, &admin).await;
+    let nurse = new_user(
+        &app,
+        &admin,
+        PKM_NURSE,
+        "Ns. Dewi Lestari",
+        "BUNGO-DINKES-PKM",
+        &["learner"],
+        None,
+    )
+    .await;
+    let _bkpsdm = new_user(
+        &app,
+        &admin,
+        BKPSDM_STAFF,
+        "Andi Saputra",
+        "BUNGO-BKPSDM",
+        &["learner"],
+        None,
+    )
+    .await;
+    let _far = new_user(
+        &app,
+        &admin,
+        SAWAHLUNTO_STAFF,
+        "Yusuf Efendi",
+        "SAWAHLUNTO",
+        &["learner"],
+        None,
+    )
+    .await;
+    let dinkes = new_user(
+        &app,
+        &admin,
+        DINKES_HEAD,
+        "dr. Hendra Gunawan",
+        "BUNGO-DINKES",
+        &["manager"],
+        None,
+    )
+    .await;
+    let bungo = new_user(
+        &app,
+        &admin,
+        BUNGO_HEAD,
+        "Drs. Syamsul Bahri",
+        "BUNGO",
+        &["manager"],
+        None,
+    )
+    .await;
+    let sibling = new_user(
+        &app,
+        &admin,
+        BKPSDM_HEAD,
+        "Hj. Nurhayati",
+        "BUNGO-BKPSDM",
+        &["manager"],
+        None,
+    )
+    .await;
+
+    // The regency head assigns the course to all of BUNGO; it is overdue by now for those
+    // who did not complete it. The nurse did.
+    let (status, all) = app
+        .post(
+            "/api/v1/assignments",
+            &bungo,
+            Some(json!({"course": "kursus-uji", "unit": "BUNGO", "due": day_in(5)})),
+        )
+        .await;
+    assert_eq!(status, 201, "{all}");
+    app.complete_fixture_course(&nurse).await;
+    set_due(&app, all["id"].as_i64().unwrap_or_default(), &day_in(-1)).await;
+
+    // The Dinkes manager reads Dinkes and its Puskesmas: themself (overdue) and the nurse
+    // (completed), by the regency's assignment.
+    let (status, report) = app.get("/api/v1/reports/assignments", &dinkes).await;
+    assert_eq!(status, 200, "{report}");
+    let nips: Vec<&str> = report["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["nip"].as_str())
+        .collect();
+    assert_eq!(nips.len(), 2, "{report}");
+    assert_eq!(rows_of(&report, PKM_NURSE)[0]["state"], "completed");
+    assert_eq!(rows_of(&report, DINKES_HEAD)[0]["state"], "overdue");
+    let units: Vec<(String, i64, i64)> = report["units"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| {
+            (
+                u["unit"].as_str().unwrap_or_default().to_owned(),
+                u["overdue"].as_i64().unwrap_or(-1),
+                u["completed"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    assert_eq!(
+        units,
+        vec![
+            ("BUNGO-DINKES".to_owned(), 1, 0),
+            ("BUNGO-DINKES-PKM".to_owned(), 0, 1)
+        ]
+    );
+
+    // Scope: a sibling's manager asking for Dinkes, a sub-unit's manager asking for the
+    // parent, anyone asking for another regency: not found.
+    for (token, unit) in [
+        (&sibling, "BUNGO-DINKES"),
+        (&dinkes, "BUNGO"),
+        (&bungo, "SAWAHLUNTO"),
+    ] {
+        let (status, answer) = app
+            .get(&format!("/api/v1/reports/assignments?unit={unit}"), token)
+            .await;
+        assert_eq!(
+            (status, error_code(&answer).as_str()),
+            (404, "unit_not_found"),
+            "{unit}"
+        );
+    }
+    // The regency head sees all of BUNGO (its people and the sub-units'), not Sawahlunto.
+    let (_, report) = app
+        .get("/api/v1/reports/assignments?unit=BUNGO", &bungo)
+        .await;
+    assert!(rows_of(&report, SAWAHLUNTO_STAFF).is_empty());
+    assert_eq!(rows_of(&report, BKPSDM_STAFF)[0]["state"], "overdue");
+    assert_eq!(rows_of(&report, LEARNER)[0]["state"], "overdue");
+    let bungo_line = report["units"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|u| u["unit"] == "BUNGO")
+        .cloned()
+        .unwrap_or_default();
+    // The two seeded learners, the regency head, the instructors and the admin of BUNGO.
+    assert!(
+        bungo_line["overdue"].as_i64().unwrap_or_default() >= 3,
+        "{bungo_line}"
+    );
+
+    // The same rows as files: CSV for programs, the Indonesian Excel CSV, XLSX.
+    let (status, kind, csv) = app
+        .get_bytes("/api/v1/reports/assignments?format=csv", Some(&dinkes))
+        .await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let csv = String::from_utf8_lossy(&csv);
+    assert!(
+        csv.starts_with("penugasan,kursus,judul,tenggat,nip,nama,unit,status"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            "{DINKES_HEAD},dr. Hendra Gunawan,BUNGO-DINKES,overdue"
+        )),
+        "{csv}"
+    );
+    let (_, _, csv_id) = app
+        .get_bytes("/api/v1/reports/assignments?format=csv-id", Some(&dinkes))
+        .await;
+    let csv_id = String::from_utf8_lossy(&csv_id);
+    assert!(csv_id.starts_with('\u{feff}'), "BOM");
+    assert!(
+        csv_id.contains(";terlambat;") && csv_id.contains(";selesai;"),
+        "{csv_id}"
+    );
+    let (status, kind, xlsx) = app
+        .get_bytes("/api/v1/reports/assignments?format=xlsx", Some(&dinkes))
+        .await;
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    assert!(xlsx.starts_with(b"PK"), "a zip");
+    let (status, answer) = app
+        .get("/api/v1/reports/assignments?format=pdf", &dinkes)
+        .await;
+    assert_eq!(
+        (status, error_code(&answer).as_str()),
+        (400, "invalid_format")
+    );
+}
+
+#[tokio::test]
+async fn managers_assign_and_withdraw_through_the_pages() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    build_tree(&app, &admin).await;
+    let nurse = new_user(
+        &app,
+        &admin,
+        PKM_NURSE,
+        "Ns. Dewi Lestari",
+        "BUNGO-DINKES-PKM",
+        &["learner"],
+        None,
+    )
+    .await;
+    let dinkes = new_user(
+        &app,
+        &admin,
+        DINKES_HEAD,
+        "dr. Hendra Gunawan",
+        "BUNGO-DINKES",
+        &["manager"],
+        None,
+    )
+    .await;
+    let (status, html) = page(&app, &dinkes, "/laporan/penugasan").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Tugaskan kursus") && html.contains("Kursus Uji Lentera"));
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let post = |form: Vec<(&'static str, String)>| {
+        let app = &app;
+        let dinkes = dinkes.clone();
+        let csrf = csrf.clone();
+        async move {
+            let mut form = form;
+            form.push(("csrf", csrf.clone()));
+            let res = app
+                .api
+                .post(app.url("/laporan/penugasan"))
+                .header(
+                    "cookie",
+                    format!("lentera_session={dinkes}; lentera_csrf={csrf}"),
+                )
+                .form(&form)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let status = res.status().as_u16();
+            let location = res
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (status, location, res.text().await.unwrap_or_default())
+        }
+    };
+    // A due date in the past: the form comes back with the message at the field and
+    // everything typed kept.
+    let (status, _, html) = post(vec![
+        ("course", "kursus-uji".into()),
+        ("unit", "BUNGO-DINKES".into()),
+        ("due", day_in(-3)),
+        ("note", "Untuk akreditasi".into()),
+    ])
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("Tanggal tenggat: hari ini atau sesudahnya."),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("value=\"{}\"", day_in(-3)))
+            && html.contains(">Untuk akreditasi</textarea>")
+    );
+    assert!(html.contains("value=\"BUNGO-DINKES\" selected"));
+    // A NIP outside the unit: not found, said at the NIP field.
+    let (status, _, html) = post(vec![
+        ("course", "kursus-uji".into()),
+        ("users", SAWAHLUNTO_STAFF.into()),
+        ("due", day_in(3)),
+    ])
+    .await;
+    assert_eq!(status, 404, "{html}");
+    assert!(html.contains("milik pegawai di unit Anda"), "{html}");
+    // Saved: back to the page with a notice; the nurse has it.
+    let (status, location, _) = post(vec![
+        ("course", "kursus-uji".into()),
+        ("unit", "BUNGO-DINKES".into()),
+        ("due", day_in(10)),
+    ])
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/laporan/penugasan?ok=dibuat")
+    );
+    let (_, mine) = app.get("/api/v1/me/assignments", &nurse).await;
+    let id = mine["assignments"][0]["id"].as_i64().unwrap_or_default();
+    assert!(id > 0, "{mine}");
+    let (_, html) = page(&app, &dinkes, "/laporan/penugasan?ok=dibuat").await;
+    assert!(
+        html.contains("Penugasan tersimpan") && html.contains("Ns. Dewi Lestari"),
+        "{html}"
+    );
+    // Withdrawn through its button.
+    let res = app
+        .api
+        .post(app.url(&format!("/laporan/penugasan/{id}/tarik")))
+        .header(
+            "cookie",
+            format!("lentera_session={dinkes}; lentera_csrf={csrf}"),
+        )
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, mine) = app.get("/api/v1/me/assignments", &nurse).await;
+    assert_eq!(ids(&mine), Vec::<i64>::new());
+    // The page's download.
+    let res = app
+        .api
+        .get(app.url("/laporan/penugasan/unduh?format=csv-id"))
+        .header("cookie", format!("lentera_session={dinkes}"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 200);
+    let body = res.text().await.unwrap_or_default();
+    assert!(body.contains("Penugasan;Kursus;Judul;Tenggat"), "{body}");
+}

@@ -64,7 +64,7 @@ impl Modify for BearerToken {
         api::certificates::lookup, api::certificates::keys, api::certificates::status_list,
         api::certificates::pdf, api::certificates::badge, api::certificates::lookup_by_number,
         api::assignments::create, api::assignments::list, api::assignments::show,
-        api::assignments::withdraw, api::assignments::mine,
+        api::assignments::withdraw, api::assignments::mine, api::assignments::report,
         openapi_json,
     ),
     tags(

@@ -48,6 +48,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "account_reset.html",
     "account_admin_reset.html",
     "error.html",
+    "assignments.html",
 ];
 
 pub struct Templates {

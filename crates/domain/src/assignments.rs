@@ -662,3 +662,243 @@ pub async fn mine(state: &Lentera, user: &User) -> Result<Vec<MyAssignment>> {
         })
         .collect())
 }
+
+/// The most rows the assignment report holds (people × assignments).
+pub const REPORT_ROWS_MAX: usize = 20_000;
+/// The most people of the selected units the assignment report reads.
+const REPORT_PEOPLE_MAX: u64 = 20_000;
+
+/// A person's state in an assignment, in the assignment report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssignmentLine {
+    pub assignment: AssignmentId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub course: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub title: String,
+    /// YYYY-MM-DD.
+    pub due: String,
+    pub nip: Option<String>,
+    pub name: String,
+    pub unit: String,
+    pub state: AssignmentState,
+    /// YYYY-MM-DD.
+    pub completed_at: Option<String>,
+    /// The last reminder mailed about it: its kind and day (YYYY-MM-DD).
+    pub last_reminder: Option<String>,
+    pub last_reminder_at: Option<String>,
+}
+
+/// Per unit (each on its own, not its subtree): people × assignments at each state.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssignmentUnitLine {
+    pub unit: String,
+    pub name: String,
+    pub depth: usize,
+    pub assigned: usize,
+    pub completed: usize,
+    pub in_progress: usize,
+    pub not_started: usize,
+    pub overdue: usize,
+}
+
+/// Every person of some units in every assignment that concerns them, with counts per unit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssignmentReport {
+    pub rows: Vec<AssignmentLine>,
+    pub units: Vec<AssignmentUnitLine>,
+    /// More rows than listed (the report stops at 20,000).
+    pub truncated: bool,
+}
+
+/// The assignment report of `units` (already scoped): each active person of them in each
+/// assignment for their unit, a unit above it, or naming them.
+pub async fn report(state: &Lentera, scope: &Scope, units: &[UnitId]) -> Result<AssignmentReport> {
+    let all_units = lentera_store::org::all_units(&state.db).await?;
+    let mut wide: Vec<UnitId> = Vec::new();
+    for unit in units {
+        for up in up_from(&all_units, *unit) {
+            if !wide.contains(&up) {
+                wide.push(up);
+            }
+        }
+    }
+    let people_q = store::people_query(units, &[]);
+    let found = store::touching(&state.reports_db, &wide, people_q.clone(), LIST_MAX).await?;
+    let people = store::people(&state.reports_db, units, &[], REPORT_PEOPLE_MAX).await?;
+    let titles = Titles::of(state, &found).await?;
+    let ids: Vec<AssignmentId> = found.iter().map(|a| a.id).collect();
+    let named = store::named(&state.reports_db, &ids).await?;
+    let progress = store::progress(&state.reports_db, &people_q, &titles.ids()).await?;
+    let reminders = store::last_reminders(&state.reports_db, &ids).await?;
+    let today = today();
+    let mut rows = Vec::new();
+    let mut truncated = false;
+    'outer: for a in &found {
+        let below: HashSet<UnitId> = a
+            .unit_id
+            .map(|u| {
+                lentera_store::org::subtree(&all_units, u)
+                    .into_iter()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let names = named.get(&a.id);
+        for p in &people {
+            let concerned = match a.unit_id {
+                Some(_) => p.unit_id.is_some_and(|u| below.contains(&u)),
+                None => names.is_some_and(|n| n.contains(&p.id)),
+            };
+            if !concerned {
+                continue;
+            }
+            if rows.len() >= REPORT_ROWS_MAX {
+                truncated = true;
+                break 'outer;
+            }
+            let (st, completed_at) = person_state(a, &titles, &progress, p.id, today);
+            let reminder = reminders.get(&(a.id, p.id));
+            rows.push(AssignmentLine {
+                assignment: a.id,
+                course: (a.target == AssignmentTarget::Course).then(|| a.slug.clone()),
+                path: (a.target == AssignmentTarget::Path).then(|| a.slug.clone()),
+                title: titles.title(a),
+                due: a.due.to_string(),
+                nip: p.nip.as_ref().map(Nip::to_string),
+                name: p.name.clone(),
+                unit: p
+                    .unit_id
+                    .and_then(|id| all_units.iter().find(|u| u.id == id))
+                    .map(|u| u.code.clone())
+                    .unwrap_or_default(),
+                state: st,
+                completed_at: day(completed_at),
+                last_reminder: reminder.map(|(k, _)| k.as_str().to_owned()),
+                last_reminder_at: reminder.and_then(|(_, at)| day(Some(*at))),
+            });
+        }
+    }
+    let unit_lines = scope
+        .tree()
+        .into_iter()
+        .filter(|(_, u)| units.contains(&u.id))
+        .map(|(depth, u)| {
+            let mine: Vec<&AssignmentLine> = rows.iter().filter(|r| r.unit == u.code).collect();
+            let count = |s: AssignmentState| mine.iter().filter(|r| r.state == s).count();
+            AssignmentUnitLine {
+                unit: u.code.clone(),
+                name: u.name.clone(),
+                depth,
+                assigned: mine.len(),
+                completed: count(AssignmentState::Completed),
+                in_progress: count(AssignmentState::InProgress),
+                not_started: count(AssignmentState::NotStarted),
+                overdue: count(AssignmentState::Overdue),
+            }
+        })
+        .collect();
+    Ok(AssignmentReport {
+        rows,
+        units: unit_lines,
+        truncated,
+    })
+}
+
+/// The state as an Indonesian reader says it.
+pub fn state_id(state: AssignmentState) -> &'static str {
+    match state {
+        AssignmentState::NotStarted => "belum mulai",
+        AssignmentState::InProgress => "sedang belajar",
+        AssignmentState::Completed => "selesai",
+        AssignmentState::Overdue => "terlambat",
+    }
+}
+
+/// The report's rows as a table for export: states and reminder kinds as the API names
+/// them, or (for the Indonesian Excel CSV, `csv-id`) as an Indonesian reader says them.
+pub fn table(lines: &[AssignmentLine], format: &str) -> crate::reports::Table {
+    use crate::reports::Cell;
+    let indonesian = format == "csv-id";
+    let date = |d: &Option<String>| {
+        Cell::Date(
+            d.as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        )
+    };
+    crate::reports::Table {
+        name: "Penugasan",
+        header: vec![
+            "penugasan",
+            "kursus",
+            "judul",
+            "tenggat",
+            "nip",
+            "nama",
+            "unit",
+            "status",
+            "selesai",
+            "pengingat_terakhir",
+            "tanggal_pengingat",
+        ],
+        labels: vec![
+            "Penugasan",
+            "Kursus",
+            "Judul",
+            "Tenggat",
+            "NIP",
+            "Nama",
+            "Unit",
+            "Status",
+            "Tanggal selesai",
+            "Pengingat terakhir",
+            "Tanggal pengingat",
+        ],
+        rows: lines
+            .iter()
+            .map(|l| {
+                vec![
+                    Cell::Number(i64::from(l.assignment.0)),
+                    l.course.clone().or_else(|| l.path.clone()).into(),
+                    l.title.clone().into(),
+                    date(&Some(l.due.clone())),
+                    l.nip.clone().into(),
+                    l.name.clone().into(),
+                    l.unit.clone().into(),
+                    Cell::Text(
+                        if indonesian {
+                            state_id(l.state)
+                        } else {
+                            l.state.as_str()
+                        }
+                        .to_owned(),
+                    ),
+                    date(&l.completed_at),
+                    l.last_reminder.clone().into(),
+                    date(&l.last_reminder_at),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// What a manager's assignment page shows: the courses one may assign, the caller's
+/// assignments, and the assignment report of the selected units.
+pub struct Overview {
+    pub courses: Vec<crate::catalog::CourseSummary>,
+    pub assignments: Vec<AssignmentView>,
+    pub report: AssignmentReport,
+}
+
+pub async fn overview(
+    state: &Lentera,
+    me: &CurrentUser,
+    scope: &Scope,
+    units: &[UnitId],
+) -> Result<Overview> {
+    Ok(Overview {
+        courses: crate::catalog::published(state).await?,
+        assignments: list(state, me, scope).await?,
+        report: report(state, scope, units).await?,
+    })
+}

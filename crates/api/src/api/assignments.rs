@@ -12,8 +12,9 @@ use crate::extract::NoBody;
 use crate::state::AppState;
 use lentera_domain::AssignmentId;
 use lentera_domain::assignments::{
-    self, AssignmentBody, AssignmentDetail, AssignmentView, MyAssignment,
+    self, AssignmentBody, AssignmentDetail, AssignmentReport, AssignmentView, MyAssignment,
 };
+use lentera_domain::reports;
 
 /// Assigns a course (or a learning path) with a due date to a unit with its sub-units or to
 /// named people (a manager within their units, an admin); audit-logged and mailed.
@@ -100,4 +101,38 @@ pub async fn mine(
     Ok(web::Json(MyAssignments {
         assignments: assignments::mine(&state, &user.0.user).await?,
     }))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct ReportQuery {
+    /// A unit's code: it and the units below it.
+    pub unit: Option<String>,
+    /// json (the default), csv, csv-id (the Indonesian Excel form: `;`, BOM, Indonesian
+    /// header and values, DD/MM/YYYY dates) or xlsx (real numbers and dates).
+    pub format: Option<String>,
+}
+
+/// Each person of the units in each assignment that concerns them (state, completion, the
+/// last reminder), with counts per unit (overdue among them).
+#[utoipa::path(get, path = "/api/v1/reports/assignments", tag = "reports", security(("bearer" = [])),
+    params(ReportQuery),
+    responses((status = 200, body = AssignmentReport, description = "Or the rows as CSV/XLSX"),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn report(
+    state: web::Data<AppState>,
+    user: ApiManager,
+    q: web::Query<ReportQuery>,
+) -> ApiResult<HttpResponse> {
+    let ApiManager(_, scope) = user;
+    let units = scope.filter(q.unit.as_deref())?;
+    let report = assignments::report(&state, &scope, &units).await?;
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(HttpResponse::Ok().json(report)),
+        format => {
+            let table = assignments::table(&report.rows, format);
+            let file = reports::export(table, format).await?;
+            Ok(crate::respond::file(file, "penugasan"))
+        }
+    }
 }

@@ -87,5 +87,6 @@ pub fn routes(r: &mut Routes) {
         s.post("/assignments", assignments::create);
         s.get("/assignments/{id}", assignments::show);
         s.delete("/assignments/{id}", assignments::withdraw);
+        s.get("/reports/assignments", assignments::report);
     });
 }

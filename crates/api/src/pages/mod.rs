@@ -8,6 +8,7 @@
 
 mod account;
 mod admin;
+mod assignments;
 mod errors;
 pub(crate) mod forms;
 mod grading;
@@ -103,4 +104,8 @@ pub fn routes(r: &mut Routes) {
         teach::save_lesson,
     );
     r.post("/pengajar/kursus/{slug}/{action}", teach::action);
+    r.get("/laporan/penugasan", assignments::page);
+    r.post("/laporan/penugasan", assignments::create);
+    r.get("/laporan/penugasan/unduh", assignments::download);
+    r.post("/laporan/penugasan/{id}/tarik", assignments::withdraw);
 }
