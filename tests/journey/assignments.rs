@@ -3,7 +3,11 @@
 //! state; the assignment report; reminder mails through a real SMTP server.
 
 use chrono::{Duration, Utc};
-use lentera_tests::{LEARNER, TestApp, error_code, spawn_app};
+use lentera_domain::mail::{MailConfig, SmtpUrl};
+use lentera_domain::reminders::{RunSummary, run_once};
+use lentera_domain::{Config, Lentera};
+use lentera_tests::smtp::{self, Received, SmtpServer};
+use lentera_tests::{LEARNER, TestApp, error_code, spawn_app, spawn_app_configured};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -750,4 +754,359 @@ async fn managers_assign_and_withdraw_through_the_pages() {
     assert_eq!(res.status().as_u16(), 200);
     let body = res.text().await.unwrap_or_default();
     assert!(body.contains("Penugasan;Kursus;Judul;Tenggat"), "{body}");
+}
+
+fn mail_through(url: &str) -> MailConfig {
+    MailConfig {
+        smtp: Some(SmtpUrl::parse(url).unwrap_or_else(|e| panic!("{e}"))),
+        from: Some("Lentera Bungo <lentera@bungokab.go.id>".to_owned()),
+        poll: std::time::Duration::from_millis(100),
+        retry_base: std::time::Duration::from_millis(150),
+        retry_max: std::time::Duration::from_millis(400),
+        max_attempts: 5,
+        lease: std::time::Duration::from_secs(30),
+        timeout: std::time::Duration::from_secs(5),
+    }
+}
+
+/// An instance on the test server's database and data folder, as `lentera reminders run`
+/// opens one: the reminders it queues go out through the server's outbox worker.
+async fn instance(app: &TestApp, smtp: &str, jp_month: u32) -> Lentera {
+    let mut config = Config::from_vars(|_| None).unwrap_or_else(|e| panic!("{e}"));
+    config.database_url = app.database_url.clone();
+    config.data_dir = app.dir.path().to_path_buf();
+    config.public_url = "http://lentera.test".into();
+    config.issuer = "Pemerintah Kabupaten Bungo".into();
+    config.mail = mail_through(smtp);
+    config.jp_reminder_month = jp_month;
+    Lentera::open(config)
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"))
+}
+
+/// Every mail that arrived once `n` did (and a moment more, to see nothing else comes).
+async fn mails(server: &SmtpServer, n: usize) -> Vec<Received> {
+    server.wait_for(n, std::time::Duration::from_secs(20)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    server.received()
+}
+
+fn to(mails: &[Received], address: &str) -> Vec<Received> {
+    mails
+        .iter()
+        .filter(|m| m.rcpt_tos.iter().any(|r| r == address))
+        .cloned()
+        .collect()
+}
+
+const NURSE_MAIL: &str = "dewi.lestari@bungokab.go.id";
+const ENGLISH_MAIL: &str = "rina.marlina@bungokab.go.id";
+const QUIET_MAIL: &str = "andi.saputra@bungokab.go.id";
+
+#[tokio::test]
+async fn reminders_are_mailed_once_each_to_those_who_take_them() {
+    if !smtp::available() {
+        return;
+    }
+    let server = SmtpServer::start();
+    let url = server.url();
+    let app = spawn_app_configured(true, |c| c.mail = mail_through(&url)).await;
+    let admin = app.login("admin").await;
+    build_tree(&app, &admin).await;
+    let nurse = new_user(
+        &app,
+        &admin,
+        PKM_NURSE,
+        "Ns. Dewi Lestari",
+        "BUNGO-DINKES-PKM",
+        &["learner"],
+        Some(NURSE_MAIL),
+    )
+    .await;
+    let _english = new_user(
+        &app,
+        &admin,
+        LATE_JOINER,
+        "Rina Marlina",
+        "BUNGO-DINKES",
+        &["learner"],
+        Some(ENGLISH_MAIL),
+    )
+    .await;
+    let quiet = new_user(
+        &app,
+        &admin,
+        BKPSDM_STAFF,
+        "Andi Saputra",
+        "BUNGO-DINKES",
+        &["learner"],
+        Some(QUIET_MAIL),
+    )
+    .await;
+    let dinkes = new_user(
+        &app,
+        &admin,
+        DINKES_HEAD,
+        "dr. Hendra Gunawan",
+        "BUNGO-DINKES",
+        &["manager"],
+        None,
+    )
+    .await;
+    // Rina reads Lentera in English (as the language switch would record it).
+    app.db()
+        .await
+        .execute_unprepared(&format!(
+            "UPDATE users SET language = 'en' WHERE username = '{LATE_JOINER}'"
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // One person turns reminders off; broken bodies are refused.
+    let (status, prefs) = app
+        .put(
+            "/api/v1/me/preferences",
+            &quiet,
+            json!({"reminders": false}),
+        )
+        .await;
+    assert_eq!(
+        (status, &prefs["reminders"]),
+        (200, &json!(false)),
+        "{prefs}"
+    );
+    let (status, _) = app
+        .put(
+            "/api/v1/me/preferences",
+            &quiet,
+            json!({"reminders": "nee"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+
+    // A new assignment: one mail to each person with an address who takes reminders, in
+    // their language, with the due date and a link to the course.
+    let today =
+        chrono::NaiveDate::parse_from_str(&day_in(0), "%Y-%m-%d").unwrap_or_else(|e| panic!("{e}"));
+    let due = today + Duration::days(10);
+    let (status, created) = app
+        .post(
+            "/api/v1/assignments",
+            &dinkes,
+            Some(
+                json!({"course": "kursus-uji", "unit": "BUNGO-DINKES", "due": due.to_string(),
+                          "note": "Wajib sebelum akreditasi puskesmas"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap_or_default();
+    let got = mails(&server, 2).await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    let nurse_mail = &to(&got, NURSE_MAIL)[0];
+    assert!(
+        nurse_mail
+            .subject
+            .starts_with("Pelatihan wajib: Kursus Uji Lentera"),
+        "{}",
+        nurse_mail.subject
+    );
+    assert!(
+        nurse_mail
+            .subject
+            .contains(&lentera_certificate::tanggal_indonesia(due)),
+        "{}",
+        nurse_mail.subject
+    );
+    assert!(
+        nurse_mail
+            .body
+            .contains("http://lentera.test/kursus/kursus-uji"),
+        "{}",
+        nurse_mail.body
+    );
+    assert!(
+        nurse_mail
+            .body
+            .contains("Catatan: Wajib sebelum akreditasi puskesmas"),
+        "{}",
+        nurse_mail.body
+    );
+    let english_mail = &to(&got, ENGLISH_MAIL)[0];
+    assert!(
+        english_mail
+            .subject
+            .starts_with("Required training: Kursus Uji Lentera (due "),
+        "{}",
+        english_mail.subject
+    );
+    assert!(to(&got, QUIET_MAIL).is_empty());
+
+    // Seven days before: "due in 7 days", once, however many runs (two at the same time,
+    // as two replicas would).
+    let jp_month = {
+        use chrono::Datelike;
+        (today + Duration::days(200)).month()
+    };
+    let one = instance(&app, &url, jp_month).await;
+    let two = instance(&app, &url, jp_month).await;
+    let day = today + Duration::days(3);
+    let (a, b) = tokio::join!(run_once(&one, day), run_once(&two, day));
+    let (a, b) = (
+        a.unwrap_or_else(|e| panic!("{e:?}")),
+        b.unwrap_or_else(|e| panic!("{e:?}")),
+    );
+    assert_eq!(a.due_7 + b.due_7, 2, "{a:?} {b:?}");
+    let again = run_once(&one, day)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again, RunSummary::default());
+    let got = mails(&server, 4).await;
+    assert_eq!(got.len(), 4, "{got:?}");
+    let soon = &to(&got, NURSE_MAIL)[1];
+    assert!(
+        soon.subject
+            .starts_with("Pengingat: Kursus Uji Lentera bertenggat"),
+        "{}",
+        soon.subject
+    );
+    assert!(soon.body.contains("7 hari lagi"), "{}", soon.body);
+
+    // The nurse completes the course: no more reminders for her. The day before: "due
+    // tomorrow" for the other; after the due date: "overdue", once.
+    app.complete_fixture_course(&nurse).await;
+    let tomorrow = run_once(&one, due - Duration::days(1))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!((tomorrow.due_1, tomorrow.overdue), (1, 0));
+    let late = run_once(&one, due + Duration::days(2))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!((late.overdue, late.due_1), (1, 0));
+    let later = run_once(&one, due + Duration::days(3))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(later, RunSummary::default());
+    let got = mails(&server, 6).await;
+    assert_eq!(got.len(), 6, "{got:?}");
+    let theirs = to(&got, ENGLISH_MAIL);
+    assert_eq!(theirs.len(), 4, "{theirs:?}");
+    assert!(
+        theirs[2]
+            .subject
+            .starts_with("Reminder: Kursus Uji Lentera is due"),
+        "{}",
+        theirs[2].subject
+    );
+    assert!(
+        theirs[3].subject.starts_with("Overdue: Kursus Uji Lentera"),
+        "{}",
+        theirs[3].subject
+    );
+    assert_eq!(to(&got, NURSE_MAIL).len(), 2);
+
+    // The manager sees who was reminded, and how: in the assignment and in the report.
+    let (status, detail) = app.get(&format!("/api/v1/assignments/{id}"), &dinkes).await;
+    assert_eq!(status, 200, "{detail}");
+    let person = |nip: &str| {
+        detail["people"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["nip"] == nip)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        person(LATE_JOINER)["last_reminder"]["kind"],
+        "assignment_overdue"
+    );
+    assert_eq!(
+        person(PKM_NURSE)["last_reminder"]["kind"],
+        "assignment_due_7"
+    );
+    assert_eq!(person(PKM_NURSE)["state"], "completed");
+    assert!(person(BKPSDM_STAFF)["last_reminder"].is_null());
+    let (_, report) = app
+        .get("/api/v1/reports/assignments?unit=BUNGO-DINKES", &dinkes)
+        .await;
+    let row = rows_of(&report, LATE_JOINER)[0].clone();
+    assert_eq!(row["last_reminder"], "assignment_overdue");
+    assert_eq!(row["last_reminder_at"], day_in(0).as_str());
+
+    // In the reminder month: everyone with an address still short of 20 JP, once a year,
+    // with courses open to them; not the person who turned reminders off.
+    let june = today + Duration::days(200);
+    let jp = run_once(&one, june)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(jp.jp_shortfall, 2, "{jp:?}");
+    let again = run_once(&two, june + Duration::days(1))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(again.jp_shortfall, 0);
+    let got = mails(&server, 8).await;
+    assert_eq!(got.len(), 8, "{got:?}");
+    let short = to(&got, NURSE_MAIL)
+        .pop()
+        .unwrap_or_else(|| panic!("no mail"));
+    assert!(
+        short.subject.starts_with("JP Anda tahun"),
+        "{}",
+        short.subject
+    );
+    assert!(
+        short.body.contains("masih kurang")
+            && short.body.contains(" JP): http://lentera.test/kursus/"),
+        "{}",
+        short.body
+    );
+    assert!(
+        !short.body.contains("/kursus/kursus-uji"),
+        "a completed course is not suggested: {}",
+        short.body
+    );
+    assert!(to(&got, QUIET_MAIL).is_empty());
+
+    // A mail that is not a reminder still reaches the person who turned reminders off.
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let form = client
+        .get(app.url("/lupa-sandi"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let csrf = form
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let res = client
+        .post(app.url("/lupa-sandi"))
+        .form(&[("csrf", csrf.as_str()), ("username", BKPSDM_STAFF)])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 200);
+    let got = mails(&server, 9).await;
+    assert_eq!(to(&got, QUIET_MAIL).len(), 1, "{got:?}");
+
+    // The account page's setting: off, then on again.
+    let (status, html) = page(&app, &quiet, "/akun/pengingat").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Kirimi saya pengingat lewat e-mail")
+            && !html.contains("value=\"1\" id=\"reminders\" checked"),
+        "{html}"
+    );
+    let (_, html) = page(&app, &nurse, "/akun/pengingat").await;
+    assert!(
+        html.contains("value=\"1\" id=\"reminders\" checked"),
+        "on by default: {html}"
+    );
 }

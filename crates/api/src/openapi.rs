@@ -65,6 +65,7 @@ impl Modify for BearerToken {
         api::certificates::pdf, api::certificates::badge, api::certificates::lookup_by_number,
         api::assignments::create, api::assignments::list, api::assignments::show,
         api::assignments::withdraw, api::assignments::mine, api::assignments::report,
+        api::assignments::preferences,
         openapi_json,
     ),
     tags(

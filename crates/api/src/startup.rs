@@ -122,11 +122,15 @@ impl Application {
     }
 
     /// Serves until the server stops, with the e-mail outbox worker beside it (it sends
-    /// what this and other replicas queued; without an SMTP server it does nothing).
+    /// what this and other replicas queued; without an SMTP server it does nothing) and the
+    /// hourly reminder job (each reminder is recorded once, whatever the replicas).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let outbox = tokio::spawn(lentera_domain::mail::run_outbox(self.state.into_inner()));
+        let state = self.state.into_inner();
+        let reminders = tokio::spawn(lentera_domain::reminders::run(state.clone()));
+        let outbox = tokio::spawn(lentera_domain::mail::run_outbox(state));
         let served = self.server.await;
         outbox.abort();
+        reminders.abort();
         served
     }
 

@@ -49,6 +49,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "account_admin_reset.html",
     "error.html",
     "assignments.html",
+    "account_reminders.html",
 ];
 
 pub struct Templates {

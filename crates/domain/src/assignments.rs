@@ -129,12 +129,12 @@ fn path_target(slug: &str) -> Result<Target> {
 
 /// The title of stored targets: courses by slug (one query each kind); a target no longer
 /// found keeps its slug as title.
-struct Titles {
+pub(crate) struct Titles {
     courses: HashMap<String, (CourseId, String)>,
 }
 
 impl Titles {
-    async fn of(state: &Lentera, assignments: &[Assignment]) -> Result<Titles> {
+    pub(crate) async fn of(state: &Lentera, assignments: &[Assignment]) -> Result<Titles> {
         let slugs: Vec<String> = assignments
             .iter()
             .filter(|a| a.target == AssignmentTarget::Course)
@@ -158,7 +158,7 @@ impl Titles {
         Ok(Titles { courses })
     }
 
-    fn title(&self, a: &Assignment) -> String {
+    pub(crate) fn title(&self, a: &Assignment) -> String {
         match a.target {
             AssignmentTarget::Course => self
                 .courses
@@ -168,14 +168,14 @@ impl Titles {
         }
     }
 
-    fn course(&self, a: &Assignment) -> Option<CourseId> {
+    pub(crate) fn course(&self, a: &Assignment) -> Option<CourseId> {
         match a.target {
             AssignmentTarget::Course => self.courses.get(&a.slug).map(|(id, _)| *id),
             AssignmentTarget::Path => None,
         }
     }
 
-    fn ids(&self) -> Vec<CourseId> {
+    pub(crate) fn ids(&self) -> Vec<CourseId> {
         self.courses.values().map(|(id, _)| *id).collect()
     }
 }
@@ -527,7 +527,7 @@ pub struct AssignmentDetail {
 
 /// The people an assignment concerns now: its unit and everything below (as the unit is
 /// today), or the people it names; active ones, by name, at most `limit`.
-async fn concerned(
+pub(crate) async fn concerned(
     state: &Lentera,
     a: &Assignment,
     named: &[UserId],

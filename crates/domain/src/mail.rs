@@ -445,6 +445,16 @@ mod tests {
             "graded_body",
             "graded_passed",
             "graded_not_passed",
+            "assigned_subject",
+            "assigned_body",
+            "assigned_note",
+            "due_soon_subject",
+            "due_soon_body",
+            "overdue_subject",
+            "overdue_body",
+            "jp_short_subject",
+            "jp_short_body",
+            "jp_short_none",
         ] {
             for lang in ["id", "en"] {
                 let t = text(lang, key, &[]);

@@ -17,13 +17,13 @@ use sea_orm::{
 };
 
 use crate::entity::{
-    assignment, assignment_user, completion, course, enrollment, lesson_progress, reminder_opt_out,
-    reminder_sent, user,
+    assignment, assignment_user, certificate, completion, course, enrollment, jp_entry,
+    lesson_progress, reminder_opt_out, reminder_sent, user,
 };
 use crate::outbox::{self, NewMail};
 use crate::people::{User, user_from};
 use crate::types::{
-    AssignmentId, AssignmentTarget, AuditAction, CourseId, MailKind, Nip, UnitId, UserId,
+    AssignmentId, AssignmentTarget, AuditAction, CourseId, Jp, MailKind, Nip, UnitId, UserId,
 };
 use crate::{Db, Result, StoreError, audit};
 
@@ -527,4 +527,88 @@ pub async fn due_between(
         .into_iter()
         .map(Assignment::from)
         .collect())
+}
+
+/// Of `users`, those who got the reminder `kind` about `subject`.
+pub async fn reminded_among(
+    db: &Db,
+    users: &[UserId],
+    kind: MailKind,
+    subject: i32,
+) -> Result<HashSet<UserId>> {
+    Ok(reminder_sent::Entity::find()
+        .select_only()
+        .column(reminder_sent::Column::UserId)
+        .filter(reminder_sent::Column::UserId.is_in(users.iter().copied()))
+        .filter(reminder_sent::Column::Kind.eq(kind))
+        .filter(reminder_sent::Column::Subject.eq(subject))
+        .into_tuple::<UserId>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Active people with an e-mail address whose id is above `after`, by id, at most
+/// `limit` (roles are not loaded): the reminder job walks everyone a page at a time.
+pub async fn mailable_after(db: &Db, after: UserId, limit: u64) -> Result<Vec<User>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Email.is_not_null())
+        .filter(user::Column::Email.ne(""))
+        .filter(user::Column::Id.gt(after))
+        .order_by_asc(user::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| user_from(m, Vec::new()))
+        .collect())
+}
+
+/// JP in `year` of each of `users`: certificates not revoked, plus JP recorded from outside.
+pub async fn jp_of(db: &Db, users: &[UserId], year: i32) -> Result<HashMap<UserId, Jp>> {
+    let mut out: HashMap<UserId, Jp> = HashMap::new();
+    let certs: Vec<(UserId, Option<i64>)> = certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::UserId)
+        .column_as(certificate::Column::Jp.sum(), "jp")
+        .filter(certificate::Column::Year.eq(year))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .filter(certificate::Column::UserId.is_in(users.iter().copied()))
+        .group_by(certificate::Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let outside: Vec<(UserId, Option<i64>)> = jp_entry::Entity::find()
+        .select_only()
+        .column(jp_entry::Column::UserId)
+        .column_as(jp_entry::Column::Jp.sum(), "jp")
+        .filter(jp_entry::Column::Year.eq(year))
+        .filter(jp_entry::Column::UserId.is_in(users.iter().copied()))
+        .group_by(jp_entry::Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (u, jp) in certs.into_iter().chain(outside) {
+        let entry = out.entry(u).or_insert(Jp(0));
+        *entry += Jp::from_sum(jp);
+    }
+    Ok(out)
+}
+
+/// The courses each of `users` completed.
+pub async fn completed_by(db: &Db, users: &[UserId]) -> Result<HashMap<UserId, HashSet<CourseId>>> {
+    let rows: Vec<(UserId, CourseId)> = completion::Entity::find()
+        .select_only()
+        .columns([completion::Column::UserId, completion::Column::CourseId])
+        .filter(completion::Column::UserId.is_in(users.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<UserId, HashSet<CourseId>> = HashMap::new();
+    for (u, c) in rows {
+        out.entry(u).or_default().insert(c);
+    }
+    Ok(out)
 }

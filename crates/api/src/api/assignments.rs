@@ -14,6 +14,7 @@ use lentera_domain::AssignmentId;
 use lentera_domain::assignments::{
     self, AssignmentBody, AssignmentDetail, AssignmentReport, AssignmentView, MyAssignment,
 };
+use lentera_domain::reminders::{self, Preferences};
 use lentera_domain::reports;
 
 /// Assigns a course (or a learning path) with a due date to a unit with its sub-units or to
@@ -135,4 +136,20 @@ pub async fn report(
             Ok(crate::respond::file(file, "penugasan"))
         }
     }
+}
+
+/// Turns the signed-in person's reminder e-mails on or off (on unless turned off). Mails
+/// about a graded essay or a password reset are not reminders and still go out.
+#[utoipa::path(put, path = "/api/v1/me/preferences", tag = "me", security(("bearer" = [])),
+    request_body = Preferences,
+    responses((status = 200, body = Preferences), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody)))]
+pub async fn preferences(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    body: web::Json<Preferences>,
+) -> ApiResult<web::Json<Preferences>> {
+    Ok(web::Json(
+        reminders::set_preferences(&state, &user.0.user, &body).await?,
+    ))
 }

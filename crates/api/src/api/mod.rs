@@ -88,5 +88,6 @@ pub fn routes(r: &mut Routes) {
         s.get("/assignments/{id}", assignments::show);
         s.delete("/assignments/{id}", assignments::withdraw);
         s.get("/reports/assignments", assignments::report);
+        s.put("/me/preferences", assignments::preferences);
     });
 }

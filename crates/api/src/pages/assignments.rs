@@ -1,6 +1,7 @@
 //! The managers' assignment page (`/laporan/penugasan`): assign a course to a unit or to
 //! named people, withdraw an assignment, and the assignment report with its downloads;
-//! scoped like the API (`lentera_domain::assignments`).
+//! scoped like the API (`lentera_domain::assignments`); and `/akun/pengingat`, where anyone
+//! turns reminder e-mails off or on.
 
 use std::collections::HashMap;
 
@@ -9,8 +10,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::forms::{check_csrf_field, form_field};
-use super::page::{Page, PageResult};
-use crate::auth::PageManager;
+use super::page::{Page, PageResult, signed_in};
+use crate::auth::{PageManager, PageUser};
 use crate::error::ApiError;
 use crate::state::AppState;
 use lentera_domain::assignments::{
@@ -18,6 +19,7 @@ use lentera_domain::assignments::{
 };
 use lentera_domain::catalog::CourseSummary;
 use lentera_domain::policy::Scope;
+use lentera_domain::reminders::{self, Preferences};
 use lentera_domain::{AssignmentId, Error, Kind, reports};
 
 /// Report rows shown on the page (the downloads hold them all).
@@ -236,4 +238,39 @@ pub async fn download(
     let report = assignments::report(&state, &scope, &units).await?;
     let file = reports::export(assignments::table(&report.rows, format), format).await?;
     Ok(crate::respond::file(file, "penugasan"))
+}
+
+#[derive(Serialize)]
+struct RemindersPage {
+    reminders: bool,
+    saved: bool,
+}
+
+/// `/akun/pengingat`: whether the signed-in person gets reminder e-mails.
+pub async fn reminders_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    q: web::Query<HashMap<String, String>>,
+) -> PageResult {
+    let (page, me) = signed_in(&req, user)?;
+    let prefs = reminders::preferences(&state, &me.user).await?;
+    let view = RemindersPage {
+        reminders: prefs.reminders,
+        saved: q.contains_key("ok"),
+    };
+    page.render(&state, "account_reminders.html", StatusCode::OK, view)
+}
+
+pub async fn reminders_save(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: PageUser,
+    form: Form,
+) -> PageResult {
+    check_csrf_field(&req, &form)?;
+    let (_, me) = signed_in(&req, user)?;
+    let on = form_field(&form, "reminders") == Some("1");
+    reminders::set_preferences(&state, &me.user, &Preferences { reminders: on }).await?;
+    Ok(crate::respond::redirect("/akun/pengingat?ok=1"))
 }

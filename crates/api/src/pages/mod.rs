@@ -108,4 +108,6 @@ pub fn routes(r: &mut Routes) {
     r.post("/laporan/penugasan", assignments::create);
     r.get("/laporan/penugasan/unduh", assignments::download);
     r.post("/laporan/penugasan/{id}/tarik", assignments::withdraw);
+    r.get("/akun/pengingat", assignments::reminders_page);
+    r.post("/akun/pengingat", assignments::reminders_save);
 }
