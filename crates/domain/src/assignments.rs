@@ -391,7 +391,9 @@ pub async fn create(
         due,
         created_by: me.user.id,
     };
+    // Whom to tell (read only when mail is on: without it nothing is queued).
     let recipients = match &audience {
+        _ if !state.mail.enabled() => Vec::new(),
         Audience::Unit(u) => {
             let below = lentera_store::org::subtree(&units, u.id);
             store::people(&state.db, &below, &[], PEOPLE_MAX).await?
