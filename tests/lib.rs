@@ -2,6 +2,7 @@
 //! (a SQLite file, or a new PostgreSQL database when `LENTERA_TEST_DATABASE_URL` is set)
 //! and seeds accounts and the fixture course.
 
+pub mod lrs;
 pub mod smtp;
 
 use std::path::PathBuf;
@@ -103,6 +104,7 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
         drain_seconds: 0,
         mail: Default::default(),
         jp_reminder_month: 10,
+        xapi: Default::default(),
     };
     tweak(&mut config);
     seed(&database_url, shipped).await;

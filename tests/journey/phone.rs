@@ -641,6 +641,8 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             format!("/verifikasi/{code}"),
             "/kursus/tidak-ada".to_owned(),
             "/akun/pengingat".to_owned(),
+            "/jalur".to_owned(),
+            "/jalur/literasi-digital-pelayanan".to_owned(),
         ] {
             sweep.visit("learner", lang, &path).await;
         }

@@ -184,6 +184,23 @@ impl World {
             .await;
         assert_eq!(status, 201, "{open}");
         let attempt = open["id"].as_i64().unwrap_or_default();
+        // A learning path whose second course (kursus-uji, which the learner completed)
+        // requires the first (kursus-esai, which nobody completed): locked for all but the
+        // learner.
+        let path = "slug = \"jalur-matriks\"\ntitle = \"Jalur Matriks\"\nsummary = \"Jalur uji.\"\n\n[[courses]]\ncourse = \"kursus-esai\"\n\n[[courses]]\ncourse = \"kursus-uji\"\nrequires = \"kursus-esai\"\n";
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(path.as_bytes().to_vec()).file_name("jalur.toml"),
+        );
+        let res = app
+            .api
+            .post(app.url("/api/v1/paths"))
+            .bearer_auth(&owner)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(res.status().as_u16(), 201, "learning path");
 
         let mut tokens = Vec::new();
         for username in USERNAMES {

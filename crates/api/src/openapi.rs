@@ -58,7 +58,7 @@ impl Modify for BearerToken {
         api::admin::instansi, api::admin::set_instansi,
         api::admin::create_user, api::admin::update_user, api::admin::import_users,
         api::admin::add_jp, api::admin::revoke,
-        api::account::reset_password, api::account::outbox,
+        api::account::reset_password, api::account::outbox, api::account::xapi_outbox,
         api::reports::jp, api::reports::completions, api::reports::certificates,
         api::reports::certificates_zip,
         api::certificates::lookup, api::certificates::keys, api::certificates::status_list,
@@ -66,6 +66,7 @@ impl Modify for BearerToken {
         api::assignments::create, api::assignments::list, api::assignments::show,
         api::assignments::withdraw, api::assignments::mine, api::assignments::report,
         api::assignments::preferences,
+        api::paths::list, api::paths::show, api::paths::enroll, api::paths::upload,
         openapi_json,
     ),
     tags(

@@ -50,6 +50,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "error.html",
     "assignments.html",
     "account_reminders.html",
+    "paths.html",
+    "path.html",
 ];
 
 pub struct Templates {

@@ -95,6 +95,19 @@ pub struct BadgeExtras {
     pub status: Option<StatusListEntry>,
     /// The holder's NIP and its salt: adds a hashed `IdentityObject`.
     pub nip: Option<HolderNip>,
+    /// What the achievement is when it is not a course: a learning path or an event.
+    pub achievement: Option<AchievementOf>,
+}
+
+/// The achievement of a certificate that is not a course's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AchievementOf {
+    /// Its page under the public URL, e.g. `/jalur/literasi-digital` (the achievement's `id`).
+    pub path: String,
+    /// Open Badges' `achievementType`, e.g. `LearningProgram`.
+    pub achievement_type: String,
+    /// What the holder did, e.g. "telah menyelesaikan jalur belajar" (the description).
+    pub statement: String,
 }
 
 /// The holder's NIP with the salt its hash is made with. The salt is stored with the
@@ -204,8 +217,15 @@ pub fn open_badge_credential_with(
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": input.course_title,
         "description": format!(
-            "Sertifikat {}: {} telah menyelesaikan pelatihan \"{}\" ({} JP).",
-            input.number, input.holder_name, input.course_title, input.jp
+            "Sertifikat {}: {} {} \"{}\" ({} JP).",
+            input.number,
+            input.holder_name,
+            extras
+                .achievement
+                .as_ref()
+                .map_or("telah menyelesaikan pelatihan", |a| a.statement.as_str()),
+            input.course_title,
+            input.jp
         ),
         "issuer": {
             "id": issuer_id(base),
@@ -218,9 +238,15 @@ pub fn open_badge_credential_with(
             "type": ["AchievementSubject"],
             "identifier": identifiers,
             "achievement": {
-                "id": format!("{base}/kursus/{}", input.course_slug),
+                "id": extras.achievement.as_ref().map_or_else(
+                    || format!("{base}/kursus/{}", input.course_slug),
+                    |a| format!("{base}{}", a.path),
+                ),
                 "type": ["Achievement"],
-                "achievementType": "Course",
+                "achievementType": extras
+                    .achievement
+                    .as_ref()
+                    .map_or("Course", |a| a.achievement_type.as_str()),
                 "name": input.course_title,
                 "description": description,
                 "criteria": {
@@ -552,6 +578,31 @@ mod tests {
     }
 
     #[test]
+    fn a_path_badge_names_its_page_type_and_what_the_holder_did() {
+        let extras = BadgeExtras {
+            achievement: Some(super::AchievementOf {
+                path: "/jalur/literasi-digital".into(),
+                achievement_type: "LearningProgram".into(),
+                statement: "telah menyelesaikan jalur belajar".into(),
+            }),
+            ..extras()
+        };
+        let badge = open_badge_credential_with(&input(), &extras, &key()).unwrap();
+        let achievement = &badge["credentialSubject"]["achievement"];
+        assert_eq!(
+            achievement["id"],
+            "https://lentera.bungokab.go.id/jalur/literasi-digital"
+        );
+        assert_eq!(achievement["achievementType"], "LearningProgram");
+        let description = badge["description"].as_str().unwrap_or_default();
+        assert!(
+            description.contains("telah menyelesaikan jalur belajar"),
+            "{description}"
+        );
+        verify_open_badge(&badge, &key().public_key()).unwrap();
+    }
+
+    #[test]
     fn credential_has_the_open_badges_shape() {
         let key = key();
         let badge = open_badge_credential(&input(), &key).unwrap();
@@ -630,6 +681,7 @@ mod tests {
                 nip: "19850315 201001 1 003".into(),
                 salt: "5f2b1c9e0d4a7b3c8e6f1a2d4c5b6e7f".into(),
             }),
+            achievement: None,
         }
     }
 

@@ -417,6 +417,7 @@ mod tests {
         let extras = crate::BadgeExtras {
             status: Some(StatusListEntry { list: 3, index: 77 }),
             nip: None,
+            achievement: None,
         };
         let badge = crate::open_badge_credential_with(&input, &extras, &key).unwrap();
         let mut bits = StatusList::new();

@@ -16,9 +16,9 @@ mod signing;
 pub mod status;
 
 pub use badge::{
-    BadgeExtras, BadgeInput, HolderNip, NIP_IDENTITY_TYPE, identity_hash, issuer_id, nip_matches,
-    normalize_nip, open_badge_credential, open_badge_credential_with, public_key_multibase,
-    verification_method_id, verify_open_badge,
+    AchievementOf, BadgeExtras, BadgeInput, HolderNip, NIP_IDENTITY_TYPE, identity_hash, issuer_id,
+    nip_matches, normalize_nip, open_badge_credential, open_badge_credential_with,
+    public_key_multibase, verification_method_id, verify_open_badge,
 };
 pub use canonical::canonical_json;
 pub use controller::{

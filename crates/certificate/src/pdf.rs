@@ -80,6 +80,14 @@ pub struct PdfExtras {
     /// [`MAX_MODULES`] modules and [`MAX_MODULE_ENTRIES`] modules, lessons and quizzes
     /// together.
     pub modules: Vec<ModuleOutline>,
+    /// What the holder did, printed above the title; "telah menyelesaikan pelatihan" when
+    /// `None` (a course). A learning path's or an event's certificate says its own, e.g.
+    /// "telah menyelesaikan jalur belajar", "telah mengikuti seminar". At most 100
+    /// characters.
+    pub statement: Option<String>,
+    /// The annex's heading; "Daftar Modul Pelatihan" when `None` (a course). A learning
+    /// path's certificate lists its courses under its own. At most 100 characters.
+    pub annex_heading: Option<String>,
 }
 
 impl PdfExtras {
@@ -286,7 +294,11 @@ pub fn certificate_pdf_with(c: &PdfCertificate, extras: &PdfExtras) -> Result<Ve
     let fonts = Fonts::load()?;
     let qr = QrCode::new(c.verify_url.as_bytes()).map_err(|e| PdfError::Qr(e.to_string()))?;
     let front = front::layout(c, extras, &fonts);
-    let mut annex = annex::layout(c, &extras.modules, &fonts);
+    let heading = extras
+        .annex_heading
+        .as_deref()
+        .unwrap_or(annex::MODULES_HEADING);
+    let mut annex = annex::layout(c, &extras.modules, heading, &fonts);
     annex::number_pages(&mut annex, &fonts, 2);
 
     let mut document = Document::new_with(SerializeSettings {
@@ -406,6 +418,12 @@ fn check(c: &PdfCertificate, extras: &PdfExtras) -> Result<(), PdfError> {
     }
     if let Some(unit) = &extras.unit {
         check_text("unit", unit, 200, true)?;
+    }
+    if let Some(heading) = &extras.annex_heading {
+        check_text("annex_heading", heading, 100, true)?;
+    }
+    if let Some(statement) = &extras.statement {
+        check_text("statement", statement, 100, true)?;
     }
     extras.thresholds.validate()?;
     if let Some(score) = extras.score {

@@ -493,6 +493,7 @@ mod tests {
         let extras = BadgeExtras {
             status: Some(StatusListEntry { list: 1, index }),
             nip: None,
+            achievement: None,
         };
         open_badge_credential_with(&input, &extras, &key()).unwrap()
     }

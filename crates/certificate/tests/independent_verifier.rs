@@ -127,6 +127,7 @@ fn digital_bazaar_verifies_valid_revoked_and_tampered_badges() {
             nip: "198503152010011003".into(),
             salt: "5f2b1c9e0d4a7b3c8e6f1a2d4c5b6e7f".into(),
         }),
+        achievement: None,
     };
     let badge = open_badge_credential_with(&input(), &extras, &key).unwrap();
     write(files, "badge.json", &badge);

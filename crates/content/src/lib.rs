@@ -5,6 +5,7 @@ mod assets;
 mod fields;
 mod load;
 mod markdown;
+mod path;
 mod position;
 
 use std::fmt;
@@ -14,6 +15,9 @@ use serde::{Deserialize, Serialize};
 
 pub use load::{CATEGORIES, load_course};
 pub use markdown::{MAX_NESTING, render_markdown, render_markdown_checked, wrap_tables};
+pub use path::{
+    MAX_PATH_COURSES, PATHS_FOLDER, PathCourseRef, PathFile, load_path, load_paths, parse_path,
+};
 
 /// Largest lesson or quiz file, and largest Markdown text [`render_markdown_checked`] accepts:
 /// lesson text is never this long, and the cap bounds memory and time.

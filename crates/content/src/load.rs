@@ -485,14 +485,14 @@ fn hash(files: &Files) -> String {
     hex::encode(h.finalize())
 }
 
-fn valid_slug(s: &str, min: usize) -> bool {
+pub(crate) fn valid_slug(s: &str, min: usize) -> bool {
     (min..=80).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Reports `s` as an invalid slug at `at`.
-fn bad_slug(doc: &mut Doc<'_>, at: usize, s: &str, min: usize) {
+pub(crate) fn bad_slug(doc: &mut Doc<'_>, at: usize, s: &str, min: usize) {
     doc.report(
         at,
         format!(

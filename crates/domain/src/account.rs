@@ -229,13 +229,44 @@ pub struct MailView {
     pub sent_at: Option<String>,
 }
 
-/// How many mails are in each state.
+/// How many mails (or xAPI statements) are in each state.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct OutboxCounts {
     pub pending: i64,
     pub sending: i64,
     pub sent: i64,
     pub failed: i64,
+}
+
+impl OutboxCounts {
+    /// From an outbox's (state, count) pairs.
+    pub(crate) fn of(pairs: &[(MailState, i64)]) -> OutboxCounts {
+        let mut counts = OutboxCounts::default();
+        for (s, n) in pairs {
+            match s {
+                MailState::Pending => counts.pending = *n,
+                MailState::Sending => counts.sending = *n,
+                MailState::Sent => counts.sent = *n,
+                MailState::Failed => counts.failed = *n,
+            }
+        }
+        counts
+    }
+}
+
+/// The state an outbox listing asks for: every state, or one (`pending`, `sending`,
+/// `sent`, `failed`).
+pub(crate) fn outbox_state(only: Option<&str>) -> Result<Option<MailState>> {
+    match only.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(name) => Ok(Some(MailState::parse(name).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidQuery,
+                "state: pending, sending, sent or failed",
+            )
+            .field("state")
+        })?)),
+    }
 }
 
 /// The outbox: whether mail is on, the counts, and the latest mails.
@@ -251,25 +282,8 @@ pub struct OutboxView {
 /// The outbox, for an admin: every state, or one (`pending`, `sending`, `sent`, `failed`).
 pub async fn outbox(state: &Lentera, me: &CurrentUser, only: Option<&str>) -> Result<OutboxView> {
     policy::authorize(state, me, Action::Administer, Resource::Instance).await?;
-    let only = match only.map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(name) => Some(MailState::parse(name).ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidQuery,
-                "state: pending, sending, sent or failed",
-            )
-            .field("state")
-        })?),
-    };
-    let mut counts = OutboxCounts::default();
-    for (s, n) in outbox::counts(&state.db).await? {
-        match s {
-            MailState::Pending => counts.pending = n,
-            MailState::Sending => counts.sending = n,
-            MailState::Sent => counts.sent = n,
-            MailState::Failed => counts.failed = n,
-        }
-    }
+    let only = outbox_state(only)?;
+    let counts = OutboxCounts::of(&outbox::counts(&state.db).await?);
     let mails = outbox::recent(&state.db, only, 100)
         .await?
         .into_iter()

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::Lentera;
 use crate::error::{Error, ErrorCode, Result};
-use crate::{Jp, UnitId};
+use crate::{CertificateKind, Jp, UnitId};
 use lentera_store::learning::{self, Certificate};
 
 /// The certificate with this code; `None` for an unknown or malformed code (a malformed
@@ -194,6 +194,8 @@ async fn extras(state: &Lentera, c: &Certificate) -> Result<lentera_certificate:
         }),
         score: c.score,
         modules: modules_of(state, c).await?,
+        statement: statement(c).map(str::to_owned),
+        annex_heading: annex_heading(c).map(str::to_owned),
         ..Default::default()
     };
     if let Some(unit) = c
@@ -217,7 +219,13 @@ async fn modules_of(
     c: &Certificate,
 ) -> Result<Vec<lentera_certificate::ModuleOutline>> {
     use lentera_certificate::{ModuleItem, ModuleItemKind, ModuleOutline};
-    let versions = lentera_store::courses::versions(&state.db, c.course_id).await?;
+    if let (CertificateKind::Path, Some(slug)) = (c.kind, &c.subject) {
+        return crate::paths::annex(state, slug).await;
+    }
+    let Some(course_id) = c.course_id else {
+        return Ok(Vec::new());
+    };
+    let versions = lentera_store::courses::versions(&state.db, course_id).await?;
     let Some(version) = versions.iter().find(|v| v.version == c.course_version) else {
         return Ok(Vec::new());
     };
@@ -243,6 +251,105 @@ async fn modules_of(
     Ok(modules)
 }
 
+/// The annex's heading for a certificate that is not a course's (`None`: "Daftar Modul
+/// Pelatihan").
+pub fn annex_heading(c: &Certificate) -> Option<&'static str> {
+    match c.kind {
+        CertificateKind::Path => Some("Daftar Kursus Jalur Belajar"),
+        CertificateKind::Course | CertificateKind::Event => None,
+    }
+}
+
+/// What the holder of a certificate that is not a course's did, as the PDF and the badge
+/// say it (`None` for a course: "telah menyelesaikan pelatihan").
+pub fn statement(c: &Certificate) -> Option<&'static str> {
+    match c.kind {
+        CertificateKind::Course => None,
+        CertificateKind::Path => Some("telah menyelesaikan jalur belajar"),
+        CertificateKind::Event => Some("telah mengikuti kegiatan pengembangan kompetensi"),
+    }
+}
+
+/// The page of what a certificate is for, under the public URL.
+pub fn subject_path(c: &Certificate) -> String {
+    match (c.kind, &c.subject) {
+        (CertificateKind::Path, Some(slug)) => format!("/jalur/{slug}"),
+        (CertificateKind::Event, Some(id)) => format!("/acara/{id}"),
+        _ => format!("/kursus/{}", c.course_slug),
+    }
+}
+
+/// A certificate of a learning path completed or an event attended, to issue.
+#[derive(Debug, Clone)]
+pub struct OtherCertificate {
+    /// [`CertificateKind::Path`] or [`CertificateKind::Event`].
+    pub kind: CertificateKind,
+    /// The path's slug or the event's id.
+    pub subject: String,
+    /// A slug-like name (the path's slug; for an event e.g. `acara-12`).
+    pub slug: String,
+    pub title: String,
+    pub jp: crate::Jp,
+    /// When it began: the training period printed runs from here to the issue date.
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The certificate of a path completed or an event attended, ready for
+/// `lentera_store::learning::issue_certificate` (a store function may issue it in the
+/// transaction of the action that earns it), with what a course's certificate keeps: the
+/// holder's name, NIP, unit and instansi as they are now.
+pub async fn prepare_other(
+    state: &Lentera,
+    user: &lentera_store::people::User,
+    what: OtherCertificate,
+) -> Result<learning::NewCertificate> {
+    if what.kind == CertificateKind::Course {
+        return Err(Error::internal(anyhow::anyhow!(
+            "a course's certificate is issued by its completion"
+        )));
+    }
+    let units = lentera_store::org::all_units(&state.db).await?;
+    let unit = user
+        .unit_id
+        .and_then(|id| units.iter().find(|u| u.id == id));
+    let instansi = user
+        .unit_id
+        .and_then(|id| crate::admin::instansi_of(&units, id));
+    let random = crate::keys::random_bytes::<15>().map_err(Error::internal)?;
+    Ok(learning::NewCertificate {
+        kind: what.kind,
+        subject: what.subject,
+        user_id: user.id,
+        holder_name: user.name.clone(),
+        holder_nip: user.nip.clone(),
+        slug: what.slug,
+        title: what.title,
+        jp: what.jp,
+        issuer: state.config.issuer.clone(),
+        holder_unit: unit.map(|u| u.name.clone()),
+        instansi_id: instansi.map(|u| u.id),
+        started_at: what.started_at,
+        code: lentera_certificate::verification_code(&random),
+        number: |year, id| lentera_certificate::certificate_number(year, id.0),
+    })
+}
+
+/// Issues `user` the certificate of a path completed or an event attended. `None` when
+/// the holder already has it: each (kind, subject) is certified once.
+pub async fn issue_other(
+    state: &Lentera,
+    user: &lentera_store::people::User,
+    what: OtherCertificate,
+) -> Result<Option<Certificate>> {
+    let new = prepare_other(state, user, what).await?;
+    let cert = learning::issue_certificate(&state.db, new).await?;
+    if let Some(c) = &cert {
+        tracing::info!(user = user.id.0, kind = ?c.kind, certificate = %c.number, "certificate issued");
+        crate::xapi::record(state, user, crate::xapi::earned(c)).await;
+    }
+    Ok(cert)
+}
+
 /// The certificate as a signed Open Badges 3.0 credential ([`crate::credentials::badge`]).
 pub fn badge(state: &Lentera, c: &Certificate) -> Result<serde_json::Value> {
     crate::credentials::badge(state, c)
@@ -260,9 +367,11 @@ pub struct CertificateView {
     pub code: String,
     /// The printed number, e.g. LNT-2026-000001.
     pub number: String,
-    /// The course's slug.
+    /// The course's slug (a path's slug, or a slug-like name of an event).
     pub course: String,
     pub course_title: String,
+    /// What it is for: a course, a learning path or an event attended.
+    pub kind: CertificateKind,
     pub jp: Jp,
     pub issued_at: String,
     pub revoked: bool,
@@ -280,6 +389,7 @@ impl CertificateView {
             number: c.number.clone(),
             course: c.course_slug.clone(),
             course_title: c.course_title.clone(),
+            kind: c.kind,
             jp: c.jp,
             issued_at: c.issued_at.to_rfc3339(),
             revoked: c.revoked_at.is_some(),

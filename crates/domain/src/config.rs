@@ -49,13 +49,15 @@ pub struct Config {
     /// `LENTERA_JP_REMINDER_MONTH` (1-12, October unless set): the month in which everyone
     /// still short of 20 JP this year is reminded by e-mail.
     pub jp_reminder_month: u32,
+    /// xAPI: the Learning Record Store (`LENTERA_XAPI_*`), and how the worker paces itself.
+    pub xapi: crate::xapi::XapiConfig,
 }
 
 impl Config {
     /// Reads `DATABASE_URL`, `LENTERA_BIND`, `LENTERA_DATA_DIR`, `LENTERA_PUBLIC_URL`,
     /// `LENTERA_ISSUER`, `LENTERA_JWT_SECRET`, `LENTERA_SIGNING_KEY`, `LENTERA_WORKERS`,
     /// `LENTERA_LOGIN_PER_ACCOUNT`, `LENTERA_LOGIN_PER_ADDRESS`, `LENTERA_VERIFY_PER_ADDRESS`,
-    /// `LENTERA_TRUSTED_PROXIES`, `LENTERA_SMTP_URL` and `LENTERA_MAIL_FROM`. A value that
+    /// `LENTERA_TRUSTED_PROXIES`, `LENTERA_SMTP_URL`, `LENTERA_MAIL_FROM` and `LENTERA_XAPI_*`. A value that
     /// cannot be read is an error naming it.
     pub fn from_env() -> anyhow::Result<Config> {
         Self::from_vars(|name| std::env::var(name).ok())
@@ -116,6 +118,7 @@ impl Config {
                 var("LENTERA_MAIL_FROM"),
             )?,
             jp_reminder_month: within("LENTERA_JP_REMINDER_MONTH", 10, 1, 12)?,
+            xapi: crate::xapi::XapiConfig::from_vars(var)?,
         })
     }
 }

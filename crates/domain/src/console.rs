@@ -540,6 +540,13 @@ pub fn check_content(
             Err(errors) => problems.extend(errors),
         }
     }
+    // Learning path files are checked as files here; whether their courses are published
+    // is checked when they are imported.
+    for (_, loaded) in lentera_content::load_paths(dir, root) {
+        if let Err(errors) = loaded {
+            problems.extend(errors);
+        }
+    }
     if dirs.is_empty() {
         problems.push(lentera_content::Problem {
             file: dir.display().to_string(),

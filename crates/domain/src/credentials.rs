@@ -65,6 +65,17 @@ pub fn badge(state: &Lentera, c: &Certificate) -> Result<serde_json::Value> {
             nip: nip.to_string(),
             salt: nip_salt(&c.code),
         }),
+        achievement: crate::certificates::statement(c).map(|statement| {
+            lentera_certificate::AchievementOf {
+                path: crate::certificates::subject_path(c),
+                achievement_type: match c.kind {
+                    crate::CertificateKind::Path => "LearningProgram",
+                    _ => "Achievement",
+                }
+                .to_owned(),
+                statement: statement.to_owned(),
+            }
+        }),
     };
     lentera_certificate::open_badge_credential_with(&input, &extras, &state.keys.certificates)
         .map_err(Error::internal)

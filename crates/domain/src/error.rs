@@ -115,6 +115,7 @@ codes! {
     AssignmentNotFound = "assignment_not_found" => NotFound,
     CertificateRevoked = "certificate_revoked" => Gone,
     ResetLinkInvalid = "reset_link_invalid" => Gone,
+    PathNotFound = "path_not_found" => NotFound,
     // The state of things.
     Conflict = "conflict" => Conflict,
     UnitExists = "unit_exists" => Conflict,
@@ -127,6 +128,7 @@ codes! {
     AttemptClosed = "attempt_closed" => Conflict,
     AttemptOpen = "attempt_open" => Conflict,
     DeadlinePassed = "deadline_passed" => Conflict,
+    CourseLocked = "course_locked" => Conflict,
     // What was sent.
     InvalidCourse = "invalid_course" => Unprocessable,
     InvalidResponse = "invalid_response" => Unprocessable,
@@ -144,6 +146,7 @@ codes! {
     NotAnInstructor = "not_an_instructor" => Unprocessable,
     TooManyCertificates = "too_many_certificates" => Unprocessable,
     InvalidAssignment = "invalid_assignment" => Unprocessable,
+    InvalidLearningPath = "invalid_learning_path" => Unprocessable,
     // The server.
     InternalError = "internal_error" => Internal,
     Busy = "busy" => Unavailable,

@@ -269,5 +269,9 @@ pub async fn import_dir(
             Err(errors) => problems.extend(errors),
         }
     }
+    // Learning paths name courses, so they come after the courses of the same folder.
+    let (paths, path_problems) = crate::paths::import_dir(db, dir, root, actor).await?;
+    published.extend(paths);
+    problems.extend(path_problems);
     Ok((published, problems))
 }

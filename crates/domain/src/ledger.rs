@@ -42,6 +42,8 @@ pub struct LedgerCourse {
     pub number: String,
     pub course: String,
     pub course_title: String,
+    /// A course's certificate or an event's (attendance).
+    pub kind: crate::CertificateKind,
     pub jp: Jp,
     pub issued_at: String,
     /// A revoked certificate's JP do not count.
@@ -63,7 +65,9 @@ pub async fn ledger(state: &Lentera, user: &User, year: i32) -> Result<Ledger> {
     let certs: Vec<Certificate> = learning::certificates_of(&state.db, user.id)
         .await?
         .into_iter()
-        .filter(|c| c.year == year)
+        // A path's certificate adds no JP (its courses' certificates count), so it is no
+        // line of the ledger.
+        .filter(|c| c.year == year && c.kind.counts_in_ledger())
         .collect();
     let outside = lentera_store::reports::jp_entries_of(&state.db, user.id, year).await?;
     let from_courses: Jp = certs
@@ -82,6 +86,7 @@ pub async fn ledger(state: &Lentera, user: &User, year: i32) -> Result<Ledger> {
                 number: c.number.clone(),
                 course: c.course_slug.clone(),
                 course_title: c.course_title.clone(),
+                kind: c.kind,
                 jp: c.jp,
                 issued_at: c.issued_at.to_rfc3339(),
                 revoked: c.revoked_at.is_some(),

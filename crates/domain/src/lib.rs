@@ -27,6 +27,7 @@ pub mod mail;
 pub mod nip;
 pub mod org;
 pub mod passwords;
+pub mod paths;
 pub mod policy;
 pub mod publishing;
 pub mod reminders;
@@ -36,12 +37,13 @@ pub mod seeding;
 pub mod sessions;
 pub mod text;
 pub mod upload;
+pub mod xapi;
 
 pub use config::Config;
 pub use error::{Details, Error, ErrorCode, Kind, Result};
 pub use lentera_store::{
-    AssignmentId, AssignmentTarget, AttemptId, AttemptState, CertificateId, CourseId, Jp, Nip,
-    Role, UnitId, UserId, VersionId,
+    AssignmentId, AssignmentTarget, AttemptId, AttemptState, CertificateId, CertificateKind,
+    CourseId, Jp, Nip, PathId, Role, UnitId, UserId, VersionId,
 };
 
 use lentera_store::Db;
@@ -82,6 +84,8 @@ pub struct Lentera {
     pub reset_by_address: KeyedLimit,
     /// E-mail: whether an SMTP server is configured, and the outbox worker's wake-up call.
     pub mail: mail::Mail,
+    /// xAPI: whether an LRS is configured, its client, the outbox worker's wake-up call.
+    pub xapi: xapi::Xapi,
 }
 
 impl Lentera {
@@ -143,6 +147,7 @@ impl Lentera {
             )
             .shared(&db, "reset_address"),
             mail: mail::Mail::new(&config.mail, &config.public_url)?,
+            xapi: xapi::Xapi::new(&config.xapi)?,
             reports_db,
             db,
             config,

@@ -46,6 +46,8 @@ pub enum Action {
     ReadFullCertificate,
     /// Units, users, JP from outside, revocation, the audit log.
     Administer,
+    /// Publish a new version of an existing learning path.
+    EditPath,
 }
 
 /// What an action is done to.
@@ -59,6 +61,8 @@ pub enum Resource {
     Attempt { owner: UserId, course: CourseId },
     /// A certificate, by its holder.
     Certificate { holder: UserId },
+    /// A learning path, by who published it first (`None`: the console).
+    Path { owner: Option<UserId> },
 }
 
 /// Proof that [`authorize`] allowed an action. It has a private field: nothing outside this
@@ -155,6 +159,20 @@ pub async fn authorize(
                 Ok(GRANTED)
             } else {
                 Err(forbidden(ErrorCode::Forbidden, "Only admins may do this"))
+            }
+        }
+        (Action::EditPath, Resource::Path { owner }) => {
+            if admin {
+                Ok(GRANTED)
+            } else if !instructor {
+                Err(not_instructor())
+            } else if owner == Some(who.user.id) {
+                Ok(GRANTED)
+            } else {
+                Err(forbidden(
+                    ErrorCode::Forbidden,
+                    "Only the instructor who published this path and admins may change it",
+                ))
             }
         }
         (action, resource) => Err(Error::internal(format!(

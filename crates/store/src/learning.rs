@@ -6,8 +6,8 @@
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
 use crate::entity::{
@@ -15,7 +15,8 @@ use crate::entity::{
     quiz_attempt,
 };
 use crate::types::{
-    AttemptId, AttemptState, CertificateId, CourseId, Jp, Nip, UnitId, UserId, VersionId,
+    AttemptId, AttemptState, CertificateId, CertificateKind, CourseId, Jp, Nip, UnitId, UserId,
+    VersionId,
 };
 use crate::{Db, Result, StoreError};
 
@@ -633,7 +634,8 @@ pub struct Certificate {
     pub code: String,
     pub number: String,
     pub user_id: UserId,
-    pub course_id: CourseId,
+    /// The course, for a course's certificate.
+    pub course_id: Option<CourseId>,
     pub holder_name: String,
     pub holder_nip: Option<Nip>,
     pub course_slug: String,
@@ -653,6 +655,10 @@ pub struct Certificate {
     pub enrolled_at: Option<DateTime<Utc>>,
     /// The counted score (percent) of the course's required quizzes.
     pub score: Option<f64>,
+    /// What it is for: a course, a learning path or an event.
+    pub kind: CertificateKind,
+    /// The path's slug or the event's id (`None` for a course's).
+    pub subject: Option<String>,
 }
 
 impl From<certificate::Model> for Certificate {
@@ -678,6 +684,8 @@ impl From<certificate::Model> for Certificate {
             instansi_id: m.instansi_id,
             enrolled_at: m.enrolled_at,
             score: m.score,
+            kind: m.kind,
+            subject: m.subject,
         }
     }
 }
@@ -745,8 +753,8 @@ pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certi
         number: Set(format!("pending-{}", new.code)),
         code: Set(new.code.clone()),
         user_id: Set(new.user_id),
-        course_id: Set(new.course_id),
-        completion_id: Set(completion.id),
+        course_id: Set(Some(new.course_id)),
+        completion_id: Set(Some(completion.id)),
         holder_name: Set(new.holder_name),
         holder_nip: Set(new.holder_nip),
         course_slug: Set(new.course_slug),
@@ -762,6 +770,8 @@ pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certi
         instansi_id: Set(new.instansi_id),
         enrolled_at: Set(enrolled_at),
         score: Set(new.score),
+        kind: Set(CertificateKind::Course),
+        subject: Set(None),
         ..Default::default()
     }
     .insert(&txn)
@@ -773,6 +783,92 @@ pub async fn complete_course(db: &Db, new: NewCompletion) -> Result<Option<Certi
     let cert = active.update(&txn).await?;
     txn.commit().await?;
     Ok(Some(cert.into()))
+}
+
+/// A certificate of a learning path completed or an event attended.
+#[derive(Debug, Clone)]
+pub struct NewCertificate {
+    pub kind: CertificateKind,
+    /// The path's slug or the event's id.
+    pub subject: String,
+    pub user_id: UserId,
+    pub holder_name: String,
+    pub holder_nip: Option<Nip>,
+    /// What the certificate names: the path's slug or a slug-like name of the event.
+    pub slug: String,
+    /// The path's or the event's title.
+    pub title: String,
+    pub jp: Jp,
+    pub issuer: String,
+    pub holder_unit: Option<String>,
+    pub instansi_id: Option<UnitId>,
+    /// When it began (the path's first enrolment, the event's start).
+    pub started_at: Option<DateTime<Utc>>,
+    /// The unguessable verification code.
+    pub code: String,
+    /// Formats the human-readable number from (year, certificate id).
+    pub number: fn(i32, CertificateId) -> String,
+}
+
+/// Issues a certificate of a path or an event, on `db` (a transaction of the action that
+/// earns it, or the database). `None` when the holder already has the certificate of this
+/// (kind, subject): it is issued once.
+pub async fn issue_certificate<C: ConnectionTrait>(
+    db: &C,
+    new: NewCertificate,
+) -> Result<Option<Certificate>> {
+    let existing = certificate::Entity::find()
+        .filter(certificate::Column::UserId.eq(new.user_id))
+        .filter(certificate::Column::Kind.eq(new.kind))
+        .filter(certificate::Column::Subject.eq(new.subject.as_str()))
+        .one(db)
+        .await?;
+    if existing.is_some() {
+        return Ok(None);
+    }
+    let now = Utc::now();
+    let year = now.year();
+    let inserted = certificate::ActiveModel {
+        number: Set(format!("pending-{}", new.code)),
+        code: Set(new.code.clone()),
+        user_id: Set(new.user_id),
+        course_id: Set(None),
+        completion_id: Set(None),
+        holder_name: Set(new.holder_name),
+        holder_nip: Set(new.holder_nip),
+        course_slug: Set(new.slug),
+        course_title: Set(new.title),
+        course_version: Set(1),
+        jp: Set(new.jp),
+        year: Set(year),
+        issuer: Set(new.issuer),
+        issued_at: Set(now),
+        revoked_at: Set(None),
+        revocation_reason: Set(None),
+        holder_unit: Set(new.holder_unit),
+        instansi_id: Set(new.instansi_id),
+        enrolled_at: Set(new.started_at),
+        score: Set(None),
+        kind: Set(new.kind),
+        subject: Set(Some(new.subject)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    let cert = match inserted {
+        Ok(c) => c,
+        Err(e) => {
+            // Two requests issuing at once: the unique index lets one through.
+            return match StoreError::from_write(e, "certificate") {
+                StoreError::Conflict(_) => Ok(None),
+                other => Err(other),
+            };
+        }
+    };
+    let number = (new.number)(year, cert.id);
+    let mut active: certificate::ActiveModel = cert.into();
+    active.number = Set(number);
+    Ok(Some(active.update(db).await?.into()))
 }
 
 /// The courses a user has completed.
@@ -842,6 +938,8 @@ pub async fn jp_in_year(db: &Db, user_id: UserId, year: i32) -> Result<Jp> {
         .filter(certificate::Column::UserId.eq(user_id))
         .filter(certificate::Column::Year.eq(year))
         .filter(certificate::Column::RevokedAt.is_null())
+        // A path's certificate adds nothing: its courses' certificates count.
+        .filter(certificate::Column::Kind.ne(CertificateKind::Path))
         .all(db)
         .await?
         .iter()

@@ -14,17 +14,19 @@ pub mod learning;
 pub mod limits;
 pub mod org;
 pub mod outbox;
+pub mod paths;
 pub mod people;
 pub mod reports;
 pub mod resets;
 pub mod seed;
 pub mod status;
 pub mod types;
+pub mod xapi;
 
 pub use types::{
     AssignmentId, AssignmentTarget, AttemptId, AttemptState, AuditAction, CertificateId,
-    CompletionId, CourseId, Jp, MailKind, MailState, Nip, NipError, Role, UnitId, UserId,
-    VersionId,
+    CertificateKind, CompletionId, CourseId, Jp, MailKind, MailState, Nip, NipError, PathId, Role,
+    UnitId, UserId, VersionId,
 };
 
 use std::time::Duration;

@@ -106,41 +106,16 @@ pub async fn claim(
     lease_until: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<ClaimedMail>> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "UPDATE mail_outbox SET state = 'sending', claim = $1, claimed_until = $2, \
-             attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM mail_outbox \
-               WHERE (state = 'pending' AND next_attempt_at <= $3) \
-                  OR (state = 'sending' AND claimed_until < $3) \
-               ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, kind, recipient, subject, body, attempts"
-        }
-        _ => {
-            "UPDATE mail_outbox SET state = 'sending', claim = ?, claimed_until = ?, \
-             attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM mail_outbox \
-               WHERE (state = 'pending' AND next_attempt_at <= ?) \
-                  OR (state = 'sending' AND claimed_until < ?) \
-               ORDER BY id LIMIT ?) \
-             RETURNING id, kind, recipient, subject, body, attempts"
-        }
-    };
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let values: Vec<sea_orm::Value> = match backend {
-        DbBackend::Postgres => vec![claim.into(), lease_until.into(), now.into(), limit.into()],
-        _ => vec![
-            claim.into(),
-            lease_until.into(),
-            now.into(),
-            now.into(),
-            limit.into(),
-        ],
-    };
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
+    let statement = claim_statement(
+        db.get_database_backend(),
+        "mail_outbox",
+        "id, kind, recipient, subject, body, attempts",
+        claim,
+        now,
+        lease_until,
+        limit,
+    );
+    let rows = db.query_all_raw(statement).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         out.push(ClaimedMail {
@@ -154,6 +129,56 @@ pub async fn claim(
     }
     out.sort_by_key(|m| m.id);
     Ok(out)
+}
+
+/// The one statement that claims due rows of an outbox table (`mail_outbox`,
+/// `xapi_outbox`: the same columns for state, tries and claims) and returns `returning` of
+/// each: pending rows due by `now` and `sending` rows whose lease ended, at most `limit`,
+/// oldest first, marked `sending` under `claim` until `lease_until` with a try counted.
+pub(crate) fn claim_statement(
+    backend: DbBackend,
+    table: &str,
+    returning: &str,
+    claim: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u64,
+) -> Statement {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    match backend {
+        DbBackend::Postgres => Statement::from_sql_and_values(
+            backend,
+            format!(
+                "UPDATE {table} SET state = 'sending', claim = $1, claimed_until = $2, \
+                 attempts = attempts + 1 \
+                 WHERE id IN (SELECT id FROM {table} \
+                   WHERE (state = 'pending' AND next_attempt_at <= $3) \
+                      OR (state = 'sending' AND claimed_until < $3) \
+                   ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                 RETURNING {returning}"
+            ),
+            vec![claim.into(), lease_until.into(), now.into(), limit.into()],
+        ),
+        _ => Statement::from_sql_and_values(
+            backend,
+            format!(
+                "UPDATE {table} SET state = 'sending', claim = ?, claimed_until = ?, \
+                 attempts = attempts + 1 \
+                 WHERE id IN (SELECT id FROM {table} \
+                   WHERE (state = 'pending' AND next_attempt_at <= ?) \
+                      OR (state = 'sending' AND claimed_until < ?) \
+                   ORDER BY id LIMIT ?) \
+                 RETURNING {returning}"
+            ),
+            vec![
+                claim.into(),
+                lease_until.into(),
+                now.into(),
+                now.into(),
+                limit.into(),
+            ],
+        ),
+    }
 }
 
 /// An update of the row `id` that holds only while `claim` still holds it.

@@ -160,6 +160,8 @@ pub async fn jp_report(db: &Db, units: &[UnitId], year: i32) -> Result<Vec<JpRow
         .column_as(certificate::Column::Id.count(), "n")
         .filter(certificate::Column::Year.eq(year))
         .filter(certificate::Column::RevokedAt.is_null())
+        // A path's certificate adds nothing: its courses' certificates count.
+        .filter(certificate::Column::Kind.ne(crate::types::CertificateKind::Path))
         .filter(certificate::Column::UserId.in_subquery(users_of(units)))
         .group_by(certificate::Column::UserId)
         .into_tuple()

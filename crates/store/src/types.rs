@@ -45,6 +45,8 @@ ids! {
     CompletionId,
     /// An assignment's id.
     AssignmentId,
+    /// A learning path's id.
+    PathId,
 }
 
 /// The roles of Lentera, as `user_roles.role` holds them.
@@ -196,6 +198,47 @@ impl MailState {
     }
 }
 
+/// What a certificate is for.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(rename_all = "snake_case"))]
+pub enum CertificateKind {
+    /// A course completed (its `course_id` names it).
+    #[default]
+    #[sea_orm(string_value = "course")]
+    Course,
+    /// A learning path completed: every course of it (`subject` is the path's slug). Its
+    /// JP is the sum of its courses', already counted by their certificates.
+    #[sea_orm(string_value = "path")]
+    Path,
+    /// An event attended: a seminar, workshop, classroom training or internship
+    /// (`subject` is the event's id). Its JP counts in the ledger.
+    #[sea_orm(string_value = "event")]
+    Event,
+}
+
+impl CertificateKind {
+    /// Whether the certificate's JP counts in the JP ledger (a path's does not: its
+    /// courses' certificates already count).
+    pub fn counts_in_ledger(self) -> bool {
+        !matches!(self, CertificateKind::Path)
+    }
+}
+
 /// Why a mail is sent.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumIter, DeriveActiveEnum,
@@ -290,10 +333,11 @@ pub enum AuditAction {
     PasswordResetByMail,
     AssignmentCreated,
     AssignmentWithdrawn,
+    PathPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -313,6 +357,7 @@ impl AuditAction {
         AuditAction::PasswordResetByMail,
         AuditAction::AssignmentCreated,
         AuditAction::AssignmentWithdrawn,
+        AuditAction::PathPublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -336,6 +381,7 @@ impl AuditAction {
             AuditAction::PasswordResetByMail => "user.reset_link_used",
             AuditAction::AssignmentCreated => "assignment.created",
             AuditAction::AssignmentWithdrawn => "assignment.withdrawn",
+            AuditAction::PathPublished => "path.published",
         }
     }
 }

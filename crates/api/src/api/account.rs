@@ -63,3 +63,19 @@ pub async fn outbox(
         account::outbox(&state, &user.0, q.state.as_deref()).await?,
     ))
 }
+
+/// The xAPI outbox (admins): whether an LRS is configured, how many statements are in
+/// each state, and the latest ones with their tries and the LRS's last refusal.
+#[utoipa::path(get, path = "/api/v1/xapi/outbox", tag = "organisation", security(("bearer" = [])),
+    params(OutboxQuery),
+    responses((status = 200, body = lentera_domain::xapi::StatementOutbox), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn xapi_outbox(
+    state: web::Data<AppState>,
+    user: ApiAdmin,
+    q: web::Query<OutboxQuery>,
+) -> ApiResult<web::Json<lentera_domain::xapi::StatementOutbox>> {
+    Ok(web::Json(
+        lentera_domain::xapi::outbox_view(&state, &user.0, q.state.as_deref()).await?,
+    ))
+}

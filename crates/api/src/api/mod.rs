@@ -9,6 +9,7 @@ pub(crate) mod certificates;
 pub(crate) mod courses;
 pub(crate) mod instructor;
 pub(crate) mod me;
+pub(crate) mod paths;
 pub(crate) mod reports;
 
 use crate::routing::Routes;
@@ -72,6 +73,7 @@ pub fn routes(r: &mut Routes) {
         s.post("/users/{username}/jp", admin::add_jp);
         s.post("/users/{username}/password-reset", account::reset_password);
         s.get("/mail/outbox", account::outbox);
+        s.get("/xapi/outbox", account::xapi_outbox);
         s.get("/reports/jp", reports::jp);
         s.get("/reports/completions", reports::completions);
         s.get("/reports/certificates", reports::certificates);
@@ -89,5 +91,9 @@ pub fn routes(r: &mut Routes) {
         s.delete("/assignments/{id}", assignments::withdraw);
         s.get("/reports/assignments", assignments::report);
         s.put("/me/preferences", assignments::preferences);
+        s.get("/paths", paths::list);
+        s.post("/paths", paths::upload);
+        s.get("/paths/{slug}", paths::show);
+        s.post("/paths/{slug}/courses/{course}/enrollment", paths::enroll);
     });
 }

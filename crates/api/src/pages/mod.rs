@@ -14,6 +14,7 @@ pub(crate) mod forms;
 mod grading;
 mod learn;
 pub(crate) mod page;
+mod paths;
 mod quiz;
 mod reports;
 mod teach;
@@ -110,4 +111,7 @@ pub fn routes(r: &mut Routes) {
     r.post("/laporan/penugasan/{id}/tarik", assignments::withdraw);
     r.get("/akun/pengingat", assignments::reminders_page);
     r.post("/akun/pengingat", assignments::reminders_save);
+    r.get("/jalur", paths::list);
+    r.get("/jalur/{slug}", paths::show);
+    r.post("/jalur/{slug}/kursus/{course}/daftar", paths::enroll);
 }

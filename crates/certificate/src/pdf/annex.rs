@@ -117,10 +117,14 @@ fn row<'a>(
     }
 }
 
-/// Lays out the annex pages; none when there are no modules.
+/// The annex's heading for a course's modules.
+pub(super) const MODULES_HEADING: &str = "Daftar Modul Pelatihan";
+
+/// Lays out the annex pages under `heading`; none when there are no modules.
 pub(super) fn layout<'a>(
     c: &PdfCertificate,
     modules: &[ModuleOutline],
+    heading: &str,
     fonts: &'a Fonts,
 ) -> Vec<AnnexPage<'a>> {
     if modules.is_empty() {
@@ -168,7 +172,7 @@ pub(super) fn layout<'a>(
         (
             Slot::Heading,
             true,
-            "Daftar Modul Pelatihan".to_string(),
+            heading.to_string(),
             (12.0, 12.0),
             1,
             28.0,

@@ -208,7 +208,10 @@ pub(super) fn layout<'a>(
     }
     centred.push(Centred::new(
         &fonts.regular,
-        "telah menyelesaikan pelatihan",
+        extras
+            .statement
+            .as_deref()
+            .unwrap_or("telah menyelesaikan pelatihan"),
         (13.0, 13.0),
         1,
         28.0,

@@ -94,6 +94,8 @@ fn extras() -> PdfExtras {
                 }],
             },
         ],
+        statement: None,
+        annex_heading: None,
     }
 }
 
@@ -660,7 +662,7 @@ fn annex_rows_stay_inside_the_page() {
         .repeat(8)
         .trim()
         .to_string();
-    let pages = annex::layout(&certificate(), &many, &fonts);
+    let pages = annex::layout(&certificate(), &many, annex::MODULES_HEADING, &fonts);
     assert!(pages.len() >= 2);
     for page in &pages {
         let blocks: Vec<&Block<'_>> = page.blocks.iter().map(|(_, block)| block).collect();
@@ -804,4 +806,47 @@ fn the_largest_annex_renders() {
     if let Some(count) = pages(&pdf) {
         assert!(count > 30, "{count} pages");
     }
+}
+
+/// A learning path's or an event's certificate says what the holder did instead of
+/// "telah menyelesaikan pelatihan"; an overlong statement is refused before drawing.
+#[test]
+fn a_statement_replaces_the_course_wording() {
+    let with = PdfExtras {
+        statement: Some("telah mengikuti seminar".into()),
+        ..extras()
+    };
+    let pdf = ok(certificate_pdf_with(&certificate(), &with));
+    if let Some(first) = page_text(&pdf, 1) {
+        assert_contains(
+            &first,
+            &["telah mengikuti seminar", "Keamanan Siber — Dasar"],
+        );
+        assert!(!first.contains("menyelesaikan pelatihan"), "{first}");
+    }
+    let long = PdfExtras {
+        statement: Some("x".repeat(101)),
+        ..extras()
+    };
+    assert!(certificate_pdf_with(&certificate(), &long).is_err());
+}
+
+/// A learning path's certificate lists its courses under its own annex heading; an
+/// overlong heading is refused before drawing.
+#[test]
+fn an_annex_heading_replaces_the_modules_heading() {
+    let with = PdfExtras {
+        annex_heading: Some("Daftar Kursus Jalur Belajar".into()),
+        ..extras()
+    };
+    let pdf = ok(certificate_pdf_with(&certificate(), &with));
+    if let Some(annex) = page_text(&pdf, 2) {
+        assert_contains(&annex, &["Daftar Kursus Jalur Belajar"]);
+        assert!(!annex.contains("Daftar Modul Pelatihan"), "{annex}");
+    }
+    let long = PdfExtras {
+        annex_heading: Some("x".repeat(101)),
+        ..extras()
+    };
+    assert!(certificate_pdf_with(&certificate(), &long).is_err());
 }

@@ -88,6 +88,18 @@ pub async fn start_attempt(
         ),
         other => other.into(),
     })?;
+    crate::xapi::record(
+        state,
+        user,
+        crate::xapi::Happened::QuizAttempted {
+            course: &head.slug,
+            course_title: &head.title,
+            quiz: quiz_slug,
+            quiz_title: &quiz.title,
+            attempt: attempt.id.0,
+        },
+    )
+    .await;
     Ok((attempt, true))
 }
 
@@ -281,6 +293,36 @@ pub(crate) fn outcome_of(
     }
 }
 
+/// The xAPI statement of an attempt's final grade (passed or failed, with its score); none
+/// while an essay waits for its grade.
+pub(crate) async fn graded_statement(
+    state: &Lentera,
+    user: &User,
+    compiled: &CompiledCourse,
+    quiz: &Quiz,
+    attempt: &Attempt,
+    outcome: &Outcome,
+) {
+    if outcome.state != AttemptState::Graded {
+        return;
+    }
+    crate::xapi::record(
+        state,
+        user,
+        crate::xapi::Happened::QuizGraded {
+            course: &compiled.course.slug,
+            course_title: &compiled.course.title,
+            quiz: &attempt.quiz_slug,
+            quiz_title: &quiz.title,
+            attempt: attempt.id.0,
+            score: outcome.score,
+            max_score: outcome.max_score,
+            passed: outcome.passed,
+        },
+    )
+    .await;
+}
+
 /// Grades an open attempt and closes it. `false` when another request closed it first.
 async fn grade_and_close(
     state: &Lentera,
@@ -302,6 +344,7 @@ async fn grade_and_close(
     if !learning::finish_attempt(&state.db, attempt.id, &outcome).await? {
         return Ok((false, None));
     }
+    graded_statement(state, user, &compiled, quiz, attempt, &outcome).await;
     if passed {
         // Completion is judged on the course's current version (progress is keyed by slug).
         if let Some(head) = courses::by_slug(&state.db, &compiled.course.slug).await? {

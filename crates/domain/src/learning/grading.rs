@@ -274,19 +274,22 @@ pub async fn grade_essays(
         Some(format!("{:.2}/{:.2}", grade.score, grade.max_score)),
     )
     .await?;
+    let compiled = state
+        .courses
+        .version(&state.db, attempt.course_version_id)
+        .await?;
+    if let Some(learner) = &learner {
+        super::attempts::graded_statement(state, learner, &compiled, quiz, attempt, &outcome).await;
+    }
     let mut certificate = None;
-    if passed {
-        let compiled = state
-            .courses
-            .version(&state.db, attempt.course_version_id)
-            .await?;
-        if let (Some(head), Some(learner)) = (
+    if passed
+        && let (Some(head), Some(learner)) = (
             courses::by_slug(&state.db, &compiled.course.slug).await?,
             learner.as_ref(),
-        ) {
-            let current = state.courses.get(&state.db, &head).await?;
-            certificate = check_completion(state, learner, &head, &current).await?;
-        }
+        )
+    {
+        let current = state.courses.get(&state.db, &head).await?;
+        certificate = check_completion(state, learner, &head, &current).await?;
     }
     if mail.is_some() {
         state.mail.wake();

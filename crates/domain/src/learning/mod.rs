@@ -72,16 +72,27 @@ pub async fn complete_lesson(
     compiled: &CompiledCourse,
     lesson: &str,
 ) -> Result<(bool, Option<Certificate>)> {
-    if compiled.course.lesson(lesson).is_none() {
+    let Some(found) = compiled.course.lesson(lesson) else {
         return Err(Error::new(
             ErrorCode::LessonNotFound,
             format!("No lesson '{lesson}' in this course"),
         ));
-    }
+    };
     require_enrolled(state, user, head).await?;
     let new = learning::complete_lesson(&state.db, user.id, head.id, lesson).await?;
     if new {
         state.changed(Change::Progress(user.id)).await?;
+        crate::xapi::record(
+            state,
+            user,
+            crate::xapi::Happened::LessonExperienced {
+                course: &head.slug,
+                course_title: &head.title,
+                lesson,
+                lesson_title: &found.title,
+            },
+        )
+        .await;
     }
     let cert = check_completion(state, user, head, compiled).await?;
     Ok((new, cert))

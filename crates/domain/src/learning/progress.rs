@@ -267,6 +267,19 @@ pub async fn check_completion(
     .await?;
     if let Some(c) = &cert {
         tracing::info!(user = user.id.0, course = %head.slug, certificate = %c.number, "course completed");
+        crate::xapi::record(
+            state,
+            user,
+            crate::xapi::Happened::CourseCompleted {
+                course: &head.slug,
+                course_title: &head.title,
+                jp: head.jp.0,
+                certificate: &c.code,
+            },
+        )
+        .await;
+        crate::xapi::record(state, user, crate::xapi::earned(c)).await;
+        crate::paths::on_course_completed(state, user, head).await?;
     }
     Ok(cert)
 }

@@ -58,7 +58,7 @@ pub async fn result_view(state: &Lentera, user: &User, id: AttemptId) -> Result<
     let certificate = learning::certificates_of(&state.db, user.id)
         .await?
         .into_iter()
-        .find(|c| c.course_id == attempt.course_id);
+        .find(|c| c.course_id == Some(attempt.course_id));
     // Progress is kept by slug, so it is read against the course's current version.
     let progress = match courses::by_slug(&state.db, &compiled.course.slug).await? {
         Some(head) if head.published => {

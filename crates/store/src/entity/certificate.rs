@@ -1,6 +1,8 @@
 //! The `certificates` table.
 
-use crate::types::{CertificateId, CompletionId, CourseId, Jp, Nip, UnitId, UserId};
+use crate::types::{
+    CertificateId, CertificateKind, CompletionId, CourseId, Jp, Nip, UnitId, UserId,
+};
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::entity::prelude::{
     ActiveModelBehavior, DeriveEntityModel, DerivePrimaryKey, DeriveRelation, EntityTrait,
@@ -15,8 +17,10 @@ pub struct Model {
     pub code: String,
     pub number: String,
     pub user_id: UserId,
-    pub course_id: CourseId,
-    pub completion_id: CompletionId,
+    /// The course, for a course's certificate.
+    pub course_id: Option<CourseId>,
+    /// The completion that earned a course's certificate.
+    pub completion_id: Option<CompletionId>,
     pub holder_name: String,
     pub holder_nip: Option<Nip>,
     pub course_slug: String,
@@ -37,6 +41,10 @@ pub struct Model {
     pub enrolled_at: Option<DateTimeUtc>,
     /// The counted score (percent) of the course's required quizzes.
     pub score: Option<f64>,
+    /// What it is for.
+    pub kind: CertificateKind,
+    /// The path's slug or the event's id (`None` for a course's).
+    pub subject: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
