@@ -121,8 +121,9 @@ async fn course_target(state: &Lentera, slug: &str) -> Result<Target> {
     })
 }
 
-/// A learning path as an assignment's target. Learning paths are not in Lentera yet, so
-/// every path is unknown ("not found"); this is the one place to resolve them once they are.
+/// A learning path as an assignment's target. Not wired to the learning paths (`paths`)
+/// yet, so every path is unknown ("not found"); this is the one place to resolve them (the
+/// state of a path assignment then needs the path's courses, in `Titles` and `person_state`).
 fn path_target(slug: &str) -> Result<Target> {
     Err(Error::new(ErrorCode::NotFound, format!("No learning path '{slug}'")).field("path"))
 }
