@@ -103,6 +103,7 @@ pub async fn spawn_app_configured(shipped: bool, tweak: impl FnOnce(&mut Config)
         reports_database_url: None,
         drain_seconds: 0,
         mail: Default::default(),
+        jp_reminder_month: 10,
         xapi: Default::default(),
     };
     tweak(&mut config);

@@ -11,6 +11,7 @@ mod m20261201_000020_staff_instansi;
 mod m20261201_000030_account_mail;
 mod m20261201_000040_rate_limits;
 mod m20261202_000005_certificate_kinds;
+mod m20261202_000010_assignments;
 mod m20261202_000020_events;
 mod m20261202_000030_paths;
 mod m20261202_000040_xapi;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000030_account_mail::Migration),
             Box::new(m20261201_000040_rate_limits::Migration),
             Box::new(m20261202_000005_certificate_kinds::Migration),
+            Box::new(m20261202_000010_assignments::Migration),
             Box::new(m20261202_000020_events::Migration),
             Box::new(m20261202_000030_paths::Migration),
             Box::new(m20261202_000040_xapi::Migration),

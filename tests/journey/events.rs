@@ -920,6 +920,7 @@ async fn seat_holders_are_reminded_by_mail_the_day_before_once() {
         drain_seconds: 0,
         mail: Default::default(),
         xapi: Default::default(),
+        jp_reminder_month: 10,
     };
     config.mail = mail;
     let lentera = lentera_domain::Lentera::open(config)

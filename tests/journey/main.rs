@@ -3,6 +3,7 @@
 
 mod account;
 mod api;
+mod assignments;
 mod authz;
 mod backup;
 mod badges;

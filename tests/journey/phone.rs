@@ -56,6 +56,7 @@ const NOT_PAGES: &[&str] = &[
     "/kursus/{slug}/aset/{file:.+}",
     "/laporan/unduh",
     "/laporan/sertifikat.zip",
+    "/laporan/penugasan/unduh",
     "/sertifikat/semua.zip",
     "/admin/instansi/{code}/logo",
 ];
@@ -435,6 +436,22 @@ impl World {
             )
             .await;
         assert_eq!(status, 201, "{body}");
+        // An assignment for all of BUNGO: the learner's home leads with it, the manager's
+        // assignment report lists it.
+        let due = (chrono::Utc::now() + chrono::Duration::days(10))
+            .format("%Y-%m-%d")
+            .to_string();
+        let (status, body) = app
+            .post(
+                "/api/v1/assignments",
+                &admin,
+                Some(
+                    serde_json::json!({"course": "kursus-uji", "unit": "BUNGO", "due": due,
+                    "note": "Wajib bagi seluruh ASN sebelum akhir tahun"}),
+                ),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
         World {
             app,
             tokens,
@@ -660,6 +677,7 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             "/sertifikat".to_owned(),
             format!("/verifikasi/{code}"),
             "/kursus/tidak-ada".to_owned(),
+            "/akun/pengingat".to_owned(),
             "/jalur".to_owned(),
             "/jalur/literasi-digital-pelayanan".to_owned(),
             "/acara".to_owned(),
@@ -757,6 +775,7 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
             format!("/laporan?cari={number}"),
             "/acara".to_owned(),
             "/acara/baru".to_owned(),
+            "/laporan/penugasan".to_owned(),
         ] {
             sweep.visit("manager", lang, &path).await;
         }

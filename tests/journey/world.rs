@@ -50,6 +50,10 @@ pub struct World {
     pub number: String,
     /// An admin's seminar for BUNGO that ended yesterday.
     pub event: i64,
+    /// The manager's assignment of `kursus-uji` to BUNGO, and a second one the matrix
+    /// withdraws.
+    pub assignment: i64,
+    pub withdrawable: i64,
 }
 
 /// One row of `tests/data/authz.toml`.
@@ -225,6 +229,24 @@ impl World {
                 None => None,
             });
         }
+        let manager = tokens[6].clone().unwrap_or_default();
+        let due = (chrono::Utc::now() + chrono::Duration::days(30))
+            .format("%Y-%m-%d")
+            .to_string();
+        let mut assignments = Vec::new();
+        for note in ["Wajib bagi seluruh pegawai", "Penugasan yang akan ditarik"] {
+            let (status, body) = app
+                .post(
+                    "/api/v1/assignments",
+                    &manager,
+                    Some(
+                        json!({"course": "kursus-uji", "unit": "BUNGO", "due": due, "note": note}),
+                    ),
+                )
+                .await;
+            assert_eq!(status, 201, "{body}");
+            assignments.push(body["id"].as_i64().unwrap_or_default());
+        }
         World {
             app,
             tokens,
@@ -233,6 +255,8 @@ impl World {
             code,
             number,
             event,
+            assignment: assignments[0],
+            withdrawable: assignments[1],
         }
     }
 
@@ -243,6 +267,8 @@ impl World {
             .replace("{code}", &self.code)
             .replace("{number}", &self.number)
             .replace("{event}", &self.event.to_string())
+            .replace("{assignment}", &self.assignment.to_string())
+            .replace("{withdrawable}", &self.withdrawable.to_string())
     }
 
     /// A fresh session for identity `i` (for calls that end the session they use).

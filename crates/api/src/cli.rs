@@ -62,6 +62,20 @@ pub enum Command {
     Seed(SeedCmd),
     /// Time the managers' reports on a seeded database.
     BenchReports,
+    /// Reminder e-mails (assignments due or overdue, the yearly JP shortfall).
+    #[command(subcommand)]
+    Reminders(RemindersCommand),
+}
+
+#[derive(Subcommand)]
+pub enum RemindersCommand {
+    /// Queue the reminders due on a day (today in WIB unless given) that were not sent
+    /// before; the servers' outbox workers send them. What each server does every hour.
+    Run {
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -215,6 +229,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             keys.as_deref(),
             status_list.as_deref(),
         )),
+        Command::Reminders(RemindersCommand::Run { date }) => reminders_run(config, date).await,
         Command::Unit(UnitCommand::Create { code, name, parent }) => {
             let lentera = Lentera::open(config).await?;
             let unit = console::create_unit(&lentera, &code, &name, parent.as_deref()).await?;
@@ -356,6 +371,27 @@ async fn user_create(config: Config, args: UserCreate) -> anyhow::Result<i32> {
     if generated {
         println!("password: {password}");
     }
+    Ok(0)
+}
+
+async fn reminders_run(config: Config, date: Option<String>) -> anyhow::Result<i32> {
+    let day = match date {
+        Some(d) => chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+            .map_err(|_| anyhow::anyhow!("--date: expected YYYY-MM-DD, got '{d}'"))?,
+        None => lentera_domain::assignments::today(),
+    };
+    let lentera = Lentera::open(config).await?;
+    if !lentera.mail.enabled() {
+        println!("no reminders: LENTERA_SMTP_URL is not set");
+        return Ok(0);
+    }
+    let sent = lentera_domain::reminders::run_once(&lentera, day)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    println!(
+        "reminders for {day}: {} due in 7 days, {} due tomorrow, {} overdue, {} JP shortfall, {} events tomorrow",
+        sent.due_7, sent.due_1, sent.overdue, sent.jp_shortfall, sent.event_tomorrow
+    );
     Ok(0)
 }
 

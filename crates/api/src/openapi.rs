@@ -64,6 +64,9 @@ impl Modify for BearerToken {
         api::reports::certificates_zip,
         api::certificates::lookup, api::certificates::keys, api::certificates::status_list,
         api::certificates::pdf, api::certificates::badge, api::certificates::lookup_by_number,
+        api::assignments::create, api::assignments::list, api::assignments::show,
+        api::assignments::withdraw, api::assignments::mine, api::assignments::report,
+        api::assignments::preferences,
         api::paths::list, api::paths::show, api::paths::enroll, api::paths::upload,
         openapi_json,
         api::events::create_partner, api::events::partners, api::events::create,
@@ -82,6 +85,7 @@ impl Modify for BearerToken {
         (name = "certificates", description = "Public verification"),
         (name = "operations", description = "Health and the description itself"),
         (name = "events", description = "Seminars, workshops, classroom training, partner institutions"),
+        (name = "assignments", description = "Courses managers require of their people, by a due date"),
     )
 )]
 pub struct ApiDoc;

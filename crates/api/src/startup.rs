@@ -123,14 +123,17 @@ impl Application {
 
     /// Serves until the server stops, with the outbox workers beside it: e-mail and xAPI
     /// statements (each sends what this and other replicas queued; without an SMTP server
-    /// or an LRS it does nothing).
+    /// or an LRS it does nothing), and the hourly reminder job (each reminder is recorded
+    /// once, whatever the replicas).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let state = self.state.into_inner();
+        let reminders = tokio::spawn(lentera_domain::reminders::run(state.clone()));
         let outbox = tokio::spawn(lentera_domain::mail::run_outbox(state.clone()));
         let statements = tokio::spawn(lentera_domain::xapi::run_outbox(state));
         let served = self.server.await;
         outbox.abort();
         statements.abort();
+        reminders.abort();
         served
     }
 

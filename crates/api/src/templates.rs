@@ -53,6 +53,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "events_manage.html",
     "events_partners.html",
     "events_new.html",
+    "assignments.html",
+    "account_reminders.html",
     "paths.html",
     "path.html",
 ];

@@ -46,6 +46,9 @@ pub struct Config {
     pub drain_seconds: u32,
     /// E-mail: the SMTP server and sender, and how the outbox worker paces itself.
     pub mail: crate::mail::MailConfig,
+    /// `LENTERA_JP_REMINDER_MONTH` (1-12, October unless set): the month in which everyone
+    /// still short of 20 JP this year is reminded by e-mail.
+    pub jp_reminder_month: u32,
     /// xAPI: the Learning Record Store (`LENTERA_XAPI_*`), and how the worker paces itself.
     pub xapi: crate::xapi::XapiConfig,
 }
@@ -114,6 +117,7 @@ impl Config {
                 var("LENTERA_SMTP_URL"),
                 var("LENTERA_MAIL_FROM"),
             )?,
+            jp_reminder_month: within("LENTERA_JP_REMINDER_MONTH", 10, 1, 12)?,
             xapi: crate::xapi::XapiConfig::from_vars(var)?,
         })
     }
@@ -169,6 +173,26 @@ mod tests {
             c.trusted_proxies,
             vec!["10.0.0.2".parse::<IpAddr>()?, "::1".parse::<IpAddr>()?]
         );
+        Ok(())
+    }
+
+    #[test]
+    fn the_jp_reminder_month_is_october_unless_set_and_checked() -> anyhow::Result<()> {
+        assert_eq!(config(&[])?.jp_reminder_month, 10);
+        assert_eq!(
+            config(&[("LENTERA_JP_REMINDER_MONTH", "9")])?.jp_reminder_month,
+            9
+        );
+        for bad in ["0", "13", "oktober"] {
+            let err = config(&[("LENTERA_JP_REMINDER_MONTH", bad)])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                err.contains("LENTERA_JP_REMINDER_MONTH") && err.contains("1 to 12"),
+                "{bad}: {err}"
+            );
+        }
         Ok(())
     }
 

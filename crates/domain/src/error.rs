@@ -112,6 +112,7 @@ codes! {
     UnitNotFound = "unit_not_found" => NotFound,
     UserNotFound = "user_not_found" => NotFound,
     UnknownLanguage = "unknown_language" => NotFound,
+    AssignmentNotFound = "assignment_not_found" => NotFound,
     CertificateRevoked = "certificate_revoked" => Gone,
     ResetLinkInvalid = "reset_link_invalid" => Gone,
     PartnerNotFound = "partner_not_found" => NotFound,
@@ -156,6 +157,7 @@ codes! {
     InvalidPartner = "invalid_partner" => Unprocessable,
     InvalidEvent = "invalid_event" => Unprocessable,
     WrongCheckInCode = "wrong_check_in_code" => Unprocessable,
+    InvalidAssignment = "invalid_assignment" => Unprocessable,
     InvalidLearningPath = "invalid_learning_path" => Unprocessable,
     // The server.
     InternalError = "internal_error" => Internal,

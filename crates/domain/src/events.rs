@@ -794,7 +794,15 @@ pub async fn tomorrow_reminders(state: &Lentera, today: NaiveDate) -> Result<usi
         return Ok(0);
     };
     let mut queued = 0;
-    for due in store::reminders_due(&state.db, from, to, MAX_LIST).await? {
+    let dues = store::reminders_due(&state.db, from, to, MAX_LIST).await?;
+    // Those who turned reminders off get none (a reminder of an event is one).
+    let ids: Vec<UserId> = dues.iter().map(|d| d.user_id).collect();
+    let off = lentera_store::assignments::opted_out(
+        &state.db,
+        &lentera_store::assignments::people_query(&[], &ids),
+    )
+    .await?;
+    for due in dues.iter().filter(|d| !off.contains(&d.user_id)) {
         let Some(tz) = offset(&due.event.timezone) else {
             continue;
         };

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assignments;
 pub mod cache;
 pub mod catalog;
 pub mod certificates;
@@ -31,6 +32,7 @@ pub mod passwords;
 pub mod paths;
 pub mod policy;
 pub mod publishing;
+pub mod reminders;
 pub mod reports;
 pub mod secrets;
 pub mod seeding;
@@ -42,8 +44,8 @@ pub mod xapi;
 pub use config::Config;
 pub use error::{Details, Error, ErrorCode, Kind, Result};
 pub use lentera_store::{
-    AttemptId, AttemptState, CertificateId, CertificateKind, CourseId, Jp, Nip, PathId, Role,
-    UnitId, UserId, VersionId,
+    AssignmentId, AssignmentTarget, AttemptId, AttemptState, CertificateId, CertificateKind,
+    CourseId, Jp, Nip, PathId, Role, UnitId, UserId, VersionId,
 };
 
 use lentera_store::Db;

@@ -235,7 +235,7 @@ fn texts() -> &'static HashMap<(&'static str, String), String> {
 }
 
 /// The text `key` in `lang` (Indonesian unless `en`), with `{name}` placeholders filled.
-fn text(lang: &str, key: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn text(lang: &str, key: &str, values: &[(&str, &str)]) -> String {
     let lang = if lang == "en" { "en" } else { "id" };
     let template = texts()
         .get(&(lang, key.to_owned()))
@@ -249,7 +249,7 @@ fn text(lang: &str, key: &str, values: &[(&str, &str)]) -> String {
 
 /// A mail to `user` (at their address, in their language) from the texts `key_subject`
 /// and `key_body`; `None` when mail is off or the user has no address.
-fn to_user(
+pub(crate) fn to_user(
     state: &Lentera,
     user: &User,
     kind: lentera_store::MailKind,
@@ -488,6 +488,16 @@ mod tests {
             "graded_body",
             "graded_passed",
             "graded_not_passed",
+            "assigned_subject",
+            "assigned_body",
+            "assigned_note",
+            "due_soon_subject",
+            "due_soon_body",
+            "overdue_subject",
+            "overdue_body",
+            "jp_short_subject",
+            "jp_short_body",
+            "jp_short_none",
         ] {
             for lang in ["id", "en"] {
                 let t = text(lang, key, &[]);

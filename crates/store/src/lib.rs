@@ -6,6 +6,7 @@
 
 mod entity;
 
+pub mod assignments;
 pub mod audit;
 pub mod bus;
 pub mod courses;
@@ -24,9 +25,9 @@ pub mod types;
 pub mod xapi;
 
 pub use types::{
-    AttemptId, AttemptState, AuditAction, CertificateId, CertificateKind, CompletionId, CourseId,
-    EventId, Jp, MailKind, MailState, Nip, NipError, PartnerId, PathId, Role, UnitId, UserId,
-    VersionId,
+    AssignmentId, AssignmentTarget, AttemptId, AttemptState, AuditAction, CertificateId,
+    CertificateKind, CompletionId, CourseId, EventId, Jp, MailKind, MailState, Nip, NipError,
+    PartnerId, PathId, Role, UnitId, UserId, VersionId,
 };
 
 use std::time::Duration;

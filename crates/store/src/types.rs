@@ -47,6 +47,8 @@ ids! {
     PartnerId,
     /// An event's (seminar, workshop, classroom training, internship) id.
     EventId,
+    /// An assignment's id.
+    AssignmentId,
     /// A learning path's id.
     PathId,
 }
@@ -259,6 +261,60 @@ pub enum MailKind {
     /// An event the person registered for starts tomorrow.
     #[sea_orm(string_value = "event_tomorrow")]
     EventTomorrow,
+    /// A manager assigned a course (or path) to the person.
+    #[sea_orm(string_value = "assignment_new")]
+    AssignmentNew,
+    /// An assignment not completed is due in 7 days.
+    #[sea_orm(string_value = "assignment_due_7")]
+    AssignmentDue7,
+    /// An assignment not completed is due tomorrow.
+    #[sea_orm(string_value = "assignment_due_1")]
+    AssignmentDue1,
+    /// An assignment is overdue (sent once).
+    #[sea_orm(string_value = "assignment_overdue")]
+    AssignmentOverdue,
+    /// In the reminder month: the person is still short of 20 JP this year.
+    #[sea_orm(string_value = "jp_shortfall")]
+    JpShortfall,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::PasswordReset => "password_reset",
+            MailKind::EssayGraded => "essay_graded",
+            MailKind::AssignmentNew => "assignment_new",
+            MailKind::AssignmentDue7 => "assignment_due_7",
+            MailKind::AssignmentDue1 => "assignment_due_1",
+            MailKind::AssignmentOverdue => "assignment_overdue",
+            MailKind::JpShortfall => "jp_shortfall",
+            MailKind::EventTomorrow => "event_tomorrow",
+        }
+    }
+}
+
+/// What an assignment asks to complete: a course, or a learning path.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumIter, DeriveActiveEnum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(rename_all = "snake_case"))]
+pub enum AssignmentTarget {
+    #[sea_orm(string_value = "course")]
+    Course,
+    #[sea_orm(string_value = "path")]
+    Path,
+}
+
+impl AssignmentTarget {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentTarget::Course => "course",
+            AssignmentTarget::Path => "path",
+        }
+    }
 }
 
 /// What the audit log records, each named `object.past_tense_verb`. The log keeps the
@@ -286,11 +342,13 @@ pub enum AuditAction {
     PartnerCreated,
     EventCreated,
     EventAttendanceRecorded,
+    AssignmentCreated,
+    AssignmentWithdrawn,
     PathPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::UnitCreated,
         AuditAction::UnitUpdated,
         AuditAction::UserCreated,
@@ -311,6 +369,8 @@ impl AuditAction {
         AuditAction::PartnerCreated,
         AuditAction::EventCreated,
         AuditAction::EventAttendanceRecorded,
+        AuditAction::AssignmentCreated,
+        AuditAction::AssignmentWithdrawn,
         AuditAction::PathPublished,
     ];
 
@@ -336,6 +396,8 @@ impl AuditAction {
             AuditAction::PartnerCreated => "partner.created",
             AuditAction::EventCreated => "event.created",
             AuditAction::EventAttendanceRecorded => "event.attendance_recorded",
+            AuditAction::AssignmentCreated => "assignment.created",
+            AuditAction::AssignmentWithdrawn => "assignment.withdrawn",
             AuditAction::PathPublished => "path.published",
         }
     }
@@ -503,7 +565,11 @@ mod tests {
             let (object, verb) = name.split_once('.').unwrap_or(("", ""));
             assert!(!object.is_empty(), "{name}");
             assert!(
-                verb.ends_with("ed") || verb.ends_with("_back") || verb.ends_with("_added"),
+                verb.ends_with("ed")
+                    || verb.ends_with("_back")
+                    || verb.ends_with("_added")
+                    // Irregular past participles.
+                    || verb == "withdrawn",
                 "{name} is not in the past tense"
             );
         }

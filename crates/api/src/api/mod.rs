@@ -2,6 +2,7 @@
 
 pub(crate) mod account;
 pub(crate) mod admin;
+pub(crate) mod assignments;
 pub(crate) mod attempts;
 pub(crate) mod auth;
 pub(crate) mod certificates;
@@ -102,6 +103,13 @@ pub fn routes(r: &mut Routes) {
         s.get("/certificates/{code}/badge", certificates::badge);
         s.get("/certificates/lookup", certificates::lookup_by_number);
         s.get("/certificates/{code}", certificates::lookup);
+        s.get("/me/assignments", assignments::mine);
+        s.get("/assignments", assignments::list);
+        s.post("/assignments", assignments::create);
+        s.get("/assignments/{id}", assignments::show);
+        s.delete("/assignments/{id}", assignments::withdraw);
+        s.get("/reports/assignments", assignments::report);
+        s.put("/me/preferences", assignments::preferences);
         s.get("/paths", paths::list);
         s.post("/paths", paths::upload);
         s.get("/paths/{slug}", paths::show);

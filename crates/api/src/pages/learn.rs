@@ -41,6 +41,7 @@ struct HomePage {
     courses: Vec<HomeCourse>,
     jp: JpYear,
     graded: Vec<GradedNews>,
+    assignments: Vec<lentera_domain::assignments::MyAssignment>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +65,7 @@ impl HomePage {
                 .collect(),
             jp: home.jp,
             graded: home.graded,
+            assignments: home.assignments,
         }
     }
 }

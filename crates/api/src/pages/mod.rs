@@ -8,6 +8,7 @@
 
 mod account;
 mod admin;
+mod assignments;
 mod errors;
 mod events;
 pub(crate) mod forms;
@@ -124,6 +125,12 @@ pub fn routes(r: &mut Routes) {
     });
     r.get("/admin/mitra", events::partners_page);
     r.post("/admin/mitra", events::create_partner);
+    r.get("/laporan/penugasan", assignments::page);
+    r.post("/laporan/penugasan", assignments::create);
+    r.get("/laporan/penugasan/unduh", assignments::download);
+    r.post("/laporan/penugasan/{id}/tarik", assignments::withdraw);
+    r.get("/akun/pengingat", assignments::reminders_page);
+    r.post("/akun/pengingat", assignments::reminders_save);
     r.get("/jalur", paths::list);
     r.get("/jalur/{slug}", paths::show);
     r.post("/jalur/{slug}/kursus/{course}/daftar", paths::enroll);

@@ -146,10 +146,13 @@ pub struct Home {
     pub courses: Vec<CourseProgress>,
     pub jp: crate::ledger::JpYear,
     pub graded: Vec<GradedNews>,
+    /// What the person's managers require of them, soonest due first.
+    pub assignments: Vec<crate::assignments::MyAssignment>,
 }
 
 pub async fn home(state: &Lentera, user: &User) -> Result<Home> {
     Ok(Home {
+        assignments: crate::assignments::mine(state, user).await?,
         courses: my_progress(state, user).await?,
         jp: crate::ledger::jp_this_year(state, user).await?,
         graded: recently_graded(state, user).await?,

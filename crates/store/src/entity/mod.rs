@@ -1,5 +1,7 @@
 //! sea-orm entities, one module per table. They never leave this crate.
 
+pub mod assignment;
+pub mod assignment_user;
 pub mod attempt_response;
 pub mod audit_entry;
 pub mod certificate;
@@ -22,6 +24,8 @@ pub mod manual_grade;
 pub mod partner;
 pub mod password_reset;
 pub mod quiz_attempt;
+pub mod reminder_opt_out;
+pub mod reminder_sent;
 pub mod session;
 pub mod unit;
 pub mod user;
