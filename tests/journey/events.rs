@@ -1061,3 +1061,40 @@ async fn the_event_list_is_decided_and_counted_at_once_not_per_event() {
     assert_eq!(list["events"][0]["mine"]["state"], "registered");
     assert!(used <= 12, "{used} statements for a list of 30 events");
 }
+
+/// A partner authors a course: a course whose `partner` is a registered partner's code is
+/// shown, in the API and on its page, under the partner's name.
+#[tokio::test]
+async fn a_course_authored_with_a_partner_names_the_partner() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let (status, body) = app
+        .post(
+            "/api/v1/partners",
+            &admin,
+            Some(json!({"code": "UNJA", "name": "Universitas Jambi", "kind": "universitas"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    app.import_fixture("kursus-mitra", "instruktur").await;
+    let learner = app.login(LEARNER).await;
+    let (status, course) = app.get("/api/v1/courses/kursus-mitra", &learner).await;
+    assert_eq!(status, 200, "{course}");
+    assert_eq!(
+        (course["partner"].as_str(), course["partner_name"].as_str()),
+        (Some("UNJA"), Some("Universitas Jambi"))
+    );
+    let res = app
+        .api
+        .get(app.url("/kursus/kursus-mitra"))
+        .header("cookie", format!("lentera_session={learner}"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap_or_default();
+    assert!(html.contains("Mitra: Universitas Jambi"), "{html}");
+    // A course naming a partner nobody registered shows the name as written.
+    let (_, plain) = app.get("/api/v1/courses/kursus-uji", &learner).await;
+    assert_eq!(plain["partner_name"], Value::Null);
+}

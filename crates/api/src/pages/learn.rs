@@ -250,11 +250,12 @@ pub async fn course(
     let me = me.user;
     let (head, compiled) = learning::course(&state, &path).await?;
     let (enrolled, progress) = learning::course_view(&state, &me, &head, &compiled).await?;
+    let partner_name = learning::partner_name(&state, &compiled).await?;
     let view = CoursePage {
         modules: modules(&head.slug, learning::outline(&compiled), &progress),
         just_done: just_done(&compiled, q.selesai.as_deref()),
         continue_at: progress.next.as_ref().map(|n| next_link(&head.slug, n)),
-        course: CourseCard::of(&head, &compiled),
+        course: CourseCard::of(&head, &compiled, partner_name),
         enrolled,
         progress,
     };
@@ -269,9 +270,14 @@ pub(super) fn just_done(compiled: &CompiledCourse, slug: Option<&str>) -> Option
 }
 
 impl<'a> CourseCard<'a> {
-    fn of(head: &'a CourseHead, compiled: &'a CompiledCourse) -> Self {
+    fn of(
+        head: &'a CourseHead,
+        compiled: &'a CompiledCourse,
+        partner_name: Option<String>,
+    ) -> Self {
         let c = &compiled.course;
         CourseCard {
+            partner_name,
             slug: &head.slug,
             title: &head.title,
             summary: &head.summary,
@@ -340,6 +346,8 @@ struct CourseCard<'a> {
     level: &'a str,
     authors: &'a [String],
     partner: Option<&'a str>,
+    /// The registered partner's name, when `partner` is its code.
+    partner_name: Option<String>,
     estimated_hours: Option<f64>,
     version: i32,
 }

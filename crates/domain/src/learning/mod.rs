@@ -172,6 +172,9 @@ pub struct OutlineView {
     pub language: String,
     pub authors: Vec<String>,
     pub partner: Option<String>,
+    /// The partner institution's name, when `partner` is the code of a partner registered
+    /// in Lentera (`POST /api/v1/partners`): the course was authored with it.
+    pub partner_name: Option<String>,
     pub estimated_hours: Option<f64>,
     /// Lessons in outline order.
     pub lessons: Vec<OutlineItemView>,
@@ -186,6 +189,19 @@ fn kind_name(kind: ItemKind) -> &'static str {
     match kind {
         ItemKind::Lesson => "lesson",
         ItemKind::Quiz => "quiz",
+    }
+}
+
+/// The name of the partner institution a course was authored with, when its `partner` is
+/// the code of a partner registered in Lentera (else the course shows `partner` as written).
+pub async fn partner_name(state: &Lentera, compiled: &CompiledCourse) -> Result<Option<String>> {
+    match compiled.course.partner.as_deref().map(str::trim) {
+        Some(code) if !code.is_empty() => {
+            Ok(lentera_store::events::partner_by_code(&state.db, code)
+                .await?
+                .map(|p| p.name))
+        }
+        _ => Ok(None),
     }
 }
 
@@ -224,7 +240,9 @@ pub async fn outline_view(state: &Lentera, user: &User, slug: &str) -> Result<Ou
         })
         .collect();
     let (enrolled, progress) = course_view(state, user, &head, &compiled).await?;
+    let partner_name = partner_name(state, &compiled).await?;
     Ok(OutlineView {
+        partner_name,
         lessons: pick(ItemKind::Lesson),
         quizzes: pick(ItemKind::Quiz),
         modules,
