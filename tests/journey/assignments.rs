@@ -111,14 +111,22 @@ pub(crate) async fn set_due(app: &TestApp, id: i64, due: &str) {
     .unwrap_or_else(|e| panic!("set due: {e}"));
 }
 
-#[tokio::test]
-async fn managers_assign_within_their_units_and_learners_see_their_state() {
-    let app = spawn_app().await;
-    let admin = app.login("admin").await;
-    build_tree(&app, &admin).await;
+/// The people of the tree, signed in: a nurse in the Puskesmas under Dinkes, a BKPSDM
+/// officer, someone in another regency, and the heads of Dinkes, of the regency and of
+/// BKPSDM (Dinkes's sibling).
+struct Staff {
+    nurse: String,
+    bkpsdm: String,
+    dinkes: String,
+    bungo: String,
+    sibling: String,
+}
+
+async fn staff(app: &TestApp, admin: &str) -> Staff {
+    build_tree(app, admin).await;
     let nurse = new_user(
-        &app,
-        &admin,
+        app,
+        admin,
         PKM_NURSE,
         "Ns. Dewi Lestari",
         "BUNGO-DINKES-PKM",
@@ -127,8 +135,8 @@ async fn managers_assign_within_their_units_and_learners_see_their_state() {
     )
     .await;
     let bkpsdm = new_user(
-        &app,
-        &admin,
+        app,
+        admin,
         BKPSDM_STAFF,
         "Andi Saputra",
         "BUNGO-BKPSDM",
@@ -137,8 +145,8 @@ async fn managers_assign_within_their_units_and_learners_see_their_state() {
     )
     .await;
     let _far = new_user(
-        &app,
-        &admin,
+        app,
+        admin,
         SAWAHLUNTO_STAFF,
         "Yusuf Efendi",
         "SAWAHLUNTO",
@@ -147,8 +155,8 @@ async fn managers_assign_within_their_units_and_learners_see_their_state() {
     )
     .await;
     let dinkes = new_user(
-        &app,
-        &admin,
+        app,
+        admin,
         DINKES_HEAD,
         "dr. Hendra Gunawan",
         "BUNGO-DINKES",
@@ -157,8 +165,8 @@ async fn managers_assign_within_their_units_and_learners_see_their_state() {
     )
     .await;
     let bungo = new_user(
-        &app,
-        &admin,
+        app,
+        admin,
         BUNGO_HEAD,
         "Drs. Syamsul Bahri",
         "BUNGO",
@@ -167,8 +175,8 @@ async fn managers_assign_within_their_units_and_learners_see_their_state() {
     )
     .await;
     let sibling = new_user(
-        &app,
-        &admin,
+        app,
+        admin,
         BKPSDM_HEAD,
         "Hj. Nurhayati",
         "BUNGO-BKPSDM",
@@ -176,6 +184,26 @@ async fn managers_assign_within_their_units_and_learners_see_their_state() {
         None,
     )
     .await;
+    Staff {
+        nurse,
+        bkpsdm,
+        dinkes,
+        bungo,
+        sibling,
+    }
+}
+
+#[tokio::test]
+async fn managers_assign_within_their_units_and_learners_see_their_state() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await;
+    let Staff {
+        nurse,
+        bkpsdm,
+        dinkes,
+        bungo,
+        sibling,
+    } = staff(&app, &admin).await;
     let due = day_in(14);
 
     // Outside the Dinkes manager's scope: the parent, a sibling, another regency, people
@@ -434,67 +462,13 @@ fn rows_of<'a>(report: &'a Value, nip: &str) -> Vec<&'a Value> {
 async fn the_assignment_report_counts_overdue_people_per_unit_within_scope() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
-    build_tree(&app, &admin).await;
-    let nurse = new_user(
-        &app,
-        &admin,
-        PKM_NURSE,
-        "Ns. Dewi Lestari",
-        "BUNGO-DINKES-PKM",
-        &["learner"],
-        None,
-    )
-    .await;
-    let _bkpsdm = new_user(
-        &app,
-        &admin,
-        BKPSDM_STAFF,
-        "Andi Saputra",
-        "BUNGO-BKPSDM",
-        &["learner"],
-        None,
-    )
-    .await;
-    let _far = new_user(
-        &app,
-        &admin,
-        SAWAHLUNTO_STAFF,
-        "Yusuf Efendi",
-        "SAWAHLUNTO",
-        &["learner"],
-        None,
-    )
-    .await;
-    let dinkes = new_user(
-        &app,
-        &admin,
-        DINKES_HEAD,
-        "dr. Hendra Gunawan",
-        "BUNGO-DINKES",
-        &["manager"],
-        None,
-    )
-    .await;
-    let bungo = new_user(
-        &app,
-        &admin,
-        BUNGO_HEAD,
-        "Drs. Syamsul Bahri",
-        "BUNGO",
-        &["manager"],
-        None,
-    )
-    .await;
-    let sibling = new_user(
-        &app,
-        &admin,
-        BKPSDM_HEAD,
-        "Hj. Nurhayati",
-        "BUNGO-BKPSDM",
-        &["manager"],
-        None,
-    )
-    .await;
+    let Staff {
+        nurse,
+        bkpsdm: _,
+        dinkes,
+        bungo,
+        sibling,
+    } = staff(&app, &admin).await;
 
     // The regency head assigns the course to all of BUNGO; it is overdue by now for those
     // who did not complete it. The nurse did.
