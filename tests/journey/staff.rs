@@ -146,9 +146,51 @@ async fn the_demo_shows_every_role_real_work_and_a_second_start_adds_nothing() {
         );
     }
 
+    // The managers' side: a partner's seminar the demo learner holds a seat at, the
+    // manager's own classroom training, and their assignment to their instansi.
+    let development = development_figures(&app).await;
+    let (assignments, learner_events, manager_events) = &development;
+    assert_eq!(
+        assignments["assignments"].as_array().map(Vec::len),
+        Some(1),
+        "{assignments}"
+    );
+    assert_eq!(assignments["assignments"][0]["unit"], "MALUT");
+    let seminar = learner_events["events"]
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["kind"] == "seminar").cloned())
+        .unwrap_or_else(|| panic!("no seminar: {learner_events}"));
+    assert_eq!(
+        seminar["organiser"]["name"], "Universitas Jambi",
+        "{seminar}"
+    );
+    assert_eq!(seminar["mine"]["state"], "registered", "{seminar}");
+    assert!(
+        manager_events["events"].as_array().is_some_and(|e| e
+            .iter()
+            .any(|e| e["kind"] == "pelatihan" && e["timezone"] == "WIT")),
+        "{manager_events}"
+    );
+
     // A second start adds nothing.
     seed_demo(&app).await;
     assert_eq!(demo_figures(&app).await, (course, jp, queue, certificates));
+    assert_eq!(development_figures(&app).await, development);
+}
+
+/// The demo's assignments (the manager's) and events (the learner's and the manager's).
+async fn development_figures(app: &TestApp) -> (Value, Value, Value) {
+    let manager = app
+        .login_with("manajer", lentera_domain::console::DEMO_PASSWORD)
+        .await;
+    let (status, assignments) = app.get("/api/v1/assignments", &manager).await;
+    assert_eq!(status, 200, "{assignments}");
+    let (status, manager_events) = app.get("/api/v1/events", &manager).await;
+    assert_eq!(status, 200, "{manager_events}");
+    let learner = app.login(LEARNER).await;
+    let (status, learner_events) = app.get("/api/v1/events", &learner).await;
+    assert_eq!(status, 200, "{learner_events}");
+    (assignments, learner_events, manager_events)
 }
 
 #[tokio::test]

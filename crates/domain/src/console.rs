@@ -345,6 +345,7 @@ pub async fn demo(
     }
     let imported = importer::import_dir(db, content, None).await?;
     demo_work(state).await?;
+    demo_development(state).await?;
     Ok(imported)
 }
 
@@ -431,6 +432,115 @@ async fn demo_work(state: &Lentera) -> anyhow::Result<()> {
         };
         work_through(state, &learner, &head, &compiled, *stage, &grader).await?;
     }
+    Ok(())
+}
+
+/// The managers' side of the demo, through the same operations people use: a partner
+/// university, its seminar for Bungo's ASN next week with the demo learner registered, a
+/// classroom training of the demo manager's instansi, and the manager's assignment of the
+/// instructor's course to their instansi. Seeded once: when the partner exists, nothing.
+async fn demo_development(state: &Lentera) -> anyhow::Result<()> {
+    let db = &state.db;
+    if lentera_store::events::partner_by_code(db, "UNJA")
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let signed = |username: &'static str| async move {
+        people::credentials(db, username)
+            .await?
+            .map(|c| CurrentUser {
+                user: c.user,
+                session_id: String::new(),
+            })
+            .ok_or_else(|| anyhow::anyhow!("demo account {username} missing"))
+    };
+    let admin = signed("admin").await?;
+    let manager = signed("manajer").await?;
+    let learner = signed("198503152010011003").await?;
+    let fail = |e: Error| anyhow::anyhow!("{}", e.message);
+    crate::partners::create(
+        state,
+        &admin,
+        &crate::partners::PartnerBody {
+            code: "UNJA".into(),
+            name: "Universitas Jambi".into(),
+            kind: "universitas".into(),
+        },
+    )
+    .await
+    .map_err(fail)?;
+    // Times as typed at the venue: 09.00 WIB a week from today, 08.00 WIT in two weeks.
+    let at = |days: i64, hour: u32, offset: &str| {
+        let day = (chrono::Utc::now() + chrono::Duration::days(days)).date_naive();
+        format!("{day}T{hour:02}:00:00{offset}")
+    };
+    let seminar = crate::events::create(
+        state,
+        &admin,
+        &crate::events::EventBody {
+            title: "Seminar Inovasi Pelayanan Publik bagi ASN Kabupaten Bungo".into(),
+            kind: "seminar".into(),
+            start: at(7, 9, "+07:00"),
+            end: at(7, 12, "+07:00"),
+            timezone: "WIB".into(),
+            place: Some("Aula Kantor Bupati Bungo, Muara Bungo".into()),
+            online_url: None,
+            capacity: 100,
+            jp: 3,
+            organiser: "UNJA".into(),
+            audience: Some("BUNGO".into()),
+            description: "Universitas Jambi memaparkan contoh inovasi pelayanan publik dan \
+                cara menyusunnya dari keluhan warga; peserta membawa satu masalah layanan di \
+                unit kerjanya dan pulang dengan rancangan perbaikan."
+                .into(),
+        },
+    )
+    .await
+    .map_err(fail)?;
+    crate::events::register(state, &learner, seminar.id)
+        .await
+        .map_err(fail)?;
+    crate::events::create(
+        state,
+        &manager,
+        &crate::events::EventBody {
+            title: "Pelatihan Klasikal Penyusunan SOP Pelayanan".into(),
+            kind: "pelatihan".into(),
+            start: at(14, 8, "+09:00"),
+            end: at(14, 16, "+09:00"),
+            timezone: "WIT".into(),
+            place: Some("Aula Kantor Gubernur Maluku Utara, Sofifi".into()),
+            online_url: None,
+            capacity: 30,
+            jp: 6,
+            organiser: "MALUT".into(),
+            audience: Some("MALUT".into()),
+            description: "Satu hari berlatih memetakan alur layanan dan menuliskannya \
+                sebagai SOP yang dapat diuji."
+                .into(),
+        },
+    )
+    .await
+    .map_err(fail)?;
+    let due = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive();
+    let scope = crate::policy::scope(state, &manager).await.map_err(fail)?;
+    crate::assignments::create(
+        state,
+        &manager,
+        &scope,
+        &crate::assignments::AssignmentBody {
+            course: Some(DEMO_OWNED_COURSE.into()),
+            path: None,
+            unit: Some("MALUT".into()),
+            users: None,
+            due: due.to_string(),
+            note: Some("Wajib bagi seluruh pegawai sebelum akhir tahun.".into()),
+        },
+    )
+    .await
+    .map_err(fail)?;
     Ok(())
 }
 
