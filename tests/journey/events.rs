@@ -951,6 +951,29 @@ async fn seat_holders_are_reminded_by_mail_the_day_before_once() {
         mail.body
     );
     assert!(mail.body.contains("Aula Bappeda"), "{}", mail.body);
+
+    // The seat holder cancels: the first on the waitlist holds the seat and hears of it.
+    let (status, body) = app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/events/{tomorrow}/registration"),
+            Some(&perawat),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let mails = server.wait_for(2, std::time::Duration::from_secs(20)).await;
+    let seat = &mails[1];
+    assert_eq!(seat.rcpt_tos, vec!["manajer@bungokab.go.id".to_owned()]);
+    assert_eq!(
+        seat.subject,
+        "Anda mendapat kursi: Seminar Inovasi Pelayanan Publik bagi ASN Kabupaten Bungo"
+    );
+    assert!(seat.body.contains("09:00 WIB"), "{}", seat.body);
+    let (_, shown) = app
+        .get(&format!("/api/v1/events/{tomorrow}"), &manager)
+        .await;
+    assert_eq!(shown["mine"]["state"], "registered", "{shown}");
 }
 
 #[tokio::test]

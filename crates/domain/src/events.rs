@@ -535,12 +535,33 @@ pub async fn cancel(state: &Lentera, me: &CurrentUser, id: EventId) -> Result<Re
             "The event has started; a registration can no longer be cancelled",
         ));
     }
-    let (cancelled, _moved_up) = store::cancel(&state.db, id, me.user.id).await?;
+    let (cancelled, moved_up) = store::cancel(&state.db, id, me.user.id).await?;
     if !cancelled {
         return Err(Error::new(
             ErrorCode::NotRegistered,
             "You are not registered for this event",
         ));
+    }
+    // The first on the waitlist now holds the seat: they hear of it (queued after the
+    // cancellation is stored; a mail is a notice, the seat is theirs either way).
+    if let Some(person) = moved_up
+        && state.mail.enabled()
+        && let Some(person) = people::user_by_id(&state.db, person).await?
+        && let Some(mail) = crate::mail::event_seat(
+            state,
+            &person,
+            &event.title,
+            &local_time(event.starts_at, &event.timezone),
+            event
+                .place
+                .as_deref()
+                .or(event.online_url.as_deref())
+                .unwrap_or(""),
+            &format!("{}/acara/{}", state.config.public_url, event.id),
+        )
+    {
+        lentera_store::outbox::enqueue(&state.db, &mail).await?;
+        state.mail.wake();
     }
     Ok(RegistrationView {
         state: "cancelled".into(),

@@ -328,6 +328,30 @@ pub(crate) fn essay_graded(
     )
 }
 
+/// The mail telling `person`, first on the waitlist, that a seat was freed for them.
+pub(crate) fn event_seat(
+    state: &Lentera,
+    person: &User,
+    title: &str,
+    start: &str,
+    place: &str,
+    link: &str,
+) -> Option<NewMail> {
+    to_user(
+        state,
+        person,
+        lentera_store::MailKind::EventSeat,
+        "event_seat",
+        &[
+            ("title", title),
+            ("start", start),
+            ("place", place),
+            ("link", link),
+        ],
+        false,
+    )
+}
+
 /// The mail reminding `person` of the event they registered for, which starts tomorrow.
 pub(crate) fn event_tomorrow(
     state: &Lentera,
@@ -485,6 +509,8 @@ mod tests {
             "reset_subject",
             "reset_body",
             "graded_subject",
+            "event_seat_subject",
+            "event_seat_body",
             "graded_body",
             "graded_passed",
             "graded_not_passed",

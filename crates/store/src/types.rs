@@ -261,6 +261,9 @@ pub enum MailKind {
     /// An event the person registered for starts tomorrow.
     #[sea_orm(string_value = "event_tomorrow")]
     EventTomorrow,
+    /// A seat was freed and the person, first on the waitlist, now holds it.
+    #[sea_orm(string_value = "event_seat")]
+    EventSeat,
     /// A manager assigned a course (or path) to the person.
     #[sea_orm(string_value = "assignment_new")]
     AssignmentNew,
@@ -289,6 +292,7 @@ impl MailKind {
             MailKind::AssignmentOverdue => "assignment_overdue",
             MailKind::JpShortfall => "jp_shortfall",
             MailKind::EventTomorrow => "event_tomorrow",
+            MailKind::EventSeat => "event_seat",
         }
     }
 }
